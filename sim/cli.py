@@ -1,0 +1,213 @@
+"""The ``tajsim`` command line.
+
+Every failure a user can cause (a bad scenario, a missing file, an output path that is a
+file) is reported as one line on stderr with exit code 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from sim.scenario import ScenarioError
+
+
+class UsageError(Exception):
+    """A mistake in what the user asked for: reported in one line, exit code 2."""
+
+
+def _csv(rows: list[dict], fields: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _table(rows: list[dict], fields: list[str], widths: dict[str, int] | None = None) -> str:
+    widths = widths or {}
+    lines = []
+    for row in [dict(zip(fields, fields))] + rows:
+        cells = []
+        for name in fields:
+            text = str(row.get(name, ""))
+            width = widths.get(name)
+            if width:
+                text = (text[: width - 1] + "…") if len(text) > width else text.ljust(width)
+            cells.append(text)
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+# --- commands ------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.paths import default_scenario
+    from sim.runner import run
+
+    scenario = Path(args.scenario) if args.scenario else default_scenario()
+    if args.replicates < 1:
+        raise UsageError(f"--replicates: must be at least 1, got {args.replicates}")
+    out = Path(args.out) if args.out else Path("runs") / f"{scenario.stem}-seed{args.seed}"
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: --out: exists and is not a directory")
+    result = run(scenario, seed=args.seed, replicates=args.replicates, out=out, window=args.window)
+    if not args.quiet:
+        print(summary_table(result))
+        print(f"wrote {out}/trajectory.csv, events.csv, comparison.csv, manifest.json")
+    return 0
+
+
+def summary_table(result) -> str:
+    """The short per-period table printed after a run."""
+    table = result.comparison
+    names = list(dict.fromkeys(table["period"]))
+    lines = [f"{result.scenario.title or result.scenario.name} (seed {result.seed}, "
+             f"{result.replicates} replicate{'s' if result.replicates > 1 else ''})",
+             f"{'period':<14}{'recall':>8}{'precision':>11}{'facts passed':>14}"]
+    for name in names:
+        rows = table[table["period"] == name].set_index("metric")["value"]
+        facts = table[(table["period"] == name) & table["metric"].str.startswith("fact:")]
+
+        def cell(metric: str, width: int) -> str:
+            return f"{rows[metric]:>{width}.2f}" if metric in rows else f"{'-':>{width}}"
+
+        passed = f"{facts['value'].sum():.0f} of {len(facts)}" if len(facts) else f"{rows.get('facts_passed', float('nan')):.2f}"
+        if name == "all":
+            passed = f"{rows['facts_passed']:.0%}" if "facts_passed" in rows else "-"
+        lines.append(f"{name:<14}{cell('event_recall', 8)}{cell('event_precision', 11)}{passed:>14}")
+    return "\n".join(lines)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from sim.scenario import load_scenario
+
+    for name in args.files:
+        scenario = load_scenario(name)
+        from sim.months import format_month
+
+        print(f"{name}: ok ({scenario.name}, {format_month(scenario.start)}..{format_month(scenario.end)}, "
+              f"{len(scenario.segments)} period{'s' if len(scenario.segments) > 1 else ''}, "
+              f"{len(scenario.actors)} actors, {len(scenario.events)} scheduled events)")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from sim.scenario import json_schema
+
+    text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from sim.rules import RULES
+
+    rows = [{"id": r.id, "summary": r.summary, "source": r.source, "quote": r.quote,
+             "actors": " ".join(r.actors), "default": "on" if r.default else "off"} for r in RULES.values()]
+    if args.format == "csv":
+        sys.stdout.write(_csv(rows, ["id", "summary", "source", "quote"]))
+    elif args.format == "markdown":
+        sys.stdout.write(rulebook_markdown())
+    else:
+        sys.stdout.write(_table(rows, ["id", "actors", "default", "summary"], {"actors": 14, "summary": 90}))
+    return 0
+
+
+def rulebook_markdown() -> str:
+    """The rulebook as Markdown, generated from the code (used in docs/ODD.md)."""
+    from sim.rulebook import SOURCES
+    from sim.rules import RULES
+
+    lines = ["| id | who | summary | source | quote |", "| --- | --- | --- | --- | --- |"]
+    for r in RULES.values():
+        who = ", ".join(r.actors).replace("*state", "every state").replace("*", "every actor")
+        stage = "" if r.default else " (stage rule: on where a period switches it on)"
+        lines.append(f"| {r.id} | {who} | {r.summary}{stage} | {r.source} | \u201c{r.quote}\u201d |")
+    lines += ["", "Sources: " + "; ".join(f"`{k}` {v}" for k, v in SOURCES.items()) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from sim.record import load_events, load_facts
+
+    if args.what == "events":
+        rows = [{"id": e.id, "date": e.date, "actor": e.actor, "target": e.target, "type": e.type,
+                 "summary": e.summary, "source": e.source, "quote": e.quote or ""} for e in load_events()]
+        fields = ["date", "actor", "target", "type", "summary", "source"]
+        if args.format == "csv":
+            sys.stdout.write(_csv(rows, fields))
+        else:
+            sys.stdout.write(_table(rows, ["id"] + fields[:4] + ["summary"], {"summary": 80, "type": 11}))
+    else:
+        rows = [{"id": f.id, "period": f.period if isinstance(f.period, str) else "+".join(f.period),
+                 "statement": f.statement, "check": f.check.kind, "source": f.source, "quote": f.quote or ""}
+                for f in load_facts()]
+        fields = ["id", "period", "statement", "check", "source"]
+        if args.format == "csv":
+            sys.stdout.write(_csv(rows, fields + ["quote"]))
+        else:
+            sys.stdout.write(_table(rows, fields, {"statement": 70, "period": 20, "source": 30}))
+    return 0
+
+
+# --- the parser ----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tajsim", description="Agent-based simulation of Tajikistan's foreign relations, 1991-2023.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run a scenario (default: the full 1991-2023 replay) and compare it with the record")
+    p.add_argument("scenario", nargs="?", help="scenario file (default: scenarios/full_replay.yaml)")
+    p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    p.add_argument("--replicates", type=int, default=1, help="independent replicates run at once (default 1)")
+    p.add_argument("--out", help="output directory (default runs/<scenario>-seed<N>)")
+    p.add_argument("--window", type=int, default=6, help="months of tolerance when matching record events (default 6)")
+    p.add_argument("--quiet", action="store_true", help="print nothing")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("validate", help="check scenario files without running them")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
+    p.add_argument("--out", help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("rules", help="list the behavioural rules with their sources and quotes")
+    p.add_argument("--format", choices=["table", "csv", "markdown"], default="table")
+    p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("record", help="print the historical record the runs are compared with")
+    p.add_argument("what", choices=["events", "facts"])
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.set_defaults(func=cmd_record)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ScenarioError, UsageError) as error:
+        print(f"tajsim: {error}", file=sys.stderr)
+        return 2
+    except (FileExistsError, NotADirectoryError, PermissionError) as error:
+        print(f"tajsim: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("tajsim: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,394 @@
+"""The model: Tajikistan and its partners, month by month, for R replicates at once.
+
+Each step is one calendar month:
+
+1. the exogenous drivers take this month's values and Tajikistan's needs are read off its
+   domestic state;
+2. **decide**: every agent runs its rules on the same state, recording intentions
+   (``agents.shuffle_do("decide")``: the order is shuffled and cannot matter);
+3. **apply**: discrete actions happen where each replicate's own random draw falls below
+   their probability; aid, pressure and support flows, alignment, dependence and
+   Tajikistan's security and economy move; events are logged with the rule behind them.
+
+Historical inputs (a scenario's scheduled events, organisations being founded, the switch
+from one period's rules to the next) are Mesa events placed on the model's timeline with
+``schedule_event``. Replicate ``k`` draws only from its own stream, seeded from
+``SeedSequence(seed, spawn_key=(k,))``, so its history is the same whether it runs alone
+or in a batch of a thousand.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+
+from sim.agents import Actor, make_actor
+from sim.months import format_month, parse_month
+from sim.rules import RULES
+from sim.scenario import Parameters, Scenario, ScheduledEvent, Segment
+from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES, EVENT_TYPES
+from sim.world import TIE_BITS, World
+
+#: The dyadic variables recorded each month for every partner of Tajikistan.
+TRACKED = ("alignment", "regard", "aid_in", "pressure_in", "dependence")
+TRACKED_MEANING = {
+    "alignment": ("TJK", "partner", "how Tajikistan regards the partner"),
+    "regard": ("partner", "TJK", "how the partner regards Tajikistan"),
+    "aid_in": ("partner", "TJK", "aid flow from the partner to Tajikistan"),
+    "pressure_in": ("partner", "TJK", "pressure from the partner on Tajikistan"),
+    "dependence": ("TJK", "partner", "share of Tajikistan's outside support from the partner"),
+}
+
+
+class PeriodStart:
+    """A scheduled switch to the next period's parameters and rules."""
+
+    def __init__(self, model: TajikistanModel, segment: Segment):
+        self.model, self.segment = model, segment
+
+    def fire(self) -> None:
+        self.model.enter(self.segment)
+
+
+class Founding:
+    """A scheduled founding of an organisation: its agent comes into being."""
+
+    def __init__(self, model: TajikistanModel, code: str):
+        self.model, self.code = model, code
+
+    def fire(self) -> None:
+        self.model.found(self.code)
+
+
+class Happening:
+    """A scheduled exogenous event of the scenario, applied in every replicate."""
+
+    def __init__(self, model: TajikistanModel, event: ScheduledEvent):
+        self.model, self.event = model, event
+
+    def fire(self) -> None:
+        self.model.impose(self.event)
+
+
+class TajikistanModel(mesa.Model):
+    """Tajikistan's foreign relations as a Mesa model over R replicates.
+
+    Args:
+        plan: the scenario to replay (see :func:`sim.scenario.load_scenario`).
+        seed: master seed; Mesa's own generator is seeded with it (``Model(rng=seed)``).
+        replicates: how many independent histories to run at once.
+        first_replicate: number of the first replicate, so that replicates ``k..k+R-1`` of
+            one seed can run in separate batches and still equal those of one big batch.
+        overrides: rule settings ``{rule_id: (enabled, weight)}`` laid over every period's.
+    """
+
+    def __init__(self, plan: Scenario, *, seed: int = 0, replicates: int = 1, first_replicate: int = 0,
+                 overrides: dict[str, tuple[bool, float]] | None = None):
+        super().__init__(rng=seed)
+        if replicates < 1:
+            raise ValueError("replicates must be at least 1")
+        self.plan = plan
+        self.seed = seed
+        self.overrides = dict(overrides or {})
+        self.codes = [code for code in ACTOR_CODES if code in plan.actors]
+        self.world = World(self.codes, replicates, plan.actors, ACTOR_NAMES)
+        self.replicates = replicates
+        self.first_replicate = first_replicate
+        self.streams = [
+            np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_replicate + r,)))
+            for r in range(replicates)
+        ]
+        self.month = plan.start
+        self.months = plan.end - plan.start + 1
+        self.drivers = self._driver_table()
+        self.log = EventLog(self)
+        self._tables: dict[tuple, dict[str, np.ndarray]] = {}
+        self._diagonal = np.arange(len(self.codes))
+        self._fired_requests = np.zeros((replicates, len(self.codes), len(self.codes)))
+        self.segment: Segment = plan.segments[0]
+        self.parameters: Parameters = self.segment.parameters
+        self._set_initial_state()
+        self._timeline: list[PeriodStart | Founding | Happening] = []
+        for code in self.codes:
+            founded = plan.actors[code].founded
+            if founded is None or parse_month(founded) <= plan.start:
+                self.found(code)
+            else:
+                self._at(parse_month(founded), Founding(self, code), 0.2)
+        self.enter(self.segment)
+        for segment in plan.segments[1:]:
+            self._at(segment.start, PeriodStart(self, segment), 0.25)
+        for event in plan.events:
+            self._at(parse_month(event.date), Happening(self, event), 0.5)
+        self.datacollector = mesa.DataCollector(model_reporters={
+            "month": "month",
+            "dyads": TajikistanModel.tracked_dyads,
+            "security": lambda m: m.world.security.copy(),
+            "economy": lambda m: m.world.economy.copy(),
+        })
+
+    # --- the timeline ------------------------------------------------------------------
+
+    def _at(self, month: int, item, offset: float) -> None:
+        """Schedule ``item.fire`` just before the step that simulates ``month``."""
+        self._timeline.append(item)
+        self.schedule_event(item.fire, at=(month - self.plan.start) + offset)
+
+    def enter(self, segment: Segment) -> None:
+        """Switch to a period's parameters and rules; the state carries over."""
+        self.segment, self.parameters = segment, segment.parameters
+        self.active_rules = []
+        for rule_id, rule in RULES.items():
+            setting = segment.rules.get(rule_id)
+            enabled = setting.enabled if setting else rule.default
+            weight = setting.weight if setting else 1.0
+            if rule_id in self.overrides:
+                enabled, weight = self.overrides[rule_id]
+            if enabled and weight > 0:
+                self.active_rules.append((rule, weight))
+        for agent in self.agents:
+            agent.adopt(self.active_rules)
+
+    def found(self, code: str) -> None:
+        """Bring an actor into the run: a Mesa agent and an active slot in the arrays."""
+        agent = make_actor(self, code, self.plan.actors[code])
+        self.world.activate(code)
+        if hasattr(self, "active_rules"):
+            agent.adopt(self.active_rules)
+
+    def impose(self, event: ScheduledEvent) -> None:
+        """Apply a scheduled exogenous event to every replicate and log it."""
+        w, fx = self.world, event.effects
+        i, j = w.i(event.actor), w.i(event.target)
+        w.alignment[:, i, j] += fx.alignment
+        w.alignment[:, j, i] += fx.alignment
+        w.aid[:, i, j] += fx.aid
+        w.pressure[:, i, j] += fx.pressure
+        if fx.tie:
+            w.ties[:, i, j] |= TIE_BITS[fx.tie]
+        if fx.untie:
+            w.ties[:, i, j] &= ~TIE_BITS[fx.untie]
+        if event.target == "TJK" or event.actor == "TJK":
+            w.security += fx.regime_security
+        np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
+        np.clip(w.security, 0.0, 1.0, out=w.security)
+        self.log.add_scheduled(self.month, event)
+
+    # --- set-up ------------------------------------------------------------------------
+
+    def _driver_table(self) -> dict[str, np.ndarray]:
+        months = np.arange(self.plan.start, self.plan.end + 1)
+        table = {}
+        for name, series in self.plan.drivers.items():
+            xs = np.array([parse_month(m) for m in series.points])
+            ys = np.array(list(series.points.values()), dtype=float)
+            order = np.argsort(xs)
+            xs, ys = xs[order], ys[order]
+            if series.interpolation == "linear":
+                table[name] = np.interp(months, xs, ys)
+            else:
+                at = np.searchsorted(xs, months, side="right") - 1
+                table[name] = ys[np.clip(at, 0, len(ys) - 1)]
+        return table
+
+    def _set_initial_state(self) -> None:
+        w, init = self.world, self.plan.initial
+        for dyad, value in init.alignment.items():
+            a, b = dyad.split("-")
+            w.alignment[:, w.i(a), w.i(b)] = value
+            w.alignment[:, w.i(b), w.i(a)] = value
+        for dyad, ties in init.ties.items():
+            a, b = dyad.split("-")
+            for tie in ties:
+                w.ties[:, w.i(a), w.i(b)] |= TIE_BITS[tie]
+        w.security[:] = init.regime_security
+        w.economy[:] = init.economy
+
+    # --- one month ---------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Simulate one month: drivers, decide, apply, record."""
+        w = self.world
+        t = self.month - self.plan.start
+        w.month = self.month
+        w.drivers = {name: float(series[t]) for name, series in self.drivers.items()}
+        afghan = w.drivers.get("afghan_instability", 0.0)
+        w.need_security = np.clip(1.0 - w.security + 0.3 * afghan, 0.0, 1.0)
+        w.need_economy = 1.0 - w.economy
+        w.clear_intentions()
+        self.agents.shuffle_do("decide")
+        self._apply()
+        self.datacollector.collect(self)
+        self.month += 1
+
+    def _draws(self, count: int) -> np.ndarray:
+        """This month's uniform draws: row r comes from replicate r's own stream."""
+        return np.stack([stream.random(count) for stream in self.streams])
+
+    def _apply(self) -> None:
+        w, p = self.world, self.parameters
+        proposals = sorted(w.proposals, key=lambda proposal: proposal[0])
+        count = len(proposals)
+        draws = self._draws(count + w.N * w.N)
+        self._fired_requests = np.zeros_like(w.requests)
+        if count:
+            prob = np.empty((w.R, count))
+            for column, (_, chance) in enumerate(proposals):
+                prob[:, column] = chance
+            np.clip(prob * p.event_hazard, 0.0, 1.0, out=prob)
+            self._apply_actions(tuple(key for key, _ in proposals), draws[:, :count] < prob)
+        noise = (draws[:, count:].reshape(w.R, w.N, w.N) - 0.5) * math.sqrt(12.0)
+
+        old_aid, old_pressure = w.aid, w.pressure
+        w.aid = p.aid_decay * w.aid + w.aid_given
+        w.pressure = p.pressure_decay * w.pressure + w.pressure_given
+        w.support_stock = p.aid_decay * w.support_stock + w.support_given
+        for kind, old, new in (("aid", old_aid, w.aid), ("pressure", old_pressure, w.pressure)):
+            reps, a, b = np.nonzero((new > p.onset_threshold) & (old <= p.onset_threshold))
+            if reps.size:
+                self.log.add_onsets(self.month, kind, reps, a, b, w.flows)
+
+        target = np.tanh(p.pull_gain * w.pulls)
+        w.alignment += p.alignment_rate * (target - w.alignment) + p.alignment_noise * noise
+        np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
+        inactive = ~w.active
+        w.alignment[:, inactive, :] = 0.0
+        w.alignment[:, :, inactive] = 0.0
+        w.alignment[:, self._diagonal, self._diagonal] = 0.0
+
+        inflow = w.aid + w.support_stock
+        total = inflow.sum(axis=1, keepdims=True)
+        share = np.divide(inflow, total, out=np.zeros_like(inflow), where=total > 1e-9)
+        w.dependence += p.dependence_rate * (share.transpose(0, 2, 1) - w.dependence)
+
+        war = w.drivers.get("civil_war", 0.0)
+        afghan = w.drivers.get("afghan_instability", 0.0)
+        received = 1.0 - np.exp(-w.aid[:, :, w.tjk].sum(axis=1))
+        squeezed = 1.0 - np.exp(-w.pressure[:, :, w.tjk].sum(axis=1))
+        remitted = w.drivers.get("remittances", 0.0) / 100.0
+        security_target = 0.7 - 0.6 * war - 0.2 * afghan
+        w.security += 0.08 * (security_target - w.security) + w.security_push
+        economy_target = 0.45 - 0.35 * war + 0.4 * received + 0.5 * remitted - 0.3 * squeezed
+        w.economy += 0.05 * (economy_target - w.economy)
+        np.clip(w.security, 0.0, 1.0, out=w.security)
+        np.clip(w.economy, 0.0, 1.0, out=w.economy)
+        w.requests = 0.5 * w.requests + self._fired_requests
+
+    def _action_table(self, keys: tuple) -> dict[str, np.ndarray]:
+        """The actions of these keys as columns (cached: most months repeat them)."""
+        table = self._tables.get(keys)
+        if table is None:
+            actions = [self.world.actions[key] for key in keys]
+            table = {
+                name: np.array([getattr(action, name) for action in actions])
+                for name in ("actor", "target", "alignment", "aid", "pressure", "security", "symmetric_tie")
+            }
+            table["tie"] = np.array([action.tie for action in actions], dtype=np.int16)
+            table["untie"] = np.array([action.untie for action in actions], dtype=np.int16)
+            table["request"] = np.array([action.type == "request" for action in actions])
+            table["type"] = np.array([self.log.type_ids[action.type] for action in actions], dtype=np.int32)
+            table["text"] = np.array([self.log.text(action.summary, action.rule) for action in actions], dtype=np.int32)
+            self._tables[keys] = table
+        return table
+
+    def _apply_actions(self, keys: tuple, fired: np.ndarray) -> None:
+        w = self.world
+        reps, cols = np.nonzero(fired)
+        if reps.size == 0:
+            return
+        t = self._action_table(keys)
+        a, b = t["actor"][cols], t["target"][cols]
+        np.add.at(w.alignment, (reps, a, b), t["alignment"][cols])
+        np.add.at(w.alignment, (reps, b, a), t["alignment"][cols])
+        np.add.at(w.aid, (reps, a, b), t["aid"][cols])
+        np.add.at(w.pressure, (reps, a, b), t["pressure"][cols])
+        np.add.at(w.security, reps, t["security"][cols])
+        tie, untie, symmetric = t["tie"][cols], t["untie"][cols], t["symmetric_tie"][cols]
+        np.bitwise_or.at(w.ties, (reps, a, b), tie)
+        np.bitwise_or.at(w.ties, (reps[symmetric], b[symmetric], a[symmetric]), tie[symmetric])
+        np.bitwise_and.at(w.ties, (reps, a, b), ~untie)
+        asked = t["request"][cols]
+        np.add.at(self._fired_requests, (reps[asked], b[asked], a[asked]), 1.0)
+        self.log.add(self.month, reps, a, b, t["type"][cols], t["text"][cols])
+
+    # --- what is recorded ----------------------------------------------------------------
+
+    def tracked_dyads(self) -> np.ndarray:
+        """Tajikistan's dyads this month, ``[replicate, variable, partner]`` (see TRACKED)."""
+        w, t = self.world, self.world.tjk
+        return np.stack([
+            w.alignment[:, t, :], w.alignment[:, :, t], w.aid[:, :, t], w.pressure[:, :, t], w.dependence[:, t, :],
+        ], axis=1).astype(np.float32)
+
+    def run(self) -> TajikistanModel:
+        """Run the whole scenario, month by month, with Mesa's ``run_for``."""
+        self.run_for(self.months)
+        return self
+
+    @property
+    def date(self) -> str:
+        return format_month(self.month)
+
+
+class EventLog:
+    """Every event of every replicate, kept as compact integer columns."""
+
+    SCHEDULED = "scheduled"
+
+    def __init__(self, model: TajikistanModel):
+        self.model = model
+        self.columns: dict[str, list[np.ndarray]] = {k: [] for k in ("month", "replicate", "actor", "target", "type", "text")}
+        self.texts: list[tuple[str, str]] = []
+        self._text_ids: dict[tuple[str, str], int] = {}
+        self.type_ids = {name: n for n, name in enumerate(EVENT_TYPES)}
+
+    def text(self, summary: str, rule: str) -> int:
+        """The number of a (summary, rule) pair, interned."""
+        key = (summary, rule)
+        if key not in self._text_ids:
+            self._text_ids[key] = len(self.texts)
+            self.texts.append(key)
+        return self._text_ids[key]
+
+    def add(self, month: int, reps, actors, targets, types, texts) -> None:
+        n = len(reps)
+        if n == 0:
+            return
+        for key, values in (("month", np.full(n, month)), ("replicate", reps), ("actor", actors),
+                            ("target", targets), ("type", types), ("text", texts)):
+            self.columns[key].append(np.asarray(values, dtype=np.int32))
+
+    def add_onsets(self, month: int, kind: str, reps, actors, targets, flows) -> None:
+        """Log flows that crossed the onset threshold, naming the rule that gave most."""
+        w = self.model.world
+        texts, types = [], []
+        for r, i, j in zip(reps.tolist(), actors.tolist(), targets.tolist()):
+            best, best_amount = None, -1.0
+            for flow in flows:
+                if flow.kind == kind and flow.actor == i and flow.target == j:
+                    amount = float(np.broadcast_to(flow.amount, (w.R,))[r])
+                    if amount > best_amount:
+                        best, best_amount = flow, amount
+            rule = best.rule if best else ""
+            event_type = best.type if best else kind
+            label = best.label if best and best.label else None
+            if label is None:
+                verb = {"aid": "steps up aid to", "military": "steps up military support to"}.get(event_type, "puts pressure on")
+                label = f"{w.name(w.codes[i])} {verb} {w.name(w.codes[j])}"
+            texts.append(self.text(label, rule))
+            types.append(self.type_ids[event_type])
+        self.add(month, reps, actors, targets, np.array(types), texts)
+
+    def add_scheduled(self, month: int, event: ScheduledEvent) -> None:
+        w = self.model.world
+        text = self.text(event.summary, f"{self.SCHEDULED}:{event.record}" if event.record else self.SCHEDULED)
+        self.add(month, np.arange(w.R), np.full(w.R, w.i(event.actor)), np.full(w.R, w.i(event.target)),
+                 np.full(w.R, self.type_ids[event.type]), np.full(w.R, text))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The log as columns, sorted by replicate, then month, then order of logging."""
+        cols = {k: (np.concatenate(v) if v else np.zeros(0, dtype=np.int32)) for k, v in self.columns.items()}
+        order = np.lexsort((np.arange(len(cols["month"])), cols["month"], cols["replicate"]))
+        return {k: v[order] for k, v in cols.items()}

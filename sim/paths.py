@@ -1,0 +1,29 @@
+"""Where the project's files are: scenarios, the record, calibrated parameters.
+
+The package runs from its checkout (``pip install -e .``), so these are found beside it;
+``TAJSIM_HOME`` points elsewhere (a copy of the repository) when needed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The repository that holds ``scenarios/`` and ``calibration/``."""
+    home = os.environ.get("TAJSIM_HOME")
+    return Path(home) if home else Path(__file__).resolve().parents[1]
+
+
+def scenarios_dir() -> Path:
+    return project_root() / "scenarios"
+
+
+def record_dir() -> Path:
+    return project_root() / "calibration" / "record"
+
+
+def default_scenario() -> Path:
+    """The full 1991-2023 replay, run when no scenario is named."""
+    return scenarios_dir() / "full_replay.yaml"

@@ -1,0 +1,77 @@
+"""The project's shared vocabulary: actor codes, event types, periods and drivers.
+
+One list each, so that scenarios, the record, the rules and the comparison all speak
+the same words (DESIGN.md, "Codes").
+"""
+
+from __future__ import annotations
+
+STATES: dict[str, str] = {
+    "TJK": "Tajikistan",
+    "RUS": "Russia",
+    "UZB": "Uzbekistan",
+    "KGZ": "Kyrgyzstan",
+    "KAZ": "Kazakhstan",
+    "TKM": "Turkmenistan",
+    "IRN": "Iran",
+    "AFG": "Afghanistan",
+    "CHN": "China",
+    "USA": "United States",
+    "TUR": "Turkey",
+    "PAK": "Pakistan",
+}
+
+ORGANISATIONS: dict[str, str] = {
+    "CIS": "Commonwealth of Independent States",
+    "UN": "United Nations",
+    "CSCE": "CSCE/OSCE",
+    "IMF": "International Monetary Fund",
+    "WB": "World Bank",
+    "ECO": "Economic Cooperation Organization",
+    "SCO": "Shanghai Cooperation Organisation",
+    "CSTO": "Collective Security Treaty Organization",
+    "EAEU": "Eurasian Economic Union",
+}
+
+ACTOR_NAMES: dict[str, str] = {**STATES, **ORGANISATIONS}
+ACTOR_CODES: tuple[str, ...] = tuple(ACTOR_NAMES)
+
+EVENT_TYPES: tuple[str, ...] = (
+    "recognition",
+    "embassy",
+    "membership",
+    "treaty",
+    "visit",
+    "aid",
+    "military",
+    "pressure",
+    "mediation",
+    "request",
+    "refusal",
+    "conflict",
+    "refugees",
+    "cultural",
+    "personnel",
+)
+
+#: Types whose direction carries no meaning: a treaty or a clash binds both sides.
+SYMMETRIC_EVENT_TYPES: frozenset[str] = frozenset({"treaty", "conflict"})
+
+PERIODS: dict[str, tuple[str, str]] = {
+    "independence": ("1991-09", "1992-04"),
+    "civil_war": ("1992-05", "1997-06"),
+    "post_war": ("1997-07", "1999-12"),
+    "open_door": ("2000-01", "2009-12"),
+    "dependence": ("2010-01", "2021-12"),
+    "navigating": ("2022-01", "2023-12"),
+}
+
+#: Exogenous monthly series a scenario may drive, with their units.
+DRIVERS: dict[str, str] = {
+    "civil_war": "intensity of Tajikistan's civil war, 0 (peace) to 1 (height of the war)",
+    "afghan_instability": "insecurity on the Afghan side of the border, 0 to 1",
+    "russia_growth": "Russia's real GDP growth, percent a year",
+    "remittances": "personal remittances received by Tajikistan, percent of GDP",
+    "china_reach": "China's economic reach into Central Asia, 0 to 1",
+    "western_engagement": "Western (US-led) strategic engagement in Central Asia, 0 to 1",
+}

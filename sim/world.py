@@ -1,0 +1,192 @@
+"""The state of the world, for R replicates at once, and the month's intentions.
+
+Every array carries a leading replicate axis, so one model advances R independent
+histories with vectorised numpy. Dyadic arrays are ``[replicate, actor, target]``:
+
+* ``alignment`` in [-1, 1]: how the actor regards the target;
+* ``aid``: the monthly flow of aid (economic, humanitarian, military) actor -> target,
+  where 1 is a great power's full engagement;
+* ``pressure``: coercion actor -> target (fuel cut-offs, border closure, claims, criticism);
+* ``dependence`` in [0, 1]: the share of the actor's outside support that comes from target;
+* ``ties``: bit flags of standing relations (recognition, embassy, membership, treaty, base).
+
+Tajikistan's domestic situation is two arrays over replicates, ``security`` (of the regime)
+and ``economy``, which drive its needs; the civil war itself is an exogenous driver.
+
+Rules never change the state directly. In the decide phase they record *intentions* on the
+world (alignment pulls, aid and pressure given, support, and discrete actions each with a
+probability); the model's apply phase turns them into the next month's state. So every agent
+decides from the same state, and the order in which agents decide cannot matter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16}
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a discrete action is and does; the same for every month it is proposed in."""
+
+    rule: str
+    actor: int
+    target: int
+    type: str
+    summary: str
+    alignment: float = 0.0
+    aid: float = 0.0
+    pressure: float = 0.0
+    tie: int = 0
+    untie: int = 0
+    security: float = 0.0
+    symmetric_tie: bool = False
+
+
+class World:
+    """State arrays for R replicates of N actors, plus this month's intentions."""
+
+    def __init__(self, codes: list[str], replicates: int, specs: dict, names: dict[str, str]):
+        self.codes = list(codes)
+        self.specs, self.names = specs, names
+        self.tjk = codes.index("TJK")
+        self.idx = {code: number for number, code in enumerate(codes)}
+        self.R, self.N = replicates, len(codes)
+        shape = (self.R, self.N, self.N)
+        self.alignment = np.zeros(shape)
+        self.aid = np.zeros(shape)
+        self.pressure = np.zeros(shape)
+        self.dependence = np.zeros(shape)
+        self.ties = np.zeros(shape, dtype=np.int16)
+        self.requests = np.zeros(shape)
+        self.security = np.full(self.R, 0.5)
+        self.economy = np.full(self.R, 0.5)
+        self.support_stock = np.zeros(shape)
+        self.need_security = np.full(self.R, 0.5)
+        self.need_economy = np.full(self.R, 0.5)
+        self.active = np.zeros(self.N, dtype=bool)
+        self.states: list[str] = []
+        self.organisations: list[str] = []
+        self.donors: list[str] = []
+        self.actions: dict[tuple[str, int, int, str, str], Action] = {}
+        self.month = 0
+        self.drivers: dict[str, float] = {}
+        self.current_rule = ""
+        self.clear_intentions()
+
+    # --- reading the state (what rules see) ------------------------------------------
+
+    def i(self, code: str) -> int:
+        return self.idx[code]
+
+    def name(self, code: str) -> str:
+        return self.names[code]
+
+    def spec(self, code: str):
+        return self.specs[code]
+
+    def org_style(self, code: str) -> str:
+        return self.specs[code].role
+
+    def activate(self, code: str) -> None:
+        """Bring an actor into being (an organisation founded mid-run)."""
+        self.active[self.idx[code]] = True
+        present = [c for c in self.codes if self.active[self.idx[c]]]
+        self.states = [c for c in present if self.specs[c].kind == "state"]
+        self.organisations = [c for c in present if self.specs[c].kind == "organisation"]
+        self.donors = [c for c in present if c != "TJK" and self.specs[c].capability >= 0.3]
+
+    def present(self, code: str) -> bool:
+        """Whether an actor is in the scenario and already exists this month."""
+        number = self.idx.get(code)
+        return number is not None and bool(self.active[number])
+
+    def drive(self, name: str) -> float:
+        return self.drivers.get(name, 0.0)
+
+    def has(self, actor: str, target: str, tie: str) -> np.ndarray:
+        """Per replicate, whether the tie actor -> target stands."""
+        return (self.ties[:, self.idx[actor], self.idx[target]] & TIE_BITS[tie]) > 0
+
+    def align(self, actor: str, target: str) -> np.ndarray:
+        return self.alignment[:, self.idx[actor], self.idx[target]]
+
+    def war(self) -> float:
+        return self.drivers.get("civil_war", 0.0)
+
+    # --- recording intentions (what rules do) ----------------------------------------
+
+    def clear_intentions(self) -> None:
+        shape = (self.R, self.N, self.N)
+        self.pulls = np.zeros(shape)
+        self.aid_given = np.zeros(shape)
+        self.pressure_given = np.zeros(shape)
+        self.support_given = np.zeros(shape)
+        self.security_push = np.zeros(self.R)
+        self.proposals: list[tuple[tuple[str, int, int, str, str], object]] = []
+        self.flows: list[Flow] = []
+
+    def pull(self, actor: str, target: str, amount) -> None:
+        """Nudge how actor regards target (positive: closer)."""
+        self.pulls[:, self.idx[actor], self.idx[target]] += amount
+
+    def give_aid(self, actor: str, target: str, amount, label: str | None = None, military: bool = False) -> None:
+        """Actor sends aid to target this month (amount >= 0, per replicate).
+
+        ``military`` marks arms, troops and training: the flow is the same, but its onset is
+        logged as a ``military`` event rather than an ``aid`` one.
+        """
+        i, j = self.idx[actor], self.idx[target]
+        amount = np.maximum(amount, 0.0)
+        self.aid_given[:, i, j] += amount
+        self.flows.append(Flow("aid", "military" if military else "aid", self.current_rule, i, j, amount, label))
+
+    def apply_pressure(self, actor: str, target: str, amount, label: str | None = None) -> None:
+        """Actor coerces target this month (amount >= 0, per replicate)."""
+        i, j = self.idx[actor], self.idx[target]
+        amount = np.maximum(amount, 0.0)
+        self.pressure_given[:, i, j] += amount
+        self.flows.append(Flow("pressure", "pressure", self.current_rule, i, j, amount, label))
+
+    def support(self, actor: str, target: str, amount) -> None:
+        """Support that is not aid but makes target depend on actor (remittances, troops)."""
+        self.support_given[:, self.idx[actor], self.idx[target]] += np.maximum(amount, 0.0)
+
+    def secure(self, amount) -> None:
+        """Push Tajikistan's regime security up (or down, if negative)."""
+        self.security_push += amount
+
+    def propose(self, actor: str, target: str, type: str, prob, summary: str, *,
+                alignment: float = 0.0, aid: float = 0.0, pressure: float = 0.0,
+                tie: str | None = None, untie: str | None = None, security: float = 0.0) -> None:
+        """Offer a discrete action: it happens in each replicate with probability ``prob``.
+
+        A rule must propose the same actions every month whatever the state (with
+        probability 0 where they cannot happen): each replicate then consumes the same
+        number of random draws, which keeps its history independent of its batch.
+        """
+        key = (self.current_rule, self.idx[actor], self.idx[target], type, summary)
+        if key not in self.actions:
+            self.actions[key] = Action(
+                rule=self.current_rule, actor=self.idx[actor], target=self.idx[target], type=type, summary=summary,
+                alignment=alignment, aid=aid, pressure=pressure,
+                tie=TIE_BITS[tie] if tie else 0, untie=TIE_BITS[untie] if untie else 0,
+                security=security, symmetric_tie=(type == "treaty"),
+            )
+        self.proposals.append((key, prob))
+
+
+class Flow(NamedTuple):
+    """One rule's contribution to an aid or pressure flow this month."""
+
+    kind: str
+    type: str
+    rule: str
+    actor: int
+    target: int
+    amount: object
+    label: str | None

@@ -1,0 +1,85 @@
+"""The comparison metrics on hand-made cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.compare import Period, comparison_table, event_scores, fact_scores
+from sim.months import parse_month
+from sim.record import Check, RecordEvent, StylizedFact
+
+P = [Period("independence", parse_month("1992-01"), parse_month("1992-12")),
+     Period("civil_war", parse_month("1993-01"), parse_month("1993-12"))]
+
+
+def rec(id, date, actor, target, type, precision="month"):
+    return RecordEvent(id=id, date=date, precision=precision, actor=actor, target=target, type=type,
+                       summary="s", source="public: test")
+
+
+def sim_events(rows):
+    return pd.DataFrame(rows, columns=["replicate", "month", "actor", "target", "type", "rule"]).assign(
+        month=lambda d: d["month"].map(parse_month))
+
+
+def test_recall_and_precision_within_the_window():
+    record = (rec("E001", "1992-03", "RUS", "TJK", "aid"),
+              rec("E002", "1992-10", "TJK", "RUS", "treaty"),
+              rec("E003", "1993-06", "UZB", "TJK", "pressure"))
+    events = sim_events([
+        (0, "1992-05", "RUS", "TJK", "aid", "R1"),       # 2 months late: inside +/-3
+        (0, "1992-10", "RUS", "TJK", "treaty", "R2"),    # treaties have no direction
+        (0, "1993-01", "UZB", "TJK", "pressure", "R3"),  # 5 months early: outside +/-3
+        (0, "1993-06", "UZB", "TJK", "aid", "R4"),       # wrong type
+        (1, "1992-09", "RUS", "TJK", "aid", "R1"),       # 6 months late: outside
+    ])
+    rows = event_scores(events, record, P, 2, {"RUS", "TJK", "UZB"}, set(), window=3)
+    by = rows.set_index(["period", "replicate"])
+    assert by.loc[("independence", 0), "recall_hits"] == 2 and by.loc[("independence", 0), "recall_n"] == 2
+    assert by.loc[("civil_war", 0), "recall_hits"] == 0 and by.loc[("civil_war", 0), "recall_n"] == 1
+    assert by.loc[("independence", 0), "precision_hits"] == 2 and by.loc[("independence", 0), "precision_n"] == 2
+    assert by.loc[("civil_war", 0), "precision_hits"] == 0 and by.loc[("civil_war", 0), "precision_n"] == 2
+    assert by.loc[("independence", 1), "recall_hits"] == 0 and by.loc[("independence", 1), "precision_n"] == 1
+    table = comparison_table(rows, pd.DataFrame(columns=["period", "fact", "passed", "window", "statement"]), P, 3)
+    recall_all = table.query("period == 'all' and metric == 'event_recall'")["value"].iloc[0]
+    assert np.isclose(recall_all, (2 / 3 + 0 / 3) / 2)
+
+
+def test_year_dated_events_match_anywhere_in_their_year_and_inputs_are_not_scored():
+    record = (rec("E001", "1992", "RUS", "TJK", "military", precision="year"),
+              rec("E002", "1992-06", "CHN", "TJK", "treaty"))
+    events = sim_events([(0, "1992-12", "RUS", "TJK", "military", "R1"),
+                         (0, "1992-06", "CHN", "TJK", "treaty", "scheduled:E002")])
+    rows = event_scores(events, record, P, 1, {"RUS", "TJK", "CHN"}, {"E002"}, window=0)
+    early = rows[rows["period"] == "independence"].iloc[0]
+    assert (early["recall_hits"], early["recall_n"]) == (1, 1)
+    assert (early["precision_hits"], early["precision_n"]) == (1, 1)
+
+
+def fact(kind, **check):
+    return StylizedFact(id="SF01", period="independence", statement="s", source="public: test",
+                        check=Check(kind=kind, **check))
+
+
+def test_fact_checks_on_hand_made_series():
+    months = np.arange(P[0].start, P[1].end + 1)
+    T = len(months)
+    data = {
+        ("alignment", "TJK", "RUS"): np.vstack([np.full(T, 0.8), np.full(T, 0.1)]),
+        ("alignment", "TJK", "UZB"): np.vstack([np.full(T, 0.1), np.full(T, 0.5)]),
+        ("alignment", "TJK", "CHN"): np.vstack([np.linspace(-0.2, 0.4, T), np.zeros(T)]),
+        ("alignment", "TJK", "KAZ"): np.zeros((2, T)),
+    }
+    series = lambda v, a, t: data[(v, a, t)]  # noqa: E731
+    events = sim_events([(0, "1992-04", "KAZ", "TJK", "pressure", "R33")])
+    facts = (
+        fact("closest_partner", actor="TJK", partner="RUS"),
+        fact("mean_below", variable="alignment", actor="TJK", target="UZB", threshold=0.2),
+        fact("rises", variable="alignment", actor="TJK", target="CHN", min_change=0.1),
+        fact("ranks_above", variable="alignment", actor="TJK", target="RUS", other="UZB"),
+        fact("event_count_at_least", actor="KAZ", target="TJK", type="pressure", count=1),
+    )
+    rows = fact_scores(facts, P[:1], months[:12], lambda v, a, t: series(v, a, t)[:, :12], events, 2,
+                       {"TJK", "RUS", "UZB", "CHN", "KAZ"})
+    assert rows["passed"].tolist() == [0.5, 0.5, 0.5, 0.5, 0.5]
