@@ -42,6 +42,9 @@ TRACKED_MEANING = {
 }
 
 
+_VERBS = {"aid": "steps up aid to", "military": "steps up military support to", "pressure": "puts pressure on"}
+
+
 class PeriodStart:
     """A scheduled switch to the next period's parameters and rules."""
 
@@ -92,6 +95,7 @@ class TajikistanModel(mesa.Model):
         self.plan = plan
         self.seed = seed
         self.overrides = dict(overrides or {})
+        self.scheduled_rules: dict = {}
         self.codes = [code for code in ACTOR_CODES if code in plan.actors]
         self.world = World(self.codes, replicates, plan.actors, ACTOR_NAMES)
         self.replicates = replicates
@@ -106,6 +110,9 @@ class TajikistanModel(mesa.Model):
         self.log = EventLog(self)
         self._tables: dict[tuple, dict[str, np.ndarray]] = {}
         self._diagonal = np.arange(len(self.codes))
+        self._flow_columns: dict[tuple, int] = {}
+        self._flow_meta: list = []
+        self._stocks = np.zeros((replicates, 0))
         self._fired_requests = np.zeros((replicates, len(self.codes), len(self.codes)))
         self.segment: Segment = plan.segments[0]
         self.parameters: Parameters = self.segment.parameters
@@ -137,11 +144,15 @@ class TajikistanModel(mesa.Model):
         self.schedule_event(item.fire, at=(month - self.plan.start) + offset)
 
     def enter(self, segment: Segment) -> None:
-        """Switch to a period's parameters and rules; the state carries over."""
+        """Switch to a period's parameters and rules; the state carries over.
+
+        A rule's setting is, from weakest to strongest: its default, the period's setting, a
+        change made by a scheduled event earlier in the run, an override given to the model.
+        """
         self.segment, self.parameters = segment, segment.parameters
         self.active_rules = []
         for rule_id, rule in RULES.items():
-            setting = segment.rules.get(rule_id)
+            setting = self.scheduled_rules.get(rule_id) or segment.rules.get(rule_id)
             enabled = setting.enabled if setting else rule.default
             weight = setting.weight if setting else 1.0
             if rule_id in self.overrides:
@@ -174,6 +185,9 @@ class TajikistanModel(mesa.Model):
             w.security += fx.regime_security
         np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
         np.clip(w.security, 0.0, 1.0, out=w.security)
+        if fx.rules:
+            self.scheduled_rules.update(fx.rules)
+            self.enter(self.segment)
         self.log.add_scheduled(self.month, event)
 
     # --- set-up ------------------------------------------------------------------------
@@ -195,12 +209,13 @@ class TajikistanModel(mesa.Model):
 
     def _set_initial_state(self) -> None:
         w, init = self.world, self.plan.initial
-        for dyad, value in init.alignment.items():
-            a, b = dyad.split("-")
+        for dyad, value in sorted(init.alignment.items(), key=lambda item: ">" in item[0]):
+            a, b = dyad.replace(">", "-").split("-")
             w.alignment[:, w.i(a), w.i(b)] = value
-            w.alignment[:, w.i(b), w.i(a)] = value
+            if ">" not in dyad:
+                w.alignment[:, w.i(b), w.i(a)] = value
         for dyad, ties in init.ties.items():
-            a, b = dyad.split("-")
+            a, b = dyad.replace(">", "-").split("-")
             for tie in ties:
                 w.ties[:, w.i(a), w.i(b)] |= TIE_BITS[tie]
         w.security[:] = init.regime_security
@@ -241,14 +256,10 @@ class TajikistanModel(mesa.Model):
             self._apply_actions(tuple(key for key, _ in proposals), draws[:, :count] < prob)
         noise = (draws[:, count:].reshape(w.R, w.N, w.N) - 0.5) * math.sqrt(12.0)
 
-        old_aid, old_pressure = w.aid, w.pressure
         w.aid = p.aid_decay * w.aid + w.aid_given
         w.pressure = p.pressure_decay * w.pressure + w.pressure_given
         w.support_stock = p.aid_decay * w.support_stock + w.support_given
-        for kind, old, new in (("aid", old_aid, w.aid), ("pressure", old_pressure, w.pressure)):
-            reps, a, b = np.nonzero((new > p.onset_threshold) & (old <= p.onset_threshold))
-            if reps.size:
-                self.log.add_onsets(self.month, kind, reps, a, b, w.flows)
+        self._log_onsets(w.flows, p)
 
         target = np.tanh(p.pull_gain * w.pulls)
         w.alignment += p.alignment_rate * (target - w.alignment) + p.alignment_noise * noise
@@ -270,11 +281,48 @@ class TajikistanModel(mesa.Model):
         remitted = w.drivers.get("remittances", 0.0) / 100.0
         security_target = 0.7 - 0.6 * war - 0.2 * afghan
         w.security += 0.08 * (security_target - w.security) + w.security_push
-        economy_target = 0.45 - 0.35 * war + 0.4 * received + 0.5 * remitted - 0.3 * squeezed
+        economy_target = 0.3 - 0.3 * war + 0.25 * received + 0.4 * remitted - 0.3 * squeezed
         w.economy += 0.05 * (economy_target - w.economy)
         np.clip(w.security, 0.0, 1.0, out=w.security)
         np.clip(w.economy, 0.0, 1.0, out=w.economy)
-        w.requests = 0.5 * w.requests + self._fired_requests
+        w.requests = self._fired_requests
+
+    def _log_onsets(self, flows, p: Parameters) -> None:
+        """Log an event where one rule's aid or pressure flow to a target becomes notable.
+
+        Each rule's flow to each target keeps its own decaying stock, so a new episode (a
+        border closure while fuel is already cut off) shows even when others are running.
+        What counts as notable scales with the giver's means (``onset_threshold``).
+        """
+        columns = self._flow_columns
+        for flow in flows:
+            key = (flow.type, flow.rule, flow.actor, flow.target)
+            if key not in columns:
+                columns[key] = len(columns)
+                self._flow_meta.append(flow)
+                self._stocks = np.concatenate([self._stocks, np.zeros((self.world.R, 1))], axis=1)
+        amounts = np.zeros_like(self._stocks)
+        for flow in flows:
+            amounts[:, columns[(flow.type, flow.rule, flow.actor, flow.target)]] += flow.amount
+        old = self._stocks
+        self._stocks = self._decay * old + amounts
+        threshold = p.onset_threshold * self._flow_scale
+        reps, cols = np.nonzero((self._stocks > threshold) & (old <= threshold))
+        for r, c in zip(reps.tolist(), cols.tolist()):
+            flow = self._flow_meta[c]
+            w = self.world
+            label = flow.label or f"{w.name(w.codes[flow.actor])} {_VERBS[flow.type]} {w.name(w.codes[flow.target])}"
+            self.log.add(self.month, [r], [flow.actor], [flow.target], [self.log.type_ids[flow.type]],
+                         [self.log.text(label, flow.rule)])
+
+    @property
+    def _decay(self) -> np.ndarray:
+        p = self.parameters
+        return np.array([p.pressure_decay if f.kind == "pressure" else p.aid_decay for f in self._flow_meta])
+
+    @property
+    def _flow_scale(self) -> np.ndarray:
+        return np.array([0.25 + self.plan.actors[self.codes[f.actor]].capability for f in self._flow_meta])
 
     def _action_table(self, keys: tuple) -> dict[str, np.ndarray]:
         """The actions of these keys as columns (cached: most months repeat them)."""
@@ -359,27 +407,6 @@ class EventLog:
         for key, values in (("month", np.full(n, month)), ("replicate", reps), ("actor", actors),
                             ("target", targets), ("type", types), ("text", texts)):
             self.columns[key].append(np.asarray(values, dtype=np.int32))
-
-    def add_onsets(self, month: int, kind: str, reps, actors, targets, flows) -> None:
-        """Log flows that crossed the onset threshold, naming the rule that gave most."""
-        w = self.model.world
-        texts, types = [], []
-        for r, i, j in zip(reps.tolist(), actors.tolist(), targets.tolist()):
-            best, best_amount = None, -1.0
-            for flow in flows:
-                if flow.kind == kind and flow.actor == i and flow.target == j:
-                    amount = float(np.broadcast_to(flow.amount, (w.R,))[r])
-                    if amount > best_amount:
-                        best, best_amount = flow, amount
-            rule = best.rule if best else ""
-            event_type = best.type if best else kind
-            label = best.label if best and best.label else None
-            if label is None:
-                verb = {"aid": "steps up aid to", "military": "steps up military support to"}.get(event_type, "puts pressure on")
-                label = f"{w.name(w.codes[i])} {verb} {w.name(w.codes[j])}"
-            texts.append(self.text(label, rule))
-            types.append(self.type_ids[event_type])
-        self.add(month, reps, actors, targets, np.array(types), texts)
 
     def add_scheduled(self, month: int, event: ScheduledEvent) -> None:
         w = self.model.world

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.months import parse_month
 from sim.rulebook import RULES, rule
 from sim.world import World
 
@@ -24,6 +25,8 @@ __all__ = ["RULES"]
 
 FORMER_SOVIET = ("RUS", "UZB", "KGZ", "KAZ", "TKM")
 CENTRAL_ASIA = ("UZB", "KGZ", "KAZ", "TKM")
+#: Recognition of the republics followed the Soviet Union's end in December 1991.
+SOVIET_COLLAPSE = parse_month("1991-12")
 
 
 def _pos(x):
@@ -37,14 +40,14 @@ def _pos(x):
       "seed:000", "The central objective of newly independent Tajikistan's foreign policy was to maximize its "
       "opportunities by developing relations with as many states as possible.", ("TJK",))
 def diversify(w: World, me, k: float) -> None:
-    capacity = 0.4 + 0.6 * w.economy
+    capacity = w.economy ** 2
     for other in w.states:
         if other == "TJK":
             continue
         w.pull("TJK", other, 0.08 * k)
-        w.propose("TJK", other, "embassy", 0.004 * k * capacity * (1 + w.align("TJK", other)) * ~w.has("TJK", other, "embassy"),
+        w.propose("TJK", other, "embassy", 0.003 * k * capacity * (1 + w.align("TJK", other)) * ~w.has("TJK", other, "embassy"),
                   f"Tajikistan opens an embassy in {w.name(other)}", tie="embassy", alignment=0.05)
-        w.propose("TJK", other, "visit", 0.006 * k * (1 + w.align("TJK", other)),
+        w.propose("TJK", other, "visit", 0.002 * k * (1 + w.align("TJK", other)),
                   f"Tajikistan's leaders visit {w.name(other)}", alignment=0.03)
 
 
@@ -55,7 +58,8 @@ def aid_outweighs_ideology(w: World, me, k: float) -> None:
     received = w.aid[:, :, w.tjk]
     total = received.sum(axis=1) + 0.2
     pressed = w.pressure[:, :, w.tjk]
-    w.pulls[:, w.tjk, :] += k * (2.0 * received / total[:, None] - 0.8 * pressed)
+    support = w.alignment[:, :, w.tjk]
+    w.pulls[:, w.tjk, :] += k * (2.0 * received / total[:, None] - 0.8 * pressed + 0.6 * support)
 
 
 @rule("R03", "Former Soviet republics and the culturally related neighbours, Iran and Afghanistan, get particular attention",
@@ -66,7 +70,7 @@ def near_abroad_first(w: World, me, k: float) -> None:
         spec = w.spec(other)
         if other != "TJK" and (spec.former_soviet or spec.culture_tjk >= 0.6):
             w.pull("TJK", other, 0.1 * k)
-            w.propose("TJK", other, "visit", 0.01 * k, f"Tajik delegation visits {w.name(other)}", alignment=0.03)
+            w.propose("TJK", other, "visit", 0.003 * k, f"Tajik delegation visits {w.name(other)}", alignment=0.03)
 
 
 @rule("R04", "Tajikistan joins the international organisations open to it, political ones at once, financial ones as need grows",
@@ -95,7 +99,7 @@ def plea_for_help(w: World, me, k: float) -> None:
     urgency = w.need_security * (w.war() + 0.3 * w.drive("afghan_instability"))
     for other in FORMER_SOVIET + ("CIS", "UN", "IRN"):
         if w.present(other):
-            w.propose("TJK", other, "request", 0.08 * k * urgency * (0.5 + _pos(w.align("TJK", other))),
+            w.propose("TJK", other, "request", 0.04 * k * urgency * (0.5 + _pos(w.align("TJK", other))),
                       f"Tajikistan asks {w.name(other)} for help to end the fighting", alignment=0.02)
 
 
@@ -227,7 +231,7 @@ def stage1_search_for_russia(w: World, me, k: float) -> None:
 def stage2_open_door(w: World, me, k: float) -> None:
     for other in ("USA", "CHN", "TUR", "PAK", "IRN", "KAZ"):
         if w.present(other):
-            w.pull("TJK", other, 0.3 * k)
+            w.pull("TJK", other, 0.2 * k)
             w.propose("TJK", other, "visit", 0.02 * k, f"Tajikistan's president visits {w.name(other)} under the open-door policy",
                       alignment=0.03)
     w.pull("TJK", "RUS", 0.2 * k)
@@ -239,9 +243,9 @@ def stage2_open_door(w: World, me, k: float) -> None:
 def stage3_costs_of_dependence(w: World, me, k: float) -> None:
     dep = w.dependence[:, w.tjk, w.i("RUS")]
     slump = max(-w.drive("russia_growth"), 0.0) / 5.0
-    w.pull("TJK", "RUS", -k * dep * (0.3 + slump))
+    w.pull("TJK", "RUS", -k * dep * (0.15 + slump))
     if w.present("CHN"):
-        w.pull("TJK", "CHN", 0.4 * k * dep)
+        w.pull("TJK", "CHN", 0.2 * k * dep)
 
 
 @rule("R21", "From 2022, Tajikistan asserts itself within a subordinate position it cannot leave (stage 4)",
@@ -263,8 +267,8 @@ def stage4_navigate(w: World, me, k: float) -> None:
       "seed:002", "Already dealing with challenges from its own post-socialist transformation in the early 1990s, "
       "initially Russia was not interested in interfering in Tajikistan’s domestic conflict.", ("RUS",))
 def russia_preoccupied(w: World, me, k: float) -> None:
-    slump = max(-w.drive("russia_growth"), 0.0) / 10.0
-    w.pull("RUS", "TJK", -0.8 * k * slump)
+    slump = max(-w.drive("russia_growth"), 0.0) / 15.0
+    w.pull("RUS", "TJK", -0.5 * k * slump)
 
 
 @rule("R23", "Russia backs the Tajik government with the 201st division in proportion to its engagement and the war",
@@ -276,7 +280,7 @@ def russia_backs_government(w: World, me, k: float) -> None:
     w.give_aid("RUS", "TJK", 0.12 * k * engaged * need, "Russia's 201st division and border troops back the Tajik government",
                military=True)
     w.secure(0.04 * k * engaged * w.war())
-    w.propose("RUS", "TJK", "military", 0.2 * k * _pos(engaged - 0.3) * w.war() * ~w.has("RUS", "TJK", "base"),
+    w.propose("RUS", "TJK", "military", 0.2 * k * _pos(engaged - 0.2) * w.war() * ~w.has("RUS", "TJK", "base"),
               "Russia puts the 201st division at the Tajik government's side", tie="base", alignment=0.1, security=0.1)
 
 
@@ -319,14 +323,21 @@ def remittance_tie(w: World, me, k: float) -> None:
     w.pull("TJK", "RUS", 0.3 * k * share)
 
 
+@rule("R51", "Russia is Tajikistan's recognised strategic partner: a base and treaties bind both sides",
+      "seed:002", "Russia is officially recognised as its strategic partner.", ("RUS",))
+def strategic_partnership(w: World, me, k: float) -> None:
+    w.pull("RUS", "TJK", 0.5 * k * w.has("RUS", "TJK", "base"))
+    w.pull("TJK", "RUS", 0.3 * k * w.has("TJK", "RUS", "treaty"))
+
+
 # --- Uzbekistan ----------------------------------------------------------------------
 
 
 @rule("R28", "Uzbekistan arms the government side in the civil war, against the opposition",
       "seed:000", "Uzbekistan gave military support to the factions that won Tajikistan's civil war", ("UZB",))
 def uzbekistan_backs_government(w: World, me, k: float) -> None:
-    engaged = _pos(w.align("UZB", "TJK") + 0.3)
-    w.give_aid("UZB", "TJK", 0.06 * k * w.war() * engaged, "Uzbekistan gives military support to the government side",
+    engaged = w.spec("UZB").islamist_concern * (0.5 + _pos(w.align("UZB", "TJK") + 0.5))
+    w.give_aid("UZB", "TJK", 0.08 * k * w.war() * engaged, "Uzbekistan gives military support to the government side",
                military=True)
     w.secure(0.01 * k * w.war() * engaged)
     w.propose("UZB", "TJK", "treaty", 0.03 * k * w.war() * engaged * ~w.has("UZB", "TJK", "treaty"),
@@ -378,7 +389,7 @@ def uzbekistan_urges_conciliation(w: World, me, k: float) -> None:
 def fuel_leverage(w: World, me, k: float) -> None:
     arrears = w.need_economy
     goodwill = 1.0 - 0.5 * _pos(w.align(me.code, "TJK"))
-    w.apply_pressure(me.code, "TJK", 0.05 * k * arrears * goodwill, f"{w.name(me.code)} interrupts fuel deliveries to Tajikistan")
+    w.apply_pressure(me.code, "TJK", 0.08 * k * arrears * goodwill, f"{w.name(me.code)} interrupts fuel deliveries to Tajikistan")
 
 
 @rule("R34", "The Central Asian leaders praise regional cooperation but make little progress",
@@ -404,7 +415,7 @@ def kyrgyz_land_and_water(w: World, me, k: float) -> None:
       "seed:000", "Despite tense relations between the two republics, Kyrgyzstan attempted to negotiate an end to "
       "Tajikistan's civil war, and it sent medicine and other aid to its beleaguered neighbor.", ("KGZ",))
 def kyrgyz_help(w: World, me, k: float) -> None:
-    w.give_aid("KGZ", "TJK", 0.02 * k * w.war(), "Kyrgyzstan sends medicine and other aid")
+    w.give_aid("KGZ", "TJK", 0.04 * k * w.war(), "Kyrgyzstan sends medicine and other aid")
     w.propose("KGZ", "TJK", "mediation", 0.02 * k * w.war(), "Kyrgyzstan offers to mediate in Tajikistan's civil war")
 
 
@@ -452,7 +463,7 @@ def china_border_claim(w: World, me, k: float) -> None:
     open_claim = ~w.has("CHN", "TJK", "treaty")
     w.apply_pressure("CHN", "TJK", 0.03 * k * open_claim, "China presses its claim in Gorno-Badakhshan")
     w.pull("TJK", "CHN", -0.3 * k * open_claim)
-    w.propose("CHN", "TJK", "treaty", 0.02 * k * _pos(w.align("CHN", "TJK")) * _pos(w.align("TJK", "CHN") + 0.2) * open_claim,
+    w.propose("CHN", "TJK", "treaty", 0.04 * k * _pos(w.align("CHN", "TJK")) * _pos(w.align("TJK", "CHN") + 0.3) * open_claim,
               "China and Tajikistan sign a border agreement", tie="treaty", alignment=0.15)
 
 
@@ -461,8 +472,8 @@ def china_border_claim(w: World, me, k: float) -> None:
       "toward reformist political movements, especially those that could be stigmatized as Islamic fundamentalist.", ("CHN",))
 def china_shared_hostility(w: World, me, k: float) -> None:
     common = w.spec("CHN").islamist_concern * w.security * (0.5 + w.drive("afghan_instability"))
-    w.pull("CHN", "TJK", 0.5 * k * common)
-    w.pull("TJK", "CHN", 0.5 * k * common)
+    w.pull("CHN", "TJK", 0.35 * k * common)
+    w.pull("TJK", "CHN", 0.35 * k * common)
 
 
 @rule("R42", "On that common ground China builds a working relationship: loans and investment as its reach grows",
@@ -470,7 +481,7 @@ def china_shared_hostility(w: World, me, k: float) -> None:
       "two governments.", ("CHN",))
 def china_working_relationship(w: World, me, k: float) -> None:
     reach = w.drive("china_reach")
-    w.give_aid("CHN", "TJK", 0.2 * k * reach * _pos(w.align("CHN", "TJK")), "China lends and invests in Tajikistan")
+    w.give_aid("CHN", "TJK", 0.15 * k * reach * _pos(w.align("CHN", "TJK")), "China lends and invests in Tajikistan")
     w.support("CHN", "TJK", 0.3 * k * reach)
     w.propose("CHN", "TJK", "visit", 0.02 * k * reach, "Chinese leaders visit Dushanbe with loan and investment offers",
               alignment=0.04)
@@ -483,7 +494,7 @@ def china_working_relationship(w: World, me, k: float) -> None:
       "seed:000", "During the civil war, the United States provided emergency food supplies and medicines to Tajikistan",
       ("USA",))
 def us_emergency_relief(w: World, me, k: float) -> None:
-    w.give_aid("USA", "TJK", 0.05 * k * w.war(), "The United States sends emergency food and medicine")
+    w.give_aid("USA", "TJK", 0.08 * k * w.war(), "The United States sends emergency food and medicine")
 
 
 @rule("R44", "The United States backs peace talks and steers Tajikistan to the IMF and the banks",
@@ -520,6 +531,8 @@ def us_embassy_safety(w: World, me, k: float) -> None:
       "seed:000", "When Tajikistan declared independence, Iran was one of the first countries to extend diplomatic "
       "recognition, and the first to establish an embassy in Dushanbe.", ("*state",))
 def recognise_and_open(w: World, me, k: float) -> None:
+    if w.month < SOVIET_COLLAPSE:
+        k = 0.0
     spec = w.spec(me.code)
     eagerness = 0.15 + 0.5 * spec.culture_tjk + 0.3 * spec.capability
     recognised = w.has(me.code, "TJK", "recognition")

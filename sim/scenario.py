@@ -58,9 +58,9 @@ def _actor_code(text: str) -> str:
 
 
 def _dyad(text: str) -> str:
-    parts = text.split("-")
+    parts = text.replace(">", "-").split("-")
     if len(parts) != 2:
-        raise ValueError(f"expected a dyad as 'AAA-BBB', got {text!r}")
+        raise ValueError(f"expected a dyad as 'AAA-BBB' (both ways) or 'AAA>BBB' (one way), got {text!r}")
     for code in parts:
         _actor_code(code)
     if parts[0] == parts[1]:
@@ -114,6 +114,22 @@ class DriverSeries(Strict):
     points: dict[Month, float] = Field(min_length=1)
 
 
+class RuleSetting(Strict):
+    """Whether a rule is on, and how strongly it acts (1 is as written)."""
+
+    enabled: bool = True
+    weight: Annotated[float, Field(ge=0, le=10)] = 1.0
+
+
+def _check_rule_ids(value: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
+    from sim.rules import RULES
+
+    for rule_id in value:
+        if rule_id not in RULES:
+            raise ValueError(f"unknown rule {rule_id!r} (see 'tajsim rules')")
+    return value
+
+
 class Effects(Strict):
     """What a scheduled event does to the state when it fires."""
 
@@ -123,6 +139,13 @@ class Effects(Strict):
     tie: Tie | None = None
     untie: Tie | None = None
     regime_security: Signed = 0.0
+    rules: dict[str, RuleSetting] = Field(
+        {}, description="rule settings that take effect from this month for the rest of the run")
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, value: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
+        return _check_rule_ids(value)
 
 
 class ScheduledEvent(Strict):
@@ -151,13 +174,9 @@ class Parameters(Strict):
     onset_threshold: Annotated[float, Field(gt=0, le=5)] = 0.25
 
 
-class RuleSetting(Strict):
-    enabled: bool = True
-    weight: Annotated[float, Field(ge=0, le=10)] = 1.0
-
-
 class InitialState(Strict):
-    """Starting values; alignment is set both ways for each dyad named."""
+    """Starting values. ``A-B`` sets alignment both ways, ``A>B`` only how A regards B
+    (written after ``A-B``, it refines it); ties are always from A to B."""
 
     alignment: dict[Dyad, Signed] = {}
     ties: dict[Dyad, tuple[Tie, ...]] = {}
@@ -186,12 +205,7 @@ class ScenarioFile(Strict):
     @field_validator("rules")
     @classmethod
     def _known_rules(cls, value: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
-        from sim.rules import RULES
-
-        for rule_id in value:
-            if rule_id not in RULES:
-                raise ValueError(f"unknown rule {rule_id!r} (see 'tajsim rules')")
-        return value
+        return _check_rule_ids(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> ScenarioFile:
@@ -212,7 +226,7 @@ class ScenarioFile(Strict):
                 if code not in self.actors:
                     raise ValueError(f"events.{number}.{role}: {code!r} is not among the scenario's actors")
         for dyad in list(self.initial.alignment) + list(self.initial.ties):
-            for code in dyad.split("-"):
+            for code in dyad.replace(">", "-").split("-"):
                 if code not in self.actors:
                     raise ValueError(f"initial: dyad {dyad!r} names {code!r}, not among the actors")
         for code, spec in self.actors.items():
