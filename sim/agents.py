@@ -33,7 +33,8 @@ class Actor(mesa.Agent):
 
     def adopt(self, rules: list[tuple[Rule, float]]) -> None:
         """Take on the rules (with weights) that apply to this actor in the new period."""
-        self.rulebook = [(rule, weight) for rule, weight in rules if rule.applies_to(self.code, self.spec.kind)]
+        self.rulebook = [(rule, weight) for rule, weight in rules
+                         if rule.applies_to(self.code, self.spec.kind) and not rule.collective]
 
     def decide(self) -> None:
         """Run this month's rules, recording intentions for every replicate."""

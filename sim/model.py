@@ -159,13 +159,14 @@ class TajikistanModel(mesa.Model):
                 enabled, weight = self.overrides[rule_id]
             if enabled and weight > 0:
                 self.active_rules.append((rule, weight))
-        for agent in self.agents:
-            agent.adopt(self.active_rules)
+        self.collective_rules = [(rule, weight) for rule, weight in self.active_rules if rule.collective]
+        self.agents.do("adopt", self.active_rules)
 
     def found(self, code: str) -> None:
         """Bring an actor into the run: a Mesa agent and an active slot in the arrays."""
         agent = make_actor(self, code, self.plan.actors[code])
         self.world.activate(code)
+        self._inactive = np.flatnonzero(~self.world.active)
         if hasattr(self, "active_rules"):
             agent.adopt(self.active_rules)
 
@@ -234,13 +235,20 @@ class TajikistanModel(mesa.Model):
         w.need_economy = 1.0 - w.economy
         w.clear_intentions()
         self.agents.shuffle_do("decide")
+        for rule, weight in self.collective_rules:
+            followers = self.agents.select(lambda agent, rule=rule: rule.applies_to(agent.code, agent.spec.kind))
+            w.current_rule = rule.id
+            rule(w, followers, weight)
         self._apply()
         self.datacollector.collect(self)
         self.month += 1
 
     def _draws(self, count: int) -> np.ndarray:
         """This month's uniform draws: row r comes from replicate r's own stream."""
-        return np.stack([stream.random(count) for stream in self.streams])
+        draws = np.empty((self.replicates, count))
+        for row, stream in zip(draws, self.streams):
+            stream.random(out=row)
+        return draws
 
     def _apply(self) -> None:
         w, p = self.world, self.parameters
@@ -252,32 +260,44 @@ class TajikistanModel(mesa.Model):
             prob = np.empty((w.R, count))
             for column, (_, chance) in enumerate(proposals):
                 prob[:, column] = chance
-            np.clip(prob * p.event_hazard, 0.0, 1.0, out=prob)
+            prob *= p.event_hazard
+            np.clip(prob, 0.0, 1.0, out=prob)
             self._apply_actions(tuple(key for key, _ in proposals), draws[:, :count] < prob)
-        noise = (draws[:, count:].reshape(w.R, w.N, w.N) - 0.5) * math.sqrt(12.0)
 
-        w.aid = p.aid_decay * w.aid + w.aid_given
-        w.pressure = p.pressure_decay * w.pressure + w.pressure_given
-        w.support_stock = p.aid_decay * w.support_stock + w.support_given
+        for stock, decay, given in ((w.aid, p.aid_decay, w.aid_given), (w.pressure, p.pressure_decay, w.pressure_given),
+                                    (w.support_stock, p.aid_decay, w.support_given)):
+            stock *= decay
+            stock += given
         self._log_onsets(w.flows, p)
 
-        target = np.tanh(p.pull_gain * w.pulls)
-        w.alignment += p.alignment_rate * (target - w.alignment) + p.alignment_noise * noise
+        # alignment relaxes towards tanh(gain * pulls), plus uniform noise of the stated s.d.
+        step = w.pulls
+        step *= p.pull_gain
+        np.tanh(step, out=step)
+        step -= w.alignment
+        step *= p.alignment_rate
+        noise = draws[:, count:].reshape(w.R, w.N, w.N)
+        noise -= 0.5
+        noise *= p.alignment_noise * math.sqrt(12.0)
+        step += noise
+        w.alignment += step
         np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
-        inactive = ~w.active
-        w.alignment[:, inactive, :] = 0.0
-        w.alignment[:, :, inactive] = 0.0
+        if self._inactive.size:
+            w.alignment[:, self._inactive, :] = 0.0
+            w.alignment[:, :, self._inactive] = 0.0
         w.alignment[:, self._diagonal, self._diagonal] = 0.0
 
-        inflow = w.aid + w.support_stock
+        # Tajikistan's dependence: the share of its outside support from each partner
+        t = w.tjk
+        inflow = w.aid[:, :, t] + w.support_stock[:, :, t]
         total = inflow.sum(axis=1, keepdims=True)
         share = np.divide(inflow, total, out=np.zeros_like(inflow), where=total > 1e-9)
-        w.dependence += p.dependence_rate * (share.transpose(0, 2, 1) - w.dependence)
+        w.dependence[:, t, :] += p.dependence_rate * (share - w.dependence[:, t, :])
 
         war = w.drivers.get("civil_war", 0.0)
         afghan = w.drivers.get("afghan_instability", 0.0)
-        received = 1.0 - np.exp(-w.aid[:, :, w.tjk].sum(axis=1))
-        squeezed = 1.0 - np.exp(-w.pressure[:, :, w.tjk].sum(axis=1))
+        received = 1.0 - np.exp(-w.aid[:, :, t].sum(axis=1))
+        squeezed = 1.0 - np.exp(-w.pressure[:, :, t].sum(axis=1))
         remitted = w.drivers.get("remittances", 0.0) / 100.0
         security_target = 0.7 - 0.6 * war - 0.2 * afghan
         w.security += 0.08 * (security_target - w.security) + w.security_push

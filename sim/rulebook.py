@@ -34,6 +34,7 @@ class Rule:
     actors: tuple[str, ...]
     fn: RuleFn
     default: bool = True
+    collective: bool = False
 
     def applies_to(self, code: str, kind: str) -> bool:
         """Whether an actor of this code and kind follows the rule."""
@@ -51,12 +52,14 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(id: str, summary: str, source: str, quote: str, actors: tuple[str, ...],
-         default: bool = True) -> Callable[[RuleFn], Rule]:
+         default: bool = True, collective: bool = False) -> Callable[[RuleFn], Rule]:
     """Register a rule function under its id, with the quote it is drawn from.
 
     ``actors`` lists the codes that follow the rule; ``"*"`` means every actor but Tajikistan,
     ``"*state"`` every state but Tajikistan. A rule with ``default=False`` (the stage rules)
-    is on only where a scenario switches it on.
+    is on only where a scenario switches it on. A ``collective`` rule is followed by many
+    actors alike; it is run once a month for all of them together (its second argument is
+    the Mesa ``AgentSet`` of its followers), which is the same behaviour, vectorised.
     """
     if source not in SOURCES:
         raise ValueError(f"rule {id}: unknown source {source!r}")
@@ -65,7 +68,7 @@ def rule(id: str, summary: str, source: str, quote: str, actors: tuple[str, ...]
         if id in RULES:
             raise ValueError(f"rule id {id} registered twice")
         RULES[id] = Rule(id=id, summary=summary, source=source, quote=" ".join(quote.split()), actors=actors, fn=fn,
-                         default=default)
+                         default=default, collective=collective)
         return RULES[id]
 
     return register

@@ -40,15 +40,14 @@ def _pos(x):
       "seed:000", "The central objective of newly independent Tajikistan's foreign policy was to maximize its "
       "opportunities by developing relations with as many states as possible.", ("TJK",))
 def diversify(w: World, me, k: float) -> None:
-    capacity = w.economy ** 2
-    for other in w.states:
-        if other == "TJK":
-            continue
-        w.pull("TJK", other, 0.08 * k)
-        w.propose("TJK", other, "embassy", 0.003 * k * capacity * (1 + w.align("TJK", other)) * ~w.has("TJK", other, "embassy"),
-                  f"Tajikistan opens an embassy in {w.name(other)}", tie="embassy", alignment=0.05)
-        w.propose("TJK", other, "visit", 0.002 * k * (1 + w.align("TJK", other)),
-                  f"Tajikistan's leaders visit {w.name(other)}", alignment=0.03)
+    others = w.others("states")
+    capacity = (w.economy ** 2)[:, None]
+    regard = 1 + w.align_many("TJK", others)
+    w.pull_many("TJK", others, 0.08 * k)
+    w.propose_many("TJK", others, "embassy", 0.003 * k * capacity * regard * ~w.has_many("TJK", others, "embassy"),
+                   [f"Tajikistan opens an embassy in {w.name(o)}" for o in others], tie="embassy", alignment=0.05)
+    w.propose_many("TJK", others, "visit", 0.002 * k * regard,
+                   [f"Tajikistan's leaders visit {w.name(o)}" for o in others], alignment=0.03)
 
 
 @rule("R02", "Tajikistan leans towards those who give it aid and away from those who press it",
@@ -77,19 +76,23 @@ def near_abroad_first(w: World, me, k: float) -> None:
       "seed:000", "In 1993 and 1994, membership was obtained in the International Bank for Reconstruction and Development "
       "(IBRD), the World Bank, the IMF, and the Economic Cooperation Organization.", ("TJK",))
 def join_organisations(w: World, me, k: float) -> None:
-    for org in w.organisations:
+    orgs = w.others("organisations")
+    to_russia = w.align("TJK", "RUS")
+    hazard = np.empty((w.R, len(orgs)))
+    for column, org in enumerate(orgs):
         style = w.org_style(org)
         if style == "political":
-            hazard = 0.25
+            hazard[:, column] = 0.25
         elif style == "financial":
-            hazard = 0.02 + 0.06 * w.need_economy * _pos(w.align("TJK", org) + 0.5)
+            hazard[:, column] = 0.02 + 0.06 * w.need_economy * _pos(w.align("TJK", org) + 0.5)
         elif style == "security":
-            hazard = 0.3 * _pos(w.align("TJK", "RUS"))
+            hazard[:, column] = 0.3 * _pos(to_russia)
         else:  # economic union with Russia: joining means deeper dependence
-            hazard = 0.004 * _pos(w.align("TJK", "RUS") - 0.5) * (1.0 - w.dependence[:, w.tjk, w.i("RUS")])
-        w.propose("TJK", org, "membership", k * hazard * ~w.has("TJK", org, "member"),
-                  f"Tajikistan joins {w.name(org)}", tie="member", alignment=0.15)
-        w.pull("TJK", org, 0.3 * k * w.has("TJK", org, "member"))
+            hazard[:, column] = 0.004 * _pos(to_russia - 0.5) * (1.0 - w.dependence[:, w.tjk, w.i("RUS")])
+    member = w.has_many("TJK", orgs, "member")
+    w.propose_many("TJK", orgs, "membership", k * hazard * ~member,
+                   [f"Tajikistan joins {w.name(o)}" for o in orgs], tie="member", alignment=0.15)
+    w.pull_many("TJK", orgs, 0.3 * k * member)
 
 
 @rule("R05", "An insecure regime asks neighbours and great powers for help to stay in power",
@@ -104,13 +107,14 @@ def plea_for_help(w: World, me, k: float) -> None:
 
 
 @rule("R06", "Requests meet refusal where the asked side is unwilling, and help where it is willing",
-      "seed:000", "They refused this request.", ("*",))
-def answer_requests(w: World, me, k: float) -> None:
-    asked = w.requests[:, me.index, w.tjk]
-    willing = _pos(w.align(me.code, "TJK")) * w.spec(me.code).capability
-    w.propose(me.code, "TJK", "refusal", 0.6 * k * asked * (willing < 0.15),
-              f"{w.name(me.code)} declines Tajikistan's request for help", alignment=-0.05)
-    w.give_aid(me.code, "TJK", 0.05 * k * asked * willing)
+      "seed:000", "They refused this request.", ("*",), collective=True)
+def answer_requests(w: World, them, k: float) -> None:
+    codes = [agent.code for agent in them]
+    asked = w.requests[:, w.at(codes), w.tjk]
+    willing = _pos(w.regard_many(codes, "TJK")) * w.capabilities(codes)
+    w.propose_each(codes, "TJK", "refusal", 0.6 * k * asked * (willing < 0.15),
+                   [f"{w.name(c)} declines Tajikistan's request for help" for c in codes], alignment=-0.05)
+    w.give_aid_each(codes, "TJK", 0.05 * k * asked * willing)
 
 
 @rule("R07", "The pro-government side courts Russia's attention, and Russia's engagement grows with it",
@@ -127,20 +131,21 @@ def court_russia(w: World, me, k: float) -> None:
       "seed:002", "As a small, poor, peripheral and post-conflict country, Tajikistan is largely dependent on "
       "assistance from external partners.", ("TJK",))
 def seek_assistance(w: World, me, k: float) -> None:
-    for other in w.donors:
-        w.propose("TJK", other, "request", 0.01 * k * w.need_economy * w.spec(other).capability * (1 + w.align("TJK", other)),
-                  f"Tajikistan asks {w.name(other)} for economic assistance", alignment=0.02)
+    donors = w.donors
+    capability = np.array([w.spec(d).capability for d in donors])
+    w.propose_many("TJK", donors, "request",
+                   0.01 * k * w.need_economy[:, None] * capability * (1 + w.align_many("TJK", donors)),
+                   [f"Tajikistan asks {w.name(d)} for economic assistance" for d in donors], alignment=0.02)
 
 
 @rule("R09", "Tajikistan's rulers share an outlook with like-minded governments, and are drawn to them",
       "seed:002", "This expression points to shared Soviet history, as well as some ideological alignment regarding, "
       "for example, policymakers’ preference for a centralised, top-down form of governance.", ("TJK",))
 def ideological_likeness(w: World, me, k: float) -> None:
-    for other in w.states:
-        if other != "TJK":
-            likeness = w.spec(other).ideology_tjk
-            w.pull("TJK", other, 0.35 * k * likeness)
-            w.pull(other, "TJK", 0.35 * k * likeness)
+    others = w.others("states")
+    likeness = 0.35 * k * w.likeness(others)
+    w.pull_many("TJK", others, likeness)
+    w.pulled_by_many(others, "TJK", likeness)
 
 
 @rule("R10", "Russia is the older brother: Tajikistan's regard for Russia is pulled back up whenever it sags",
@@ -162,14 +167,12 @@ def legitimacy_from_russia(w: World, me, k: float) -> None:
       "seed:002", "In 1993, the two countries signed a Treaty of Friendship, Cooperation and Mutual Assistance. "
       "Arguably, however, this friendship and cooperation was needed much more by the Tajik than the Russian side.", ("TJK",))
 def seek_treaties(w: World, me, k: float) -> None:
-    need = 0.3 + 0.7 * np.maximum(w.need_security, w.need_economy)
-    for other in w.states:
-        if other == "TJK":
-            continue
-        mutual = _pos(w.align("TJK", other)) * _pos(w.align(other, "TJK"))
-        again = np.where(w.has("TJK", other, "treaty"), 0.15, 1.0)
-        w.propose("TJK", other, "treaty", 0.04 * k * need * mutual * again,
-                  f"Tajikistan and {w.name(other)} sign a cooperation treaty", tie="treaty", alignment=0.1)
+    others = w.others("states")
+    need = (0.3 + 0.7 * np.maximum(w.need_security, w.need_economy))[:, None]
+    mutual = _pos(w.align_many("TJK", others)) * _pos(w.regard_many(others, "TJK"))
+    again = np.where(w.has_many("TJK", others, "treaty"), 0.15, 1.0)
+    w.propose_many("TJK", others, "treaty", 0.04 * k * need * mutual * again,
+                   [f"Tajikistan and {w.name(o)} sign a cooperation treaty" for o in others], tie="treaty", alignment=0.1)
 
 
 @rule("R13", "Tajikistan is wary of downstream neighbours' claims on its water",
@@ -529,18 +532,19 @@ def us_embassy_safety(w: World, me, k: float) -> None:
 
 @rule("R46", "States recognise the new republic and open embassies, the culturally close and the powerful first",
       "seed:000", "When Tajikistan declared independence, Iran was one of the first countries to extend diplomatic "
-      "recognition, and the first to establish an embassy in Dushanbe.", ("*state",))
-def recognise_and_open(w: World, me, k: float) -> None:
+      "recognition, and the first to establish an embassy in Dushanbe.", ("*state",), collective=True)
+def recognise_and_open(w: World, them, k: float) -> None:
     if w.month < SOVIET_COLLAPSE:
         k = 0.0
-    spec = w.spec(me.code)
-    eagerness = 0.15 + 0.5 * spec.culture_tjk + 0.3 * spec.capability
-    recognised = w.has(me.code, "TJK", "recognition")
-    w.propose(me.code, "TJK", "recognition", 0.5 * k * eagerness * ~recognised,
-              f"{w.name(me.code)} recognises Tajikistan", tie="recognition", alignment=0.05)
-    if me.code != "USA":
-        w.propose(me.code, "TJK", "embassy", 0.04 * k * eagerness * recognised * ~w.has(me.code, "TJK", "embassy"),
-                  f"{w.name(me.code)} opens an embassy in Dushanbe", tie="embassy", alignment=0.05)
+    codes = [agent.code for agent in them]
+    eagerness = np.array([0.15 + 0.5 * w.spec(c).culture_tjk + 0.3 * w.spec(c).capability for c in codes])
+    recognised = w.ties[:, w.at(codes), w.tjk] & 1 > 0
+    has_embassy = w.ties[:, w.at(codes), w.tjk] & 2 > 0
+    w.propose_each(codes, "TJK", "recognition", 0.5 * k * eagerness * ~recognised,
+                   [f"{w.name(c)} recognises Tajikistan" for c in codes], tie="recognition", alignment=0.05)
+    opens = [c != "USA" for c in codes]  # the United States' embassy follows its own rule (R45)
+    w.propose_each(codes, "TJK", "embassy", 0.04 * k * eagerness * recognised * ~has_embassy * opens,
+                   [f"{w.name(c)} opens an embassy in Dushanbe" for c in codes], tie="embassy", alignment=0.05)
 
 
 @rule("R47", "The CIS follows Russia, its political centre: peacekeeping once Moscow is engaged",

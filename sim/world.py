@@ -7,7 +7,8 @@ histories with vectorised numpy. Dyadic arrays are ``[replicate, actor, target]`
 * ``aid``: the monthly flow of aid (economic, humanitarian, military) actor -> target,
   where 1 is a great power's full engagement;
 * ``pressure``: coercion actor -> target (fuel cut-offs, border closure, claims, criticism);
-* ``dependence`` in [0, 1]: the share of the actor's outside support that comes from target;
+* ``dependence`` in [0, 1]: the share of the actor's outside support that comes from target
+  (kept for Tajikistan, the focal state; other rows stay zero);
 * ``ties``: bit flags of standing relations (recognition, embassy, membership, treaty, base).
 
 Tajikistan's domestic situation is two arrays over replicates, ``security`` (of the regime)
@@ -73,6 +74,8 @@ class World:
         self.organisations: list[str] = []
         self.donors: list[str] = []
         self.actions: dict[tuple[str, int, int, str, str], Action] = {}
+        self._index_cache: dict[tuple[str, ...], np.ndarray] = {}
+        self._others: dict[str, list[str]] = {"states": [], "organisations": []}
         self.month = 0
         self.drivers: dict[str, float] = {}
         self.current_rule = ""
@@ -99,6 +102,7 @@ class World:
         self.states = [c for c in present if self.specs[c].kind == "state"]
         self.organisations = [c for c in present if self.specs[c].kind == "organisation"]
         self.donors = [c for c in present if c != "TJK" and self.specs[c].capability >= 0.3]
+        self._others = {"states": [c for c in self.states if c != "TJK"], "organisations": list(self.organisations)}
 
     def present(self, code: str) -> bool:
         """Whether an actor is in the scenario and already exists this month."""
@@ -115,6 +119,37 @@ class World:
     def align(self, actor: str, target: str) -> np.ndarray:
         return self.alignment[:, self.idx[actor], self.idx[target]]
 
+    def at(self, codes) -> np.ndarray:
+        """Indices of several actors, for rules that act on many partners at once."""
+        key = tuple(codes)
+        found = self._index_cache.get(key)
+        if found is None:
+            found = self._index_cache[key] = np.array([self.idx[c] for c in key], dtype=np.intp)
+        return found
+
+    def align_many(self, actor: str, targets) -> np.ndarray:
+        """How actor regards each of several targets, ``[replicate, target]``."""
+        return self.alignment[:, self.idx[actor], self.at(targets)]
+
+    def regard_many(self, actors, target: str) -> np.ndarray:
+        """How each of several actors regards target, ``[replicate, actor]``."""
+        return self.alignment[:, self.at(actors), self.idx[target]]
+
+    def has_many(self, actor: str, targets, tie: str) -> np.ndarray:
+        return (self.ties[:, self.idx[actor], self.at(targets)] & TIE_BITS[tie]) > 0
+
+    def likeness(self, codes) -> np.ndarray:
+        """Each actor's ideological likeness to Dushanbe (its ``ideology_tjk``)."""
+        key = ("likeness",) + tuple(codes)
+        found = self._index_cache.get(key)
+        if found is None:
+            found = self._index_cache[key] = np.array([self.specs[c].ideology_tjk for c in codes])
+        return found
+
+    def others(self, kind: str = "states") -> list[str]:
+        """The present states (or organisations) other than Tajikistan."""
+        return self._others[kind]
+
     def war(self) -> float:
         return self.drivers.get("civil_war", 0.0)
 
@@ -122,10 +157,13 @@ class World:
 
     def clear_intentions(self) -> None:
         shape = (self.R, self.N, self.N)
-        self.pulls = np.zeros(shape)
-        self.aid_given = np.zeros(shape)
-        self.pressure_given = np.zeros(shape)
-        self.support_given = np.zeros(shape)
+        if not hasattr(self, "pulls"):
+            self.pulls = np.zeros(shape)
+            self.aid_given = np.zeros(shape)
+            self.pressure_given = np.zeros(shape)
+            self.support_given = np.zeros(shape)
+        for buffer in (self.pulls, self.aid_given, self.pressure_given, self.support_given):
+            buffer.fill(0.0)
         self.security_push = np.zeros(self.R)
         self.proposals: list[tuple[tuple[str, int, int, str, str], object]] = []
         self.flows: list[Flow] = []
@@ -133,6 +171,14 @@ class World:
     def pull(self, actor: str, target: str, amount) -> None:
         """Nudge how actor regards target (positive: closer)."""
         self.pulls[:, self.idx[actor], self.idx[target]] += amount
+
+    def pull_many(self, actor: str, targets, amount) -> None:
+        """Nudge how actor regards each of several targets (amount ``[replicate, target]`` or less)."""
+        self.pulls[:, self.idx[actor], self.at(targets)] += amount
+
+    def pulled_by_many(self, actors, target: str, amount) -> None:
+        """Nudge how each of several actors regards target."""
+        self.pulls[:, self.at(actors), self.idx[target]] += amount
 
     def give_aid(self, actor: str, target: str, amount, label: str | None = None, military: bool = False) -> None:
         """Actor sends aid to target this month (amount >= 0, per replicate).
@@ -178,6 +224,33 @@ class World:
                 security=security, symmetric_tie=(type == "treaty"),
             )
         self.proposals.append((key, prob))
+
+    def propose_each(self, actors, target: str, type: str, prob, summaries, **effects) -> None:
+        """Several actors each offer the same kind of action to target; ``prob`` is ``[replicate, actor]``."""
+        prob = np.broadcast_to(prob, (self.R, len(actors)))
+        for column, (actor, summary) in enumerate(zip(actors, summaries)):
+            self.propose(actor, target, type, prob[:, column], summary, **effects)
+
+    def give_aid_each(self, actors, target: str, amount, label: str | None = None) -> None:
+        """Several actors each send aid to target; ``amount`` is ``[replicate, actor]``."""
+        amount = np.broadcast_to(np.maximum(amount, 0.0), (self.R, len(actors)))
+        j = self.idx[target]
+        self.aid_given[:, self.at(actors), j] += amount
+        for column, actor in enumerate(actors):
+            self.flows.append(Flow("aid", "aid", self.current_rule, self.idx[actor], j, amount[:, column], label))
+
+    def capabilities(self, codes) -> np.ndarray:
+        key = ("capability",) + tuple(codes)
+        found = self._index_cache.get(key)
+        if found is None:
+            found = self._index_cache[key] = np.array([self.specs[c].capability for c in codes])
+        return found
+
+    def propose_many(self, actor: str, targets, type: str, prob, summaries, **effects) -> None:
+        """Offer the same kind of action towards several targets; ``prob`` is ``[replicate, target]``."""
+        prob = np.broadcast_to(prob, (self.R, len(targets)))
+        for column, (target, summary) in enumerate(zip(targets, summaries)):
+            self.propose(actor, target, type, prob[:, column], summary, **effects)
 
 
 class Flow(NamedTuple):
