@@ -28,18 +28,18 @@ def _csv(rows: list[dict], fields: list[str]) -> str:
     return buffer.getvalue()
 
 
-def _table(rows: list[dict], fields: list[str], widths: dict[str, int] | None = None) -> str:
-    widths = widths or {}
-    lines = []
-    for row in [dict(zip(fields, fields))] + rows:
-        cells = []
-        for name in fields:
-            text = str(row.get(name, ""))
-            width = widths.get(name)
-            if width:
-                text = (text[: width - 1] + "…") if len(text) > width else text.ljust(width)
-            cells.append(text)
-        lines.append("  ".join(cells).rstrip())
+def _table(rows: list[dict], fields: list[str], caps: dict[str, int] | None = None) -> str:
+    """A plain aligned text table; columns named in ``caps`` are cut to that width."""
+    caps = caps or {}
+    cells = [[str(row.get(name, "")) for name in fields] for row in rows]
+    for row in cells:
+        for n, name in enumerate(fields):
+            cap = caps.get(name)
+            if cap and len(row[n]) > cap:
+                row[n] = row[n][: cap - 1] + "…"
+    widths = [max([len(name)] + [len(row[n]) for row in cells]) for n, name in enumerate(fields)]
+    lines = ["  ".join(name.ljust(width) for name, width in zip(fields, widths)).rstrip()]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells]
     return "\n".join(lines) + "\n"
 
 
@@ -112,7 +112,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from sim.rules import RULES
 
     rows = [{"id": r.id, "summary": r.summary, "source": r.source, "quote": r.quote,
-             "actors": " ".join(r.actors), "default": "on" if r.default else "off"} for r in RULES.values()]
+             "actors": " ".join(r.actors), "default": "on" if r.default else "off"} for r in _in_order(RULES)]
     if args.format == "csv":
         sys.stdout.write(_csv(rows, ["id", "summary", "source", "quote"]))
     elif args.format == "markdown":
@@ -122,13 +122,17 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _in_order(rules: dict) -> list:
+    return sorted(rules.values(), key=lambda r: int(r.id[1:]))
+
+
 def rulebook_markdown() -> str:
     """The rulebook as Markdown, generated from the code (used in docs/ODD.md)."""
     from sim.rulebook import SOURCES
     from sim.rules import RULES
 
     lines = ["| id | who | summary | source | quote |", "| --- | --- | --- | --- | --- |"]
-    for r in RULES.values():
+    for r in _in_order(RULES):
         who = ", ".join(r.actors).replace("*state", "every state").replace("*", "every actor")
         stage = "" if r.default else " (stage rule: on where a period switches it on)"
         lines.append(f"| {r.id} | {who} | {r.summary}{stage} | {r.source} | \u201c{r.quote}\u201d |")

@@ -299,10 +299,11 @@ class TajikistanModel(mesa.Model):
         received = 1.0 - np.exp(-w.aid[:, :, t].sum(axis=1))
         squeezed = 1.0 - np.exp(-w.pressure[:, :, t].sum(axis=1))
         remitted = w.drivers.get("remittances", 0.0) / 100.0
-        security_target = 0.7 - 0.6 * war - 0.2 * afghan
-        w.security += 0.08 * (security_target - w.security) + w.security_push
-        economy_target = 0.3 - 0.3 * war + 0.25 * received + 0.4 * remitted - 0.3 * squeezed
-        w.economy += 0.05 * (economy_target - w.economy)
+        security_target = p.security_base - p.security_war * war - p.security_afghan * afghan
+        w.security += p.security_rate * (security_target - w.security) + w.security_push
+        economy_target = (p.economy_base - p.economy_war * war + p.economy_aid * received
+                          + p.economy_remittances * remitted - p.economy_pressure * squeezed)
+        w.economy += p.economy_rate * (economy_target - w.economy)
         np.clip(w.security, 0.0, 1.0, out=w.security)
         np.clip(w.economy, 0.0, 1.0, out=w.economy)
         w.requests = self._fired_requests

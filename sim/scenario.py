@@ -162,7 +162,7 @@ class ScheduledEvent(Strict):
 
 
 class Parameters(Strict):
-    """Model-level constants; the rules' own strengths are their weights."""
+    """Model-level constants (docs/ODD.md, "Submodels"); the rules' own strengths are their weights."""
 
     alignment_rate: Annotated[float, Field(gt=0, le=1)] = 0.08
     alignment_noise: Annotated[float, Field(ge=0, le=0.5)] = 0.03
@@ -172,6 +172,16 @@ class Parameters(Strict):
     dependence_rate: Annotated[float, Field(gt=0, le=1)] = 0.05
     event_hazard: Annotated[float, Field(ge=0, le=10)] = 1.0
     onset_threshold: Annotated[float, Field(gt=0, le=5)] = 0.25
+    security_rate: Annotated[float, Field(gt=0, le=1)] = 0.08
+    security_base: Unit = 0.7
+    security_war: Unit = 0.6
+    security_afghan: Unit = 0.2
+    economy_rate: Annotated[float, Field(gt=0, le=1)] = 0.05
+    economy_base: Unit = 0.3
+    economy_war: Unit = 0.3
+    economy_aid: Unit = 0.25
+    economy_remittances: Unit = 0.4
+    economy_pressure: Unit = 0.3
 
 
 class InitialState(Strict):
