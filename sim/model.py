@@ -29,7 +29,7 @@ from sim.months import format_month, parse_month
 from sim.rules import RULES
 from sim.scenario import Parameters, Scenario, ScheduledEvent, Segment
 from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES, EVENT_TYPES
-from sim.world import TIE_BITS, World
+from sim.world import TIE_BITS, Flow, World
 
 #: The dyadic variables recorded each month for every partner of Tajikistan.
 TRACKED = ("alignment", "regard", "aid_in", "pressure_in", "dependence")
@@ -113,6 +113,11 @@ class TajikistanModel(mesa.Model):
         self._flow_columns: dict[tuple, int] = {}
         self._flow_meta: list = []
         self._stocks = np.zeros((replicates, 0))
+        self._interventions = [
+            (iv.mode, self.world.i(iv.actor), self.world.i(iv.target), iv.type, parse_month(iv.start),
+             parse_month(iv.end) if iv.end else plan.end, iv.amount)
+            for iv in plan.interventions if iv.actor in plan.actors and iv.target in plan.actors
+        ]
         self._fired_requests = np.zeros((replicates, len(self.codes), len(self.codes)))
         self.segment: Segment = plan.segments[0]
         self.parameters: Parameters = self.segment.parameters
@@ -262,8 +267,12 @@ class TajikistanModel(mesa.Model):
                 prob[:, column] = chance
             prob *= p.event_hazard
             np.clip(prob, 0.0, 1.0, out=prob)
+            if self._interventions:
+                self._intervene_on_actions([key for key, _ in proposals], prob)
             self._apply_actions(tuple(key for key, _ in proposals), draws[:, :count] < prob)
 
+        if self._interventions:
+            self._intervene_on_flows()
         for stock, decay, given in ((w.aid, p.aid_decay, w.aid_given), (w.pressure, p.pressure_decay, w.pressure_given),
                                     (w.support_stock, p.aid_decay, w.support_given)):
             stock *= decay
@@ -300,13 +309,47 @@ class TajikistanModel(mesa.Model):
         squeezed = 1.0 - np.exp(-w.pressure[:, :, t].sum(axis=1))
         remitted = w.drivers.get("remittances", 0.0) / 100.0
         security_target = p.security_base - p.security_war * war - p.security_afghan * afghan
-        w.security += p.security_rate * (security_target - w.security) + w.security_push
+        military_in = sum((flow.amount for flow in w.flows if flow.type == "military" and flow.target == t), 0.0)
+        w.security += p.security_rate * (security_target - w.security) + w.security_push + p.security_military * military_in
         economy_target = (p.economy_base - p.economy_war * war + p.economy_aid * received
                           + p.economy_remittances * remitted - p.economy_pressure * squeezed)
         w.economy += p.economy_rate * (economy_target - w.economy)
         np.clip(w.security, 0.0, 1.0, out=w.security)
         np.clip(w.economy, 0.0, 1.0, out=w.economy)
         w.requests = self._fired_requests
+
+    def _active_interventions(self):
+        for mode, i, j, type_, start, end, amount in self._interventions:
+            if start <= self.month <= end:
+                yield mode, i, j, type_, amount
+
+    def _intervene_on_actions(self, keys: list, prob: np.ndarray) -> None:
+        """Counterfactual constraints on discrete actions: forbidden ones cannot happen, forced ones must."""
+        for mode, i, j, type_, _ in self._active_interventions():
+            for column, (_, actor, target, kind, _) in enumerate(keys):
+                if kind == type_ and (actor, target) == (i, j):
+                    prob[:, column] = 0.0 if mode == "forbid" else 1.0
+
+    def _intervene_on_flows(self) -> None:
+        """Counterfactual constraints on flows: cut a forbidden flow, add to a forced one."""
+        w = self.world
+        for mode, i, j, type_, amount in self._active_interventions():
+            if type_ not in ("aid", "military", "pressure"):
+                continue
+            given = w.pressure_given if type_ == "pressure" else w.aid_given
+            if mode == "forbid":
+                kept = []
+                for flow in w.flows:
+                    if (flow.type, flow.actor, flow.target) == (type_, i, j):
+                        given[:, i, j] -= flow.amount
+                    else:
+                        kept.append(flow)
+                w.flows = kept
+                np.maximum(given[:, i, j], 0.0, out=given[:, i, j])
+            else:
+                given[:, i, j] += amount
+                w.flows.append(Flow("pressure" if type_ == "pressure" else "aid", type_, "intervention", i, j,
+                                    np.full(w.R, amount), None))
 
     def _log_onsets(self, flows, p: Parameters) -> None:
         """Log an event where one rule's aid or pressure flow to a target becomes notable.

@@ -27,3 +27,8 @@ def record_dir() -> Path:
 def default_scenario() -> Path:
     """The full 1991-2023 replay, run when no scenario is named."""
     return scenarios_dir() / "full_replay.yaml"
+
+
+def calibrated_params() -> Path:
+    """The parameter file calibration writes; scenarios use it by default where it exists."""
+    return project_root() / "calibration" / "params.yaml"

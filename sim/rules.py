@@ -282,7 +282,6 @@ def russia_backs_government(w: World, me, k: float) -> None:
     need = w.war() + 0.3 * w.drive("afghan_instability")
     w.give_aid("RUS", "TJK", 0.12 * k * engaged * need, "Russia's 201st division and border troops back the Tajik government",
                military=True)
-    w.secure(0.04 * k * engaged * w.war())
     w.propose("RUS", "TJK", "military", 0.2 * k * _pos(engaged - 0.2) * w.war() * ~w.has("RUS", "TJK", "base"),
               "Russia puts the 201st division at the Tajik government's side", tie="base", alignment=0.1, security=0.1)
 
@@ -342,7 +341,6 @@ def uzbekistan_backs_government(w: World, me, k: float) -> None:
     engaged = w.spec("UZB").islamist_concern * (0.5 + _pos(w.align("UZB", "TJK") + 0.5))
     w.give_aid("UZB", "TJK", 0.08 * k * w.war() * engaged, "Uzbekistan gives military support to the government side",
                military=True)
-    w.secure(0.01 * k * w.war() * engaged)
     w.propose("UZB", "TJK", "treaty", 0.03 * k * w.war() * engaged * ~w.has("UZB", "TJK", "treaty"),
               "Uzbekistan and Tajikistan sign a defence cooperation treaty", tie="treaty", alignment=0.05)
 

@@ -160,6 +160,7 @@ class RunResult:
             "scenario_title": self.scenario.title,
             "scenario_sha256": self.scenario.digest(),
             "scenario_files": [_relative(f) for f in self.scenario.files],
+            "calibration_file": _relative(self.scenario.calibration) if self.scenario.calibration else None,
             "seed": self.seed,
             "replicates": self.replicates,
             "first_replicate": self.first_replicate,

@@ -161,6 +161,31 @@ class ScheduledEvent(Strict):
     effects: Effects = Effects()
 
 
+class Intervention(Strict):
+    """A counterfactual constraint on what one actor does to another, from a month on.
+
+    ``forbid`` removes the action: the discrete actions of that type actor -> target get
+    probability 0, and the flows of that type (aid, military support, pressure) are cut.
+    ``force`` makes the discrete actions of that type certain each month they are on offer,
+    and for a flow type adds ``amount`` a month to the flow.
+    """
+
+    mode: Literal["forbid", "force"]
+    actor: ActorCode
+    target: ActorCode
+    type: EventType
+    start: Month
+    end: Month | None = None
+    amount: Annotated[float, Field(ge=0, le=5)] = 0.1
+    why: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Intervention:
+        if self.end is not None and parse_month(self.end) < parse_month(self.start):
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
 class Parameters(Strict):
     """Model-level constants (docs/ODD.md, "Submodels"); the rules' own strengths are their weights."""
 
@@ -176,6 +201,7 @@ class Parameters(Strict):
     security_base: Unit = 0.7
     security_war: Unit = 0.6
     security_afghan: Unit = 0.2
+    security_military: Unit = 0.3
     economy_rate: Annotated[float, Field(gt=0, le=1)] = 0.05
     economy_base: Unit = 0.3
     economy_war: Unit = 0.3
@@ -211,6 +237,7 @@ class ScenarioFile(Strict):
     parameters: Parameters = Parameters()
     rules: dict[str, RuleSetting] = {}
     initial: InitialState = InitialState()
+    interventions: list[Intervention] = []
 
     @field_validator("rules")
     @classmethod
@@ -247,6 +274,43 @@ class ScenarioFile(Strict):
         return self
 
 
+class Calibration(Strict):
+    """Calibrated defaults (``calibration/params.yaml``): laid under every period's own settings.
+
+    Other keys of that file (the observation model, the fit's provenance) belong to
+    calibration and are ignored here.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    parameters: dict[str, float] = {}
+    rules: dict[str, RuleSetting] = {}
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = set(value) - set(Parameters.model_fields)
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
+        Parameters(**value)
+        return value
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, value: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
+        return _check_rule_ids(value)
+
+
+def load_calibration(path: Path) -> Calibration:
+    """Read a calibrated-parameter file; problems are one-line ScenarioErrors."""
+    data = read_yaml_mapping(path)
+    try:
+        return Calibration.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = ".".join(str(part) for part in error["loc"])
+        raise ScenarioError(path, loc, error["msg"].removeprefix("Value error, ")) from None
+
+
 @dataclass(frozen=True)
 class Segment:
     """One period of a run: its months, parameters and rule settings."""
@@ -276,6 +340,8 @@ class Scenario:
     segments: tuple[Segment, ...]
     initial: InitialState
     files: tuple[str, ...] = field(default=())
+    interventions: tuple[Intervention, ...] = field(default=())
+    calibration: str | None = None
 
     @property
     def start(self) -> int:
@@ -302,6 +368,7 @@ class Scenario:
                 for s in self.segments
             ],
             "initial": self.initial.model_dump(mode="json"),
+            "interventions": [i.model_dump(mode="json") for i in self.interventions],
         }
 
     def digest(self) -> str:
@@ -404,17 +471,31 @@ def _drivers_merged(files: list[ScenarioFile]) -> dict[str, DriverSeries]:
     return drivers
 
 
-def _segment(path: Path, spec: ScenarioFile) -> Segment:
+def _segment(spec: ScenarioFile, calibration: Calibration | None) -> Segment:
+    parameters, rules = spec.parameters, dict(spec.rules)
+    if calibration is not None:
+        own = spec.parameters.model_dump(include=spec.parameters.model_fields_set)
+        parameters = Parameters(**{**calibration.parameters, **own})
+        rules = {**calibration.rules, **rules}
     return Segment(
         name=spec.name, period=spec.period,
         start=parse_month(spec.start), end=parse_month(spec.end),
-        parameters=spec.parameters, rules=dict(spec.rules),
+        parameters=parameters, rules=rules,
     )
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, merge, validate and compose a scenario file."""
+def load_scenario(path: str | Path, calibration: str | Path | None | bool = True) -> Scenario:
+    """Read, merge, validate and compose a scenario file.
+
+    ``calibration``: ``True`` lays ``calibration/params.yaml`` (where it exists) under the
+    periods' own settings; a path names another such file; ``False`` or ``None`` uses none.
+    """
+    from sim.paths import calibrated_params
+
     path = Path(path)
+    if calibration is True:
+        calibration = calibrated_params() if calibrated_params().exists() else None
+    calibrated = load_calibration(Path(calibration)) if calibration else None
     top = _validate(path, _resolve(path))
     if top.chain is None:
         parts = [(path, top)]
@@ -426,7 +507,7 @@ def load_scenario(path: str | Path) -> Scenario:
             if part.chain is not None:
                 raise ScenarioError(path, f"chain.{number}", f"{name} is itself a chain")
             parts.append((part_path, part))
-    segments = [_segment(p, spec) for p, spec in parts]
+    segments = [_segment(spec, calibrated) for _, spec in parts]
     for (p, _), before, after in zip(parts[1:], segments, segments[1:]):
         if after.start != before.end + 1:
             raise ScenarioError(
@@ -456,6 +537,8 @@ def load_scenario(path: str | Path) -> Scenario:
         segments=tuple(segments),
         initial=parts[0][1].initial,
         files=tuple(str(p) for p, _ in parts),
+        interventions=tuple(top.interventions) + tuple(i for _, spec in parts if spec is not top for i in spec.interventions),
+        calibration=str(calibration) if calibrated else None,
     )
 
 

@@ -112,3 +112,38 @@ def test_scheduled_events_fire_once_in_their_month(replay):
 def test_replicates_must_be_positive(bad):
     with pytest.raises(ValueError):
         TajikistanModel(load_scenario(CIVIL_WAR), replicates=bad)
+
+
+def test_forbidding_russian_military_support_in_1992_weakens_the_regime(tmp_path):
+    base = load_scenario(ROOT / "scenarios" / "full_replay.yaml")
+    text = (ROOT / "scenarios" / "1992-1997_civil_war.yaml").read_text()
+    counterfactual = tmp_path / "no_russia.yaml"
+    counterfactual.write_text(text.replace("extends: [base/", f"extends: [{ROOT / 'scenarios'}/base/").replace(
+        f", base/drivers.yaml]", f", {ROOT / 'scenarios'}/base/drivers.yaml]") + """
+interventions:
+  - {mode: forbid, actor: RUS, target: TJK, type: military, start: "1992-05", end: "1992-12",
+     why: "what if Russia had not backed the government in 1992?"}
+""")
+    plan = load_scenario(counterfactual)
+    assert len(plan.interventions) == 1 and len(base.interventions) == 0
+    factual = sim.run(CIVIL_WAR, seed=2, replicates=20)
+    what_if = sim.run(plan, seed=2, replicates=20)
+    in_1992 = slice(0, 8)
+    assert what_if.series("aid", "RUS", "TJK")[:, in_1992].mean() < factual.series("aid", "RUS", "TJK")[:, in_1992].mean()
+    assert what_if.domestic["security"][in_1992].mean() < factual.domestic["security"][in_1992].mean()
+    military = what_if.events[(what_if.events["actor"] == "RUS") & (what_if.events["type"] == "military")]
+    assert not (military["date"] <= "1992-12").any()
+
+
+def test_calibrated_parameters_lie_under_the_periods_own(tmp_path):
+    params = tmp_path / "params.yaml"
+    params.write_text("parameters: {alignment_noise: 0.07, alignment_rate: 0.2}\nrules: {R23: {weight: 2.0}}\n"
+                      "observation: {anything: 1}\n")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"name: s\nextends: {ROOT / 'scenarios' / 'base' / 'actors.yaml'}\nstart: '1993-01'\n"
+                        "end: '1993-06'\nparameters: {alignment_rate: 0.1}\n")
+    plan = load_scenario(scenario, calibration=params)
+    segment = plan.segments[0]
+    assert segment.parameters.alignment_noise == 0.07 and segment.parameters.alignment_rate == 0.1
+    assert segment.rules["R23"].weight == 2.0
+    assert load_scenario(scenario, calibration=False).segments[0].parameters.alignment_noise == 0.03
