@@ -259,7 +259,8 @@ class TajikistanModel(mesa.Model):
         w, p = self.world, self.parameters
         proposals = sorted(w.proposals, key=lambda proposal: proposal[0])
         count = len(proposals)
-        draws = self._draws(count + w.N * w.N)
+        rows, cols = w.live_pairs()
+        draws = self._draws(count + len(rows))
         self._fired_requests = np.zeros_like(w.requests)
         if count:
             prob = np.empty((w.R, count))
@@ -279,17 +280,18 @@ class TajikistanModel(mesa.Model):
             stock += given
         self._log_onsets(w.flows, p)
 
-        # alignment relaxes towards tanh(gain * pulls), plus uniform noise of the stated s.d.
-        step = w.pulls
+        # alignment relaxes towards tanh(gain * pulls), plus uniform noise of the stated s.d. on
+        # the live dyads; elsewhere pulls are zero and the relaxation is towards 0
+        w.alignment *= 1.0 - p.alignment_rate
+        step = w.pulls[:, rows, cols]
         step *= p.pull_gain
         np.tanh(step, out=step)
-        step -= w.alignment
         step *= p.alignment_rate
-        noise = draws[:, count:].reshape(w.R, w.N, w.N)
+        noise = draws[:, count:]
         noise -= 0.5
         noise *= p.alignment_noise * math.sqrt(12.0)
         step += noise
-        w.alignment += step
+        w.alignment[:, rows, cols] += step
         np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
         if self._inactive.size:
             w.alignment[:, self._inactive, :] = 0.0

@@ -74,6 +74,10 @@ class World:
         self.organisations: list[str] = []
         self.donors: list[str] = []
         self.actions: dict[tuple[str, int, int, str, str], Action] = {}
+        self.live = np.zeros((self.N, self.N), dtype=bool)
+        self.live[self.tjk, :] = self.live[:, self.tjk] = True
+        self.live[self.tjk, self.tjk] = False
+        self._live_count, self._live_pairs = -1, (np.zeros(0, dtype=np.intp),) * 2
         self._index_cache: dict[tuple[str, ...], np.ndarray] = {}
         self._others: dict[str, list[str]] = {"states": [], "organisations": []}
         self.month = 0
@@ -170,15 +174,33 @@ class World:
 
     def pull(self, actor: str, target: str, amount) -> None:
         """Nudge how actor regards target (positive: closer)."""
-        self.pulls[:, self.idx[actor], self.idx[target]] += amount
+        i, j = self.idx[actor], self.idx[target]
+        self.pulls[:, i, j] += amount
+        self.live[i, j] = True
 
     def pull_many(self, actor: str, targets, amount) -> None:
         """Nudge how actor regards each of several targets (amount ``[replicate, target]`` or less)."""
-        self.pulls[:, self.idx[actor], self.at(targets)] += amount
+        i, js = self.idx[actor], self.at(targets)
+        self.pulls[:, i, js] += amount
+        self.live[i, js] = True
 
     def pulled_by_many(self, actors, target: str, amount) -> None:
         """Nudge how each of several actors regards target."""
-        self.pulls[:, self.at(actors), self.idx[target]] += amount
+        iis, j = self.at(actors), self.idx[target]
+        self.pulls[:, iis, j] += amount
+        self.live[iis, j] = True
+
+    def live_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The dyads some rule has ever pulled, and all of Tajikistan's: where alignment has noise.
+
+        Which dyads are live depends only on which rules ran, never on the state, so every
+        replicate draws the same number of random numbers.
+        """
+        count = int(self.live.sum())
+        if count != self._live_count:
+            self._live_count = count
+            self._live_pairs = np.nonzero(self.live)
+        return self._live_pairs
 
     def give_aid(self, actor: str, target: str, amount, label: str | None = None, military: bool = False) -> None:
         """Actor sends aid to target this month (amount >= 0, per replicate).
