@@ -39,6 +39,7 @@ class Actor(mesa.Agent):
     def decide(self) -> None:
         """Run this month's rules, recording intentions for every replicate."""
         world = self.model.world
+        world.begin(self.index)
         for rule, weight in self.rulebook:
             world.current_rule = rule.id
             rule(world, self, weight)

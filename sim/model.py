@@ -113,6 +113,7 @@ class TajikistanModel(mesa.Model):
         self._flow_columns: dict[tuple, int] = {}
         self._flow_meta: list = []
         self._stocks = np.zeros((replicates, 0))
+        self._flow_cache: tuple = (None, None)
         self._interventions = [
             (iv.mode, self.world.i(iv.actor), self.world.i(iv.target), iv.type, parse_month(iv.start),
              parse_month(iv.end) if iv.end else plan.end, iv.amount)
@@ -240,8 +241,9 @@ class TajikistanModel(mesa.Model):
         w.need_economy = 1.0 - w.economy
         w.clear_intentions()
         self.agents.shuffle_do("decide")
-        for rule, weight in self.collective_rules:
+        for number, (rule, weight) in enumerate(self.collective_rules):
             followers = self.agents.select(lambda agent, rule=rule: rule.applies_to(agent.code, agent.spec.kind))
+            w.begin(w.N + number)
             w.current_rule = rule.id
             rule(w, followers, weight)
         self._apply()
@@ -257,7 +259,7 @@ class TajikistanModel(mesa.Model):
 
     def _apply(self) -> None:
         w, p = self.world, self.parameters
-        proposals = sorted(w.proposals, key=lambda proposal: proposal[0])
+        proposals = w.ordered_proposals()
         count = len(proposals)
         rows, cols = w.live_pairs()
         draws = self._draws(count + len(rows))
@@ -360,19 +362,28 @@ class TajikistanModel(mesa.Model):
         border closure while fuel is already cut off) shows even when others are running.
         What counts as notable scales with the giver's means (``onset_threshold``).
         """
-        columns = self._flow_columns
+        columns, amounts = self._flow_columns, None
         for flow in flows:
             key = (flow.type, flow.rule, flow.actor, flow.target)
-            if key not in columns:
-                columns[key] = len(columns)
+            column = columns.get(key)
+            if column is None:
+                column = columns[key] = len(columns)
                 self._flow_meta.append(flow)
                 self._stocks = np.concatenate([self._stocks, np.zeros((self.world.R, 1))], axis=1)
-        amounts = np.zeros_like(self._stocks)
-        for flow in flows:
-            amounts[:, columns[(flow.type, flow.rule, flow.actor, flow.target)]] += flow.amount
+                amounts = None
+            if amounts is None:
+                amounts = np.zeros_like(self._stocks)
+                for earlier in flows:
+                    if earlier is flow:
+                        break
+                    amounts[:, columns[(earlier.type, earlier.rule, earlier.actor, earlier.target)]] += earlier.amount
+            amounts[:, column] += flow.amount
+        if amounts is None:
+            amounts = np.zeros_like(self._stocks)
+        decay, scale = self._flow_constants(p)
         old = self._stocks
-        self._stocks = self._decay * old + amounts
-        threshold = p.onset_threshold * self._flow_scale
+        self._stocks = decay * old + amounts
+        threshold = p.onset_threshold * scale
         reps, cols = np.nonzero((self._stocks > threshold) & (old <= threshold))
         for r, c in zip(reps.tolist(), cols.tolist()):
             flow = self._flow_meta[c]
@@ -381,14 +392,14 @@ class TajikistanModel(mesa.Model):
             self.log.add(self.month, [r], [flow.actor], [flow.target], [self.log.type_ids[flow.type]],
                          [self.log.text(label, flow.rule)])
 
-    @property
-    def _decay(self) -> np.ndarray:
-        p = self.parameters
-        return np.array([p.pressure_decay if f.kind == "pressure" else p.aid_decay for f in self._flow_meta])
-
-    @property
-    def _flow_scale(self) -> np.ndarray:
-        return np.array([0.25 + self.plan.actors[self.codes[f.actor]].capability for f in self._flow_meta])
+    def _flow_constants(self, p: Parameters) -> tuple[np.ndarray, np.ndarray]:
+        """Each flow column's decay and the giver's scale of notability (cached)."""
+        key = (len(self._flow_meta), p)
+        if self._flow_cache[0] != key:
+            decay = np.array([p.pressure_decay if f.kind == "pressure" else p.aid_decay for f in self._flow_meta])
+            scale = np.array([0.25 + self.plan.actors[self.codes[f.actor]].capability for f in self._flow_meta])
+            self._flow_cache = (key, (decay, scale))
+        return self._flow_cache[1]
 
     def _action_table(self, keys: tuple) -> dict[str, np.ndarray]:
         """The actions of these keys as columns (cached: most months repeat them)."""

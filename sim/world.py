@@ -170,7 +170,20 @@ class World:
             buffer.fill(0.0)
         self.security_push = np.zeros(self.R)
         self.proposals: list[tuple[tuple[str, int, int, str, str], object]] = []
+        self.blocks: dict[int, list] = {-1: self.proposals}
         self.flows: list[Flow] = []
+
+    def begin(self, block: int) -> None:
+        """Start recording one agent's (or one collective rule's) proposals.
+
+        Proposals are kept in blocks by who made them, so that their order - and with it
+        which random draw each gets - does not depend on the order agents decided in.
+        """
+        self.proposals = self.blocks.setdefault(block, [])
+
+    def ordered_proposals(self) -> list:
+        """This month's proposals, block by block in a fixed order."""
+        return [proposal for block in sorted(self.blocks) for proposal in self.blocks[block]]
 
     def pull(self, actor: str, target: str, amount) -> None:
         """Nudge how actor regards target (positive: closer)."""
@@ -249,7 +262,7 @@ class World:
 
     def propose_each(self, actors, target: str, type: str, prob, summaries, **effects) -> None:
         """Several actors each offer the same kind of action to target; ``prob`` is ``[replicate, actor]``."""
-        prob = np.broadcast_to(prob, (self.R, len(actors)))
+        prob = self._as_block(prob, len(actors))
         for column, (actor, summary) in enumerate(zip(actors, summaries)):
             self.propose(actor, target, type, prob[:, column], summary, **effects)
 
@@ -261,6 +274,12 @@ class World:
         for column, actor in enumerate(actors):
             self.flows.append(Flow("aid", "aid", self.current_rule, self.idx[actor], j, amount[:, column], label))
 
+    def _as_block(self, values, width: int) -> np.ndarray:
+        values = np.asarray(values, dtype=float)
+        if values.shape != (self.R, width):
+            values = np.broadcast_to(values, (self.R, width))
+        return values
+
     def capabilities(self, codes) -> np.ndarray:
         key = ("capability",) + tuple(codes)
         found = self._index_cache.get(key)
@@ -270,7 +289,7 @@ class World:
 
     def propose_many(self, actor: str, targets, type: str, prob, summaries, **effects) -> None:
         """Offer the same kind of action towards several targets; ``prob`` is ``[replicate, target]``."""
-        prob = np.broadcast_to(prob, (self.R, len(targets)))
+        prob = self._as_block(prob, len(targets))
         for column, (target, summary) in enumerate(zip(targets, summaries)):
             self.propose(actor, target, type, prob[:, column], summary, **effects)
 
