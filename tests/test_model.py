@@ -147,3 +147,15 @@ def test_calibrated_parameters_lie_under_the_periods_own(tmp_path):
     assert segment.parameters.alignment_noise == 0.07 and segment.parameters.alignment_rate == 0.1
     assert segment.rules["R23"].weight == 2.0
     assert load_scenario(scenario, calibration=False).segments[0].parameters.alignment_noise == 0.03
+
+
+def test_same_seed_gives_the_same_files_in_another_process(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    sim.run(CIVIL_WAR, seed=7, out=tmp_path / "here")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-m", "sim", "run", str(CIVIL_WAR), "--seed", "7", "--out", str(tmp_path / "there"),
+                    "--quiet"], check=True, env=env)
+    assert digest(tmp_path / "here") == digest(tmp_path / "there")
