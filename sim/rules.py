@@ -111,7 +111,7 @@ def plea_for_help(w: World, me, k: float) -> None:
 def answer_requests(w: World, them, k: float) -> None:
     codes = [agent.code for agent in them]
     asked = w.requests[:, w.at(codes), w.tjk]
-    willing = _pos(w.regard_many(codes, "TJK")) * w.capabilities(codes)
+    willing = _pos(w.regard_many(codes, "TJK")) * w.attribute(codes, "capability")
     w.propose_each(codes, "TJK", "refusal", 0.6 * k * asked * (willing < 0.15),
                    [f"{w.name(c)} declines Tajikistan's request for help" for c in codes], alignment=-0.05)
     w.give_aid_each(codes, "TJK", 0.05 * k * asked * willing)
@@ -143,7 +143,7 @@ def seek_assistance(w: World, me, k: float) -> None:
       "for example, policymakers’ preference for a centralised, top-down form of governance.", ("TJK",))
 def ideological_likeness(w: World, me, k: float) -> None:
     others = w.others("states")
-    likeness = 0.35 * k * w.likeness(others)
+    likeness = 0.35 * k * w.attribute(others, "ideology_tjk")
     w.pull_many("TJK", others, likeness)
     w.pulled_by_many(others, "TJK", likeness)
 

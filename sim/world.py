@@ -142,12 +142,12 @@ class World:
     def has_many(self, actor: str, targets, tie: str) -> np.ndarray:
         return (self.ties[:, self.idx[actor], self.at(targets)] & TIE_BITS[tie]) > 0
 
-    def likeness(self, codes) -> np.ndarray:
-        """Each actor's ideological likeness to Dushanbe (its ``ideology_tjk``)."""
-        key = ("likeness",) + tuple(codes)
+    def attribute(self, codes, name: str) -> np.ndarray:
+        """One attribute of several actors (``capability``, ``ideology_tjk``, ...), as an array."""
+        key = (name,) + tuple(codes)
         found = self._index_cache.get(key)
         if found is None:
-            found = self._index_cache[key] = np.array([self.specs[c].ideology_tjk for c in codes])
+            found = self._index_cache[key] = np.array([getattr(self.specs[c], name) for c in codes], dtype=float)
         return found
 
     def others(self, kind: str = "states") -> list[str]:
@@ -279,13 +279,6 @@ class World:
         if values.shape != (self.R, width):
             values = np.broadcast_to(values, (self.R, width))
         return values
-
-    def capabilities(self, codes) -> np.ndarray:
-        key = ("capability",) + tuple(codes)
-        found = self._index_cache.get(key)
-        if found is None:
-            found = self._index_cache[key] = np.array([self.specs[c].capability for c in codes])
-        return found
 
     def propose_many(self, actor: str, targets, type: str, prob, summaries, **effects) -> None:
         """Offer the same kind of action towards several targets; ``prob`` is ``[replicate, target]``."""
