@@ -138,6 +138,7 @@ class TajikistanModel(mesa.Model):
         self.datacollector = mesa.DataCollector(model_reporters={
             "month": "month",
             "dyads": TajikistanModel.tracked_dyads,
+            "others": TajikistanModel.other_dyads,
             "security": lambda m: m.world.security.copy(),
             "economy": lambda m: m.world.economy.copy(),
         })
@@ -446,6 +447,13 @@ class TajikistanModel(mesa.Model):
         return np.stack([
             w.alignment[:, t, :], w.alignment[:, :, t], w.aid[:, :, t], w.pressure[:, :, t], w.dependence[:, t, :],
         ], axis=1).astype(np.float32)
+
+    def other_dyads(self) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
+        """Alignment of the live dyads between Tajikistan's partners: (pairs, ``[replicate, pair]``)."""
+        rows, cols = self.world.live_pairs()
+        keep = (rows != self.world.tjk) & (cols != self.world.tjk)
+        pairs = tuple(zip(rows[keep].tolist(), cols[keep].tolist()))
+        return pairs, self.world.alignment[:, rows[keep], cols[keep]].astype(np.float32)
 
     def run(self) -> TajikistanModel:
         """Run the whole scenario, month by month, with Mesa's ``run_for``."""

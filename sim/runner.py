@@ -63,6 +63,7 @@ class RunResult:
     dyads: np.ndarray
     domestic: dict[str, np.ndarray]
     events: pd.DataFrame
+    others: list[tuple[tuple[tuple[int, int], ...], np.ndarray]] = field(default_factory=list)
     window: int = DEFAULT_WINDOW
     overrides: dict = field(default_factory=dict)
     _comparison: pd.DataFrame | None = None
@@ -134,7 +135,7 @@ class RunResult:
                 "variable": np.repeat(list(self.domestic), T),
                 "value": np.concatenate([self.domestic[k][:, r] for k in self.domestic]),
             })
-            frame = pd.concat([frame, domestic], ignore_index=True)
+            frame = pd.concat([frame, domestic, self._third_party(r)], ignore_index=True)
             frame = frame.sort_values(["month", "variable", "actor", "target"], kind="stable")
             frame.insert(0, "replicate", self.first_replicate + r)
             frames.append(frame)
@@ -143,6 +144,18 @@ class RunResult:
         if self.replicates == 1:
             table = table.drop(columns="replicate")
         return table
+
+    def _third_party(self, r: int) -> pd.DataFrame:
+        """Alignment between Tajikistan's partners, for the dyads some rule moves."""
+        months, actors, targets, values = [], [], [], []
+        for month, (pairs, block) in zip(self.months, self.others):
+            for (i, j), value in zip(pairs, block[r].tolist()):
+                months.append(month)
+                actors.append(self.codes[i])
+                targets.append(self.codes[j])
+                values.append(value)
+        return pd.DataFrame({"month": months, "actor": actors, "target": targets, "variable": "alignment",
+                             "value": np.array(values, dtype=float)})
 
     def public_events(self) -> pd.DataFrame:
         """The events table as written: date, actor, target, type, summary, rule."""
@@ -239,7 +252,7 @@ def run(scenario: str | Path | Scenario | None = None, *, seed: int = 0, replica
     result = RunResult(
         scenario=plan, seed=seed, replicates=replicates, first_replicate=first_replicate,
         months=np.array(data["month"]), codes=model.codes, founded=founded,
-        dyads=np.stack(data["dyads"]),
+        dyads=np.stack(data["dyads"]), others=list(data["others"]),
         domestic={"security": np.stack(data["security"]), "economy": np.stack(data["economy"])},
         events=_events_table(model), window=window, overrides=dict(overrides or {}),
     )
