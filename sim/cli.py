@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from sim.saved import ResultsError
 from sim.scenario import ScenarioError
 
 
@@ -163,6 +164,35 @@ def cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plot(args: argparse.Namespace) -> int:
+    from sim import plots
+    from sim.months import parse_month
+    from sim.saved import load_run
+
+    run = load_run(args.folder)
+    if args.figure == "trajectories":
+        path = plots.trajectories(run, plots.parse_pairs(args.pairs), args.out, variable=args.variable)
+    elif args.figure == "network":
+        try:
+            parse_month(args.date)
+        except ValueError as error:
+            raise UsageError(f"--date: {error}") from None
+        path = plots.network(run, args.date, args.out)
+    else:
+        path = plots.timeline(run, args.out)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from sim import report
+    from sim.saved import load_run
+
+    path = report.write(load_run(args.folder), args.out)
+    print(f"wrote {path}")
+    return 0
+
+
 # --- the parser ----------------------------------------------------------------------
 
 
@@ -192,6 +222,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "markdown"], default="table")
     p.set_defaults(func=cmd_rules)
 
+    p = sub.add_parser("plot", help="draw a figure from saved results (never re-runs the model)")
+    kinds = p.add_subparsers(dest="figure", required=True, metavar="FIGURE")
+    f = kinds.add_parser("trajectories", help="a variable over time for pairs of actors, record events as ticks")
+    f.add_argument("folder", metavar="DIR")
+    f.add_argument("--pairs", default="TJK-RUS,TJK-UZB,TJK-CHN,TJK-USA", help="e.g. TJK-RUS,RUS-TJK (actor-target)")
+    f.add_argument("--variable", default="alignment", choices=["alignment", "aid", "pressure", "dependence"])
+    f.add_argument("--out", required=True, help="output file, .png or .svg")
+    f = kinds.add_parser("network", help="the signed, weighted alignment network at a month")
+    f.add_argument("folder", metavar="DIR")
+    f.add_argument("--date", required=True, help="month, YYYY-MM")
+    f.add_argument("--out", required=True, help="output file, .png or .svg")
+    f = kinds.add_parser("timeline", help="simulated events against the record's, by pair of actors")
+    f.add_argument("folder", metavar="DIR")
+    f.add_argument("--out", required=True, help="output file, .png or .svg")
+    p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("report", help="write one self-contained HTML page about a run")
+    p.add_argument("folder", metavar="DIR")
+    p.add_argument("--out", required=True, help="output file, .html")
+    p.set_defaults(func=cmd_report)
+
     p = sub.add_parser("record", help="print the historical record the runs are compared with")
     p.add_argument("what", choices=["events", "facts"])
     p.add_argument("--format", choices=["table", "csv"], default="table")
@@ -204,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ScenarioError, UsageError) as error:
+    except (ScenarioError, UsageError, ResultsError) as error:
         print(f"tajsim: {error}", file=sys.stderr)
         return 2
     except (FileExistsError, NotADirectoryError, PermissionError) as error:

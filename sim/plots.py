@@ -1,0 +1,231 @@
+"""Figures from saved results (``tajsim plot ...``): matplotlib, never re-running the model.
+
+Every figure uses the same colour for the same country (:mod:`sim.style`), readable country
+names, the periods of the run marked, and a title that says which scenario and seed. The file
+type follows the suffix of the output path (``.png`` or ``.svg``). Figures are built with the
+object-oriented API (``matplotlib.figure.Figure``), so no global plotting state is touched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from sim import style
+from sim.months import format_month, parse_month
+from sim.record import load_events
+from sim.saved import ResultsError, SavedRun
+from sim.vocabulary import EVENT_TYPES
+
+MEANINGS = {
+    "alignment": "alignment (how the first regards the second, −1..1)",
+    "aid": "aid flow to Tajikistan",
+    "pressure": "pressure on Tajikistan",
+    "dependence": "share of Tajikistan's outside support",
+    "security": "regime security (0..1)",
+    "economy": "economy (0..1)",
+}
+
+
+def _save(fig: Figure, out: str | Path) -> Path:
+    out = Path(out)
+    if out.suffix.lower() not in (".png", ".svg"):
+        raise ResultsError(f"{out}: --out must end in .png or .svg")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(f".{out.name}.tmp{out.suffix}")
+    fig.savefig(temporary, dpi=110, bbox_inches="tight")
+    temporary.replace(out)
+    return out
+
+
+def _dates(months) -> np.ndarray:
+    """Month numbers as fractional years, for a readable time axis."""
+    return np.asarray(months, dtype=float) / 12.0
+
+
+def _mark_periods(ax, run: SavedRun) -> None:
+    """Shade every other period and name each just inside the top of the axes (staggered)."""
+    for number, (period, start, end) in enumerate(run.periods):
+        if number % 2:
+            ax.axvspan(start / 12.0, (end + 1) / 12.0, color="#eef0f2", zorder=0)
+        ax.text((start + end + 1) / 24.0, 0.985 - 0.045 * (number % 2), style.PERIOD_LABELS.get(period, period),
+                transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8, color="#555555")
+
+
+def parse_pairs(text: str) -> list[tuple[str, str]]:
+    """``TJK-RUS,TJK-UZB`` -> [("TJK", "RUS"), ("TJK", "UZB")]."""
+    pairs = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        parts = item.split("-")
+        if len(parts) != 2 or not all(parts):
+            raise ResultsError(f"--pairs: expected pairs like TJK-RUS, got {item!r}")
+        pairs.append((parts[0].upper(), parts[1].upper()))
+    if not pairs:
+        raise ResultsError("--pairs: name at least one pair, like TJK-RUS")
+    return pairs
+
+
+def trajectories(run: SavedRun, pairs: list[tuple[str, str]], out: str | Path, variable: str = "alignment",
+                 overlay=None) -> Path:
+    """A variable over time for each pair; ensemble median with a 5-95% band; record events as ticks.
+
+    ``overlay``: optional ``{(actor, target): DataFrame[year, value]}`` drawn as points (the UNGA
+    record mapped through the observation model, where calibration provides it).
+    """
+    table = run.trajectory
+    fig = Figure(figsize=(11, 5.5))
+    ax = fig.subplots()
+    record = load_events()
+    shown = 0
+    for actor, target in pairs:
+        rows = table[(table["variable"] == variable) & (table["actor"] == actor) & (table["target"] == target)]
+        if rows.empty:
+            continue
+        shown += 1
+        months = rows["date"].map(parse_month)
+        c = style.colour(target if actor == "TJK" else actor)
+        dash = "-" if actor == "TJK" or target != "TJK" else "--"  # the partner's view of Tajikistan is dashed
+        label = style.pair_label(actor, target)
+        if run.ensemble:
+            grouped = rows.assign(month=months).groupby("month")["value"]
+            summary = grouped.quantile([0.05, 0.5, 0.95]).unstack()
+            x = _dates(summary.index)
+            ax.fill_between(x, summary[0.05], summary[0.95], color=c, alpha=0.18, linewidth=0)
+            ax.plot(x, summary[0.5], color=c, linewidth=1.8, linestyle=dash, label=f"{label} (median, 5–95%)")
+        else:
+            ax.plot(_dates(months), rows["value"], color=c, linewidth=1.6, linestyle=dash, label=label)
+        ticks = [e for e in record if {e.actor, e.target} == {actor, target}]
+        for event in ticks:
+            low, high = event.window
+            ax.plot([(low + high + 1) / 24.0] * 2, [0.0, 0.035], transform=ax.get_xaxis_transform(), color=c,
+                    linewidth=1.5, solid_capstyle="butt")
+        if overlay and (actor, target) in overlay:
+            points = overlay[(actor, target)]
+            ax.scatter(points["year"] + 0.5, points["value"], color=c, marker="D", s=16, zorder=5,
+                       edgecolor="white", linewidth=0.5)
+    if not shown:
+        raise ResultsError(f"{run.folder}: no {variable} series for {', '.join(f'{a}-{t}' for a, t in pairs)}")
+    _mark_periods(ax, run)
+    if variable == "alignment":
+        ax.axhline(0, color="#999999", linewidth=0.8)
+        ax.set_ylim(-1.05, 1.05)
+    ax.set_ylabel(MEANINGS.get(variable, variable))
+    ax.set_xlabel("year  (ticks at the bottom: dated events of the record between the pair)")
+    ax.grid(alpha=0.25)
+    handles, labels = ax.get_legend_handles_labels()
+    if overlay:
+        handles.append(Line2D([], [], marker="D", linestyle="", color="#555555"))
+        labels.append("UNGA record through the observation model")
+    ax.legend(handles, labels, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, frameon=False)
+    ax.set_title(f"{run.title}\n{MEANINGS.get(variable, variable).split(' (')[0].capitalize()} over time", fontsize=11)
+    return _save(fig, out)
+
+
+def alignment_network(run: SavedRun, date: str) -> nx.DiGraph:
+    """The signed, weighted alignment network at a month (ensemble mean where there are replicates)."""
+    month = parse_month(date)
+    table = run.trajectory
+    rows = table[(table["variable"] == "alignment") & (table["date"] == format_month(month))]
+    if rows.empty:
+        raise ResultsError(f"{run.folder}: no alignment recorded for {date} (the run covers "
+                           f"{table['date'].min()}..{table['date'].max()})")
+    weights = rows.groupby(["actor", "target"])["value"].mean()
+    graph = nx.DiGraph(date=format_month(month))
+    for (actor, target), weight in weights.items():
+        graph.add_node(actor)
+        graph.add_node(target)
+        graph.add_edge(actor, target, weight=float(weight))
+    return graph
+
+
+def network(run: SavedRun, date: str, out: str | Path, threshold: float = 0.05) -> Path:
+    """The alignment network at a month: edge colour is the sign, width the strength."""
+    graph = alignment_network(run, date)
+    codes = [c for c in style.COLOURS if c in graph]
+    ring = [c for c in codes if c != "TJK"]
+    angles = np.linspace(0, 2 * np.pi, len(ring), endpoint=False) + np.pi / 2
+    position = {code: (np.cos(a), np.sin(a)) for code, a in zip(ring, angles)}
+    position["TJK"] = (0.0, 0.0)
+    fig = Figure(figsize=(8.5, 8.5))
+    ax = fig.subplots()
+    edges = [(a, b, d["weight"]) for a, b, d in graph.edges(data=True) if abs(d["weight"]) >= threshold]
+    for actor, target, weight in edges:
+        colour = "#2471a3" if weight > 0 else "#c0392b"
+        ax.annotate("", xy=position[target], xytext=position[actor],
+                    arrowprops=dict(arrowstyle="-|>", color=colour, lw=0.5 + 4.5 * abs(weight), alpha=0.75,
+                                    shrinkA=14, shrinkB=14, connectionstyle="arc3,rad=0.12"))
+    for code in codes:
+        x, y = position[code]
+        ax.scatter([x], [y], s=900 if code == "TJK" else 420, color=style.colour(code), zorder=3, edgecolor="white")
+        ax.text(x, y - (0.16 if code != "TJK" else 0.2), style.name(code), ha="center", va="top", fontsize=9)
+    ax.set_xlim(-1.35, 1.35)
+    ax.set_ylim(-1.35, 1.35)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.legend([Line2D([], [], color="#2471a3", lw=3), Line2D([], [], color="#c0392b", lw=3)],
+              ["positive regard (arrow: who regards whom)", "negative regard"], loc="lower center", fontsize=8,
+              ncol=2, frameon=False)
+    mean = " (ensemble mean)" if run.ensemble else ""
+    ax.set_title(f"{run.title}\nAlignment network, {graph.graph['date']}{mean}; |weight| ≥ {threshold}", fontsize=11)
+    return _save(fig, out)
+
+
+def timeline(run: SavedRun, out: str | Path, most: int = 18) -> Path:
+    """Simulated events against the record's, by pair of actors (the first replicate of an ensemble)."""
+    events = run.events
+    if "replicate" in events.columns:
+        events = events[events["replicate"] == events["replicate"].min()]
+    start, end = run.periods[0][1], run.periods[-1][2]
+    record = [e for e in load_events() if start <= e.month <= end]
+    def pair(a, b):
+        return tuple(sorted((a, b), key=lambda c: (c != "TJK", c)))
+    counts: dict[tuple[str, str], int] = {}
+    for a, b in zip(events["actor"], events["target"]):
+        counts[pair(a, b)] = counts.get(pair(a, b), 0) + 1
+    for e in record:
+        counts[pair(e.actor, e.target)] = counts.get(pair(e.actor, e.target), 0) + 1
+    rows = sorted(counts, key=lambda p: (-counts[p], p))[:most]
+    if not rows:
+        raise ResultsError(f"{run.folder}: no events to show")
+    y_of = {p: n for n, p in enumerate(reversed(rows))}
+    types = {t: n for n, t in enumerate(EVENT_TYPES)}
+    palette = list(colormaps["tab20"].colors)  # event types, deliberately not the countries' colours
+    fig = Figure(figsize=(12, 0.42 * len(rows) + 2.2))
+    ax = fig.subplots()
+    sim_months = events["date"].map(parse_month).to_numpy()
+    keys = [pair(a, b) for a, b in zip(events["actor"], events["target"])]
+    for kind in EVENT_TYPES:
+        chosen = [(m, y_of[k]) for m, k, t in zip(sim_months, keys, events["type"]) if t == kind and k in y_of]
+        if chosen:
+            xs, ys = zip(*chosen)
+            ax.scatter(_dates(xs), np.array(ys) + 0.12, s=18, color=palette[types[kind] % len(palette)], label=kind,
+                       alpha=0.85, linewidth=0)
+    rec = [((e.window[0] + e.window[1] + 1) / 24.0, y_of[pair(e.actor, e.target)]) for e in record
+           if pair(e.actor, e.target) in y_of]
+    if rec:
+        xs, ys = zip(*rec)
+        ax.scatter(xs, np.array(ys) - 0.18, marker="D", s=22, facecolor="none", edgecolor="#111111", linewidth=1,
+                   label="record (text or public source)")
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([f"{style.name(a)} – {style.name(b)}" for a, b in reversed(rows)], fontsize=8)
+    _mark_periods(ax, run)
+    ax.set_xlim(start / 12.0, (end + 1) / 12.0)
+    ax.grid(axis="x", alpha=0.25)
+    ax.set_xlabel("year   (dots: simulated events by type, upper row of each pair; ◇ record events, lower row)")
+    ax.legend(fontsize=7, ncol=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
+    ax.set_title(f"{run.title}\nSimulated events against the record, by pair", fontsize=11)
+    return _save(fig, out)
+
+
+def summary_frame(run: SavedRun) -> pd.DataFrame:
+    """Per period: event recall, precision and the share of facts passed (for reports)."""
+    table = run.comparison
+    wide = table[table["metric"].isin(["event_recall", "event_precision", "facts_passed"])]
+    return wide.pivot(index="period", columns="metric", values="value").reindex(
+        list(dict.fromkeys(table["period"])))

@@ -1,0 +1,95 @@
+"""Figures and the HTML report render from saved results, with real content."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.image import imread
+
+import sim
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+POST_WAR = ROOT / "scenarios" / "1997-1999_post_war.yaml"
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("runs")
+    sim.run(POST_WAR, seed=1, out=folder / "single")
+    sim.run(POST_WAR, seed=1, replicates=4, out=folder / "ensemble")
+    return folder
+
+
+def assert_real_png(path: Path) -> None:
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pixels = imread(path)[..., :3]
+    not_white = (pixels < 0.95).any(axis=2).mean()
+    assert 0.02 < not_white < 0.9, f"{path.name}: {not_white:.1%} of pixels drawn"
+    assert pixels.std() > 0.05
+
+
+@pytest.mark.parametrize("kind", ["single", "ensemble"])
+def test_every_figure_renders_with_content(runs, tmp_path, kind, capsys):
+    folder = runs / kind
+    cases = {
+        "trajectories": ["plot", "trajectories", str(folder), "--pairs", "TJK-RUS,RUS-TJK,TJK-UZB"],
+        "dependence": ["plot", "trajectories", str(folder), "--pairs", "TJK-RUS,TJK-CHN", "--variable", "dependence"],
+        "network": ["plot", "network", str(folder), "--date", "1998-06"],
+        "timeline": ["plot", "timeline", str(folder)],
+    }
+    for name, args in cases.items():
+        out = tmp_path / f"{name}.png"
+        assert main(args + ["--out", str(out)]) == 0
+        assert_real_png(out)
+    svg = tmp_path / "network.svg"
+    assert main(["plot", "network", str(folder), "--date", "1999-12", "--out", str(svg)]) == 0
+    text = svg.read_text()
+    assert text.lstrip().startswith("<?xml") and "<svg" in text and text.count("<path") > 20
+
+
+def test_figures_name_countries_and_the_scenario(runs, tmp_path):
+    from sim import plots
+    from sim.saved import load_run
+
+    svg = tmp_path / "t.svg"
+    plots.trajectories(load_run(runs / "single"), [("TJK", "RUS")], svg)
+    text = svg.read_text()
+    assert "Russia" in text and "seed 1" in text
+
+
+def test_the_report_is_one_self_contained_page(runs, tmp_path):
+    out = tmp_path / "report.html"
+    assert main(["report", str(runs / "ensemble"), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    for heading in ("How the run compares with the record", "Stylized facts", "Figures", "Events and the rules"):
+        assert heading in page
+    images = re.findall(r'<img alt="[^"]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(images) >= 4
+    assert not re.search(r'(src|href)="https?://', page), "the page must open offline"
+    assert "R46" in page or "R01" in page
+    assert "“" in page  # rules' quotes are shown
+
+
+def test_bad_inputs_get_one_line(runs, tmp_path, capsys):
+    assert main(["plot", "network", str(runs / "single"), "--date", "2040-01", "--out", str(tmp_path / "n.png")]) == 2
+    assert main(["plot", "timeline", str(tmp_path / "missing"), "--out", str(tmp_path / "t.png")]) == 2
+    assert main(["plot", "timeline", str(runs / "single"), "--out", str(tmp_path / "t.pdf")]) == 2
+    assert main(["report", str(runs / "single"), "--out", str(tmp_path / "r.txt")]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 4 and all(line.startswith("tajsim: ") for line in lines)
+    assert not list(tmp_path.glob("*.png"))
+
+
+def test_the_network_is_signed_and_weighted(runs):
+    from sim.plots import alignment_network
+    from sim.saved import load_run
+
+    graph = alignment_network(load_run(runs / "ensemble"), "1998-01")
+    weights = np.array([d["weight"] for _, _, d in graph.edges(data=True)])
+    assert graph.has_edge("TJK", "RUS") and graph.has_edge("RUS", "TJK")
+    assert (weights > 0).any() and (weights < 0).any() and np.all(np.abs(weights) <= 1)
