@@ -45,9 +45,9 @@ def diversify(w: World, me, k: float) -> None:
     regard = 1 + w.align_many("TJK", others)
     w.pull_many("TJK", others, 0.08 * k)
     w.propose_many("TJK", others, "embassy", 0.003 * k * capacity * regard * ~w.has_many("TJK", others, "embassy"),
-                   [f"Tajikistan opens an embassy in {w.name(o)}" for o in others], tie="embassy", alignment=0.05)
+                   w.labels("Tajikistan opens an embassy in {}", others), tie="embassy", alignment=0.05)
     w.propose_many("TJK", others, "visit", 0.002 * k * regard,
-                   [f"Tajikistan's leaders visit {w.name(o)}" for o in others], alignment=0.03)
+                   w.labels("Tajikistan's leaders visit {}", others), alignment=0.03)
 
 
 @rule("R02", "Tajikistan leans towards those who give it aid and away from those who press it",
@@ -91,7 +91,7 @@ def join_organisations(w: World, me, k: float) -> None:
             hazard[:, column] = 0.004 * _pos(to_russia - 0.5) * (1.0 - w.dependence[:, w.tjk, w.i("RUS")])
     member = w.has_many("TJK", orgs, "member")
     w.propose_many("TJK", orgs, "membership", k * hazard * ~member,
-                   [f"Tajikistan joins {w.name(o)}" for o in orgs], tie="member", alignment=0.15)
+                   w.labels("Tajikistan joins {}", orgs), tie="member", alignment=0.15)
     w.pull_many("TJK", orgs, 0.3 * k * member)
 
 
@@ -113,7 +113,7 @@ def answer_requests(w: World, them, k: float) -> None:
     asked = w.requests[:, w.at(codes), w.tjk]
     willing = _pos(w.regard_many(codes, "TJK")) * w.attribute(codes, "capability")
     w.propose_each(codes, "TJK", "refusal", 0.6 * k * asked * (willing < 0.15),
-                   [f"{w.name(c)} declines Tajikistan's request for help" for c in codes], alignment=-0.05)
+                   w.labels("{} declines Tajikistan's request for help", codes), alignment=-0.05)
     w.give_aid_each(codes, "TJK", 0.05 * k * asked * willing)
 
 
@@ -135,7 +135,7 @@ def seek_assistance(w: World, me, k: float) -> None:
     capability = np.array([w.spec(d).capability for d in donors])
     w.propose_many("TJK", donors, "request",
                    0.01 * k * w.need_economy[:, None] * capability * (1 + w.align_many("TJK", donors)),
-                   [f"Tajikistan asks {w.name(d)} for economic assistance" for d in donors], alignment=0.02)
+                   w.labels("Tajikistan asks {} for economic assistance", donors), alignment=0.02)
 
 
 @rule("R09", "Tajikistan's rulers share an outlook with like-minded governments, and are drawn to them",
@@ -172,7 +172,7 @@ def seek_treaties(w: World, me, k: float) -> None:
     mutual = _pos(w.align_many("TJK", others)) * _pos(w.regard_many(others, "TJK"))
     again = np.where(w.has_many("TJK", others, "treaty"), 0.15, 1.0)
     w.propose_many("TJK", others, "treaty", 0.04 * k * need * mutual * again,
-                   [f"Tajikistan and {w.name(o)} sign a cooperation treaty" for o in others], tie="treaty", alignment=0.1)
+                   w.labels("Tajikistan and {} sign a cooperation treaty", others), tie="treaty", alignment=0.1)
 
 
 @rule("R13", "Tajikistan is wary of downstream neighbours' claims on its water",
@@ -539,10 +539,10 @@ def recognise_and_open(w: World, them, k: float) -> None:
     recognised = w.ties[:, w.at(codes), w.tjk] & 1 > 0
     has_embassy = w.ties[:, w.at(codes), w.tjk] & 2 > 0
     w.propose_each(codes, "TJK", "recognition", 0.5 * k * eagerness * ~recognised,
-                   [f"{w.name(c)} recognises Tajikistan" for c in codes], tie="recognition", alignment=0.05)
+                   w.labels("{} recognises Tajikistan", codes), tie="recognition", alignment=0.05)
     opens = [c != "USA" for c in codes]  # the United States' embassy follows its own rule (R45)
     w.propose_each(codes, "TJK", "embassy", 0.04 * k * eagerness * recognised * ~has_embassy * opens,
-                   [f"{w.name(c)} opens an embassy in Dushanbe" for c in codes], tie="embassy", alignment=0.05)
+                   w.labels("{} opens an embassy in Dushanbe", codes), tie="embassy", alignment=0.05)
 
 
 @rule("R47", "The CIS follows Russia, its political centre: peacekeeping once Moscow is engaged",

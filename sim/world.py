@@ -142,6 +142,14 @@ class World:
     def has_many(self, actor: str, targets, tie: str) -> np.ndarray:
         return (self.ties[:, self.idx[actor], self.at(targets)] & TIE_BITS[tie]) > 0
 
+    def labels(self, template: str, codes) -> list[str]:
+        """``template`` filled with each actor's name (cached: rules ask for the same every month)."""
+        key = ("labels", template) + tuple(codes)
+        found = self._index_cache.get(key)
+        if found is None:
+            found = self._index_cache[key] = [template.format(self.names[c]) for c in codes]
+        return found
+
     def attribute(self, codes, name: str) -> np.ndarray:
         """One attribute of several actors (``capability``, ``ideology_tjk``, ...), as an array."""
         key = (name,) + tuple(codes)
