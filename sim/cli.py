@@ -247,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["events", "facts"])
     p.add_argument("--format", choices=["table", "csv"], default="table")
     p.set_defaults(func=cmd_record)
+    from sim.calibration_cli import add_commands as add_calibration_commands
+    add_calibration_commands(sub)
     return parser
 
 

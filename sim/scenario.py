@@ -41,7 +41,11 @@ class ScenarioError(ValueError):
     """A scenario that cannot be used; ``str()`` is one line: file, field, reason."""
 
     def __init__(self, path: str | Path, field_name: str, reason: str):
-        self.path, self.field, self.reason = str(path), field_name, reason
+        def one_line(text: str) -> str:
+            return " ".join(str(text).replace("\n", " ").split()) if "\n" in str(text) else str(text)
+
+        self.path, self.field, self.reason = one_line(path), one_line(field_name), one_line(reason)
+        path, field_name, reason = self.path, self.field, self.reason
         where = f"{self.path}: {field_name}: " if field_name else f"{self.path}: "
         super().__init__(f"{where}{reason}")
 

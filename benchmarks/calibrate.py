@@ -1,0 +1,68 @@
+"""Benchmark: one full ``tajsim calibrate --train 1992-2009 --test 2010-2019`` run, timed.
+
+The calibration runs as its own process (as a user would run it), writing into a temporary
+directory, so the committed ``calibration/`` files are never touched. Prints ``name=value`` lines:
+
+* ``wall_s``: wall-clock time of the whole command (search, scoring, rolling origins, files);
+* ``target_s`` and ``within_target``: the issue's limit, 10 minutes on 2 cores;
+* ``cores``, ``workers``, ``evaluations``, ``evaluations_per_s``: what the time bought;
+* ``test_mae``, ``test_skill_vs_persistence``, ``test_skill_vs_climatology``: the result;
+* ``params_match_committed``: whether the run reproduced ``calibration/params.yaml`` byte for byte;
+* ``peak_rss_mb``: the largest resident memory of the command's processes.
+
+Run: ``python benchmarks/calibrate.py [--seed N] [--budget N] [--workers N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_S = 600.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--budget", type=int, help="evaluations (default: the command's default)")
+    parser.add_argument("--workers", type=int, help="processes (default: one per core)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        command = [sys.executable, "-m", "sim", "calibrate", "--train", "1992-2009", "--test", "2010-2019",
+                   "--seed", str(args.seed), "--out", scratch, "--quiet"]
+        if args.budget:
+            command += ["--budget", str(args.budget)]
+        if args.workers:
+            command += ["--workers", str(args.workers)]
+        start = time.perf_counter()
+        subprocess.run(command, check=True, cwd=ROOT)
+        wall = time.perf_counter() - start
+        report = json.loads((Path(scratch) / "report.json").read_text())
+        produced = (Path(scratch) / "params.yaml").read_bytes()
+    committed = ROOT / "calibration" / "params.yaml"
+    fit, test = report["fit"], report["test"]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"wall_s={wall:.1f}")
+    print(f"target_s={TARGET_S:.0f}")
+    print(f"within_target={str(wall <= TARGET_S).lower()}")
+    print(f"cores={cores}")
+    print(f"workers={args.workers or cores}")
+    print(f"evaluations={fit['evaluations']}")
+    print(f"evaluations_per_s={fit['evaluations'] / wall:.2f}")
+    print(f"test_mae={test['mae']:.4f}")
+    print(f"test_skill_vs_persistence={test['skill_vs_persistence']:.3f}")
+    print(f"test_skill_vs_climatology={test['skill_vs_climatology']:.3f}")
+    print(f"params_match_committed={str(committed.exists() and committed.read_bytes() == produced).lower()}")
+    print(f"peak_rss_mb={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Scores of predictions against the record: point errors, baselines, skill, intervals, CRPS.
+
+Every function takes flat arrays over the scored (partner, year) rows; NaN rows must be removed
+by the caller. Two baselines set the bar a model has to clear:
+
+* **persistence**: each partner's last observed value before the scored years, carried forward;
+* **climatology**: each partner's mean over the fitting years.
+
+``skill = 1 - mae / mae_baseline``: positive when the model beats the baseline, 0 when it ties,
+negative when the baseline is better. The ensemble is judged by the coverage of its central
+interval (does the record fall inside the 90% interval 90% of the time?) and by the continuous
+ranked probability score (CRPS, in the units of the agreement index; lower is better; for a
+single-member "ensemble" it equals the absolute error).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.stats import norm, pearsonr, spearmanr
+
+#: The central interval reported and checked for coverage.
+LEVEL = 0.90
+
+
+def mae(pred: np.ndarray, obs: np.ndarray) -> float:
+    return float(np.mean(np.abs(np.asarray(pred) - np.asarray(obs)))) if len(obs) else math.nan
+
+
+def rmse(pred: np.ndarray, obs: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((np.asarray(pred) - np.asarray(obs)) ** 2))) if len(obs) else math.nan
+
+
+def _correlation(fn, pred: np.ndarray, obs: np.ndarray) -> float:
+    pred, obs = np.asarray(pred, dtype=float), np.asarray(obs, dtype=float)
+    if len(obs) < 3 or np.ptp(pred) == 0 or np.ptp(obs) == 0:
+        return math.nan
+    return float(fn(pred, obs)[0])
+
+
+def pearson(pred: np.ndarray, obs: np.ndarray) -> float:
+    """Pearson correlation; NaN with fewer than 3 rows or a constant side."""
+    return _correlation(pearsonr, pred, obs)
+
+
+def spearman(pred: np.ndarray, obs: np.ndarray) -> float:
+    """Spearman rank correlation; NaN with fewer than 3 rows or a constant side."""
+    return _correlation(spearmanr, pred, obs)
+
+
+def skill(score: float, reference: float) -> float:
+    """``1 - score / reference`` (NaN when the reference is 0 or missing)."""
+    return 1.0 - score / reference if reference and not math.isnan(reference) else math.nan
+
+
+def crps_ensemble(samples: np.ndarray, obs: np.ndarray) -> np.ndarray:
+    """CRPS of each row's ensemble against its observation: ``samples[row, member]``, ``obs[row]``.
+
+    The empirical-distribution form ``E|X - y| - 0.5 E|X - X'|`` (Gneiting and Raftery 2007),
+    with ``E|X - X'|`` computed from the sorted members in O(M log M).
+    """
+    x = np.sort(np.asarray(samples, dtype=float), axis=-1)
+    y = np.asarray(obs, dtype=float)[..., None]
+    m = x.shape[-1]
+    spread = (2.0 / m ** 2) * (x * (2 * np.arange(1, m + 1) - m - 1)).sum(axis=-1)
+    return np.abs(x - y).mean(axis=-1) - 0.5 * spread
+
+
+def crps_gaussian(mu: np.ndarray, sigma: np.ndarray, obs: np.ndarray) -> np.ndarray:
+    """Closed-form CRPS of N(mu, sigma^2) at ``obs`` (used for the climatology reference)."""
+    mu, sigma, obs = (np.asarray(a, dtype=float) for a in (mu, sigma, obs))
+    z = (obs - mu) / sigma
+    return sigma * (z * (2 * norm.cdf(z) - 1) + 2 * norm.pdf(z) - 1 / math.sqrt(math.pi))
+
+
+def interval(samples: np.ndarray, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
+    """The central ``level`` interval of each row's ensemble: (lower, upper) quantiles."""
+    tail = (1.0 - level) / 2.0
+    return np.quantile(samples, tail, axis=-1), np.quantile(samples, 1.0 - tail, axis=-1)
+
+
+def coverage(lower: np.ndarray, upper: np.ndarray, obs: np.ndarray) -> float:
+    """Share of rows whose observation lies inside [lower, upper]."""
+    obs = np.asarray(obs)
+    return float(np.mean((obs >= lower) & (obs <= upper))) if len(obs) else math.nan
+
+
+def summary(obs: np.ndarray, pred: np.ndarray, persistence: np.ndarray, climatology: np.ndarray,
+            samples: np.ndarray | None = None, climatology_sd: np.ndarray | None = None,
+            level: float = LEVEL) -> dict[str, float]:
+    """All scores of one set of rows, as a flat dict (what ``report.json`` holds per block).
+
+    Pearson and Spearman correlations across rows are flattered by the differences between
+    partners (any per-partner baseline gets them); ``pearson_anomaly`` correlates departures from
+    climatology instead, so it shows whether the year-to-year movements are right.
+
+    ``obs``, ``pred``, ``persistence``, ``climatology``: ``[row]``; ``samples``: ``[row, member]``,
+    the ensemble's predictive samples (adds coverage and CRPS); ``climatology_sd``: adds the CRPS
+    of the Gaussian climatology N(mean, sd), a reference for the model's CRPS.
+    """
+    out = {
+        "n": int(len(obs)),
+        "mae": mae(pred, obs),
+        "rmse": rmse(pred, obs),
+        "pearson": pearson(pred, obs),
+        "spearman": spearman(pred, obs),
+        "pearson_anomaly": pearson(np.asarray(pred) - climatology, np.asarray(obs) - climatology),
+        "mae_persistence": mae(persistence, obs),
+        "mae_climatology": mae(climatology, obs),
+    }
+    out["skill_vs_persistence"] = skill(out["mae"], out["mae_persistence"])
+    out["skill_vs_climatology"] = skill(out["mae"], out["mae_climatology"])
+    if samples is not None:
+        lower, upper = interval(samples, level)
+        out["coverage90" if level == LEVEL else f"coverage{round(level * 100)}"] = coverage(lower, upper, obs)
+        out["interval_width"] = float(np.mean(upper - lower)) if len(obs) else math.nan
+        out["crps"] = float(np.mean(crps_ensemble(samples, obs))) if len(obs) else math.nan
+    if climatology_sd is not None:
+        out["crps_climatology"] = float(np.mean(crps_gaussian(climatology, climatology_sd, obs))) if len(obs) else math.nan
+    return out

@@ -1,0 +1,222 @@
+"""Tests of calibration: scores, the observation model, the search's determinism, forecasts, the CLI.
+
+Fast by construction: hand-made cases for the scores and the observation model, and one tiny
+calibration (13 candidates of 2 replicates) run twice, once in parallel and once in-process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import sim
+from sim.calibrate import FREE, Settings, calibrate, calibration_of, overlay, values_of
+from sim.cli import main
+from sim.forecast import FORECAST_COLUMNS, forecast, record_for, run_ensemble
+from sim.observation import ObservationModel, Record, load_record
+from sim.paths import default_scenario
+from sim.scores import coverage, crps_ensemble, crps_gaussian, interval, mae, pearson, rmse, skill, spearman, summary
+
+# --- scores -------------------------------------------------------------------------------------
+
+
+def test_point_scores_on_a_hand_made_case():
+    obs, pred = np.array([0.5, 0.7, 0.9]), np.array([0.6, 0.7, 0.6])
+    assert mae(pred, obs) == pytest.approx(0.4 / 3)
+    assert rmse(pred, obs) == pytest.approx(math.sqrt(0.1 / 3))
+    assert pearson(obs * 2, obs) == pytest.approx(1.0)
+    assert spearman(-obs, obs) == pytest.approx(-1.0)
+    assert math.isnan(pearson(np.ones(3), obs))
+    assert skill(0.02, 0.04) == pytest.approx(0.5) and skill(0.06, 0.04) == pytest.approx(-0.5)
+
+
+def test_crps_of_ensembles():
+    assert crps_ensemble(np.array([[0.3]]), np.array([0.5]))[0] == pytest.approx(0.2)  # one member: |x - y|
+    assert crps_ensemble(np.array([[0.0, 1.0]]), np.array([0.0]))[0] == pytest.approx(0.25)
+    assert crps_ensemble(np.array([[1.0, 0.0]]), np.array([0.5]))[0] == pytest.approx(0.25)
+    # a large sample of N(0, 1) approaches the closed form, 2 phi(0) - 1/sqrt(pi) at the mean
+    z = np.random.default_rng(0).standard_normal(20_000)
+    assert crps_gaussian(0.0, 1.0, 0.0) == pytest.approx(0.2337, abs=1e-4)
+    assert crps_ensemble(z[None, :], np.array([0.0]))[0] == pytest.approx(0.2337, abs=0.01)
+    # a sharper ensemble centred on the truth scores better than a wide one
+    assert crps_ensemble(0.1 * z[None, :], np.array([0.0]))[0] < crps_ensemble(z[None, :], np.array([0.0]))[0]
+
+
+def test_interval_coverage_and_summary_baselines():
+    samples = np.tile(np.linspace(0, 1, 101), (4, 1))
+    lower, upper = interval(samples)
+    assert lower == pytest.approx([0.05] * 4) and upper == pytest.approx([0.95] * 4)
+    assert coverage(lower, upper, np.array([0.5, 0.01, 0.96, 0.95])) == 0.5
+    obs = np.array([0.8, 0.9, 0.85])
+    block = summary(obs, obs.copy(), np.full(3, 0.7), np.full(3, 0.8), samples=np.repeat(obs[:, None], 5, axis=1))
+    assert block["mae"] == 0 and block["skill_vs_persistence"] == 1.0 and block["skill_vs_climatology"] == 1.0
+    assert block["mae_persistence"] == pytest.approx(0.15) and block["mae_climatology"] == pytest.approx(0.05)
+    assert block["crps"] == pytest.approx(0, abs=1e-12) and block["coverage90"] == 1.0
+
+
+def test_record_baselines():
+    record = Record(("AAA", "BBB"), np.array([2000, 2001, 2002, 2003]),
+                    np.array([[0.5, np.nan, 0.7, 0.9], [0.2, 0.4, np.nan, 0.3]]), np.ones((2, 4), dtype=int))
+    assert record.persistence(before=2003) == pytest.approx([0.7, 0.4])
+    mean, sd = record.climatology(2000, 2002)
+    assert mean == pytest.approx([0.6, 0.3]) and sd[0] == pytest.approx(math.sqrt(0.02))
+    assert record.last_year() == 2003
+
+
+def test_agreement_record_drops_thin_rows():
+    record = load_record()
+    assert np.isnan(record.values[:, record.column(2001)]).all()  # no Tajik votes in 2001
+    assert np.isnan(record.values[:, record.column(2020)]).all()  # one roll call in 2020
+    assert record.last_year() == 2019 and len(record.partners) == 19
+
+
+# --- the observation model ---------------------------------------------------------------------
+
+
+def _synthetic(slope: float):
+    years = np.arange(2000, 2010)
+    rng = np.random.default_rng(1)
+    latent = np.full((3, 3, len(years)), np.nan)
+    latent[:, :2, :] = rng.uniform(-0.5, 0.5, (1, 2, len(years))) + 0.001 * rng.standard_normal((3, 2, len(years)))
+    values = np.empty((3, len(years)))
+    values[:2] = np.array([[0.6], [0.3]]) + slope * latent[:, :2].mean(axis=0)
+    values[2] = np.linspace(0.5, 0.7, len(years))  # a partner the model does not have
+    return latent, Record(("AAA", "BBB", "CCC"), years, values, np.full(values.shape, 50))
+
+
+def test_observation_model_recovers_a_known_mapping():
+    latent, record = _synthetic(0.3)
+    model = ObservationModel.fit(latent, record, 2000, 2009)
+    assert model.slope == pytest.approx(0.3, rel=1e-3)
+    assert model.intercept[:2] == pytest.approx([0.6, 0.3], abs=1e-3)
+    assert model.intercept[2] == pytest.approx(0.6)  # unmodelled: the partner's mean, i.e. climatology
+    assert model.sigma[0] == pytest.approx(0.01)  # exact fit: the floor
+    assert list(model.modelled) == [True, True, False]
+    assert model.mean(latent)[:2] == pytest.approx(record.values[:2], abs=2e-3)
+    assert model.mean(latent)[2] == pytest.approx(np.full(10, 0.6))
+    target = np.array([0.66, 0.21, 0.5])
+    assert model.invert(target)[:2] == pytest.approx([0.2, -0.3], abs=1e-3) and np.isnan(model.invert(target)[2])
+    again = ObservationModel.from_dict(model.to_dict(), record.partners)
+    assert again.slope == pytest.approx(model.slope, rel=1e-5) and list(again.modelled) == list(model.modelled)
+
+
+def test_observation_slope_is_never_negative():
+    latent, record = _synthetic(-0.3)
+    model = ObservationModel.fit(latent, record, 2000, 2009)
+    assert model.slope == 0.0
+    assert np.isnan(model.invert(np.array([0.5, 0.5, 0.5]))).all()
+    samples = model.samples(latent)
+    assert samples.shape == (3, 10, 3 * 15) and samples.min() >= 0 and samples.max() <= 1
+
+
+# --- candidates, restarts ------------------------------------------------------------------------
+
+
+def test_overlay_composes_like_the_loader(tmp_path):
+    values = values_of([0.3] * len(FREE))
+    path = tmp_path / "params.yaml"
+    path.write_text(yaml.safe_dump(calibration_of(values) | {"observation": {"slope": 0.1}}))
+    loaded = sim.load_scenario(default_scenario(), calibration=path)
+    overlaid = overlay(sim.load_scenario(default_scenario(), calibration=False), calibration_of(values))
+    assert overlaid.digest() == loaded.digest()
+
+
+def test_a_restart_without_changes_is_the_free_run():
+    plan = sim.load_scenario(default_scenario(), calibration=False)
+    record = record_for(plan)
+    free = run_ensemble(plan, record, seed=3, replicates=2)
+    split = run_ensemble(plan, record, seed=3, replicates=2, restart_month=2010 * 12,
+                         restart_latent=np.full(len(record.partners), np.nan))
+    assert np.array_equal(free, split, equal_nan=True)
+
+
+# --- a tiny calibration, twice --------------------------------------------------------------------
+
+TINY = Settings(train=(1992, 2009), test=(2010, 2019), seed=5, budget=9, replicates=2, report_replicates=4)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
+    report = calibrate(TINY, first, workers=2)
+    calibrate(TINY, second, workers=1)
+    return first, second, report
+
+
+def test_same_seed_gives_the_same_parameters(tiny):
+    first, second, _ = tiny
+    assert (first / "params.yaml").read_bytes() == (second / "params.yaml").read_bytes()
+    assert (first / "report.json").read_bytes() == (second / "report.json").read_bytes()
+
+
+def test_params_file_is_loadable_and_documents_the_fit(tiny):
+    first, _, _ = tiny
+    data = yaml.safe_load((first / "params.yaml").read_text())
+    assert set(data) == {"parameters", "rules", "observation", "fit"}
+    assert data["fit"]["seed"] == 5 and data["fit"]["train_years"] == [1992, 2009]
+    assert set(data["observation"]["intercept"]) == set(load_record().partners)
+    sim.load_scenario(default_scenario(), calibration=first / "params.yaml")
+
+
+def test_report_has_honest_scores(tiny):
+    first, _, report = tiny
+    data = json.loads((first / "report.json").read_text())
+    for block in ("train", "test"):
+        for key in ("mae", "rmse", "pearson", "spearman", "mae_persistence", "mae_climatology",
+                    "skill_vs_persistence", "coverage90", "crps"):
+            assert key in data[block], (block, key)
+        assert data[block]["skill_vs_persistence"] == pytest.approx(
+            1 - data[block]["mae"] / data[block]["mae_persistence"], abs=1e-4)
+    assert [r["period"] for r in data["rolling"]] == ["post_war", "open_door", "dependence"]
+    assert data["rolling"][-1]["behaviour_fitted_on_scored_years"] is False
+    assert data["test"]["n"] == int((~np.isnan(load_record().values[:, 18:28])).sum())
+    text = (first / "report.md").read_text()
+    assert "## Verdict" in text and ("does NOT beat" in text or "beats" in text)
+
+
+def test_forecast_file(tiny, tmp_path):
+    first, _, _ = tiny
+    out = tmp_path / "fc"
+    code = main(["forecast", "--from", "2015", "--to", "2019", "--out", str(out), "--replicates", "4",
+                 "--params", str(first / "params.yaml"), "--quiet"])
+    assert code == 0
+    table = pd.read_csv(out / "unga_forecast.csv")
+    assert list(table.columns) == FORECAST_COLUMNS
+    assert set(table["partner"]) == set(load_record().partners)
+    assert sorted(set(table["year"])) == [2016, 2017, 2018, 2019] and len(table) == 19 * 4
+    assert (table["agreement_lo"] <= table["agreement_mean"]).all()
+    assert (table["agreement_mean"] <= table["agreement_hi"]).all()
+    assert table[["agreement_lo", "agreement_hi"]].stack().between(0, 1).all()
+
+
+def test_forecast_runs_to_2023():
+    plan = sim.load_scenario(default_scenario(), calibration=False)
+    table, about = forecast(plan, 2019, 2023, replicates=2)
+    assert sorted(set(table["year"])) == [2020, 2021, 2022, 2023]
+    assert about["observation"]["fitted_on"] == [1992, 2019]
+
+
+# --- the command line -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [
+    ["calibrate", "--train", "1992"],
+    ["calibrate", "--train", "2009-1992"],
+    ["calibrate", "--train", "1992-2009", "--test", "2005-2012"],
+    ["calibrate", "--train", "1992-2009", "--test", "2010-2023"],
+    ["calibrate", "--train", "1985-2009"],
+    ["calibrate", "--test", "twenty"],
+    ["forecast", "--from", "2030", "--to", "2031", "--out", "x"],
+    ["forecast", "--from", "2019", "--to", "2019", "--out", "x"],
+    ["forecast", "--from", "19", "--to", "2023", "--out", "x"],
+])
+def test_bad_years_are_one_line_and_exit_2(args, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("tajsim: ") and ("--" in err[0])
