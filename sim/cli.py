@@ -249,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_record)
     from sim.calibration_cli import add_commands as add_calibration_commands
     add_calibration_commands(sub)
+    from sim.experiments.cli import add_commands as add_experiment_commands
+    add_experiment_commands(sub)
     return parser
 
 

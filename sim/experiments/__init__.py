@@ -1,0 +1,30 @@
+"""Counterfactual experiments: paired ensembles of arms over a base scenario, at scale.
+
+An experiment file (``experiments/*.yaml``, format in :mod:`sim.experiments.schema`) names a
+base scenario, arms that change it (:mod:`sim.experiments.overlay`), or a design of
+parameter points, a seed, replicates and outcomes. Every arm runs the baseline's seed and
+replicate numbers, so that differences between an arm and the baseline are the change's
+effect and not sampling noise. :mod:`sim.experiments.execute` runs the tasks (here, on
+local worker processes or on a Dask cluster) and writes ``results.parquet``;
+:mod:`sim.experiments.summarise` turns the results into paired effects, divergence months
+and sensitivity indices. ``tajsim experiment FILE --out DIR`` does it all.
+
+    from sim.experiments import load_experiment, run_experiment
+    experiment = load_experiment("experiments/smoke.yaml")
+    run_experiment(experiment, "runs/smoke", workers=2)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.experiments.execute import ExperimentError, ExperimentRun, run_experiment
+from sim.experiments.overlay import Experiment, build_experiment
+from sim.experiments.schema import json_schema, read_experiment_file
+
+__all__ = ["Experiment", "ExperimentError", "ExperimentRun", "json_schema", "load_experiment", "run_experiment"]
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read, validate and build an experiment file; every problem is a one-line ScenarioError."""
+    return build_experiment(read_experiment_file(path), path)
