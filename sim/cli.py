@@ -251,6 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_calibration_commands(sub)
     from sim.experiments.cli import add_commands as add_experiment_commands
     add_experiment_commands(sub)
+    from sim.dashboard import add_commands as add_dashboard_commands
+    add_dashboard_commands(sub)
     return parser
 
 
