@@ -167,11 +167,21 @@ def cmd_record(args: argparse.Namespace) -> int:
 def cmd_plot(args: argparse.Namespace) -> int:
     from sim import plots
     from sim.months import parse_month
-    from sim.saved import load_run
+    from sim.saved import load_experiment, load_run
 
+    if args.figure in ("counterfactual", "sensitivity"):
+        experiment = load_experiment(args.folder)
+        if args.figure == "counterfactual":
+            path = plots.counterfactual(experiment, args.out, args.outcome)
+        else:
+            path = plots.sensitivity(experiment, args.out)
+        print(f"wrote {path}")
+        return 0
     run = load_run(args.folder)
     if args.figure == "trajectories":
-        path = plots.trajectories(run, plots.parse_pairs(args.pairs), args.out, variable=args.variable)
+        pairs = plots.parse_pairs(args.pairs)
+        overlay = None if args.no_unga else plots.unga_overlay(pairs, args.variable)
+        path = plots.trajectories(run, pairs, args.out, variable=args.variable, overlay=overlay)
     elif args.figure == "network":
         try:
             parse_month(args.date)
@@ -228,12 +238,20 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("folder", metavar="DIR")
     f.add_argument("--pairs", default="TJK-RUS,TJK-UZB,TJK-CHN,TJK-USA", help="e.g. TJK-RUS,RUS-TJK (actor-target)")
     f.add_argument("--variable", default="alignment", choices=["alignment", "aid", "pressure", "dependence"])
+    f.add_argument("--no-unga", action="store_true", help="leave out the UNGA record (shown for TJK->partner alignment)")
     f.add_argument("--out", required=True, help="output file, .png or .svg")
     f = kinds.add_parser("network", help="the signed, weighted alignment network at a month")
     f.add_argument("folder", metavar="DIR")
     f.add_argument("--date", required=True, help="month, YYYY-MM")
     f.add_argument("--out", required=True, help="output file, .png or .svg")
     f = kinds.add_parser("timeline", help="simulated events against the record's, by pair of actors")
+    f.add_argument("folder", metavar="DIR")
+    f.add_argument("--out", required=True, help="output file, .png or .svg")
+    f = kinds.add_parser("counterfactual", help="each arm's effect over time against the baseline (an experiment)")
+    f.add_argument("folder", metavar="DIR")
+    f.add_argument("--outcome", action="append", help="outcome to show (repeatable; default all)")
+    f.add_argument("--out", required=True, help="output file, .png or .svg")
+    f = kinds.add_parser("sensitivity", help="Sobol or Morris indices with their intervals (an experiment with a design)")
     f.add_argument("folder", metavar="DIR")
     f.add_argument("--out", required=True, help="output file, .png or .svg")
     p.set_defaults(func=cmd_plot)

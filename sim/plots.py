@@ -16,11 +16,12 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from sim import style
 from sim.months import format_month, parse_month
 from sim.record import load_events
-from sim.saved import ResultsError, SavedRun
+from sim.saved import ResultsError, SavedExperiment, SavedRun
 from sim.vocabulary import EVENT_TYPES
 
 MEANINGS = {
@@ -127,6 +128,37 @@ def trajectories(run: SavedRun, pairs: list[tuple[str, str]], out: str | Path, v
     return _save(fig, out)
 
 
+def unga_overlay(pairs: list[tuple[str, str]], variable: str = "alignment") -> dict | None:
+    """The UNGA record as latent alignment, through the calibrated observation model.
+
+    Each year's agreement with partner p is mapped back to the alignment TJK -> p at which the
+    observation model predicts it (``(agreement - a_p) / b``, clipped to [-1, 1]). ``None``
+    where there is no calibrated observation model or nothing to show.
+    """
+    import yaml
+
+    from sim.observation import agreement_path
+    from sim.paths import calibrated_params
+
+    if variable != "alignment" or not calibrated_params().is_file() or not agreement_path().is_file():
+        return None
+    observation = (yaml.safe_load(calibrated_params().read_text(encoding="utf-8")) or {}).get("observation") or {}
+    slope = float(observation.get("slope") or 0.0)
+    if slope <= 0:
+        return None
+    table = pd.read_csv(agreement_path())
+    table = table[table["n"] >= int(observation.get("min_n", 1))]
+    overlay = {}
+    for actor, target in pairs:
+        intercept = observation.get("intercept", {}).get(target)
+        if actor != "TJK" or intercept is None or target not in observation.get("modelled", []):
+            continue
+        rows = table[table["partner"] == target]
+        latent = np.clip((rows["agreement"].to_numpy() - intercept) / slope, -1.0, 1.0)
+        overlay[(actor, target)] = pd.DataFrame({"year": rows["year"].to_numpy(), "value": latent})
+    return overlay or None
+
+
 def alignment_network(run: SavedRun, date: str) -> nx.DiGraph:
     """The signed, weighted alignment network at a month (ensemble mean where there are replicates)."""
     month = parse_month(date)
@@ -220,6 +252,84 @@ def timeline(run: SavedRun, out: str | Path, most: int = 18) -> Path:
     ax.set_xlabel("year   (dots: simulated events by type, upper row of each pair; ◇ record events, lower row)")
     ax.legend(fontsize=7, ncol=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
     ax.set_title(f"{run.title}\nSimulated events against the record, by pair", fontsize=11)
+    return _save(fig, out)
+
+
+def counterfactual(experiment: SavedExperiment, out: str | Path, outcomes: list[str] | None = None) -> Path:
+    """Each arm's effect over time: mean paired difference from the baseline with a 95% interval.
+
+    Replicate k of an arm is compared with replicate k of the baseline (common random numbers);
+    the dotted line marks the first month the arm diverges from the baseline (``summary.csv``).
+    """
+    results = experiment.results
+    arms = [a for a in dict.fromkeys(results["arm"]) if a != "baseline"]
+    if not arms:
+        raise ResultsError(f"{experiment.folder}: no arms besides the baseline to compare")
+    names = outcomes or list(dict.fromkeys(results["outcome"]))
+    unknown = [n for n in names if n not in set(results["outcome"])]
+    if unknown:
+        raise ResultsError(f"--outcome: {', '.join(unknown)} not among {', '.join(dict.fromkeys(results['outcome']))}")
+    titles = experiment.arm_titles()
+    summary = experiment.summary
+    palette = list(colormaps["tab10"].colors)
+    fig = Figure(figsize=(11, 3.0 * len(names) + 1.2))
+    axes = np.atleast_1d(fig.subplots(len(names), 1, sharex=True))
+    for ax, name in zip(axes, names):
+        rows = results[results["outcome"] == name]
+        wide = rows.pivot_table(index=["replicate", "date"], columns="arm", values="value")
+        for number, arm in enumerate(arms):
+            difference = (wide[arm] - wide["baseline"]).unstack("date")  # replicate x month
+            n = difference.shape[0]
+            mean = difference.mean(axis=0)
+            half = 1.96 * difference.std(axis=0, ddof=1).fillna(0.0) / np.sqrt(max(n, 1))
+            x = _dates(difference.columns.map(parse_month))
+            colour = palette[number % len(palette)]
+            ax.fill_between(x, mean - half, mean + half, color=colour, alpha=0.2, linewidth=0)
+            ax.plot(x, mean, color=colour, linewidth=1.7, label=titles.get(arm, arm))
+            found = summary[(summary["arm"] == arm) & (summary["outcome"] == name)]
+            if len(found) and isinstance(found["diverges_from"].iloc[0], str):
+                ax.axvline(parse_month(found["diverges_from"].iloc[0]) / 12.0, color=colour, linestyle=":", linewidth=1)
+        ax.axhline(0, color="#777777", linewidth=0.8)
+        ax.set_ylabel(f"{name}\n(arm − baseline)", fontsize=9)
+        ax.grid(alpha=0.25)
+    axes[-1].set_xlabel("year   (band: 95% interval of the mean paired difference; dotted: first divergence)")
+    axes[0].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 1.32), ncol=2, frameon=False)
+    fig.suptitle(f"{experiment.title}\nEffect of each arm against the baseline, over time", fontsize=11)
+    return _save(fig, out)
+
+
+def sensitivity(experiment: SavedExperiment, out: str | Path) -> Path:
+    """Sensitivity indices per outcome and factor, with their confidence intervals."""
+    table = experiment.sensitivity
+    method = table["method"].iloc[0] if len(table) else ""
+    main, conf, label = {"morris": ("mu_star", "mu_star_conf", "Morris μ* (mean |elementary effect|)"),
+                         "sobol": ("ST", "ST_conf", "Sobol total-order index ST"),
+                         }.get(method, ("spearman_rho", None, "Spearman rank correlation with the factor"))
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    factors = [f for f in dict.fromkeys(table["factor"]) if f != "(seed)" and "*" not in f]
+    if not outcomes or not factors:
+        raise ResultsError(f"{experiment.folder}: sensitivity.csv has no factors to show")
+    fig = Figure(figsize=(4.2 * len(outcomes) + 1, 0.55 * len(factors) + 2.4))
+    axes = np.atleast_1d(fig.subplots(1, len(outcomes), sharey=True))
+    for ax, outcome in zip(axes, outcomes):
+        rows = table[table["outcome"] == outcome]
+        value = rows[rows["measure"] == main].set_index("factor")["value"].reindex(factors)
+        error = rows[rows["measure"] == conf].set_index("factor")["value"].reindex(factors) if conf else None
+        y = np.arange(len(factors))
+        ax.barh(y, value.fillna(0.0), xerr=None if error is None else error.fillna(0.0), color="#5d6d7e",
+                error_kw={"ecolor": "#222222", "capsize": 3})
+        seed_share = rows[(rows["factor"] == "(seed)") & (rows["measure"] == "seed_share")]["value"]
+        note = f"\nseed's share of variance: {seed_share.iloc[0]:.1%}" if len(seed_share) else ""
+        ax.set_title(f"{outcome}{note}", fontsize=9)
+        ax.axvline(0, color="#777777", linewidth=0.8)
+        ax.grid(axis="x", alpha=0.25)
+        ax.set_xlabel(label, fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+    axes[0].set_yticks(np.arange(len(factors)))
+    axes[0].set_yticklabels([f.replace("parameter.", "").replace("rule.", "rule ").replace("actor.", "") for f in factors],
+                            fontsize=8)
+    axes[0].invert_yaxis()
+    fig.suptitle(f"{experiment.title}\nGlobal sensitivity ({method}); bars: 95% confidence", fontsize=11, y=1.08)
     return _save(fig, out)
 
 

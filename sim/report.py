@@ -110,7 +110,8 @@ def build(run: SavedRun) -> str:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         pairs = [p for p in KEY_PAIRS]
-        figures = [_img(plots.trajectories(run, pairs, folder / "trajectories.png"), "alignment over time")]
+        figures = [_img(plots.trajectories(run, pairs, folder / "trajectories.png", overlay=plots.unga_overlay(pairs)),
+                        "alignment over time")]
         dates = sorted(run.trajectory["date"].unique())
         for date in ([d for d in ("1993-06", "2005-06") if d in dates] + [dates[-1]])[:3]:
             figures.append(_img(plots.network(run, date, folder / f"network-{date}.png"), f"alignment network {date}"))

@@ -88,3 +88,60 @@ def load_run(folder: str | Path) -> SavedRun:
     run = SavedRun(folder)
     run.manifest  # noqa: B018 - fail early on a folder that is not a run
     return run
+
+
+@dataclass
+class SavedExperiment:
+    """The files of one experiment directory (``tajsim experiment --out DIR``)."""
+
+    folder: Path
+
+    def _file(self, name: str) -> Path:
+        path = self.folder / name
+        if not path.is_file():
+            raise ResultsError(f"{path}: no such file (is {self.folder} the output of 'tajsim experiment'?)")
+        return path
+
+    @cached_property
+    def manifest(self) -> dict:
+        try:
+            return json.loads(self._file("manifest.json").read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ResultsError(f"{self.folder / 'manifest.json'}: not valid JSON ({exc})") from None
+
+    @cached_property
+    def results(self) -> pd.DataFrame:
+        path = self._file("results.parquet")
+        try:
+            table = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            raise ResultsError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+        missing = [c for c in ("arm", "replicate", "date", "outcome", "value") if c not in table.columns]
+        if missing:
+            raise ResultsError(f"{path}: missing column(s) {', '.join(missing)}")
+        return table
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        return pd.read_csv(self._file("summary.csv"), keep_default_na=False, na_values=[""])
+
+    @cached_property
+    def sensitivity(self) -> pd.DataFrame:
+        return pd.read_csv(self._file("sensitivity.csv"))
+
+    @property
+    def title(self) -> str:
+        m = self.manifest
+        return f"{m.get('title') or m.get('experiment', '?')} — seed {m.get('seed', '?')}, {m.get('replicates', '?')} replicates"
+
+    def arm_titles(self) -> dict[str, str]:
+        return {arm["name"]: arm.get("title") or arm["name"] for arm in self.manifest.get("arms", [])}
+
+
+def load_experiment(folder: str | Path) -> SavedExperiment:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ResultsError(f"{folder}: no such directory")
+    experiment = SavedExperiment(folder)
+    experiment.manifest  # noqa: B018 - fail early on a folder that is not an experiment
+    return experiment

@@ -93,3 +93,51 @@ def test_the_network_is_signed_and_weighted(runs):
     weights = np.array([d["weight"] for _, _, d in graph.edges(data=True)])
     assert graph.has_edge("TJK", "RUS") and graph.has_edge("RUS", "TJK")
     assert (weights > 0).any() and (weights < 0).any() and np.all(np.abs(weights) <= 1)
+
+
+@pytest.fixture(scope="module")
+def experiments(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("experiments")
+    assert main(["experiment", str(ROOT / "experiments" / "smoke.yaml"), "--out", str(folder / "smoke"),
+                 "--workers", "1", "--quiet"]) == 0
+    design = (ROOT / "experiments" / "sensitivity_civil_war.yaml").read_text()
+    design = design.replace("scenario: ../scenarios/", f"scenario: {ROOT / 'scenarios'}/")
+    design = design.replace("points: 8", "points: 2").replace("replicates: 16", "replicates: 3")
+    (folder / "morris.yaml").write_text(design)
+    assert main(["experiment", str(folder / "morris.yaml"), "--out", str(folder / "morris"), "--workers", "1",
+                 "--quiet"]) == 0
+    return folder
+
+
+def test_counterfactual_and_sensitivity_figures_render(experiments, tmp_path):
+    out = tmp_path / "cf.png"
+    assert main(["plot", "counterfactual", str(experiments / "smoke"), "--out", str(out)]) == 0
+    assert_real_png(out)
+    one = tmp_path / "cf-one.svg"
+    assert main(["plot", "counterfactual", str(experiments / "smoke"), "--outcome", "security", "--out", str(one)]) == 0
+    assert "Russia does not back the government in 1992" in one.read_text()
+    out = tmp_path / "sens.png"
+    assert main(["plot", "sensitivity", str(experiments / "morris"), "--out", str(out)]) == 0
+    assert_real_png(out)
+
+
+def test_experiment_figures_refuse_what_is_not_there(experiments, runs, tmp_path, capsys):
+    assert main(["plot", "sensitivity", str(experiments / "smoke"), "--out", str(tmp_path / "s.png")]) == 2
+    assert main(["plot", "counterfactual", str(runs / "single"), "--out", str(tmp_path / "c.png")]) == 2
+    assert main(["plot", "counterfactual", str(experiments / "smoke"), "--outcome", "nothing",
+                 "--out", str(tmp_path / "c.png")]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 3
+
+
+def test_the_unga_record_is_overlaid_through_the_observation_model(runs, tmp_path):
+    from sim.plots import unga_overlay
+
+    overlay = unga_overlay([("TJK", "RUS"), ("RUS", "TJK"), ("TJK", "IND")])
+    if overlay is None:
+        pytest.skip("no calibrated observation model (calibration/params.yaml) or agreement table")
+    assert set(overlay) == {("TJK", "RUS")}
+    values = overlay[("TJK", "RUS")]["value"]
+    assert values.between(-1, 1).all() and len(values) >= 20
+    out = tmp_path / "t.svg"
+    assert main(["plot", "trajectories", str(runs / "single"), "--pairs", "TJK-RUS", "--out", str(out)]) == 0
+    assert "UNGA record" in out.read_text()
