@@ -195,8 +195,12 @@ def network(run: SavedRun, date: str, out: str | Path, threshold: float = 0.05) 
     for code in codes:
         x, y = position[code]
         ax.scatter([x], [y], s=900 if code == "TJK" else 420, color=style.colour(code), zorder=3, edgecolor="white")
-        ax.text(x, y - (0.16 if code != "TJK" else 0.2), style.name(code), ha="center", va="top", fontsize=9)
-    ax.set_xlim(-1.35, 1.35)
+        if code == "TJK":
+            ax.text(x, y - 0.13, style.name(code), ha="center", va="top", fontsize=9, fontweight="bold")
+        else:  # outside the ring, so that each name sits by its own node
+            ax.text(1.17 * x, 1.17 * y, style.name(code), fontsize=9, va="center",
+                    ha="left" if x > 0.15 else "right" if x < -0.15 else "center")
+    ax.set_xlim(-1.6, 1.6)
     ax.set_ylim(-1.35, 1.35)
     ax.set_aspect("equal")
     ax.axis("off")
@@ -246,11 +250,12 @@ def timeline(run: SavedRun, out: str | Path, most: int = 18) -> Path:
                    label="record (text or public source)")
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([f"{style.name(a)} – {style.name(b)}" for a, b in reversed(rows)], fontsize=8)
+    ax.set_ylim(-0.6, len(rows) + 0.6)  # headroom for the period names
     _mark_periods(ax, run)
     ax.set_xlim(start / 12.0, (end + 1) / 12.0)
     ax.grid(axis="x", alpha=0.25)
     ax.set_xlabel("year   (dots: simulated events by type, upper row of each pair; ◇ record events, lower row)")
-    ax.legend(fontsize=7, ncol=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
+    ax.legend(fontsize=7, ncol=8, loc="upper center", bbox_to_anchor=(0.5, -0.07), frameon=False)
     ax.set_title(f"{run.title}\nSimulated events against the record, by pair", fontsize=11)
     return _save(fig, out)
 
