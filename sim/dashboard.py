@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim import style
 from sim.model import TajikistanModel
 from sim.months import format_month
 from sim.paths import default_scenario
@@ -61,9 +62,7 @@ DEFAULT_RULE = "R23"
 #: How many of the latest events the events table shows.
 LATEST_EVENTS = 12
 
-_COLOURS = {"RUS": "#c0392b", "UZB": "#16a085", "CHN": "#d4ac0d", "USA": "#2e86c1", "IRN": "#27ae60",
-            "AFG": "#7f8c8d", "KGZ": "#8e44ad", "KAZ": "#e67e22", "TKM": "#5d6d7e", "TUR": "#a93226",
-            "PAK": "#1e8449"}
+_COLOURS = style.COLOURS  # the same colour per country as in every figure
 
 
 # --- the model the dashboard runs -------------------------------------------------------
@@ -227,7 +226,7 @@ def alignment_network(model: TajikistanModel, replicate: int = 0, threshold: flo
 
 
 def network_figure(model: TajikistanModel):
-    """The alignment network as a matplotlib figure (green: positive, red: negative)."""
+    """The alignment network as a matplotlib figure (blue: positive, red: negative, as in ``tajsim plot network``)."""
     import networkx as nx
     from matplotlib.figure import Figure
 
@@ -240,8 +239,7 @@ def network_figure(model: TajikistanModel):
     ax = fig.add_subplot()
     nodes = list(graph.nodes)
     nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax, node_size=[700 if n == "TJK" else 420 for n in nodes],
-                           node_color=["#f4d03f" if n == "TJK" else
-                                       ("#d6eaf8" if graph.nodes[n]["kind"] == "state" else "#e8daef") for n in nodes],
+                           node_color=[style.colour(n) for n in nodes], alpha=0.55,
                            edgecolors="#555555")
     nx.draw_networkx_labels(graph, pos, ax=ax, font_size=7)
     edges = list(graph.edges(data="weight"))
@@ -249,7 +247,7 @@ def network_figure(model: TajikistanModel):
         nx.draw_networkx_edges(
             graph, pos, ax=ax, edgelist=[(a, b) for a, b, _ in edges], connectionstyle="arc3,rad=0.12",
             width=[0.5 + 3.5 * abs(v) for _, _, v in edges], arrowsize=8, node_size=500,
-            edge_color=["#1e8449" if v > 0 else "#c0392b" for _, _, v in edges], alpha=0.8)
+            edge_color=["#2471a3" if v > 0 else "#c0392b" for _, _, v in edges], alpha=0.8)
     ax.set_title(f"Alignment, {current_month(model)}", fontsize=10)
     ax.set_axis_off()
     ax.set_xlim(-1.3, 1.3)
