@@ -261,19 +261,25 @@ class TajikistanModel(mesa.Model):
     def _apply(self) -> None:
         w, p = self.world, self.parameters
         proposals = w.ordered_proposals()
-        count = len(proposals)
+        keys = tuple(key for block, _ in proposals for key in block)
+        count = len(keys)
         rows, cols = w.live_pairs()
         draws = self._draws(count + len(rows))
         self._fired_requests = np.zeros_like(w.requests)
         if count:
             prob = np.empty((w.R, count))
-            for column, (_, chance) in enumerate(proposals):
-                prob[:, column] = chance
+            column = 0
+            for block, chance in proposals:
+                if len(block) == 1:
+                    prob[:, column] = chance[:, 0] if np.ndim(chance) == 2 else chance
+                else:
+                    prob[:, column:column + len(block)] = chance
+                column += len(block)
             prob *= p.event_hazard
             np.clip(prob, 0.0, 1.0, out=prob)
             if self._interventions:
-                self._intervene_on_actions([key for key, _ in proposals], prob)
-            self._apply_actions(tuple(key for key, _ in proposals), draws[:, :count] < prob)
+                self._intervene_on_actions(keys, prob)
+            self._apply_actions(keys, draws[:, :count] < prob)
 
         if self._interventions:
             self._intervene_on_flows()

@@ -77,18 +77,15 @@ def near_abroad_first(w: World, me, k: float) -> None:
       "(IBRD), the World Bank, the IMF, and the Economic Cooperation Organization.", ("TJK",))
 def join_organisations(w: World, me, k: float) -> None:
     orgs = w.others("organisations")
-    to_russia = w.align("TJK", "RUS")
-    hazard = np.empty((w.R, len(orgs)))
-    for column, org in enumerate(orgs):
-        style = w.org_style(org)
-        if style == "political":
-            hazard[:, column] = 0.25
-        elif style == "financial":
-            hazard[:, column] = 0.02 + 0.06 * w.need_economy * _pos(w.align("TJK", org) + 0.5)
-        elif style == "security":
-            hazard[:, column] = 0.3 * _pos(to_russia)
-        else:  # economic union with Russia: joining means deeper dependence
-            hazard[:, column] = 0.004 * _pos(to_russia - 0.5) * (1.0 - w.dependence[:, w.tjk, w.i("RUS")])
+    roles = w.roles(orgs)
+    to_russia = w.align("TJK", "RUS")[:, None]
+    financial = 0.02 + 0.06 * w.need_economy[:, None] * _pos(w.align_many("TJK", orgs) + 0.5)
+    security = 0.3 * _pos(to_russia)
+    union = 0.004 * _pos(to_russia - 0.5) * (1.0 - w.dependence[:, w.tjk, w.i("RUS")])[:, None]
+    # political bodies are joined at once; financial ones as need grows; security ones with
+    # Russia; an economic union with Russia would deepen dependence further
+    hazard = np.where(roles == "political", 0.25, np.where(roles == "financial", financial,
+                                                           np.where(roles == "security", security, union)))
     member = w.has_many("TJK", orgs, "member")
     w.propose_many("TJK", orgs, "membership", k * hazard * ~member,
                    w.labels("Tajikistan joins {}", orgs), tie="member", alignment=0.15)
@@ -99,11 +96,10 @@ def join_organisations(w: World, me, k: float) -> None:
       "seed:000", "he asked several presidents of former Soviet republics, including President Boris N. Yeltsin of "
       "Russia, to help him stay in power.", ("TJK",))
 def plea_for_help(w: World, me, k: float) -> None:
-    urgency = w.need_security * (w.war() + 0.3 * w.drive("afghan_instability"))
-    for other in FORMER_SOVIET + ("CIS", "UN", "IRN"):
-        if w.present(other):
-            w.propose("TJK", other, "request", 0.04 * k * urgency * (0.5 + _pos(w.align("TJK", other))),
-                      f"Tajikistan asks {w.name(other)} for help to end the fighting", alignment=0.02)
+    urgency = (w.need_security * (w.war() + 0.3 * w.drive("afghan_instability")))[:, None]
+    asked = [other for other in FORMER_SOVIET + ("CIS", "UN", "IRN") if w.present(other)]
+    w.propose_many("TJK", asked, "request", 0.04 * k * urgency * (0.5 + _pos(w.align_many("TJK", asked))),
+                   w.labels("Tajikistan asks {} for help to end the fighting", asked), alignment=0.02)
 
 
 @rule("R06", "Requests meet refusal where the asked side is unwilling, and help where it is willing",

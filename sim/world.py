@@ -74,6 +74,7 @@ class World:
         self.organisations: list[str] = []
         self.donors: list[str] = []
         self.actions: dict[tuple[str, int, int, str, str], Action] = {}
+        self._key_cache: dict[tuple, tuple] = {}
         self.live = np.zeros((self.N, self.N), dtype=bool)
         self.live[self.tjk, :] = self.live[:, self.tjk] = True
         self.live[self.tjk, self.tjk] = False
@@ -95,9 +96,6 @@ class World:
 
     def spec(self, code: str):
         return self.specs[code]
-
-    def org_style(self, code: str) -> str:
-        return self.specs[code].role
 
     def activate(self, code: str) -> None:
         """Bring an actor into being (an organisation founded mid-run)."""
@@ -142,6 +140,14 @@ class World:
     def has_many(self, actor: str, targets, tie: str) -> np.ndarray:
         return (self.ties[:, self.idx[actor], self.at(targets)] & TIE_BITS[tie]) > 0
 
+    def roles(self, codes) -> np.ndarray:
+        """Each organisation's role (political, financial, security, economic_union), as an array."""
+        key = ("roles",) + tuple(codes)
+        found = self._index_cache.get(key)
+        if found is None:
+            found = self._index_cache[key] = np.array([self.specs[c].role for c in codes])
+        return found
+
     def labels(self, template: str, codes) -> list[str]:
         """``template`` filled with each actor's name (cached: rules ask for the same every month)."""
         key = ("labels", template) + tuple(codes)
@@ -177,7 +183,7 @@ class World:
         for buffer in (self.pulls, self.aid_given, self.pressure_given, self.support_given):
             buffer.fill(0.0)
         self.security_push = np.zeros(self.R)
-        self.proposals: list[tuple[tuple[str, int, int, str, str], object]] = []
+        self.proposals: list[tuple[tuple, object]] = []  # (keys of the actions, their probability)
         self.blocks: dict[int, list] = {-1: self.proposals}
         self.flows: list[Flow] = []
 
@@ -189,8 +195,9 @@ class World:
         """
         self.proposals = self.blocks.setdefault(block, [])
 
-    def ordered_proposals(self) -> list:
-        """This month's proposals, block by block in a fixed order."""
+    def ordered_proposals(self) -> list[tuple[tuple, object]]:
+        """This month's proposals, block by block in a fixed order: (keys, probability) pairs,
+        the probability an array ``[replicate, action]`` (or anything that broadcasts to it)."""
         return [proposal for block in sorted(self.blocks) for proposal in self.blocks[block]]
 
     def pull(self, actor: str, target: str, amount) -> None:
@@ -249,30 +256,46 @@ class World:
         """Push Tajikistan's regime security up (or down, if negative)."""
         self.security_push += amount
 
-    def propose(self, actor: str, target: str, type: str, prob, summary: str, *,
-                alignment: float = 0.0, aid: float = 0.0, pressure: float = 0.0,
-                tie: str | None = None, untie: str | None = None, security: float = 0.0) -> None:
+    def propose(self, actor: str, target: str, type: str, prob, summary: str, **effects) -> None:
         """Offer a discrete action: it happens in each replicate with probability ``prob``.
 
-        A rule must propose the same actions every month whatever the state (with
-        probability 0 where they cannot happen): each replicate then consumes the same
-        number of random draws, which keeps its history independent of its batch.
+        ``effects`` (alignment, aid, pressure, tie, untie, security) say what it does when it
+        happens. A rule must propose the same actions every month whatever the state (with
+        probability 0 where they cannot happen): each replicate then consumes the same number
+        of random draws, which keeps its history independent of its batch.
         """
-        key = (self.current_rule, self.idx[actor], self.idx[target], type, summary)
-        if key not in self.actions:
-            self.actions[key] = Action(
-                rule=self.current_rule, actor=self.idx[actor], target=self.idx[target], type=type, summary=summary,
-                alignment=alignment, aid=aid, pressure=pressure,
-                tie=TIE_BITS[tie] if tie else 0, untie=TIE_BITS[untie] if untie else 0,
-                security=security, symmetric_tie=(type == "treaty"),
-            )
-        self.proposals.append((key, prob))
+        self.proposals.append((self._actions_of((actor,), (target,), type, (summary,), effects), prob))
+
+    def propose_many(self, actor: str, targets, type: str, prob, summaries, **effects) -> None:
+        """Offer the same kind of action towards several targets; ``prob`` is ``[replicate, target]``."""
+        keys = self._actions_of((actor,) * len(targets), tuple(targets), type, tuple(summaries), effects)
+        self.proposals.append((keys, prob))
 
     def propose_each(self, actors, target: str, type: str, prob, summaries, **effects) -> None:
         """Several actors each offer the same kind of action to target; ``prob`` is ``[replicate, actor]``."""
-        prob = self._as_block(prob, len(actors))
-        for column, (actor, summary) in enumerate(zip(actors, summaries)):
-            self.propose(actor, target, type, prob[:, column], summary, **effects)
+        keys = self._actions_of(tuple(actors), (target,) * len(actors), type, tuple(summaries), effects)
+        self.proposals.append((keys, prob))
+
+    def _actions_of(self, actors: tuple, targets: tuple, type: str, summaries: tuple, effects: dict) -> tuple:
+        """The keys of these actions, registering what each does the first time it is offered."""
+        cache_key = (self.current_rule, actors, targets, type, summaries)
+        keys = self._key_cache.get(cache_key)
+        if keys is None:
+            keys = []
+            for actor, target, summary in zip(actors, targets, summaries):
+                key = (self.current_rule, self.idx[actor], self.idx[target], type, summary)
+                if key not in self.actions:
+                    tie, untie = effects.get("tie"), effects.get("untie")
+                    self.actions[key] = Action(
+                        rule=self.current_rule, actor=key[1], target=key[2], type=type, summary=summary,
+                        alignment=effects.get("alignment", 0.0), aid=effects.get("aid", 0.0),
+                        pressure=effects.get("pressure", 0.0), tie=TIE_BITS[tie] if tie else 0,
+                        untie=TIE_BITS[untie] if untie else 0, security=effects.get("security", 0.0),
+                        symmetric_tie=(type == "treaty"),
+                    )
+                keys.append(key)
+            keys = self._key_cache[cache_key] = tuple(keys)
+        return keys
 
     def give_aid_each(self, actors, target: str, amount, label: str | None = None) -> None:
         """Several actors each send aid to target; ``amount`` is ``[replicate, actor]``."""
@@ -281,18 +304,6 @@ class World:
         self.aid_given[:, self.at(actors), j] += amount
         for column, actor in enumerate(actors):
             self.flows.append(Flow("aid", "aid", self.current_rule, self.idx[actor], j, amount[:, column], label))
-
-    def _as_block(self, values, width: int) -> np.ndarray:
-        values = np.asarray(values, dtype=float)
-        if values.shape != (self.R, width):
-            values = np.broadcast_to(values, (self.R, width))
-        return values
-
-    def propose_many(self, actor: str, targets, type: str, prob, summaries, **effects) -> None:
-        """Offer the same kind of action towards several targets; ``prob`` is ``[replicate, target]``."""
-        prob = self._as_block(prob, len(targets))
-        for column, (target, summary) in enumerate(zip(targets, summaries)):
-            self.propose(actor, target, type, prob[:, column], summary, **effects)
 
 
 class Flow(NamedTuple):
