@@ -12,14 +12,13 @@ scores both (``rolling`` in ``report.json``); ``tajsim forecast`` restarts at th
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim.files import atomic_write
 from sim.model import TajikistanModel
 from sim.observation import ObservationModel, Record, load_record, yearly_latent
 from sim.scenario import Scenario
@@ -159,16 +158,3 @@ def write_forecast(table: pd.DataFrame, about: dict, out: str | Path) -> Path:
     atomic_write(out / "unga_forecast.csv", table.to_csv(index=False, float_format="%.6f", lineterminator="\n"))
     atomic_write(out / "forecast.json", json.dumps(about, indent=2, sort_keys=True) + "\n")
     return out / "unga_forecast.csv"
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` under a temporary name in the same folder, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

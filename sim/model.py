@@ -24,7 +24,7 @@ import math
 import mesa
 import numpy as np
 
-from sim.agents import Actor, make_actor
+from sim.agents import make_actor
 from sim.months import format_month, parse_month
 from sim.rules import RULES
 from sim.scenario import Parameters, Scenario, ScheduledEvent, Segment

@@ -15,8 +15,6 @@ With more than one replicate the first two tables gain a leading ``replicate`` c
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -24,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.files import atomic_write
 from sim.compare import DEFAULT_WINDOW, comparison_table, event_scores, fact_scores, periods_of
 from sim.model import TRACKED, TajikistanModel
 from sim.months import format_month, parse_month
@@ -190,10 +189,10 @@ class RunResult:
         if out.exists() and not out.is_dir():
             raise FileExistsError(f"{out}: exists and is not a directory")
         out.mkdir(parents=True, exist_ok=True)
-        _atomic_write(out / "trajectory.csv", self.trajectory.to_csv(index=False, float_format="%.6f", lineterminator="\n"))
-        _atomic_write(out / "events.csv", self.public_events().to_csv(index=False, lineterminator="\n"))
-        _atomic_write(out / "comparison.csv", self.comparison.to_csv(index=False, float_format="%.4f", lineterminator="\n"))
-        _atomic_write(out / "manifest.json", json.dumps(self.manifest(), indent=2, sort_keys=True) + "\n")
+        atomic_write(out / "trajectory.csv", self.trajectory.to_csv(index=False, float_format="%.6f", lineterminator="\n"))
+        atomic_write(out / "events.csv", self.public_events().to_csv(index=False, lineterminator="\n"))
+        atomic_write(out / "comparison.csv", self.comparison.to_csv(index=False, float_format="%.4f", lineterminator="\n"))
+        atomic_write(out / "manifest.json", json.dumps(self.manifest(), indent=2, sort_keys=True) + "\n")
         return out
 
 
@@ -202,18 +201,6 @@ def _relative(path: str) -> str:
         return str(Path(path).resolve().relative_to(project_root().resolve()))
     except ValueError:
         return Path(path).name
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _events_table(model: TajikistanModel) -> pd.DataFrame:

@@ -119,7 +119,7 @@ def test_forbidding_russian_military_support_in_1992_weakens_the_regime(tmp_path
     text = (ROOT / "scenarios" / "1992-1997_civil_war.yaml").read_text()
     counterfactual = tmp_path / "no_russia.yaml"
     counterfactual.write_text(text.replace("extends: [base/", f"extends: [{ROOT / 'scenarios'}/base/").replace(
-        f", base/drivers.yaml]", f", {ROOT / 'scenarios'}/base/drivers.yaml]") + """
+        ", base/drivers.yaml]", f", {ROOT / 'scenarios'}/base/drivers.yaml]") + """
 interventions:
   - {mode: forbid, actor: RUS, target: TJK, type: military, start: "1992-05", end: "1992-12",
      why: "what if Russia had not backed the government in 1992?"}

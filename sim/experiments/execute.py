@@ -48,6 +48,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
+from sim.files import atomic_write
 from sim.months import format_month
 from sim.scenario import Scenario
 
@@ -263,19 +264,6 @@ def run_dask(calls: list[Call], address: str, on_done: Callable[[Call, Any], Non
 
 
 # --- the output directory ---------------------------------------------------------------------------
-
-
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write a file under a temporary name in its folder, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data.encode() if isinstance(data, str) else data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _version(package: str) -> str:
