@@ -98,15 +98,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_schema(args: argparse.Namespace) -> int:
-    from sim.scenario import json_schema
+def emit_json(data, out: str | None) -> int:
+    """Print JSON, or write it to ``out`` (atomically)."""
+    from sim.files import atomic_write
 
-    text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    if out:
+        atomic_write(Path(out), text)
     else:
         sys.stdout.write(text)
     return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from sim.scenario import json_schema
+
+    return emit_json(json_schema(), args.out)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ object-oriented API (``matplotlib.figure.Figure``), so no global plotting state 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import networkx as nx
@@ -19,6 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from sim import style
+from sim.files import atomic_write
 from sim.months import format_month, parse_month
 from sim.record import load_events
 from sim.saved import ResultsError, SavedExperiment, SavedRun
@@ -39,9 +41,9 @@ def _save(fig: Figure, out: str | Path) -> Path:
     if out.suffix.lower() not in (".png", ".svg"):
         raise ResultsError(f"{out}: --out must end in .png or .svg")
     out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.tmp{out.suffix}")
-    fig.savefig(temporary, dpi=110, bbox_inches="tight")
-    temporary.replace(out)
+    image = io.BytesIO()
+    fig.savefig(image, format=out.suffix.lower()[1:], dpi=110, bbox_inches="tight")
+    atomic_write(out, image.getvalue())
     return out
 
 

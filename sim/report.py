@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import plots, style
+from sim.files import atomic_write
 from sim.paths import project_root
 from sim.rules import RULES
 from sim.saved import ResultsError, SavedRun
@@ -149,7 +150,5 @@ def write(run: SavedRun, out: str | Path) -> Path:
     if out.suffix.lower() not in (".html", ".htm"):
         raise ResultsError(f"{out}: --out must end in .html")
     out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.tmp")
-    temporary.write_text(build(run), encoding="utf-8")
-    temporary.replace(out)
+    atomic_write(out, build(run))
     return out

@@ -9,7 +9,6 @@ A bad file is one line on stderr and exit code 2; Ctrl-C keeps every finished ta
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -98,14 +97,10 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 
 
 def cmd_experiment_schema(args: argparse.Namespace) -> int:
+    from sim.cli import emit_json
     from sim.experiments.schema import json_schema
 
-    text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return emit_json(json_schema(), args.out)
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
