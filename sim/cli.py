@@ -52,6 +52,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.runner import run
 
     scenario = Path(args.scenario) if args.scenario else default_scenario()
+    if not args.scenario and not scenario.is_file():
+        raise UsageError(f"{scenario}: the default scenario is not there: install with 'pip install -e .' from a "
+                         "checkout, run from a checkout, or set TAJSIM_HOME to one")
     if args.replicates < 1:
         raise UsageError(f"--replicates: must be at least 1, got {args.replicates}")
     out = Path(args.out) if args.out else Path("runs") / f"{scenario.stem}-seed{args.seed}"

@@ -11,9 +11,19 @@ from pathlib import Path
 
 
 def project_root() -> Path:
-    """The repository that holds ``scenarios/`` and ``calibration/``."""
+    """The repository that holds ``scenarios/`` and ``calibration/``.
+
+    ``TAJSIM_HOME`` if set; else the checkout the package runs from (an editable install);
+    else the current directory, where it is a checkout (a plain ``pip install .`` run from it).
+    """
     home = os.environ.get("TAJSIM_HOME")
-    return Path(home) if home else Path(__file__).resolve().parents[1]
+    if home:
+        return Path(home)
+    beside = Path(__file__).resolve().parents[1]
+    for candidate in (beside, Path.cwd()):
+        if (candidate / "scenarios").is_dir() and (candidate / "calibration").is_dir():
+            return candidate
+    return beside
 
 
 def scenarios_dir() -> Path:
