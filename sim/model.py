@@ -20,6 +20,7 @@ or in a batch of a thousand.
 from __future__ import annotations
 
 import math
+from itertools import chain
 
 import mesa
 import numpy as np
@@ -112,7 +113,7 @@ class TajikistanModel(mesa.Model):
         self._diagonal = np.arange(len(self.codes))
         self._flow_columns: dict[tuple, int] = {}
         self._flow_meta: list = []
-        self._stocks = np.zeros((replicates, 0))
+        self._stocks = np.zeros((0, replicates))
         self._flow_cache: tuple = (None, None)
         self._interventions = [
             (iv.mode, self.world.i(iv.actor), self.world.i(iv.target), iv.type, parse_month(iv.start),
@@ -166,8 +167,8 @@ class TajikistanModel(mesa.Model):
                 enabled, weight = self.overrides[rule_id]
             if enabled and weight > 0:
                 self.active_rules.append((rule, weight))
-        self.collective_rules = [(rule, weight) for rule, weight in self.active_rules if rule.collective]
         self.agents.do("adopt", self.active_rules)
+        self._gather_followers()
 
     def found(self, code: str) -> None:
         """Bring an actor into the run: a Mesa agent and an active slot in the arrays."""
@@ -176,6 +177,14 @@ class TajikistanModel(mesa.Model):
         self._inactive = np.flatnonzero(~self.world.active)
         if hasattr(self, "active_rules"):
             agent.adopt(self.active_rules)
+            self._gather_followers()
+
+    def _gather_followers(self) -> None:
+        """For each collective rule, the agents that follow it (kept until agents or rules change)."""
+        self.collective_rules = [
+            (rule, weight, self.agents.select(lambda agent, rule=rule: rule.applies_to(agent.code, agent.spec.kind)))
+            for rule, weight in self.active_rules if rule.collective
+        ]
 
     def impose(self, event: ScheduledEvent) -> None:
         """Apply a scheduled exogenous event to every replicate and log it."""
@@ -242,8 +251,7 @@ class TajikistanModel(mesa.Model):
         w.need_economy = 1.0 - w.economy
         w.clear_intentions()
         self.agents.shuffle_do("decide")
-        for number, (rule, weight) in enumerate(self.collective_rules):
-            followers = self.agents.select(lambda agent, rule=rule: rule.applies_to(agent.code, agent.spec.kind))
+        for number, (rule, weight, followers) in enumerate(self.collective_rules):
             w.begin(w.N + number)
             w.current_rule = rule.id
             rule(w, followers, weight)
@@ -261,20 +269,22 @@ class TajikistanModel(mesa.Model):
     def _apply(self) -> None:
         w, p = self.world, self.parameters
         proposals = w.ordered_proposals()
-        keys = tuple(key for block, _ in proposals for key in block)
+        keys = tuple(chain.from_iterable(block for block, _ in proposals))
         count = len(keys)
         rows, cols = w.live_pairs()
         draws = self._draws(count + len(rows))
         self._fired_requests = np.zeros_like(w.requests)
         if count:
-            prob = np.empty((w.R, count))
-            column = 0
+            rows_of = np.empty((count, w.R))  # [action, replicate]: one row per action is cheap to fill
+            row = 0
             for block, chance in proposals:
                 if len(block) == 1:
-                    prob[:, column] = chance[:, 0] if np.ndim(chance) == 2 else chance
-                else:
-                    prob[:, column:column + len(block)] = chance
-                column += len(block)
+                    rows_of[row] = chance
+                else:  # [replicate, action], [action] or a scalar
+                    chance = np.asarray(chance)
+                    rows_of[row:row + len(block)] = chance.T if chance.ndim == 2 else chance.reshape(-1, 1)
+                row += len(block)
+            prob = rows_of.T
             prob *= p.event_hazard
             np.clip(prob, 0.0, 1.0, out=prob)
             if self._interventions:
@@ -369,29 +379,24 @@ class TajikistanModel(mesa.Model):
         border closure while fuel is already cut off) shows even when others are running.
         What counts as notable scales with the giver's means (``onset_threshold``).
         """
-        columns, amounts = self._flow_columns, None
+        columns = self._flow_columns
         for flow in flows:
             key = (flow.type, flow.rule, flow.actor, flow.target)
-            column = columns.get(key)
-            if column is None:
-                column = columns[key] = len(columns)
+            if key not in columns:
+                columns[key] = len(columns)
                 self._flow_meta.append(flow)
-                self._stocks = np.concatenate([self._stocks, np.zeros((self.world.R, 1))], axis=1)
-                amounts = None
-            if amounts is None:
-                amounts = np.zeros_like(self._stocks)
-                for earlier in flows:
-                    if earlier is flow:
-                        break
-                    amounts[:, columns[(earlier.type, earlier.rule, earlier.actor, earlier.target)]] += earlier.amount
-            amounts[:, column] += flow.amount
-        if amounts is None:
-            amounts = np.zeros_like(self._stocks)
+        if len(columns) > len(self._stocks):
+            grown = np.zeros((len(columns), self.world.R))
+            grown[: len(self._stocks)] = self._stocks
+            self._stocks = grown
+        amounts = np.zeros_like(self._stocks)  # [flow, replicate]
+        for flow in flows:
+            amounts[columns[(flow.type, flow.rule, flow.actor, flow.target)]] += flow.amount
         decay, scale = self._flow_constants(p)
         old = self._stocks
-        self._stocks = decay * old + amounts
-        threshold = p.onset_threshold * scale
-        reps, cols = np.nonzero((self._stocks > threshold) & (old <= threshold))
+        self._stocks = decay[:, None] * old + amounts
+        threshold = (p.onset_threshold * scale)[:, None]
+        cols, reps = np.nonzero((self._stocks > threshold) & (old <= threshold))
         for r, c in zip(reps.tolist(), cols.tolist()):
             flow = self._flow_meta[c]
             w = self.world

@@ -65,11 +65,9 @@ def aid_outweighs_ideology(w: World, me, k: float) -> None:
       "seed:000", "Particular diplomatic attention went to two groups of countries: the other former Soviet republics "
       "and Tajikistan's near neighbors, Iran and Afghanistan, which are inhabited by culturally related peoples.", ("TJK",))
 def near_abroad_first(w: World, me, k: float) -> None:
-    for other in w.states:
-        spec = w.spec(other)
-        if other != "TJK" and (spec.former_soviet or spec.culture_tjk >= 0.6):
-            w.pull("TJK", other, 0.1 * k)
-            w.propose("TJK", other, "visit", 0.003 * k, f"Tajik delegation visits {w.name(other)}", alignment=0.03)
+    near = w.chosen("near abroad", w.others("states"), lambda spec: spec.former_soviet or spec.culture_tjk >= 0.6)
+    w.pull_many("TJK", near, 0.1 * k)
+    w.propose_many("TJK", near, "visit", 0.003 * k, w.labels("Tajik delegation visits {}", near), alignment=0.03)
 
 
 @rule("R04", "Tajikistan joins the international organisations open to it, political ones at once, financial ones as need grows",
@@ -77,15 +75,17 @@ def near_abroad_first(w: World, me, k: float) -> None:
       "(IBRD), the World Bank, the IMF, and the Economic Cooperation Organization.", ("TJK",))
 def join_organisations(w: World, me, k: float) -> None:
     orgs = w.others("organisations")
-    roles = w.roles(orgs)
+    political = w.chosen("political", orgs, lambda spec: spec.role == "political")
+    financial_ = w.chosen("financial", orgs, lambda spec: spec.role == "financial")
+    security_ = w.chosen("security", orgs, lambda spec: spec.role == "security")
     to_russia = w.align("TJK", "RUS")[:, None]
     financial = 0.02 + 0.06 * w.need_economy[:, None] * _pos(w.align_many("TJK", orgs) + 0.5)
     security = 0.3 * _pos(to_russia)
     union = 0.004 * _pos(to_russia - 0.5) * (1.0 - w.dependence[:, w.tjk, w.i("RUS")])[:, None]
     # political bodies are joined at once; financial ones as need grows; security ones with
     # Russia; an economic union with Russia would deepen dependence further
-    hazard = np.where(roles == "political", 0.25, np.where(roles == "financial", financial,
-                                                           np.where(roles == "security", security, union)))
+    hazard = np.where(w.mask(orgs, political), 0.25, np.where(w.mask(orgs, financial_), financial,
+                                                              np.where(w.mask(orgs, security_), security, union)))
     member = w.has_many("TJK", orgs, "member")
     w.propose_many("TJK", orgs, "membership", k * hazard * ~member,
                    w.labels("Tajikistan joins {}", orgs), tie="member", alignment=0.15)

@@ -140,12 +140,21 @@ class World:
     def has_many(self, actor: str, targets, tie: str) -> np.ndarray:
         return (self.ties[:, self.idx[actor], self.at(targets)] & TIE_BITS[tie]) > 0
 
-    def roles(self, codes) -> np.ndarray:
-        """Each organisation's role (political, financial, security, economic_union), as an array."""
-        key = ("roles",) + tuple(codes)
+    def chosen(self, name: str, codes, test) -> list[str]:
+        """Those of ``codes`` whose spec passes ``test`` (cached under ``name``: specs do not change)."""
+        key = ("chosen", name) + tuple(codes)
         found = self._index_cache.get(key)
         if found is None:
-            found = self._index_cache[key] = np.array([self.specs[c].role for c in codes])
+            found = self._index_cache[key] = [c for c in codes if test(self.specs[c])]
+        return found
+
+    def mask(self, codes, members) -> np.ndarray:
+        """A boolean array over ``codes``: which are among ``members`` (cached)."""
+        key = ("mask",) + tuple(codes) + ("|",) + tuple(members)
+        found = self._index_cache.get(key)
+        if found is None:
+            chosen = set(members)
+            found = self._index_cache[key] = np.array([c in chosen for c in codes])
         return found
 
     def labels(self, template: str, codes) -> list[str]:
@@ -269,12 +278,12 @@ class World:
     def propose_many(self, actor: str, targets, type: str, prob, summaries, **effects) -> None:
         """Offer the same kind of action towards several targets; ``prob`` is ``[replicate, target]``."""
         keys = self._actions_of((actor,) * len(targets), tuple(targets), type, tuple(summaries), effects)
-        self.proposals.append((keys, prob))
+        self.proposals.append((keys, _single(prob) if len(keys) == 1 else prob))
 
     def propose_each(self, actors, target: str, type: str, prob, summaries, **effects) -> None:
         """Several actors each offer the same kind of action to target; ``prob`` is ``[replicate, actor]``."""
         keys = self._actions_of(tuple(actors), (target,) * len(actors), type, tuple(summaries), effects)
-        self.proposals.append((keys, prob))
+        self.proposals.append((keys, _single(prob) if len(keys) == 1 else prob))
 
     def _actions_of(self, actors: tuple, targets: tuple, type: str, summaries: tuple, effects: dict) -> tuple:
         """The keys of these actions, registering what each does the first time it is offered."""
@@ -304,6 +313,12 @@ class World:
         self.aid_given[:, self.at(actors), j] += amount
         for column, actor in enumerate(actors):
             self.flows.append(Flow("aid", "aid", self.current_rule, self.idx[actor], j, amount[:, column], label))
+
+
+def _single(prob):
+    """The probability of a one-action block as a scalar or ``[replicate]`` array."""
+    prob = np.asarray(prob, dtype=float)
+    return prob[:, 0] if prob.ndim == 2 else prob.reshape(-1) if prob.ndim == 1 and prob.size == 1 else prob
 
 
 class Flow(NamedTuple):
