@@ -81,13 +81,18 @@ class SavedRun:
                 for s in self.manifest.get("segments", [])]
 
 
-def load_run(folder: str | Path) -> SavedRun:
+def _open(kind, folder: str | Path):
+    """A saved folder of ``kind``, failing early (through its manifest) when it is not one."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ResultsError(f"{folder}: no such directory")
-    run = SavedRun(folder)
-    run.manifest  # noqa: B018 - fail early on a folder that is not a run
-    return run
+    saved = kind(folder)
+    saved.manifest  # noqa: B018
+    return saved
+
+
+def load_run(folder: str | Path) -> SavedRun:
+    return _open(SavedRun, folder)
 
 
 @dataclass
@@ -139,9 +144,4 @@ class SavedExperiment:
 
 
 def load_experiment(folder: str | Path) -> SavedExperiment:
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ResultsError(f"{folder}: no such directory")
-    experiment = SavedExperiment(folder)
-    experiment.manifest  # noqa: B018 - fail early on a folder that is not an experiment
-    return experiment
+    return _open(SavedExperiment, folder)
