@@ -39,7 +39,7 @@ SMOKE = ROOT / "experiments" / "smoke.yaml"
 
 def scaled(replicates: int, batch: int):
     """The smoke experiment with more replicates per arm (same arms, seed and outcomes)."""
-    from sim.experiments.overlay import build_experiment
+    from sim.experiments.plan import build_experiment
     from sim.experiments.schema import read_experiment_file
 
     spec = read_experiment_file(SMOKE)
@@ -59,7 +59,7 @@ def batch_run_rate(experiment) -> float:
     """Runs per second of mesa.batch_run on two processes, one replicate per model."""
     import mesa
 
-    from sim.model import TajikistanModel
+    from sim.core.model import TajikistanModel
 
     months = experiment.base.end - experiment.base.start + 1
     start = time.perf_counter()

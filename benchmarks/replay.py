@@ -19,7 +19,7 @@ import statistics
 import time
 
 import sim
-from sim.model import TajikistanModel
+from sim.core.model import TajikistanModel
 from sim.paths import default_scenario
 
 

@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from a checkout without installing the package
+sys.path.insert(0, str(ROOT / "calibration"))  # the table builder lives beside this script, outside the package
 
-from sim.unga import DataError, write_agreement_table  # noqa: E402
+from unga_table import DataError, write_agreement_table  # noqa: E402
 
 DEFAULT_SRC = (ROOT / ".." / "shared" / "data" / "unga").resolve()
 DEFAULT_OUT = ROOT / "calibration" / "record" / "unga_agreement.csv"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sim.cli import rulebook_markdown
+from sim.cli.inspect import rulebook_markdown
 
 ODD = Path(__file__).with_name("ODD.md")
 BLOCK = re.compile(r"(<!-- rulebook:start -->\n).*?(<!-- rulebook:end -->)", re.S)

@@ -2,11 +2,37 @@
 
 ``sim.run()`` replays 1991-2023 (or any scenario) and compares the run with the record;
 ``sim.load_scenario()`` reads and validates a scenario file; ``sim.TajikistanModel`` is the
-Mesa model itself.
+Mesa model itself. The package is layered (``docs/ARCHITECTURE.md``): ``scenario`` -> ``core``
+-> ``record`` -> ``runs`` -> ``calibration``/``experiments`` -> ``present`` -> ``cli``. Names
+here are imported on first use, so that ``import sim`` is cheap.
 """
 
-from sim.model import TajikistanModel
-from sim.runner import RunResult, run
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.core.model import TajikistanModel
+    from sim.runs import RunResult, run
+    from sim.scenario import Scenario, ScenarioError, load_scenario
+
+_EXPORTS = {
+    "TajikistanModel": "sim.core.model",
+    "RunResult": "sim.runs",
+    "run": "sim.runs",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.scenario",
+    "load_scenario": "sim.scenario",
+}
 
 __all__ = ["RunResult", "Scenario", "ScenarioError", "TajikistanModel", "load_scenario", "run"]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -15,12 +15,13 @@ import pytest
 import yaml
 
 import sim
-from sim.calibrate import FREE, Settings, calibrate, calibration_of, overlay, values_of
+from sim.calibration.calibrate import calibrate
+from sim.calibration.fit import FREE, Settings, calibration_of, overlay, values_of
+from sim.calibration.forecast import FORECAST_COLUMNS, forecast, record_for, run_ensemble
 from sim.cli import main
-from sim.forecast import FORECAST_COLUMNS, forecast, record_for, run_ensemble
-from sim.observation import ObservationModel, Record, load_record
 from sim.paths import default_scenario
-from sim.scores import coverage, crps_ensemble, crps_gaussian, interval, mae, pearson, rmse, skill, spearman, summary
+from sim.record.observation import ObservationModel, Record, load_record
+from sim.record.scores import coverage, crps_ensemble, crps_gaussian, interval, mae, pearson, rmse, skill, spearman, summary
 
 # --- scores -------------------------------------------------------------------------------------
 

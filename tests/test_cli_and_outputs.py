@@ -65,7 +65,7 @@ def test_schema_is_json_schema_of_the_file_format(capsys):
 
 
 def test_record_facts_lists_every_fact(capsys):
-    from sim.record import load_facts
+    from sim.record.items import load_facts
 
     assert main(["record", "facts", "--format", "csv"]) == 0
     assert capsys.readouterr().out.count("\nSF") == len(load_facts())
@@ -80,7 +80,7 @@ def test_the_odd_rulebook_is_generated_from_the_code():
 
 
 def test_the_full_replay_prints_every_period(replay, tmp_path):
-    from sim.cli import summary_table
+    from sim.cli.run import summary_table
 
     table = summary_table(replay)
     for period in ("independence", "civil_war", "post_war", "open_door", "dependence", "navigating", "all"):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.compare import Period, comparison_table, event_scores, fact_scores
 from sim.months import parse_month
-from sim.record import Check, RecordEvent, StylizedFact
+from sim.record.compare import Period, comparison_table, event_scores, fact_scores
+from sim.record.items import Check, RecordEvent, StylizedFact
 
 P = [Period("independence", parse_month("1992-01"), parse_month("1992-12")),
      Period("civil_war", parse_month("1993-01"), parse_month("1993-12"))]

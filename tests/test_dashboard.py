@@ -1,6 +1,6 @@
 """The dashboard: its model factory (fast, no browser) and the served page in headless Chromium.
 
-The end-to-end test starts ``python -m sim.dashboard`` on a free port of 127.0.0.1, drives
+The end-to-end test starts ``python -m sim dashboard`` on a free port of 127.0.0.1, drives
 Debian's Chromium (/usr/bin/chromium) with Playwright, and checks that the page loads, that
 Step advances the month and that the charts change. It skips, saying why, where the browser,
 Playwright, Solara or the page's cached assets are missing (``bash ci/install-browser.sh
@@ -24,13 +24,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pydantic import ValidationError
 
-from sim import dashboard
-from sim.dashboard import DashboardModel, overlay
-from sim.model import TajikistanModel
+from sim.cli import dashboard as dashboard_command
+from sim.cli import main
+from sim.core.model import TajikistanModel
+from sim.core.rules import RULES
 from sim.paths import default_scenario
-from sim.rules import RULES
+from sim.present import dashboard
+from sim.present.dashboard.model import DashboardModel, overlay
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +56,7 @@ def test_overlay_sets_parameters_in_every_period_and_validates_them():
         assert after.parameters.aid_decay == before.parameters.aid_decay
         assert (after.start, after.end, after.name) == (before.start, before.end, before.name)
     assert [segment.parameters for segment in plan.segments] == original  # the original is untouched
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValueError, match="pull_gain"):
         overlay(plan, {"pull_gain": -1.0})
     with pytest.raises(ValueError, match="unknown parameter"):
         overlay(plan, {"no_such_parameter": 1.0})
@@ -147,15 +148,16 @@ def test_what_the_components_show():
 
 def test_the_dashboard_command_is_registered():
     parser = argparse.ArgumentParser()
-    dashboard.add_commands(parser.add_subparsers(dest="command"))
+    dashboard_command.add_commands(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["dashboard", str(POST_WAR), "--port", "9000"])
-    assert (args.scenario, args.port, args.host, args.func) == (str(POST_WAR), 9000, "127.0.0.1", dashboard.cmd_dashboard)
+    assert (args.scenario, args.port, args.host, args.func) == (str(POST_WAR), 9000, "127.0.0.1",
+                                                                dashboard_command.cmd_dashboard)
     args = parser.parse_args(["dashboard"])
     assert args.scenario is None and args.port == 8765 and not args.fetch_assets
 
 
 def test_a_missing_scenario_is_one_line(capsys):
-    assert dashboard.main(["no/such/scenario.yaml", "--port", "0"]) == 2
+    assert main(["dashboard", "no/such/scenario.yaml", "--port", "0"]) == 2
     assert "no such scenario file" in capsys.readouterr().err
 
 
@@ -220,7 +222,7 @@ def test_the_page_loads_and_steps_in_headless_chromium(tmp_path):
     missing = dashboard.missing_assets()
     if missing:
         _unavailable(f"Solara's page assets are not cached ({', '.join(missing)}): "
-                     "run `python -m sim.dashboard --fetch-assets`")
+                     "run `tajsim dashboard --fetch-assets`")
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
@@ -228,7 +230,7 @@ def test_the_page_loads_and_steps_in_headless_chromium(tmp_path):
     log = tmp_path / "server.log"
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONUNBUFFERED": "1"}
     with open(log, "w") as output:
-        server = subprocess.Popen([sys.executable, "-m", "sim.dashboard", "--port", str(port), "--host", "127.0.0.1"],
+        server = subprocess.Popen([sys.executable, "-m", "sim", "dashboard", "--port", str(port), "--host", "127.0.0.1"],
                                   cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
                                   start_new_session=True)
     try:

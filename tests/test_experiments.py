@@ -26,12 +26,13 @@ from hypothesis import strategies as st
 
 import sim
 from sim.cli import main
-from sim.experiments import ExperimentError, load_experiment, run_experiment
-from sim.experiments import execute
-from sim.experiments.execute import Call, run_local
-from sim.experiments.overlay import MARKER, driver_values, rule_setting_at
+from sim.experiments import ExperimentError, execute, executors, load_experiment, run_experiment
+from sim.experiments.changes import MARKER
+from sim.experiments.executors import Call, run_local
 from sim.months import format_month, parse_month
 from sim.scenario import ScenarioError
+from sim.scenario.compose import rule_setting_at
+from sim.scenario.spec import driver_values
 from sim.vocabulary import EVENT_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -270,7 +271,7 @@ def test_changes_that_restate_the_scenario_leave_every_history_unchanged(tmp_pat
 
 
 def test_a_timed_rule_change_holds_in_its_window_and_the_scenario_returns_after(tmp_path):
-    from sim.model import TajikistanModel
+    from sim.core.model import TajikistanModel
 
     _, arm = arms_of(tmp_path, FULL, r34=[{"rule": {"id": "R34", "weight": 0.5, "from": "2012-01", "until": "2018-12"}}])
     model = TajikistanModel(arm.scenario, seed=0)
@@ -506,7 +507,8 @@ def test_designs_run_as_arms_and_are_analysed(tmp_path, kind, design, points):
     loaded = load_experiment(write_experiment(tmp_path, data))
     assert len(loaded.arms) == 1 + points and loaded.design.shape == (points, 2)
     for factor, (low, high) in zip(design["factors"], zip(loaded.design.min(0), loaded.design.max(0))):
-        assert factor.get("low", min(factor.get("values", [0]))) <= low <= high <= factor.get("high", max(factor.get("values", [0])))
+        values = factor.get("values", [0])
+        assert factor.get("low", min(values)) <= low <= high <= factor.get("high", max(values))
     again = load_experiment(write_experiment(tmp_path, data, "again.yaml"))
     np.testing.assert_array_equal(again.design, loaded.design)
     run_experiment(loaded, tmp_path / "out", progress=False)
@@ -550,6 +552,6 @@ def test_a_loopback_dask_cluster_gives_the_same_bytes(smoke_serial, tmp_path):
 
 
 def test_an_unreachable_scheduler_is_one_line(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(execute, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", "1s")
     code = main(["experiment", str(SMOKE), "--out", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:9", "--quiet"])
     assert code == 2 and capsys.readouterr().err.count("\n") == 1

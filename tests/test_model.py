@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import sim
-from sim.agents import Actor, Organisation, Tajikistan
-from sim.model import TajikistanModel
+from sim.core.agents import Actor, Organisation, Tajikistan
+from sim.core.model import TajikistanModel
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,7 +95,7 @@ def test_switching_a_rule_off_changes_behaviour():
 
 
 def test_every_event_names_the_rule_that_produced_it(replay):
-    from sim.rules import RULES
+    from sim.core.rules import RULES
 
     rules = set(replay.events["rule"])
     assert rules <= set(RULES) | {r for r in rules if r.startswith("scheduled")}

@@ -52,8 +52,8 @@ def test_every_figure_renders_with_content(runs, tmp_path, kind, capsys):
 
 
 def test_figures_name_countries_and_the_scenario(runs, tmp_path):
-    from sim import plots
-    from sim.saved import load_run
+    from sim.present import plots
+    from sim.present.saved import load_run
 
     svg = tmp_path / "t.svg"
     plots.trajectories(load_run(runs / "single"), [("TJK", "RUS")], svg)
@@ -86,8 +86,8 @@ def test_bad_inputs_get_one_line(runs, tmp_path, capsys):
 
 
 def test_the_network_is_signed_and_weighted(runs):
-    from sim.plots import alignment_network
-    from sim.saved import load_run
+    from sim.present.plots import alignment_network
+    from sim.present.saved import load_run
 
     graph = alignment_network(load_run(runs / "ensemble"), "1998-01")
     weights = np.array([d["weight"] for _, _, d in graph.edges(data=True)])
@@ -130,7 +130,7 @@ def test_experiment_figures_refuse_what_is_not_there(experiments, runs, tmp_path
 
 
 def test_the_unga_record_is_overlaid_through_the_observation_model(runs, tmp_path):
-    from sim.plots import unga_overlay
+    from sim.present.plots import unga_overlay
 
     overlay = unga_overlay([("TJK", "RUS"), ("RUS", "TJK"), ("TJK", "IND")])
     if overlay is None:

@@ -8,8 +8,8 @@ import io
 from conftest import normalise
 
 from sim.cli import main
-from sim.record import load_events, load_facts
-from sim.rules import RULES
+from sim.core.rules import RULES
+from sim.record.items import load_events, load_facts
 from sim.vocabulary import ACTOR_CODES
 
 

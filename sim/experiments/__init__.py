@@ -1,7 +1,7 @@
 """Counterfactual experiments: paired ensembles of arms over a base scenario, at scale.
 
 An experiment file (``experiments/*.yaml``, format in :mod:`sim.experiments.schema`) names a
-base scenario, arms that change it (:mod:`sim.experiments.overlay`), or a design of
+base scenario, arms that change it (:mod:`sim.experiments.changes`), or a design of
 parameter points, a seed, replicates and outcomes. Every arm runs the baseline's seed and
 replicate numbers, so that differences between an arm and the baseline are the change's
 effect and not sampling noise. :mod:`sim.experiments.execute` runs the tasks (here, on
@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.experiments.execute import ExperimentError, ExperimentRun, run_experiment
-from sim.experiments.overlay import Experiment, build_experiment
+from sim.experiments.plan import Experiment, build_experiment
 from sim.experiments.schema import json_schema, read_experiment_file
 
 __all__ = ["Experiment", "ExperimentError", "ExperimentRun", "json_schema", "load_experiment", "run_experiment"]

@@ -25,242 +25,24 @@ one run to the next, so the same file and seed give the same bytes in every outp
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import platform
-import signal
 import sys
 import tempfile
-import threading
-import warnings
-from collections import Counter, deque
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from sim.files import atomic_write
-from sim.months import format_month
-from sim.scenario import Scenario
-
-from sim.experiments.overlay import MARKER, Experiment, OutcomeSpec
+from sim.experiments.executors import Call, ExperimentError, run_dask, run_local, run_serial
+from sim.experiments.plan import Experiment
 from sim.experiments.summarise import csv_text, sampling_seed, summarise
+from sim.experiments.tasks import SCHEMA, ArmJob, run_chunk
+from sim.files import atomic_write
 
-#: The columns of results.parquet.
-SCHEMA = pa.schema([("arm", pa.string()), ("replicate", pa.int32()), ("date", pa.string()),
-                    ("outcome", pa.string()), ("value", pa.float64())])
-#: How often a task may lose its worker before the experiment gives up on it.
-MAX_ATTEMPTS = 3
-#: How long to try reaching a Dask scheduler.
-CONNECT_TIMEOUT = "10s"
-#: Files an experiment writes into its directory (besides chunks/).
 OUTPUTS = ("manifest.json", "results.parquet", "summary.csv", "design.csv", "sensitivity.csv")
-
-
-class ExperimentError(Exception):
-    """A problem with where or how an experiment runs; ``str()`` is one line."""
-
-
-# --- one task ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ArmJob:
-    """What a worker needs to run replicates of one arm: no files, so it runs anywhere."""
-
-    arm: str
-    scenario: Scenario
-    seed: int
-    outcomes: tuple[OutcomeSpec, ...]
-
-
-def _event_counts(events: pd.DataFrame, outcome: OutcomeSpec, first: int, count: int) -> np.ndarray:
-    keep = ~events["summary"].str.startswith(MARKER)
-    if not outcome.include_scheduled:
-        keep &= ~events["rule"].str.startswith("scheduled")
-    for column, allowed in (("type", outcome.types), ("actor", outcome.actors), ("target", outcome.targets),
-                            ("rule", outcome.rules)):
-        if allowed is not None:
-            keep &= events[column].isin(allowed)
-    month = events["month"].to_numpy()
-    keep &= (month >= outcome.start) & (month <= outcome.end)
-    counts = np.zeros((count, outcome.end - outcome.start + 1))
-    rows = keep.to_numpy()
-    np.add.at(counts, (events["replicate"].to_numpy()[rows] - first, month[rows] - outcome.start), 1.0)
-    return counts
-
-
-def chunk_table(result, arm: str, outcomes: tuple[OutcomeSpec, ...], first: int, count: int) -> pa.Table:
-    """A run's outcomes as rows ``arm, replicate, date, outcome, value``, by replicate, outcome, month."""
-    offset = int(result.months[0])
-    events = None
-    blocks, dates, names = [], [], []
-    for outcome in outcomes:
-        if outcome.counts_events:
-            if events is None:
-                events = result.events
-                years = events["date"].str.slice(0, 4).astype(int).to_numpy()
-                months = events["date"].str.slice(5, 7).astype(int).to_numpy()
-                events = events.assign(month=years * 12 + months - 1)
-            values = _event_counts(events, outcome, first, count)
-        else:
-            window = slice(outcome.start - offset, outcome.end - offset + 1)
-            if outcome.variable in ("security", "economy"):
-                values = result.domestic[outcome.variable][window, :].T.astype(float)
-            else:
-                values = result.series(outcome.variable, outcome.actor, outcome.target)[:, window]
-        blocks.append(values)
-        span = range(outcome.start, outcome.end + 1)
-        dates += [format_month(m) for m in span]
-        names += [outcome.name] * len(span)
-    width = len(dates)
-    return pa.table({
-        "arm": pa.array([arm] * (count * width), pa.string()),
-        "replicate": pa.array(np.repeat(np.arange(first, first + count, dtype=np.int32), width)),
-        "date": pa.array(dates * count, pa.string()),
-        "outcome": pa.array(names * count, pa.string()),
-        "value": pa.array(np.concatenate(blocks, axis=1).reshape(-1), pa.float64()),
-    }, schema=SCHEMA)
-
-
-def run_chunk(job: ArmJob, first: int, count: int) -> bytes:
-    """Run replicates ``first .. first + count - 1`` of an arm in one model; their rows as Parquet bytes."""
-    from sim.runner import run
-
-    result = run(job.scenario, seed=job.seed, replicates=count, first_replicate=first)
-    sink = pa.BufferOutputStream()
-    pq.write_table(chunk_table(result, job.arm, job.outcomes, first, count), sink)
-    return sink.getvalue().to_pybytes()
-
-
-# --- running many tasks ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Call:
-    """A task to run somewhere: ``fn(*args)``, under a unique key."""
-
-    key: str
-    fn: Callable[..., Any]
-    args: tuple
-    runs: int = 1
-
-
-def run_serial(calls: list[Call], on_done: Callable[[Call, Any], None]) -> None:
-    """Run every call in this process, in order."""
-    for call in calls:
-        on_done(call, call.fn(*call.args))
-
-
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them and keeps what is done."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of worker processes: forked where that is safe (one thread, Linux), as it starts at once."""
-    method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_ignore_interrupts)
-
-
-def _stop(executor: ProcessPoolExecutor) -> None:
-    """Stop a pool now: cancel what has not started and end its worker processes."""
-    executor.shutdown(wait=False, cancel_futures=True)
-    terminate = getattr(executor, "terminate_workers", None)
-    if terminate is not None:
-        terminate()
-        return
-    for process in list((getattr(executor, "_processes", None) or {}).values()):
-        if process.is_alive():
-            process.terminate()
-
-
-def run_local(calls: list[Call], workers: int, on_done: Callable[[Call, Any], None],
-              max_attempts: int = MAX_ATTEMPTS) -> dict[str, int]:
-    """Run calls on ``workers`` local processes, resubmitting those whose worker died.
-
-    At most ``workers`` calls are in flight, so a broken pool loses only those; they go back
-    to the front of the queue and a fresh pool takes over. A call that has lost its worker
-    ``max_attempts`` times ends the experiment with an :class:`ExperimentError`. Exceptions
-    a call raises itself are not retried. Returns how many times each resubmitted call ran.
-    """
-    queue, attempts = deque(calls), Counter()
-    while queue:
-        executor = _pool(min(workers, len(queue)))
-        running: dict = {}
-        lost: list[Call] = []
-
-        def refill() -> None:
-            with warnings.catch_warnings():
-                # numpy's BLAS threads make Python warn at fork; they are fork-safe, and no
-                # Python thread runs here (_pool forks only then)
-                warnings.filterwarnings("ignore", message=r"This process .* is multi-threaded",
-                                        category=DeprecationWarning)
-                while queue and not lost and len(running) < workers:
-                    call = queue.popleft()
-                    running[executor.submit(call.fn, *call.args)] = call
-
-        try:
-            refill()
-            while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                finished = []
-                for future in done:
-                    call = running.pop(future)
-                    if isinstance(future.exception(), BrokenProcessPool):
-                        lost.append(call)
-                    else:
-                        finished.append((call, future))
-                refill()  # keep the workers busy while this process stores what came back
-                for call, future in finished:
-                    on_done(call, future.result())
-            executor.shutdown(wait=True)
-        except BaseException:
-            _stop(executor)
-            raise
-        for call in lost:
-            attempts[call.key] += 1
-            if attempts[call.key] >= max_attempts:
-                raise ExperimentError(f"task {call.key} lost its worker process {attempts[call.key]} times; giving up")
-        queue.extendleft(reversed(lost))
-    return {key: count + 1 for key, count in attempts.items()}
-
-
-def run_dask(calls: list[Call], address: str, on_done: Callable[[Call, Any], None]) -> None:
-    """Run calls on an existing Dask distributed cluster; results come back as they finish."""
-    try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise ExperimentError("--scheduler needs dask.distributed: pip install 'tajsim[cluster]'") from None
-    try:
-        client = Client(address, timeout=CONNECT_TIMEOUT)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise ExperimentError(f"--scheduler: cannot reach a Dask scheduler at {address} ({exc})") from None
-    futures: dict = {}
-    try:
-        for call in calls:
-            futures[client.submit(call.fn, *call.args, key=call.key, pure=False)] = call
-        try:
-            for future, value in as_completed(list(futures), with_results=True):
-                on_done(futures[future], value)
-                future.release()
-        except ImportError as exc:
-            raise ExperimentError(f"--scheduler: the Dask workers cannot run tajsim ({exc}); "
-                                  "install it where the workers run") from None
-    finally:
-        if futures:
-            client.cancel(list(futures))
-        client.close()
 
 
 # --- the output directory ---------------------------------------------------------------------------
@@ -432,8 +214,8 @@ def run_experiment(experiment: Experiment, out: str | Path, *, workers: int = 1,
     chunks.rmdir()
     files = [out / "manifest.json", results]
     table = pq.read_table(results, read_dictionary=["arm", "date", "outcome"]).to_pandas()
-    for name, table in summarise(experiment, table).items():
-        atomic_write(out / name, csv_text(table))
+    for name, summary in summarise(experiment, table).items():
+        atomic_write(out / name, csv_text(summary))
         files.append(out / name)
     return ExperimentRun(out=out, runs=experiment.runs, ran=sum(t.count for t in missing), files=tuple(files),
                          attempts=attempts)

@@ -11,80 +11,41 @@ and baseline share their random streams (common random numbers).
 every problem is a :class:`~sim.scenario.ScenarioError` whose message is one line naming
 the file, the field and the reason. What needs the base scenario to check (actors present,
 dates inside the run, an event that a change matches) is checked when the arms are built
-(:mod:`sim.experiments.overlay`). :func:`json_schema` exports the format for editors.
+(:mod:`sim.experiments.plan`). :func:`json_schema` exports the format for editors.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
 
-from sim.months import parse_month
-from sim.scenario import (
+from sim.experiments.design import Design
+from sim.experiments.fields import (
+    ACTOR_ATTRIBUTES,
+    BASELINE,
+    DOMESTIC,
+    Name,
+    ParameterName,
+    RuleId,
+    Statistic,
+    Variable,
+    _exactly_one,
+    _listed,
+    _window,
+)
+from sim.scenario.errors import ScenarioError
+from sim.scenario.reading import read_yaml_mapping
+from sim.scenario.schema import (
     ActorCode,
     ActorSpec,
     DriverName,
     EventType,
     Month,
-    Parameters,
-    ScenarioError,
     ScheduledEvent,
     Strict,
-    read_yaml_mapping,
 )
-
-NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
-Name = Annotated[str, Field(min_length=1, max_length=80, pattern=NAME_PATTERN)]
-
-#: The reserved name of the unchanged base scenario among the arms.
-BASELINE = "baseline"
-
-#: Trajectory variables an outcome may follow: dyadic ones (Tajikistan and a partner) and
-#: Tajikistan's domestic state.
-DYADIC = ("alignment", "aid", "pressure", "dependence")
-DOMESTIC = ("security", "economy")
-Variable = Literal["alignment", "aid", "pressure", "dependence", "security", "economy"]
-Statistic = Literal["mean", "sum", "last", "max", "min", "any"]
-ParameterName = Literal[tuple(Parameters.model_fields)]  # type: ignore[valid-type]
-#: Actor attributes a change or a design factor may set (the kind of an actor is fixed).
-ACTOR_ATTRIBUTES = tuple(name for name in ActorSpec.model_fields if name != "kind")
-NUMERIC_ATTRIBUTES = ("capability", "culture_tjk", "script_barrier", "ideology_tjk", "islamist_concern")
-ActorAttribute = Literal[NUMERIC_ATTRIBUTES]  # type: ignore[valid-type]
-
-#: The most runs one experiment may ask for (arms x replicates), a guard against typos.
-MAX_RUNS = 10_000_000
-
-
-def _listed(value: Any) -> Any:
-    """Accept a single value where a list is expected (``type: aid`` or ``type: [aid, military]``)."""
-    return [value] if isinstance(value, str) else value
-
-
-def _known_rule(value: str) -> str:
-    from sim.rules import RULES
-
-    if value not in RULES:
-        raise ValueError(f"unknown rule {value!r} (see 'tajsim rules')")
-    return value
-
-
-RuleId = Annotated[str, AfterValidator(_known_rule)]
-
-
-def _window(start: str | None, end: str | None, start_name: str = "from", end_name: str = "to") -> None:
-    if start is not None and end is not None and parse_month(end) < parse_month(start):
-        raise ValueError(f"{end_name} {end} is before {start_name} {start}")
-
-
-def _exactly_one(model: Strict, fields: tuple[str, ...], what: str) -> str:
-    given = [name for name in fields if getattr(model, name) is not None and getattr(model, name) is not False]
-    if len(given) != 1:
-        found = ", ".join(given) if given else "none"
-        raise ValueError(f"{what} takes exactly one of {', '.join(fields)} (found: {found})")
-    return given[0]
-
 
 # --- changes: what an arm does to the base scenario --------------------------------------
 
@@ -308,89 +269,6 @@ class Outcome(Strict):
     def reduce(self) -> str:
         """The statistic that reduces a replicate's months to one number."""
         return self.statistic or ("sum" if self.events is not None else "mean")
-
-
-# --- designs: sweeps and global sensitivity ---------------------------------------------------
-
-
-class Factor(Strict):
-    """One dimension of a design: a parameter, a rule's weight or an actor attribute."""
-
-    name: Name | None = Field(None, description="column name (default: parameter.X, rule.RNN or CODE.attribute)")
-    parameter: ParameterName | None = None
-    periods: list[str] | None = Field(None, description="for a parameter: period ids or file names (default: all)")
-    rule: RuleId | None = Field(None, description="the factor is this rule's weight")
-    actor: ActorCode | None = None
-    attribute: ActorAttribute | None = None
-    low: float | None = None
-    high: float | None = None
-    values: list[float] | None = Field(None, min_length=1, description="grid levels")
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Factor:
-        _exactly_one(self, ("parameter", "rule", "actor"), "a factor")
-        if (self.actor is None) != (self.attribute is None):
-            raise ValueError("an actor factor names both actor and attribute")
-        if self.periods is not None and self.parameter is None:
-            raise ValueError("periods apply to a parameter factor only")
-        if self.values is None:
-            if self.low is None or self.high is None:
-                raise ValueError("a factor needs low and high (or values, for a grid)")
-            if not self.low < self.high:
-                raise ValueError(f"low {self.low} is not below high {self.high}")
-        elif self.low is not None or self.high is not None:
-            raise ValueError("a factor takes values (grid) or low and high, not both")
-        return self
-
-    @property
-    def label(self) -> str:
-        if self.name:
-            return self.name
-        if self.parameter:
-            return f"parameter.{self.parameter}"
-        if self.rule:
-            return f"rule.{self.rule}"
-        return f"{self.actor}.{self.attribute}"
-
-
-class Design(Strict):
-    """Design points, each run as an arm: a grid, a Latin hypercube, or a Sobol or Morris sample.
-
-    ``points`` is the number of points for ``lhs``, the base sample size N for ``sobol``
-    (a power of two; N x (D + 2) points, N x (2D + 2) with ``second_order``), and the number
-    of trajectories for ``morris`` (r x (D + 1) points). A grid runs every combination of
-    its factors' ``values``.
-    """
-
-    kind: Literal["grid", "lhs", "sobol", "morris"]
-    factors: list[Factor] = Field(min_length=1)
-    points: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
-    levels: Annotated[int, Field(ge=2, le=100)] = Field(4, description="Morris grid levels")
-    second_order: bool = Field(False, description="Sobol second-order indices")
-    seed: Annotated[int, Field(ge=0)] | None = Field(None, description="sampling seed (default: the experiment's)")
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Design:
-        labels = [factor.label for factor in self.factors]
-        if len(set(labels)) != len(labels):
-            raise ValueError(f"factor names repeat: {', '.join(sorted(labels))}")
-        if self.kind == "grid":
-            if self.points is not None:
-                raise ValueError("a grid takes no points: it runs every combination of the factors' values")
-            if any(factor.values is None for factor in self.factors):
-                raise ValueError("every factor of a grid needs values")
-            return self
-        if any(factor.values is not None for factor in self.factors):
-            raise ValueError(f"the factors of a {self.kind} design need low and high, not values")
-        if self.points is None:
-            raise ValueError(f"a {self.kind} design needs points")
-        if self.kind == "sobol" and self.points & (self.points - 1):
-            raise ValueError(f"points of a sobol design must be a power of two, got {self.points}")
-        if self.kind == "morris" and self.levels % 2:
-            raise ValueError(f"levels of a morris design must be even (SALib), got {self.levels}")
-        if self.kind in ("sobol", "morris") and len(self.factors) < 2:
-            raise ValueError(f"a {self.kind} design needs at least two factors")
-        return self
 
 
 # --- the file ------------------------------------------------------------------------------

@@ -26,12 +26,12 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
+
 import numpy as np
 import pandas as pd
 
+from sim.experiments.design import Design
 from sim.months import format_month, parse_month
-
-from sim.experiments.schema import Design
 
 #: Columns of summary.csv.
 SUMMARY_COLUMNS = ["arm", "outcome", "statistic", "from", "to", "replicates", "baseline_mean", "arm_mean",

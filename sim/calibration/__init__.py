@@ -1,0 +1,11 @@
+"""Calibration against the UN voting record, and forecasts of voting agreement.
+
+``tajsim calibrate`` fits on training years and scores the test years
+(:mod:`~sim.calibration.calibrate`); ``tajsim forecast`` predicts agreement years ahead with
+intervals (:mod:`~sim.calibration.forecast`). ``calibration/README.md`` explains the method.
+"""
+
+#: Default number of candidate evaluations: keeps ``tajsim calibrate`` well under 10 minutes on 2 cores.
+DEFAULT_BUDGET = 600
+#: Default replicates per candidate evaluation.
+DEFAULT_REPLICATES = 8

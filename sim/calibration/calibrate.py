@@ -1,0 +1,158 @@
+"""Calibration: fit the free parameters to the UN voting record on training years only, score
+the test years, and write ``params.yaml``, ``report.json`` and ``report.md``.
+
+The method is in :mod:`sim.calibration.fit` (what is fitted, the loss, the search); the scores
+in :mod:`sim.calibration.scoring`; the written report in :mod:`sim.calibration.report`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sim.calibration.fit import (
+    DEFAULT_BUDGET,
+    DEFAULT_REPLICATES,
+    FREE,
+    LOSS_DRAWS,
+    SIGMA0,
+    Fit,
+    Settings,
+    _round,
+    calibration_of,
+    overlay,
+    search,
+    simulate,
+)
+from sim.calibration.forecast import record_for
+from sim.calibration.report import write_outputs
+from sim.calibration.scoring import facts_by_period, rolling, score_years
+from sim.months import parse_month
+from sim.paths import default_scenario
+from sim.record.observation import ObservationModel, load_record
+from sim.scenario import load_scenario
+
+
+def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: bool = False,
+              say: Callable[[str], None] = lambda message: None) -> dict:
+    """Fit, score and write ``params.yaml``, ``report.json`` and ``report.md`` into ``out``.
+
+    With ``workers > 1`` candidates run in spawned processes, so a script that calls this must
+    guard its entry point with ``if __name__ == "__main__":`` (the ``tajsim`` command does).
+    """
+
+    check_years(settings)
+    base = load_scenario(settings.scenario or default_scenario(), calibration=False)
+    record = record_for(base)
+    fit = search(settings, workers, progress)
+    say(f"best loss {fit.best.loss:.5f} (defaults {fit.default.loss:.5f}); scoring with "
+        f"{settings.report_replicates} replicates")
+    calibration = calibration_of(fit.values)
+    plan = overlay(base, calibration)
+    last_train_month = (settings.train[1] + 1) * 12 - 1
+    latent, facts = simulate(plan, record, settings.seed, settings.report_replicates)
+    default_latent, default_facts = simulate(base, record, settings.seed, settings.report_replicates)
+    observation = ObservationModel.fit(latent, record, *settings.train)
+    default_observation = ObservationModel.fit(default_latent, record, *settings.train)
+    report = {
+        "command": command_line(settings),
+        "train_years": list(settings.train),
+        "test_years": list(settings.test),
+        "seed": settings.seed,
+        "parameters": dict(fit.values),
+        "rows": "usable (partner, year) rows of calibration/record/unga_agreement.csv: at least "
+                f"{observation.to_dict()['min_n']} roll calls; {len(record.partners)} partners, "
+                f"{int(observation.modelled.sum())} of them model actors",
+        "train": score_years(record, observation, latent, settings.train, settings.train),
+        "test": score_years(record, observation, latent, settings.test, settings.train, by_partner=True),
+        "uncalibrated": {
+            "train": score_years(record, default_observation, default_latent, settings.train, settings.train),
+            "test": score_years(record, default_observation, default_latent, settings.test, settings.train),
+            "observation_slope": default_observation.slope,
+        },
+        "rolling": rolling(plan, record, latent, settings.train, settings.seed, settings.report_replicates),
+        "observation": observation.to_dict(),
+        "facts": {
+            "calibrated": facts_by_period(facts),
+            "uncalibrated": facts_by_period(default_facts),
+            "in_loss": sorted(set(f for f, w in zip(facts["fact"], facts["window"])
+                                  if parse_month(w.split("..")[1]) <= last_train_month)),
+        },
+        "fit": fit_provenance(settings, fit),
+    }
+    report["verdict"] = verdict(report)
+    write_outputs(Path(out), settings, fit, calibration, observation, report)
+    return report
+
+
+def check_years(settings: Settings) -> None:
+    """Reject training and test years the record cannot support; one-line ValueError."""
+
+    record = load_record()
+    first, last = int(record.years[0]), record.last_year()
+    (a, b), (c, d) = settings.train, settings.test
+    if not (first <= a and b - a >= 2):
+        raise ValueError(f"--train: {a}-{b} must start in {first} or later and span at least 3 years")
+    if not (b < c <= d <= last):
+        raise ValueError(f"--test: {c}-{d} must follow the training years and end by {last} (the last year of usable votes)")
+    if settings.budget < 1 or settings.replicates < 1 or settings.report_replicates < 1:
+        raise ValueError("--budget, --replicates and --report-replicates must be at least 1")
+    if settings.seed < 0:
+        raise ValueError(f"--seed: must be 0 or more, got {settings.seed}")
+
+
+def command_line(settings: Settings) -> str:
+    text = (f"tajsim calibrate --train {settings.train[0]}-{settings.train[1]} "
+            f"--test {settings.test[0]}-{settings.test[1]}")
+    extras = [("--seed", settings.seed, 0), ("--budget", settings.budget, DEFAULT_BUDGET),
+              ("--replicates", settings.replicates, DEFAULT_REPLICATES),
+              ("--report-replicates", settings.report_replicates, 100)]
+    return text + "".join(f" {flag} {value}" for flag, value, default in extras if value != default)
+
+
+def fit_provenance(settings: Settings, fit: Fit) -> dict:
+    """How the parameters were found: everything needed to reproduce them, and nothing dated."""
+    import cma
+
+    return {
+        "optimiser": f"CMA-ES (cma {cma.__version__}), ask/tell, unit cube of each parameter's range, start at the defaults",
+        "seed": settings.seed,
+        "budget": settings.budget,
+        "evaluations": fit.evaluations,
+        "generations": settings.generations,
+        "popsize": settings.popsize,
+        "sigma0": SIGMA0,
+        "replicates_per_evaluation": settings.replicates,
+        "report_replicates": settings.report_replicates,
+        "train_years": list(settings.train),
+        "test_years_never_used_in_fit": list(settings.test),
+        "loss": (f"mean CRPS on training rows of modelled partners (ensemble x {LOSS_DRAWS}-point observation-noise "
+                 f"quadrature) + {settings.facts_weight} * (1 - share of stylized-fact checks passed whose window "
+                 f"ends by {settings.train[1]})"),
+        "loss_best": _round(fit.best.loss),
+        "crps_best": _round(fit.best.crps),
+        "facts_best": _round(fit.best.facts),
+        "loss_defaults": _round(fit.default.loss),
+        "crps_defaults": _round(fit.default.crps),
+        "facts_defaults": _round(fit.default.facts),
+        "free": {f.name: {"low": f.low, "high": f.high, "default": f.default, "what": f.why} for f in FREE},
+        "history": fit.history,
+    }
+
+
+def verdict(report: dict) -> dict:
+    """Plain statements of whether the model beats the two baselines on the test years."""
+    test, modelled = report["test"], report["test"]["model_partners"]
+    lines = []
+    for label, block in (("all partners", test), ("the model's own partners", modelled)):
+        for baseline in ("persistence", "climatology"):
+            skill, mae, ref = block[f"skill_vs_{baseline}"], block["mae"], block[f"mae_{baseline}"]
+            beats = skill > 0
+            lines.append(f"On test years, over {label}, the model {'beats' if beats else 'does NOT beat'} {baseline}: "
+                         f"MAE {mae:.4f} vs {ref:.4f} (skill {skill:+.3f}).")
+    return {
+        "beats_persistence_on_test": bool(test["skill_vs_persistence"] > 0),
+        "beats_climatology_on_test": bool(test["skill_vs_climatology"] > 0),
+        "statements": lines,
+    }
+

@@ -1,0 +1,161 @@
+"""Ensembles that predict the UN agreement table: free runs, restarts from the record, forecasts.
+
+A *free run* replays the scenario from 1991 and reads the latent alignment off every year.
+A *restart from the record* runs the same ensemble up to an origin month, then sets Tajikistan's
+alignment with each modelled partner to the value the observation model maps onto the last
+observed agreement (:meth:`ObservationModel.invert`), and lets the model carry on from there:
+the prediction starts at persistence and then follows the model's own dynamics. Calibration
+scores both (``rolling`` in ``report.json``); ``tajsim forecast`` restarts at the end of the
+``--from`` year and writes ``unga_forecast.csv`` with a 90% interval for every partner.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.core.model import TajikistanModel
+from sim.errors import UserError
+from sim.files import atomic_write
+from sim.record.observation import ObservationModel, Record, load_record, yearly_latent
+from sim.record.scores import LEVEL, interval
+from sim.scenario import Scenario
+
+FORECAST_COLUMNS = ["partner", "year", "agreement_mean", "agreement_lo", "agreement_hi"]
+#: Noise quadrature points per replicate in reported predictive distributions.
+DRAWS = 15
+
+
+class ForecastError(UserError, ValueError):
+    """A forecast that cannot be made as asked; the message is one line."""
+
+
+def record_for(plan: Scenario) -> Record:
+    """The agreement record on a year axis from its first year to the end of the scenario."""
+    first = load_record()
+    return load_record(years=np.arange(int(first.years[0]), plan.end // 12 + 1))
+
+
+def run_ensemble(plan: Scenario, record: Record, *, seed: int, replicates: int,
+                 restart_month: int | None = None, restart_latent: np.ndarray | None = None) -> np.ndarray:
+    """Run ``replicates`` histories and return the yearly latent ``[replicate, partner, year]``.
+
+    With ``restart_month``, the run stops just before that month is simulated, Tajikistan's
+    alignment with each partner whose ``restart_latent`` is finite is set to that value in every
+    replicate, and the run goes on to the scenario's end.
+    """
+    model = TajikistanModel(plan, seed=seed, replicates=replicates)
+    if restart_month is None:
+        model.run()
+    else:
+        if not plan.start < restart_month <= plan.end:
+            raise ForecastError(f"restart month {restart_month} lies outside the scenario")
+        model.run_for(restart_month - plan.start)
+        assimilate(model, record.partners, restart_latent)
+        model.run_for(plan.end - restart_month + 1)
+    history = model.history
+    return yearly_latent(np.stack(history.dyads), np.array(history.months), model.codes, record.partners, record.years)
+
+
+def assimilate(model: TajikistanModel, partners: tuple[str, ...], latent: np.ndarray) -> None:
+    """Overwrite alignment TJK -> partner with ``latent`` (NaN entries are left alone)."""
+    w = model.world
+    for code, value in zip(partners, latent):
+        if code in model.codes and np.isfinite(value):
+            w.alignment[:, w.tjk, w.i(code)] = value
+
+
+def restart_prediction(plan: Scenario, record: Record, observation: ObservationModel, origin_month: int, *,
+                       seed: int, replicates: int) -> np.ndarray:
+    """The yearly latent of an ensemble restarted at ``origin_month`` from the last record before it.
+
+    "The last record" is each partner's last usable value in a year before the origin's year,
+    so nothing of the origin's own year is used.
+    """
+    last = record.persistence(before=origin_month // 12)
+    return run_ensemble(plan, record, seed=seed, replicates=replicates, restart_month=origin_month,
+                        restart_latent=observation.invert(last))
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Point prediction and predictive samples on the record's axes."""
+
+    mean: np.ndarray  # [partner, year]
+    samples: np.ndarray  # [partner, year, member]
+
+    @classmethod
+    def of(cls, observation: ObservationModel, latent: np.ndarray, draws: int = DRAWS) -> Prediction:
+        return cls(observation.mean(latent), observation.samples(latent, draws))
+
+
+def forecast_table(record: Record, prediction: Prediction, years: list[int], level: float = LEVEL) -> pd.DataFrame:
+    """``partner,year,agreement_mean,agreement_lo,agreement_hi`` for every partner and year."""
+    lower, upper = interval(prediction.samples, level)
+    rows = []
+    for p, partner in enumerate(record.partners):
+        for year in years:
+            y = record.column(year)
+            rows.append((partner, year, prediction.mean[p, y], lower[p, y], upper[p, y]))
+    table = pd.DataFrame(rows, columns=FORECAST_COLUMNS)
+    # the interval comes from the samples, the mean from the ensemble: keep lo <= mean <= hi
+    table["agreement_lo"] = np.minimum(table["agreement_lo"], table["agreement_mean"])
+    table["agreement_hi"] = np.maximum(table["agreement_hi"], table["agreement_mean"])
+    return table
+
+
+def check_range(plan: Scenario, from_year: int, to_year: int) -> Record:
+    """The record, once the years are known to be forecastable; a one-line ForecastError otherwise."""
+    record = record_for(plan)
+    first, last_data = int(record.years[0]), record.last_year()
+    if not first + 2 <= from_year <= last_data:
+        raise ForecastError(f"--from: must lie in {first + 2}..{last_data} (years of usable UN voting record), got {from_year}")
+    end_year = plan.end // 12
+    if not from_year < to_year <= end_year:
+        raise ForecastError(f"--to: must lie in {from_year + 1}..{end_year} (the scenario ends {end_year}), got {to_year}")
+    return record
+
+
+def forecast(plan: Scenario, from_year: int, to_year: int, *, seed: int = 0, replicates: int = 200,
+             progress=None) -> tuple[pd.DataFrame, dict]:
+    """Forecast agreement for the years after ``from_year`` up to ``to_year``.
+
+    The observation model is refitted on every usable record year up to ``from_year`` (using
+    all the data a forecaster would have); the behavioural parameters are those of ``plan``
+    (the calibrated ones when it was loaded with ``calibration/params.yaml``). The ensemble
+    restarts from the record at the start of ``from_year + 1``. Returns the table and a
+    description of how it was made.
+    """
+    record = check_range(plan, from_year, to_year)
+    first = int(record.years[0])
+    say = progress or (lambda message: None)
+    say(f"free run of {replicates} replicates to fit the observation model on {first}-{from_year}")
+    free = run_ensemble(plan, record, seed=seed, replicates=replicates)
+    observation = ObservationModel.fit(free, record, first, from_year)
+    say(f"restarting from the {from_year} record and running to {to_year}")
+    restarted = restart_prediction(plan, record, observation, (from_year + 1) * 12, seed=seed, replicates=replicates)
+    table = forecast_table(record, Prediction.of(observation, restarted), list(range(from_year + 1, to_year + 1)))
+    about = {
+        "from": from_year, "to": to_year, "seed": seed, "replicates": replicates,
+        "interval": f"central {LEVEL:.0%} of the ensemble (replicates x observation noise)",
+        "calibration_file": plan.calibration,
+        "observation": observation.to_dict() | {"fitted_on": [first, from_year]},
+        "restart": f"alignment TJK->partner set from the {from_year} record at {from_year + 1}-01",
+        "unmodelled_partners": "prediction is the partner's mean agreement up to --from, interval from its spread",
+    }
+    return table, about
+
+
+def write_forecast(table: pd.DataFrame, about: dict, out: str | Path) -> Path:
+    """Write ``unga_forecast.csv`` and ``forecast.json`` into ``out``, each atomically."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out}: exists and is not a directory")
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write(out / "unga_forecast.csv", table.to_csv(index=False, float_format="%.6f", lineterminator="\n"))
+    atomic_write(out / "forecast.json", json.dumps(about, indent=2, sort_keys=True) + "\n")
+    return out / "unga_forecast.csv"

@@ -1,0 +1,59 @@
+"""``tajsim run``: run a scenario (the full replay by default) and compare it with the record."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.cli.errors import UsageError, at_least, output_dir
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.paths import default_scenario
+    from sim.runs import run
+
+    scenario = Path(args.scenario) if args.scenario else default_scenario()
+    if not args.scenario and not scenario.is_file():
+        raise UsageError(f"{scenario}: the default scenario is not there: install with 'pip install -e .' from a "
+                         "checkout, run from a checkout, or set TAJSIM_HOME to one")
+    at_least("--replicates", args.replicates, 1)
+    at_least("--seed", args.seed, 0)
+    at_least("--window", args.window, 0)
+    out = output_dir("--out", args.out if args.out else Path("runs") / f"{scenario.stem}-seed{args.seed}")
+    result = run(scenario, seed=args.seed, replicates=args.replicates, out=out, window=args.window)
+    if not args.quiet:
+        print(summary_table(result))
+        print(f"wrote {out}/trajectory.csv, events.csv, comparison.csv, manifest.json")
+    return 0
+
+
+def summary_table(result) -> str:
+    """The short per-period table printed after a run."""
+    table = result.comparison
+    names = list(dict.fromkeys(table["period"]))
+    lines = [f"{result.scenario.title or result.scenario.name} (seed {result.seed}, "
+             f"{result.replicates} replicate{'s' if result.replicates > 1 else ''})",
+             f"{'period':<14}{'recall':>8}{'precision':>11}{'facts passed':>14}"]
+    for name in names:
+        rows = table[table["period"] == name].set_index("metric")["value"]
+        facts = table[(table["period"] == name) & table["metric"].str.startswith("fact:")]
+
+        def cell(metric: str, width: int) -> str:
+            return f"{rows[metric]:>{width}.2f}" if metric in rows else f"{'-':>{width}}"
+
+        passed = f"{facts['value'].sum():.0f} of {len(facts)}" if len(facts) else f"{rows.get('facts_passed', float('nan')):.2f}"
+        if name == "all":
+            passed = f"{rows['facts_passed']:.0%}" if "facts_passed" in rows else "-"
+        lines.append(f"{name:<14}{cell('event_recall', 8)}{cell('event_precision', 11)}{passed:>14}")
+    return "\n".join(lines)
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser("run", help="run a scenario (default: the full 1991-2023 replay) and compare it with the record")
+    p.add_argument("scenario", nargs="?", help="scenario file (default: scenarios/full_replay.yaml)")
+    p.add_argument("--seed", type=int, default=0, help="master seed, 0 or more (default 0)")
+    p.add_argument("--replicates", type=int, default=1, help="independent replicates run at once (default 1)")
+    p.add_argument("--out", help="output directory (default runs/<scenario>-seed<N>)")
+    p.add_argument("--window", type=int, default=6, help="months of tolerance when matching record events (default 6)")
+    p.add_argument("--quiet", action="store_true", help="print nothing")
+    p.set_defaults(func=cmd_run)

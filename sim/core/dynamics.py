@@ -1,0 +1,229 @@
+"""The apply phase: how a month's intentions become the next month's state.
+
+After every agent has decided from the same state, the model applies what they intended, in
+this order, each step changing one part of the state:
+
+1. :meth:`Dynamics.fire_actions` - discrete actions happen where a replicate's own draw falls
+   below their probability (interventions forbid or force some), with their effects on ties,
+   alignment, aid, pressure and security;
+2. :meth:`Dynamics.update_flows` - aid, pressure and support stocks decay and take this
+   month's flows; an episode's onset is logged as an event;
+3. :meth:`Dynamics.relax_alignment` - alignment relaxes towards ``tanh(gain * pulls)``, with
+   noise on the live dyads;
+4. :meth:`Dynamics.update_dependence` - Tajikistan's dependence follows the shares of its
+   outside support;
+5. :meth:`Dynamics.update_domestic` - regime security and the economy move towards targets set
+   by the war, the Afghan border, aid, remittances and pressure.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import chain
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.core.eventlog import EventLog
+from sim.core.interventions import Interventions
+from sim.core.world import Flow, World
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Parameters
+
+_VERBS = {"aid": "steps up aid to", "military": "steps up military support to", "pressure": "puts pressure on"}
+
+
+class Dynamics:
+    """The apply phase of one model, with the caches that make it cheap month after month."""
+
+    def __init__(self, world: World, log: EventLog, interventions: Interventions, capability: np.ndarray):
+        self.world, self.log, self.interventions = world, log, interventions
+        self.capability = capability  # per actor index: scales what counts as a notable flow
+        self._tables: dict[tuple, dict[str, np.ndarray]] = {}
+        self._flow_columns: dict[tuple, int] = {}
+        self._flow_meta: list[Flow] = []
+        self._stocks = np.zeros((0, world.R))
+        self._flow_cache: tuple = (None, None)
+        self.diagonal = np.arange(world.N)
+        self.inactive = np.zeros(0, dtype=np.intp)
+
+    def apply(self, month: int, p: Parameters, draws_for) -> None:
+        """Apply this month's intentions; ``draws_for(count)`` gives ``[replicate, count]`` uniforms."""
+        w = self.world
+        proposals = w.ordered_proposals()
+        keys = tuple(chain.from_iterable(block for block, _ in proposals))
+        rows, cols = w.live_pairs()
+        draws = draws_for(len(keys) + len(rows))
+        fired_requests = np.zeros_like(w.requests)
+        self.fire_actions(month, p, proposals, keys, draws[:, :len(keys)], fired_requests)
+        self.update_flows(month, p)
+        self.relax_alignment(p, rows, cols, draws[:, len(keys):])
+        self.update_dependence(p)
+        self.update_domestic(p)
+        w.requests = fired_requests
+
+    # --- 1. discrete actions -----------------------------------------------------------
+
+    def fire_actions(self, month: int, p: Parameters, proposals: list, keys: tuple, draws: np.ndarray,
+                     fired_requests: np.ndarray) -> None:
+        count = len(keys)
+        if not count:
+            return
+        w = self.world
+        rows_of = np.empty((count, w.R))  # [action, replicate]: one row per action is cheap to fill
+        row = 0
+        for block, chance in proposals:
+            if len(block) == 1:
+                rows_of[row] = chance
+            else:  # [replicate, action], [action] or a scalar
+                chance = np.asarray(chance)
+                rows_of[row:row + len(block)] = chance.T if chance.ndim == 2 else chance.reshape(-1, 1)
+            row += len(block)
+        prob = rows_of.T
+        prob *= p.event_hazard
+        np.clip(prob, 0.0, 1.0, out=prob)
+        if self.interventions:
+            self.interventions.on_actions(month, keys, prob)
+        self._apply_actions(month, keys, draws < prob, fired_requests)
+
+    def _action_table(self, keys: tuple) -> dict[str, np.ndarray]:
+        """The actions of these keys as columns (cached: most months repeat them)."""
+        table = self._tables.get(keys)
+        if table is None:
+            actions = [self.world.actions[key] for key in keys]
+            table = {
+                name: np.array([getattr(action, name) for action in actions])
+                for name in ("actor", "target", "alignment", "aid", "pressure", "security", "symmetric_tie")
+            }
+            table["tie"] = np.array([action.tie for action in actions], dtype=np.int16)
+            table["untie"] = np.array([action.untie for action in actions], dtype=np.int16)
+            table["request"] = np.array([action.type == "request" for action in actions])
+            table["type"] = np.array([self.log.type_ids[action.type] for action in actions], dtype=np.int32)
+            table["text"] = np.array([self.log.text(action.summary, action.rule) for action in actions], dtype=np.int32)
+            self._tables[keys] = table
+        return table
+
+    def _apply_actions(self, month: int, keys: tuple, fired: np.ndarray, fired_requests: np.ndarray) -> None:
+        w = self.world
+        reps, cols = np.nonzero(fired)
+        if reps.size == 0:
+            return
+        t = self._action_table(keys)
+        a, b = t["actor"][cols], t["target"][cols]
+        np.add.at(w.alignment, (reps, a, b), t["alignment"][cols])
+        np.add.at(w.alignment, (reps, b, a), t["alignment"][cols])
+        np.add.at(w.aid, (reps, a, b), t["aid"][cols])
+        np.add.at(w.pressure, (reps, a, b), t["pressure"][cols])
+        np.add.at(w.security, reps, t["security"][cols])
+        tie, untie, symmetric = t["tie"][cols], t["untie"][cols], t["symmetric_tie"][cols]
+        np.bitwise_or.at(w.ties, (reps, a, b), tie)
+        np.bitwise_or.at(w.ties, (reps[symmetric], b[symmetric], a[symmetric]), tie[symmetric])
+        np.bitwise_and.at(w.ties, (reps, a, b), ~untie)
+        asked = t["request"][cols]
+        np.add.at(fired_requests, (reps[asked], b[asked], a[asked]), 1.0)
+        self.log.add(month, reps, a, b, t["type"][cols], t["text"][cols])
+
+    # --- 2. flows ------------------------------------------------------------------------
+
+    def update_flows(self, month: int, p: Parameters) -> None:
+        w = self.world
+        if self.interventions:
+            self.interventions.on_flows(month, w)
+        for stock, decay, given in ((w.aid, p.aid_decay, w.aid_given), (w.pressure, p.pressure_decay, w.pressure_given),
+                                    (w.support_stock, p.aid_decay, w.support_given)):
+            stock *= decay
+            stock += given
+        self._log_onsets(month, w.flows, p)
+
+    def _log_onsets(self, month: int, flows: list[Flow], p: Parameters) -> None:
+        """Log an event where one rule's aid or pressure flow to a target becomes notable.
+
+        Each rule's flow to each target keeps its own decaying stock, so a new episode (a
+        border closure while fuel is already cut off) shows even when others are running.
+        What counts as notable scales with the giver's means (``onset_threshold``).
+        """
+        columns = self._flow_columns
+        for flow in flows:
+            key = (flow.type, flow.rule, flow.actor, flow.target)
+            if key not in columns:
+                columns[key] = len(columns)
+                self._flow_meta.append(flow)
+        if len(columns) > len(self._stocks):
+            grown = np.zeros((len(columns), self.world.R))
+            grown[: len(self._stocks)] = self._stocks
+            self._stocks = grown
+        amounts = np.zeros_like(self._stocks)  # [flow, replicate]
+        for flow in flows:
+            amounts[columns[(flow.type, flow.rule, flow.actor, flow.target)]] += flow.amount
+        decay, scale = self._flow_constants(p)
+        old = self._stocks
+        self._stocks = decay[:, None] * old + amounts
+        threshold = (p.onset_threshold * scale)[:, None]
+        cols, reps = np.nonzero((self._stocks > threshold) & (old <= threshold))
+        w = self.world
+        for r, c in zip(reps.tolist(), cols.tolist()):
+            flow = self._flow_meta[c]
+            label = flow.label or f"{w.name(w.codes[flow.actor])} {_VERBS[flow.type]} {w.name(w.codes[flow.target])}"
+            self.log.add(month, [r], [flow.actor], [flow.target], [self.log.type_ids[flow.type]],
+                         [self.log.text(label, flow.rule)])
+
+    def _flow_constants(self, p: Parameters) -> tuple[np.ndarray, np.ndarray]:
+        """Each flow column's decay and the giver's scale of notability (cached)."""
+        key = (len(self._flow_meta), p)
+        if self._flow_cache[0] != key:
+            decay = np.array([p.pressure_decay if f.kind == "pressure" else p.aid_decay for f in self._flow_meta])
+            scale = np.array([0.25 + self.capability[f.actor] for f in self._flow_meta])
+            self._flow_cache = (key, (decay, scale))
+        return self._flow_cache[1]
+
+    # --- 3. alignment ----------------------------------------------------------------------
+
+    def relax_alignment(self, p: Parameters, rows: np.ndarray, cols: np.ndarray, noise: np.ndarray) -> None:
+        """Alignment relaxes towards ``tanh(gain * pulls)``, plus uniform noise of the stated s.d. on
+        the live dyads; elsewhere pulls are zero and the relaxation is towards 0."""
+        w = self.world
+        w.alignment *= 1.0 - p.alignment_rate
+        step = w.pulls[:, rows, cols]
+        step *= p.pull_gain
+        np.tanh(step, out=step)
+        step *= p.alignment_rate
+        noise -= 0.5
+        noise *= p.alignment_noise * math.sqrt(12.0)
+        step += noise
+        w.alignment[:, rows, cols] += step
+        np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
+        if self.inactive.size:
+            w.alignment[:, self.inactive, :] = 0.0
+            w.alignment[:, :, self.inactive] = 0.0
+        w.alignment[:, self.diagonal, self.diagonal] = 0.0
+
+    # --- 4. dependence ---------------------------------------------------------------------
+
+    def update_dependence(self, p: Parameters) -> None:
+        """Tajikistan's dependence: the share of its outside support from each partner."""
+        w = self.world
+        t = w.tjk
+        inflow = w.aid[:, :, t] + w.support_stock[:, :, t]
+        total = inflow.sum(axis=1, keepdims=True)
+        share = np.divide(inflow, total, out=np.zeros_like(inflow), where=total > 1e-9)
+        w.dependence[:, t, :] += p.dependence_rate * (share - w.dependence[:, t, :])
+
+    # --- 5. regime security and the economy --------------------------------------------------
+
+    def update_domestic(self, p: Parameters) -> None:
+        w = self.world
+        t = w.tjk
+        war = w.drivers.get("civil_war", 0.0)
+        afghan = w.drivers.get("afghan_instability", 0.0)
+        received = 1.0 - np.exp(-w.aid[:, :, t].sum(axis=1))
+        squeezed = 1.0 - np.exp(-w.pressure[:, :, t].sum(axis=1))
+        remitted = w.drivers.get("remittances", 0.0) / 100.0
+        security_target = p.security_base - p.security_war * war - p.security_afghan * afghan
+        military_in = sum((flow.amount for flow in w.flows if flow.type == "military" and flow.target == t), 0.0)
+        w.security += p.security_rate * (security_target - w.security) + w.security_push + p.security_military * military_in
+        economy_target = (p.economy_base - p.economy_war * war + p.economy_aid * received
+                          + p.economy_remittances * remitted - p.economy_pressure * squeezed)
+        w.economy += p.economy_rate * (economy_target - w.economy)
+        np.clip(w.security, 0.0, 1.0, out=w.security)
+        np.clip(w.economy, 0.0, 1.0, out=w.economy)

@@ -1,0 +1,272 @@
+"""The model: Tajikistan and its partners, month by month, for R replicates at once.
+
+Each step is one calendar month:
+
+1. the exogenous drivers take this month's values and Tajikistan's needs are read off its
+   domestic state;
+2. **decide**: every agent runs its rules on the same state, recording intentions
+   (``agents.shuffle_do("decide")``: the order is shuffled and cannot matter);
+3. **apply** (:mod:`sim.core.dynamics`): discrete actions happen where each replicate's own
+   random draw falls below their probability; aid, pressure and support flows, alignment,
+   dependence and Tajikistan's security and economy move; events are logged with the rule
+   behind them.
+
+Historical inputs (a scenario's scheduled events, organisations being founded, the switch
+from one period's settings to the next) are Mesa events placed on the model's timeline with
+``schedule_event``. Replicate ``k`` draws only from its own stream, seeded from
+``SeedSequence(seed, spawn_key=(k,))``, so its history is the same whether it runs alone
+or in a batch of a thousand. The model keeps Mesa's contract: ``running`` turns false after
+the scenario's last month, so ``run_model()`` replays the whole scenario.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim.core.agents import make_actor
+from sim.core.dynamics import Dynamics
+from sim.core.eventlog import EventLog
+from sim.core.interventions import Intervention, Interventions
+from sim.core.recording import History
+from sim.core.rulebook import resolve
+from sim.core.rules import RULES
+from sim.core.world import TIE_BITS, World
+from sim.months import format_month, parse_month
+from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES, STATES
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Parameters, ScheduledEvent
+    from sim.scenario.spec import Scenario, Segment
+
+
+class PeriodStart:
+    """A scheduled switch to the next period's parameters and rules."""
+
+    def __init__(self, model: TajikistanModel, segment: Segment):
+        self.model, self.segment = model, segment
+
+    def fire(self) -> None:
+        self.model.enter(self.segment)
+
+
+class Founding:
+    """A scheduled founding of an organisation: its agent comes into being."""
+
+    def __init__(self, model: TajikistanModel, code: str):
+        self.model, self.code = model, code
+
+    def fire(self) -> None:
+        self.model.found(self.code)
+
+
+class Happening:
+    """A scheduled exogenous event of the scenario, applied in every replicate."""
+
+    def __init__(self, model: TajikistanModel, event: ScheduledEvent):
+        self.model, self.event = model, event
+
+    def fire(self) -> None:
+        self.model.impose(self.event)
+
+
+class TajikistanModel(mesa.Model):
+    """Tajikistan's foreign relations as a Mesa model over R replicates.
+
+    Args:
+        plan: the scenario to replay (see :func:`sim.scenario.load_scenario`).
+        seed: master seed; Mesa's own generator is seeded with it (``Model(rng=seed)``).
+        replicates: how many independent histories to run at once.
+        first_replicate: number of the first replicate, so that replicates ``k..k+R-1`` of
+            one seed can run in separate batches and still equal those of one big batch.
+        overrides: rule settings ``{rule_id: (enabled, weight)}`` laid over every period's.
+    """
+
+    def __init__(self, plan: Scenario, *, seed: int = 0, replicates: int = 1, first_replicate: int = 0,
+                 overrides: dict[str, tuple[bool, float]] | None = None):
+        super().__init__(rng=seed)
+        if replicates < 1:
+            raise ValueError("replicates must be at least 1")
+        self.plan = plan
+        self.seed = seed
+        self.overrides = dict(overrides or {})
+        self.scheduled_rules: dict = {}
+        self.codes = [code for code in ACTOR_CODES if code in plan.actors]
+        self.world = World(self.codes, replicates, plan.actors, ACTOR_NAMES)
+        self.replicates = replicates
+        self.first_replicate = first_replicate
+        self.streams = [
+            np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_replicate + r,)))
+            for r in range(replicates)
+        ]
+        self.month = plan.start
+        self.months = plan.end - plan.start + 1
+        self.drivers = plan.driver_table()
+        self.log = EventLog(replicates)
+        self.history = History()
+        interventions = Interventions([
+            Intervention(iv.mode, self.world.i(iv.actor), self.world.i(iv.target), iv.type, parse_month(iv.start),
+                         parse_month(iv.end) if iv.end else plan.end, iv.amount)
+            for iv in plan.interventions if iv.actor in plan.actors and iv.target in plan.actors
+        ])
+        capability = np.array([plan.actors[code].capability for code in self.codes])
+        self.dynamics = Dynamics(self.world, self.log, interventions, capability)
+        self.segment: Segment = plan.segments[0]
+        self.parameters: Parameters = self.segment.parameters
+        self._set_initial_state()
+        self._timeline: list[PeriodStart | Founding | Happening] = []
+        for code in self.codes:
+            founded = plan.actors[code].founded
+            if founded is None or parse_month(founded) <= plan.start:
+                self.found(code)
+            else:
+                self._at(parse_month(founded), Founding(self, code), 0.2)
+        self.enter(self.segment)
+        for segment in plan.segments[1:]:
+            self._at(segment.start, PeriodStart(self, segment), 0.25)
+        for event in plan.events:
+            self._at(parse_month(event.date), Happening(self, event), 0.5)
+        self.running = self.months > 0
+        self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
+
+    # --- the timeline ------------------------------------------------------------------
+
+    def _at(self, month: int, item, offset: float) -> None:
+        """Schedule ``item.fire`` just before the step that simulates ``month``."""
+        self._timeline.append(item)
+        self.schedule_event(item.fire, at=(month - self.plan.start) + offset)
+
+    def enter(self, segment: Segment) -> None:
+        """Switch to a period's parameters and rules; the state carries over.
+
+        A rule's setting is resolved by :func:`sim.core.rulebook.resolve` (its default, the
+        period's setting, a change made by a scheduled event earlier in the run); an override
+        given to the model outranks them all.
+        """
+        self.segment, self.parameters = segment, segment.parameters
+        self.active_rules = []
+        for rule_id, rule in RULES.items():
+            enabled, weight = resolve(rule_id, segment.rules, self.scheduled_rules)
+            if rule_id in self.overrides:
+                enabled, weight = self.overrides[rule_id]
+            if enabled and weight > 0:
+                self.active_rules.append((rule, weight))
+        self.agents.do("adopt", self.active_rules)
+        self._gather_followers()
+
+    def found(self, code: str) -> None:
+        """Bring an actor into the run: a Mesa agent and an active slot in the arrays."""
+        agent = make_actor(self, code, self.plan.actors[code])
+        self.world.activate(code)
+        self.dynamics.inactive = np.flatnonzero(~self.world.active)
+        if hasattr(self, "active_rules"):
+            agent.adopt(self.active_rules)
+            self._gather_followers()
+
+    def _gather_followers(self) -> None:
+        """For each collective rule, the agents that follow it (kept until agents or rules change)."""
+        self.collective_rules = [
+            (rule, weight, self.agents.select(lambda agent, rule=rule: rule.applies_to(agent.code, agent.spec.kind)))
+            for rule, weight in self.active_rules if rule.collective
+        ]
+
+    def impose(self, event: ScheduledEvent) -> None:
+        """Apply a scheduled exogenous event to every replicate and log it."""
+        w, fx = self.world, event.effects
+        i, j = w.i(event.actor), w.i(event.target)
+        w.alignment[:, i, j] += fx.alignment
+        w.alignment[:, j, i] += fx.alignment
+        w.aid[:, i, j] += fx.aid
+        w.pressure[:, i, j] += fx.pressure
+        if fx.tie:
+            w.ties[:, i, j] |= TIE_BITS[fx.tie]
+        if fx.untie:
+            w.ties[:, i, j] &= ~TIE_BITS[fx.untie]
+        if event.target == "TJK" or event.actor == "TJK":
+            w.security += fx.regime_security
+        np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
+        np.clip(w.security, 0.0, 1.0, out=w.security)
+        if fx.rules:
+            self.scheduled_rules.update(fx.rules)
+            self.enter(self.segment)
+        self.log.add_scheduled(self.month, event, i, j)
+
+    # --- set-up ------------------------------------------------------------------------
+
+    def _set_initial_state(self) -> None:
+        w, init = self.world, self.plan.initial
+        for dyad, value in sorted(init.alignment.items(), key=lambda item: ">" in item[0]):
+            a, b = dyad.replace(">", "-").split("-")
+            w.alignment[:, w.i(a), w.i(b)] = value
+            if ">" not in dyad:
+                w.alignment[:, w.i(b), w.i(a)] = value
+        for dyad, ties in init.ties.items():
+            a, b = dyad.replace(">", "-").split("-")
+            for tie in ties:
+                w.ties[:, w.i(a), w.i(b)] |= TIE_BITS[tie]
+        w.security[:] = init.regime_security
+        w.economy[:] = init.economy
+
+    def _reporters(self) -> dict:
+        """The DataCollector's reporters: plain numbers per month (means over replicates)."""
+        w = self.world
+        reporters = {
+            "month": "month",
+            "security": lambda m: float(m.world.security.mean()),
+            "economy": lambda m: float(m.world.economy.mean()),
+        }
+        for code in self.codes:
+            if code in STATES and code != "TJK":
+                j = w.i(code)
+                reporters[f"alignment_TJK_{code}"] = lambda m, j=j: float(m.world.alignment[:, m.world.tjk, j].mean())
+        return reporters
+
+    # --- one month ---------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Simulate one month: drivers, decide, apply, record; stop after the scenario's last month."""
+        if self.month > self.plan.end:
+            self.running = False
+            return
+        w = self.world
+        t = self.month - self.plan.start
+        w.month = self.month
+        w.drivers = {name: float(series[t]) for name, series in self.drivers.items()}
+        afghan = w.drivers.get("afghan_instability", 0.0)
+        w.need_security = np.clip(1.0 - w.security + 0.3 * afghan, 0.0, 1.0)
+        w.need_economy = 1.0 - w.economy
+        w.clear_intentions()
+        self.agents.shuffle_do("decide")
+        for number, (rule, weight, followers) in enumerate(self.collective_rules):
+            w.begin(w.N + number)
+            w.current_rule = rule.id
+            rule(w, followers, weight)
+        self.dynamics.apply(self.month, self.parameters, self._draws)
+        self.history.record(self.month, w)
+        self.datacollector.collect(self)
+        self.month += 1
+        if self.month > self.plan.end:
+            self.running = False
+
+    def _draws(self, count: int) -> np.ndarray:
+        """This month's uniform draws: row r comes from replicate r's own stream."""
+        draws = np.empty((self.replicates, count))
+        for row, stream in zip(draws, self.streams):
+            stream.random(out=row)
+        return draws
+
+    def run(self) -> TajikistanModel:
+        """Run the whole scenario, month by month (Mesa's ``run_model``)."""
+        self.run_model()
+        return self
+
+    @property
+    def simulated(self) -> int:
+        """How many months have been simulated."""
+        return self.month - self.plan.start
+
+    @property
+    def date(self) -> str:
+        return format_month(self.month)

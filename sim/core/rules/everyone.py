@@ -1,0 +1,76 @@
+"""Rules many actors follow: recognition, and the international organisations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.core.rulebook import rule
+from sim.core.rules.common import SOVIET_COLLAPSE, pos
+from sim.core.world import World
+
+if TYPE_CHECKING:
+    from mesa import AgentSet
+
+    from sim.core.agents import Actor
+
+
+@rule("R46", "States recognise the new republic and open embassies, the culturally close and the powerful first",
+      "seed:000", "When Tajikistan declared independence, Iran was one of the first countries to extend diplomatic "
+      "recognition, and the first to establish an embassy in Dushanbe.", ("*state",), collective=True)
+def recognise_and_open(w: World, them: AgentSet, k: float) -> None:
+    if w.month < SOVIET_COLLAPSE:
+        k = 0.0
+    codes = [agent.code for agent in them]
+    eagerness = np.array([0.15 + 0.5 * w.spec(c).culture_tjk + 0.3 * w.spec(c).capability for c in codes])
+    recognised = w.had_by_many(codes, "TJK", "recognition")
+    has_embassy = w.had_by_many(codes, "TJK", "embassy")
+    w.propose_each(codes, "TJK", "recognition", 0.5 * k * eagerness * ~recognised,
+                   w.labels("{} recognises Tajikistan", codes), tie="recognition", alignment=0.05)
+    opens = [c != "USA" for c in codes]  # the United States' embassy follows its own rule (R45)
+    w.propose_each(codes, "TJK", "embassy", 0.04 * k * eagerness * recognised * ~has_embassy * opens,
+                   w.labels("{} opens an embassy in Dushanbe", codes), tie="embassy", alignment=0.05)
+
+
+@rule("R47", "The CIS follows Russia, its political centre: peacekeeping once Moscow is engaged",
+      "seed:002", "‘ties with Russia, the political centre of the Commonwealth of Independent States, contribute to "
+      "the development of the republic.’", ("CIS",))
+def cis_follows_russia(w: World, me: Actor, k: float) -> None:
+    w.pull(me.code, "TJK", 0.8 * k * w.align("RUS", "TJK"))
+    engaged = pos(w.align(me.code, "TJK") - 0.2)
+    w.give_aid(me.code, "TJK", 0.05 * k * engaged * w.war(), "CIS collective peacekeeping forces support the government",
+               military=True)
+    w.propose(me.code, "TJK", "military", 0.03 * k * engaged * w.war(), "CIS collective peacekeeping forces deploy in Tajikistan",
+              alignment=0.05, security=0.05)
+
+
+@rule("R48", "The UN answers Tajikistan with a mission and calls for peace rather than force",
+      "seed:000", "only a UN mission and a call for an end to hostilities resulted.", ("UN",))
+def un_limited_response(w: World, me: Actor, k: float) -> None:
+    w.propose(me.code, "TJK", "mediation", 0.06 * k * w.war() * (0.3 + w.requests[:, me.index, w.tjk]),
+              "The UN sends a mission and calls for an end to hostilities", alignment=0.03)
+    w.give_aid(me.code, "TJK", 0.03 * k * w.war())
+
+
+@rule("R49", "The international financial institutions lend to member Tajikistan as its economy needs",
+      "seed:000", "In 1993 and 1994, membership was obtained in the International Bank for Reconstruction and "
+      "Development (IBRD), the World Bank, the IMF, and the Economic Cooperation Organization.", ("IMF", "WB"))
+def ifis_lend(w: World, me: Actor, k: float) -> None:
+    member = w.has("TJK", me.code, "member")
+    w.give_aid(me.code, "TJK", 0.06 * k * member * w.need_economy * (1 - 0.7 * w.war()))
+    w.pull(me.code, "TJK", 0.2 * k * member)
+
+
+@rule("R50", "Security organisations Tajikistan belongs to back it against threats from Afghanistan",
+      "seed:000", "Russia also has justified its active involvement in the affairs of Tajikistan by citing the need to "
+      "defend the Tajikistan-Afghanistan border--and thus, the CIS--from penetration by Islamic extremism and drug "
+      "trafficking.", ("CSTO", "SCO"))
+def security_organisations(w: World, me: Actor, k: float) -> None:
+    member = w.has("TJK", me.code, "member")
+    threat = w.drive("afghan_instability")
+    w.pull(me.code, "TJK", 0.4 * k * member)
+    w.give_aid(me.code, "TJK", 0.03 * k * member * threat, f"{w.name(me.code)} strengthens Tajikistan's border defences",
+               military=True)
+    w.propose(me.code, "TJK", "military", 0.02 * k * member * max(threat - 0.5, 0.0),
+              f"{w.name(me.code)} holds joint exercises or reinforces Tajikistan's border", alignment=0.03, security=0.02)

@@ -1,0 +1,49 @@
+"""The other Central Asian neighbours: fuel, regional talk, land and water."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.core.rulebook import rule
+from sim.core.rules.common import CENTRAL_ASIA, pos
+from sim.core.world import World
+
+if TYPE_CHECKING:
+    from sim.core.agents import Actor
+
+
+@rule("R33", "Fuel exporters cut deliveries to win better terms from an indebted Tajikistan",
+      "seed:000", "Oil and natural gas producers Kazakstan and Turkmenistan interrupted fuel deliveries to Tajikistan, "
+      "in the hopes of improving the terms of the sales agreements that had prevailed under the Soviet system.",
+      ("KAZ", "TKM", "UZB"))
+def fuel_leverage(w: World, me: Actor, k: float) -> None:
+    arrears = w.need_economy
+    goodwill = 1.0 - 0.5 * pos(w.align(me.code, "TJK"))
+    w.apply_pressure(me.code, "TJK", 0.08 * k * arrears * goodwill, f"{w.name(me.code)} interrupts fuel deliveries to Tajikistan")
+
+
+@rule("R34", "The Central Asian leaders praise regional cooperation but make little progress",
+      "seed:000", "The leaders of Kazakstan, Kyrgyzstan, Tajikistan, Turkmenistan, and Uzbekistan repeatedly extolled "
+      "the value of regional economic and environmental cooperation in the early 1990s.", CENTRAL_ASIA)
+def regional_cooperation_talk(w: World, me: Actor, k: float) -> None:
+    w.pull(me.code, "TJK", 0.05 * k)
+    w.propose(me.code, "TJK", "visit", 0.004 * k, f"{w.name(me.code)}'s leader meets Tajikistan's on regional cooperation",
+              alignment=0.02)
+
+
+@rule("R35", "Water and arable land sour relations between Kyrgyzstan and Tajikistan, with clashes at the border",
+      "seed:000", "a dispute over two scarce resources in Central Asia, water and arable land, soured relations "
+      "between Tajikistan and Kyrgyzstan.", ("KGZ",))
+def kyrgyz_land_and_water(w: World, me: Actor, k: float) -> None:
+    w.pull(me.code, "TJK", -0.25 * k)
+    w.pull("TJK", me.code, -0.25 * k)
+    w.propose(me.code, "TJK", "conflict", 0.004 * k * (1 - w.align(me.code, "TJK")),
+              "Kyrgyz and Tajik border communities clash over land and water", alignment=-0.15, pressure=0.3)
+
+
+@rule("R36", "Kyrgyzstan, despite the tension, sends aid and tries to negotiate an end to the war",
+      "seed:000", "Despite tense relations between the two republics, Kyrgyzstan attempted to negotiate an end to "
+      "Tajikistan's civil war, and it sent medicine and other aid to its beleaguered neighbor.", ("KGZ",))
+def kyrgyz_help(w: World, me: Actor, k: float) -> None:
+    w.give_aid(me.code, "TJK", 0.04 * k * w.war(), "Kyrgyzstan sends medicine and other aid")
+    w.propose(me.code, "TJK", "mediation", 0.02 * k * w.war(), "Kyrgyzstan offers to mediate in Tajikistan's civil war")

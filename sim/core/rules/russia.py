@@ -1,0 +1,78 @@
+"""Russia: reluctant at first, then the government's backer, border guard and older brother."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.core.rulebook import rule
+from sim.core.rules.common import pos
+from sim.core.world import World
+
+if TYPE_CHECKING:
+    from sim.core.agents import Actor
+
+
+@rule("R22", "Russia, absorbed by its own transformation, is at first not interested in Tajikistan's war",
+      "seed:002", "Already dealing with challenges from its own post-socialist transformation in the early 1990s, "
+      "initially Russia was not interested in interfering in Tajikistan’s domestic conflict.", ("RUS",))
+def russia_preoccupied(w: World, me: Actor, k: float) -> None:
+    slump = max(-w.drive("russia_growth"), 0.0) / 15.0
+    w.pull(me.code, "TJK", -0.5 * k * slump)
+
+
+@rule("R23", "Russia backs the Tajik government with the 201st division in proportion to its engagement and the war",
+      "seed:002", "Together with the 201st division, the Tajik forces were thus able to quickly regain control of "
+      "Dushanbe and launch an offensive against the rebels", ("RUS",))
+def russia_backs_government(w: World, me: Actor, k: float) -> None:
+    engaged = pos(w.align(me.code, "TJK"))
+    need = w.war() + 0.3 * w.drive("afghan_instability")
+    w.give_aid(me.code, "TJK", 0.12 * k * engaged * need, "Russia's 201st division and border troops back the Tajik government",
+               military=True)
+    w.propose(me.code, "TJK", "military", 0.2 * k * pos(engaged - 0.2) * w.war() * ~w.has(me.code, "TJK", "base"),
+              "Russia puts the 201st division at the Tajik government's side", tie="base", alignment=0.1, security=0.1)
+
+
+@rule("R24", "Russia defends the Afghan border, and so the CIS, against extremism and drug trafficking",
+      "seed:000", "Russia also has justified its active involvement in the affairs of Tajikistan by citing the need to "
+      "defend the Tajikistan-Afghanistan border--and thus, the CIS--from penetration by Islamic extremism and drug "
+      "trafficking.", ("RUS",))
+def russia_guards_border(w: World, me: Actor, k: float) -> None:
+    threat = w.drive("afghan_instability")
+    w.pull(me.code, "TJK", 0.5 * k * threat)
+    w.support(me.code, "TJK", 0.1 * k * threat)
+    w.give_aid(me.code, "TJK", 0.03 * k * threat * pos(w.align(me.code, "TJK")))
+
+
+@rule("R25", "Russia protects the Russian minority: engagement while it is at risk, and a citizenship treaty after",
+      "seed:000", "The protection of the Russian minority in strife-ridden Tajikistan is a stated foreign policy goal "
+      "of the Russian government.", ("RUS",))
+def russia_protects_minority(w: World, me: Actor, k: float) -> None:
+    w.pull(me.code, "TJK", 0.4 * k * w.war())
+    calm = 1.0 - w.war()
+    w.propose(me.code, "TJK", "treaty", 0.004 * k * calm * pos(w.align(me.code, "TJK")) * (w.war() > 0.05),
+              "Russia and Tajikistan agree on dual citizenship", tie="treaty", alignment=0.05)
+
+
+@rule("R26", "Russian officers and advisers serve in and around the Dushanbe government",
+      "seed:000", "Russian personnel in Dushanbe acted as advisers to the post-civil war government.", ("RUS",))
+def russian_personnel(w: World, me: Actor, k: float) -> None:
+    engaged = pos(w.align(me.code, "TJK"))
+    w.support(me.code, "TJK", 0.05 * k * engaged)
+    w.propose(me.code, "TJK", "personnel", 0.02 * k * engaged * w.need_security,
+              "Russian officials take posts in or advise the Dushanbe government", alignment=0.03)
+
+
+@rule("R27", "Tajik migrants' earnings in Russia make Tajikistan depend on Russia's economy",
+      "seed:002", "Russia has always occupied a special place in its foreign policy.", ("RUS",))
+def remittance_tie(w: World, me: Actor, k: float) -> None:
+    share = w.drive("remittances") / 50.0
+    boom = 1.0 + w.drive("russia_growth") / 20.0
+    w.support(me.code, "TJK", 0.5 * k * share * boom)
+    w.pull("TJK", me.code, 0.3 * k * share)
+
+
+@rule("R51", "Russia is Tajikistan's recognised strategic partner: a base and treaties bind both sides",
+      "seed:002", "Russia is officially recognised as its strategic partner.", ("RUS",))
+def strategic_partnership(w: World, me: Actor, k: float) -> None:
+    w.pull(me.code, "TJK", 0.5 * k * w.has(me.code, "TJK", "base"))
+    w.pull("TJK", me.code, 0.3 * k * w.has("TJK", me.code, "treaty"))

@@ -1,0 +1,240 @@
+"""Tajikistan's own rules: the search for partners, needs, fears and the four stages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.core.rulebook import rule
+from sim.core.rules.common import FORMER_SOVIET, pos
+from sim.core.world import World
+
+if TYPE_CHECKING:
+    from mesa import AgentSet
+
+    from sim.core.agents import Actor
+
+
+@rule("R01", "Tajikistan seeks relations with as many states as possible: embassies, visits, a small pull to all",
+      "seed:000", "The central objective of newly independent Tajikistan's foreign policy was to maximize its "
+      "opportunities by developing relations with as many states as possible.", ("TJK",))
+def diversify(w: World, me: Actor, k: float) -> None:
+    others = w.others("states")
+    capacity = (w.economy ** 2)[:, None]
+    regard = 1 + w.align_many(me.code, others)
+    w.pull_many(me.code, others, 0.08 * k)
+    w.propose_many(me.code, others, "embassy", 0.003 * k * capacity * regard * ~w.has_many(me.code, others, "embassy"),
+                   w.labels("Tajikistan opens an embassy in {}", others), tie="embassy", alignment=0.05)
+    w.propose_many(me.code, others, "visit", 0.002 * k * regard,
+                   w.labels("Tajikistan's leaders visit {}", others), alignment=0.03)
+
+
+@rule("R02", "Tajikistan leans towards those who give it aid and away from those who press it",
+      "seed:000", "The potential for political support and economic aid is at least as important in shaping "
+      "Tajikistan's diplomacy as are ideological and cultural ties.", ("TJK",))
+def aid_outweighs_ideology(w: World, me: Actor, k: float) -> None:
+    received = w.aid[:, :, me.index]
+    total = received.sum(axis=1) + 0.2
+    pressed = w.pressure[:, :, me.index]
+    support = w.alignment[:, :, me.index]
+    w.pulls[:, me.index, :] += k * (2.0 * received / total[:, None] - 0.8 * pressed + 0.6 * support)
+
+
+@rule("R03", "Former Soviet republics and the culturally related neighbours, Iran and Afghanistan, get particular attention",
+      "seed:000", "Particular diplomatic attention went to two groups of countries: the other former Soviet republics "
+      "and Tajikistan's near neighbors, Iran and Afghanistan, which are inhabited by culturally related peoples.", ("TJK",))
+def near_abroad_first(w: World, me: Actor, k: float) -> None:
+    near = w.chosen("near abroad", w.others("states"), lambda spec: spec.former_soviet or spec.culture_tjk >= 0.6)
+    w.pull_many(me.code, near, 0.1 * k)
+    w.propose_many(me.code, near, "visit", 0.003 * k, w.labels("Tajik delegation visits {}", near), alignment=0.03)
+
+
+@rule("R04", "Tajikistan joins the international organisations open to it, political ones at once, financial ones as need grows",
+      "seed:000", "In 1993 and 1994, membership was obtained in the International Bank for Reconstruction and Development "
+      "(IBRD), the World Bank, the IMF, and the Economic Cooperation Organization.", ("TJK",))
+def join_organisations(w: World, me: Actor, k: float) -> None:
+    orgs = w.others("organisations")
+    political = w.chosen("political", orgs, lambda spec: spec.role == "political")
+    financial_ = w.chosen("financial", orgs, lambda spec: spec.role == "financial")
+    security_ = w.chosen("security", orgs, lambda spec: spec.role == "security")
+    to_russia = w.align(me.code, "RUS")[:, None]
+    financial = 0.02 + 0.06 * w.need_economy[:, None] * pos(w.align_many(me.code, orgs) + 0.5)
+    security = 0.3 * pos(to_russia)
+    union = 0.004 * pos(to_russia - 0.5) * (1.0 - w.dependence[:, me.index, w.i("RUS")])[:, None]
+    # political bodies are joined at once; financial ones as need grows; security ones with
+    # Russia; an economic union with Russia would deepen dependence further
+    hazard = np.where(w.mask(orgs, political), 0.25, np.where(w.mask(orgs, financial_), financial,
+                                                              np.where(w.mask(orgs, security_), security, union)))
+    member = w.has_many(me.code, orgs, "member")
+    w.propose_many(me.code, orgs, "membership", k * hazard * ~member,
+                   w.labels("Tajikistan joins {}", orgs), tie="member", alignment=0.15)
+    w.pull_many(me.code, orgs, 0.3 * k * member)
+
+
+@rule("R05", "An insecure regime asks neighbours and great powers for help to stay in power",
+      "seed:000", "he asked several presidents of former Soviet republics, including President Boris N. Yeltsin of "
+      "Russia, to help him stay in power.", ("TJK",))
+def plea_for_help(w: World, me: Actor, k: float) -> None:
+    urgency = (w.need_security * (w.war() + 0.3 * w.drive("afghan_instability")))[:, None]
+    asked = [other for other in FORMER_SOVIET + ("CIS", "UN", "IRN") if w.present(other)]
+    w.propose_many(me.code, asked, "request", 0.04 * k * urgency * (0.5 + pos(w.align_many(me.code, asked))),
+                   w.labels("Tajikistan asks {} for help to end the fighting", asked), alignment=0.02)
+
+
+@rule("R06", "Requests meet refusal where the asked side is unwilling, and help where it is willing",
+      "seed:000", "They refused this request.", ("*",), collective=True)
+def answer_requests(w: World, them: AgentSet, k: float) -> None:
+    codes = [agent.code for agent in them]
+    asked = w.requests[:, w.at(codes), w.tjk]
+    willing = pos(w.regard_many(codes, "TJK")) * w.attribute(codes, "capability")
+    w.propose_each(codes, "TJK", "refusal", 0.6 * k * asked * (willing < 0.15),
+                   w.labels("{} declines Tajikistan's request for help", codes), alignment=-0.05)
+    w.give_aid_each(codes, "TJK", 0.05 * k * asked * willing)
+
+
+@rule("R07", "The pro-government side courts Russia's attention, and Russia's engagement grows with it",
+      "seed:002", "The Tajik pro-government forces, however, were actively seeking Russia’s attention and "
+      "eventually managed to mobilise its support.", ("TJK",))
+def court_russia(w: World, me: Actor, k: float) -> None:
+    need = w.need_security * (w.war() + 0.2)
+    w.pull(me.code, "RUS", 0.6 * k * need)
+    w.pull("RUS", me.code, 0.5 * k * need)
+    w.propose(me.code, "RUS", "visit", 0.05 * k * need, "Tajik leaders travel to Moscow seeking support", alignment=0.04)
+
+
+@rule("R08", "Tajikistan's dependence on outside assistance makes it ask capable partners for material support",
+      "seed:002", "As a small, poor, peripheral and post-conflict country, Tajikistan is largely dependent on "
+      "assistance from external partners.", ("TJK",))
+def seek_assistance(w: World, me: Actor, k: float) -> None:
+    donors = w.donors
+    capability = np.array([w.spec(d).capability for d in donors])
+    w.propose_many(me.code, donors, "request",
+                   0.01 * k * w.need_economy[:, None] * capability * (1 + w.align_many(me.code, donors)),
+                   w.labels("Tajikistan asks {} for economic assistance", donors), alignment=0.02)
+
+
+@rule("R09", "Tajikistan's rulers share an outlook with like-minded governments, and are drawn to them",
+      "seed:002", "This expression points to shared Soviet history, as well as some ideological alignment regarding, "
+      "for example, policymakers’ preference for a centralised, top-down form of governance.", ("TJK",))
+def ideological_likeness(w: World, me: Actor, k: float) -> None:
+    others = w.others("states")
+    likeness = 0.35 * k * w.attribute(others, "ideology_tjk")
+    w.pull_many(me.code, others, likeness)
+    w.pulled_by_many(others, me.code, likeness)
+
+
+@rule("R10", "Russia is the older brother: Tajikistan's regard for Russia is pulled back up whenever it sags",
+      "seed:002", "In private, Tajik policymakers often refer to Russia as their country’s older brother, which is "
+      "quite telling about Tajikistan’s positionality vis-à-vis Russia.", ("TJK",))
+def older_brother(w: World, me: Actor, k: float) -> None:
+    w.pull(me.code, "RUS", k * (0.4 + 1.5 * pos(0.5 - w.align(me.code, "RUS"))))
+    w.pulls[:, me.index, w.i("RUS")] += 0.7 * k * w.pressure[:, w.i("RUS"), me.index]
+
+
+@rule("R11", "Russia's backing gives the Tajik government legitimacy at home and abroad",
+      "seed:002", "the backing of Russia as the Soviet successor state has significantly boosted Tajik government’s "
+      "legitimacy at home and abroad", ("TJK",))
+def legitimacy_from_russia(w: World, me: Actor, k: float) -> None:
+    w.secure(0.02 * k * pos(w.align("RUS", me.code)))
+
+
+@rule("R12", "Tajikistan seeks treaties with partners when both sides are close and it is in need",
+      "seed:002", "In 1993, the two countries signed a Treaty of Friendship, Cooperation and Mutual Assistance. "
+      "Arguably, however, this friendship and cooperation was needed much more by the Tajik than the Russian side.", ("TJK",))
+def seek_treaties(w: World, me: Actor, k: float) -> None:
+    others = w.others("states")
+    need = (0.3 + 0.7 * np.maximum(w.need_security, w.need_economy))[:, None]
+    mutual = pos(w.align_many(me.code, others)) * pos(w.regard_many(others, me.code))
+    again = np.where(w.has_many(me.code, others, "treaty"), 0.15, 1.0)
+    w.propose_many(me.code, others, "treaty", 0.04 * k * need * mutual * again,
+                   w.labels("Tajikistan and {} sign a cooperation treaty", others), tie="treaty", alignment=0.1)
+
+
+@rule("R13", "Tajikistan is wary of downstream neighbours' claims on its water",
+      "seed:000", "Tajikistan also is wary of regional water use plans that might increase the share of Uzbekistan and "
+      "Turkmenistan in water emanating from Tajikistan.", ("TJK",))
+def water_wariness(w: World, me: Actor, k: float) -> None:
+    for other in ("UZB", "TKM"):
+        if w.present(other):
+            w.pull(me.code, other, -0.2 * k)
+
+
+@rule("R14", "Tajikistan criticises Uzbekistan over its Tajik minority",
+      "seed:000", "Tajik intellectuals, and at times the Dushanbe government, have criticized Uzbekistan for "
+      "discrimination against its Tajik minority.", ("TJK",))
+def criticise_uzbekistan(w: World, me: Actor, k: float) -> None:
+    w.pull(me.code, "UZB", -0.1 * k)
+    w.propose(me.code, "UZB", "pressure", 0.006 * k * (1 - w.align(me.code, "UZB")),
+              "Dushanbe criticises Uzbekistan's treatment of its Tajik minority", alignment=-0.08, pressure=0.15)
+
+
+@rule("R15", "Tajikistan accuses Afghanistan over cross-border attacks while the border is insecure",
+      "seed:000", "Tajikistan accused Afghanistan of complicity in cross-border attacks by exiled opposition members "
+      "based in northern Afghanistan.", ("TJK",))
+def accuse_afghanistan(w: World, me: Actor, k: float) -> None:
+    threat = w.drive("afghan_instability") * (w.war() + 0.25)
+    w.pull(me.code, "AFG", -0.4 * k * threat)
+    w.propose(me.code, "AFG", "pressure", 0.04 * k * threat,
+              "Tajikistan accuses Afghanistan of harbouring cross-border attackers", alignment=-0.1, pressure=0.2)
+
+
+@rule("R16", "The civil war drives refugees from southern Tajikistan into northern Afghanistan",
+      "seed:000", "By early 1993, the United Nations High Commissioner for Refugees estimated that 50,000 to 70,000 "
+      "refugees had gone from southern Tajikistan to northern Afghanistan.", ("TJK",))
+def refugees_flee(w: World, me: Actor, k: float) -> None:
+    surge = max(w.war() - 0.5, 0.0)
+    w.propose(me.code, "AFG", "refugees", 0.3 * k * surge, "Refugees flee southern Tajikistan into northern Afghanistan")
+    w.propose(me.code, "IRN", "refugees", 0.05 * k * surge, "Refugees from Tajikistan reach camps set up by Iran")
+
+
+@rule("R17", "Nabiyev cultivates Iran despite the ideological gap, more so when his position is threatened",
+      "seed:000", "Despite the obvious ideological differences between the Islamic revolutionary regime in Iran and the "
+      "secular communist regime in newly independent Tajikistan, Nabiyev actively cultivated relations with Iran.", ("TJK",))
+def cultivate_iran(w: World, me: Actor, k: float) -> None:
+    w.pull(me.code, "IRN", 0.3 * k * w.need_security)
+    w.propose(me.code, "IRN", "request", 0.02 * k * w.need_security * w.war(), "Tajikistan asks Iran for aid", alignment=0.03)
+
+
+@rule("R18", "In the 1990s, Tajik policymakers actively search for Russia's support (stage 1)",
+      "seed:002", "stage 1 in the 1990s, when Tajik policymakers were actively searching for Russia’s support",
+      ("TJK",), default=False)
+def stage1_search_for_russia(w: World, me: Actor, k: float) -> None:
+    w.pull(me.code, "RUS", 0.5 * k)
+    w.propose(me.code, "RUS", "request", 0.03 * k * np.maximum(w.need_security, w.need_economy),
+              "Tajikistan asks Russia for support", alignment=0.03)
+
+
+@rule("R19", "In the 2000s, an open door to the US, China and the Gulf, while Russia stays first (stage 2)",
+      "seed:002", "stage 2 in the 2000s, when Tajikistan launched an ‘open door’ foreign policy but continued to "
+      "prioritise Russia", ("TJK",), default=False)
+def stage2_open_door(w: World, me: Actor, k: float) -> None:
+    for other in ("USA", "CHN", "TUR", "PAK", "IRN", "KAZ"):
+        if w.present(other):
+            w.pull(me.code, other, 0.2 * k)
+            w.propose(me.code, other, "visit", 0.02 * k,
+                      f"Tajikistan's president visits {w.name(other)} under the open-door policy", alignment=0.03)
+    w.pull(me.code, "RUS", 0.2 * k)
+
+
+@rule("R20", "In the 2010s, dependence on Russia is felt as a cost, most when Russia's economy falters (stage 3)",
+      "seed:002", "stage 3 in the 2010s, when Tajik policymakers slowly realised the negative consequences of "
+      "excessive economic dependence on Russia", ("TJK",), default=False)
+def stage3_costs_of_dependence(w: World, me: Actor, k: float) -> None:
+    dep = w.dependence[:, me.index, w.i("RUS")]
+    slump = max(-w.drive("russia_growth"), 0.0) / 5.0
+    w.pull(me.code, "RUS", -k * dep * (0.15 + slump))
+    if w.present("CHN"):
+        w.pull(me.code, "CHN", 0.2 * k * dep)
+
+
+@rule("R21", "From 2022, Tajikistan asserts itself within a subordinate position it cannot leave (stage 4)",
+      "seed:002", "stage 4, from 2022 onwards when Tajikistan started trying to navigate its subordinated position "
+      "while recognising that it cannot disengage with Russia.", ("TJK",), default=False)
+def stage4_navigate(w: World, me: Actor, k: float) -> None:
+    w.propose(me.code, "RUS", "pressure", 0.03 * k, "Tajikistan's president publicly demands respect from Russia",
+              alignment=-0.05, pressure=0.1)
+    w.pull(me.code, "RUS", 0.3 * k)
+    for other in ("CHN", "UZB", "KAZ", "USA"):
+        if w.present(other):
+            w.pull(me.code, other, 0.25 * k)

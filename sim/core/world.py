@@ -1,0 +1,338 @@
+"""The state of the world, for R replicates at once, and the month's intentions.
+
+Every array carries a leading replicate axis, so one model advances R independent
+histories with vectorised numpy. Dyadic arrays are ``[replicate, actor, target]``:
+
+* ``alignment`` in [-1, 1]: how the actor regards the target;
+* ``aid``: the monthly flow of aid (economic, humanitarian, military) actor -> target,
+  where 1 is a great power's full engagement;
+* ``pressure``: coercion actor -> target (fuel cut-offs, border closure, claims, criticism);
+* ``dependence`` in [0, 1]: the share of the actor's outside support that comes from target
+  (kept for Tajikistan, the focal state; other rows stay zero);
+* ``ties``: bit flags of standing relations (recognition, embassy, membership, treaty, base).
+
+Tajikistan's domestic situation is two arrays over replicates, ``security`` (of the regime)
+and ``economy``, which drive its needs; the civil war itself is an exogenous driver.
+
+Rules never change the state directly. In the decide phase they record *intentions* on the
+world (alignment pulls, aid and pressure given, support, and discrete actions each with a
+probability); the model's apply phase turns them into the next month's state. So every agent
+decides from the same state, and the order in which agents decide cannot matter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16}
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a discrete action is and does; the same for every month it is proposed in."""
+
+    rule: str
+    actor: int
+    target: int
+    type: str
+    summary: str
+    alignment: float = 0.0
+    aid: float = 0.0
+    pressure: float = 0.0
+    tie: int = 0
+    untie: int = 0
+    security: float = 0.0
+    symmetric_tie: bool = False
+
+
+class World:
+    """State arrays for R replicates of N actors, plus this month's intentions."""
+
+    def __init__(self, codes: list[str], replicates: int, specs: dict, names: dict[str, str]):
+        self.codes = list(codes)
+        self.specs, self.names = specs, names
+        self.tjk = codes.index("TJK")
+        self.idx = {code: number for number, code in enumerate(codes)}
+        self.R, self.N = replicates, len(codes)
+        shape = (self.R, self.N, self.N)
+        self.alignment = np.zeros(shape)
+        self.aid = np.zeros(shape)
+        self.pressure = np.zeros(shape)
+        self.dependence = np.zeros(shape)
+        self.ties = np.zeros(shape, dtype=np.int16)
+        self.requests = np.zeros(shape)
+        self.security = np.full(self.R, 0.5)
+        self.economy = np.full(self.R, 0.5)
+        self.support_stock = np.zeros(shape)
+        self.need_security = np.full(self.R, 0.5)
+        self.need_economy = np.full(self.R, 0.5)
+        self.active = np.zeros(self.N, dtype=bool)
+        self.states: list[str] = []
+        self.organisations: list[str] = []
+        self.donors: list[str] = []
+        self.actions: dict[tuple[str, int, int, str, str], Action] = {}
+        self._key_cache: dict[tuple, tuple] = {}
+        self.live = np.zeros((self.N, self.N), dtype=bool)
+        self.live[self.tjk, :] = self.live[:, self.tjk] = True
+        self.live[self.tjk, self.tjk] = False
+        self._live_count, self._live_pairs = -1, (np.zeros(0, dtype=np.intp),) * 2
+        self._index_cache: dict[tuple[str, ...], np.ndarray] = {}
+        self._others: dict[str, list[str]] = {"states": [], "organisations": []}
+        self.month = 0
+        self.drivers: dict[str, float] = {}
+        self.current_rule = ""
+        self.clear_intentions()
+
+    # --- reading the state (what rules see) ------------------------------------------
+
+    def i(self, code: str) -> int:
+        return self.idx[code]
+
+    def name(self, code: str) -> str:
+        return self.names[code]
+
+    def spec(self, code: str):
+        return self.specs[code]
+
+    def activate(self, code: str) -> None:
+        """Bring an actor into being (an organisation founded mid-run)."""
+        self.active[self.idx[code]] = True
+        present = [c for c in self.codes if self.active[self.idx[c]]]
+        self.states = [c for c in present if self.specs[c].kind == "state"]
+        self.organisations = [c for c in present if self.specs[c].kind == "organisation"]
+        self.donors = [c for c in present if c != "TJK" and self.specs[c].capability >= 0.3]
+        self._others = {"states": [c for c in self.states if c != "TJK"], "organisations": list(self.organisations)}
+
+    def present(self, code: str) -> bool:
+        """Whether an actor is in the scenario and already exists this month."""
+        number = self.idx.get(code)
+        return number is not None and bool(self.active[number])
+
+    def drive(self, name: str) -> float:
+        return self.drivers.get(name, 0.0)
+
+    def has(self, actor: str, target: str, tie: str) -> np.ndarray:
+        """Per replicate, whether the tie actor -> target stands."""
+        return (self.ties[:, self.idx[actor], self.idx[target]] & TIE_BITS[tie]) > 0
+
+    def align(self, actor: str, target: str) -> np.ndarray:
+        return self.alignment[:, self.idx[actor], self.idx[target]]
+
+    def at(self, codes) -> np.ndarray:
+        """Indices of several actors, for rules that act on many partners at once."""
+        key = tuple(codes)
+        found = self._index_cache.get(key)
+        if found is None:
+            found = self._index_cache[key] = np.array([self.idx[c] for c in key], dtype=np.intp)
+        return found
+
+    def align_many(self, actor: str, targets) -> np.ndarray:
+        """How actor regards each of several targets, ``[replicate, target]``."""
+        return self.alignment[:, self.idx[actor], self.at(targets)]
+
+    def regard_many(self, actors, target: str) -> np.ndarray:
+        """How each of several actors regards target, ``[replicate, actor]``."""
+        return self.alignment[:, self.at(actors), self.idx[target]]
+
+    def has_many(self, actor: str, targets, tie: str) -> np.ndarray:
+        """Per replicate and target, whether the tie actor -> target stands, ``[replicate, target]``."""
+        return (self.ties[:, self.idx[actor], self.at(targets)] & TIE_BITS[tie]) > 0
+
+    def had_by_many(self, actors, target: str, tie: str) -> np.ndarray:
+        """Per replicate and actor, whether the tie actor -> target stands, ``[replicate, actor]``."""
+        return (self.ties[:, self.at(actors), self.idx[target]] & TIE_BITS[tie]) > 0
+
+    def chosen(self, name: str, codes, test) -> list[str]:
+        """Those of ``codes`` whose spec passes ``test`` (cached under ``name``: specs do not change)."""
+        key = ("chosen", name) + tuple(codes)
+        found = self._index_cache.get(key)
+        if found is None:
+            found = self._index_cache[key] = [c for c in codes if test(self.specs[c])]
+        return found
+
+    def mask(self, codes, members) -> np.ndarray:
+        """A boolean array over ``codes``: which are among ``members`` (cached)."""
+        key = ("mask",) + tuple(codes) + ("|",) + tuple(members)
+        found = self._index_cache.get(key)
+        if found is None:
+            chosen = set(members)
+            found = self._index_cache[key] = np.array([c in chosen for c in codes])
+        return found
+
+    def labels(self, template: str, codes) -> list[str]:
+        """``template`` filled with each actor's name (cached: rules ask for the same every month)."""
+        key = ("labels", template) + tuple(codes)
+        found = self._index_cache.get(key)
+        if found is None:
+            found = self._index_cache[key] = [template.format(self.names[c]) for c in codes]
+        return found
+
+    def attribute(self, codes, name: str) -> np.ndarray:
+        """One attribute of several actors (``capability``, ``ideology_tjk``, ...), as an array."""
+        key = (name,) + tuple(codes)
+        found = self._index_cache.get(key)
+        if found is None:
+            found = self._index_cache[key] = np.array([getattr(self.specs[c], name) for c in codes], dtype=float)
+        return found
+
+    def others(self, kind: str = "states") -> list[str]:
+        """The present states (or organisations) other than Tajikistan."""
+        return self._others[kind]
+
+    def war(self) -> float:
+        return self.drivers.get("civil_war", 0.0)
+
+    # --- recording intentions (what rules do) ----------------------------------------
+
+    def clear_intentions(self) -> None:
+        shape = (self.R, self.N, self.N)
+        if not hasattr(self, "pulls"):
+            self.pulls = np.zeros(shape)
+            self.aid_given = np.zeros(shape)
+            self.pressure_given = np.zeros(shape)
+            self.support_given = np.zeros(shape)
+        for buffer in (self.pulls, self.aid_given, self.pressure_given, self.support_given):
+            buffer.fill(0.0)
+        self.security_push = np.zeros(self.R)
+        self.proposals: list[tuple[tuple, object]] = []  # (keys of the actions, their probability)
+        self.blocks: dict[int, list] = {-1: self.proposals}
+        self.flows: list[Flow] = []
+
+    def begin(self, block: int) -> None:
+        """Start recording one agent's (or one collective rule's) proposals.
+
+        Proposals are kept in blocks by who made them, so that their order - and with it
+        which random draw each gets - does not depend on the order agents decided in.
+        """
+        self.proposals = self.blocks.setdefault(block, [])
+
+    def ordered_proposals(self) -> list[tuple[tuple, object]]:
+        """This month's proposals, block by block in a fixed order: (keys, probability) pairs,
+        the probability an array ``[replicate, action]`` (or anything that broadcasts to it)."""
+        return [proposal for block in sorted(self.blocks) for proposal in self.blocks[block]]
+
+    def pull(self, actor: str, target: str, amount) -> None:
+        """Nudge how actor regards target (positive: closer)."""
+        i, j = self.idx[actor], self.idx[target]
+        self.pulls[:, i, j] += amount
+        self.live[i, j] = True
+
+    def pull_many(self, actor: str, targets, amount) -> None:
+        """Nudge how actor regards each of several targets (amount ``[replicate, target]`` or less)."""
+        i, js = self.idx[actor], self.at(targets)
+        self.pulls[:, i, js] += amount
+        self.live[i, js] = True
+
+    def pulled_by_many(self, actors, target: str, amount) -> None:
+        """Nudge how each of several actors regards target."""
+        iis, j = self.at(actors), self.idx[target]
+        self.pulls[:, iis, j] += amount
+        self.live[iis, j] = True
+
+    def live_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The dyads some rule has ever pulled, and all of Tajikistan's: where alignment has noise.
+
+        Which dyads are live depends only on which rules ran, never on the state, so every
+        replicate draws the same number of random numbers.
+        """
+        count = int(self.live.sum())
+        if count != self._live_count:
+            self._live_count = count
+            self._live_pairs = np.nonzero(self.live)
+        return self._live_pairs
+
+    def give_aid(self, actor: str, target: str, amount, label: str | None = None, military: bool = False) -> None:
+        """Actor sends aid to target this month (amount >= 0, per replicate).
+
+        ``military`` marks arms, troops and training: the flow is the same, but its onset is
+        logged as a ``military`` event rather than an ``aid`` one.
+        """
+        i, j = self.idx[actor], self.idx[target]
+        amount = np.maximum(amount, 0.0)
+        self.aid_given[:, i, j] += amount
+        self.flows.append(Flow("aid", "military" if military else "aid", self.current_rule, i, j, amount, label))
+
+    def apply_pressure(self, actor: str, target: str, amount, label: str | None = None) -> None:
+        """Actor coerces target this month (amount >= 0, per replicate)."""
+        i, j = self.idx[actor], self.idx[target]
+        amount = np.maximum(amount, 0.0)
+        self.pressure_given[:, i, j] += amount
+        self.flows.append(Flow("pressure", "pressure", self.current_rule, i, j, amount, label))
+
+    def support(self, actor: str, target: str, amount) -> None:
+        """Support that is not aid but makes target depend on actor (remittances, troops)."""
+        self.support_given[:, self.idx[actor], self.idx[target]] += np.maximum(amount, 0.0)
+
+    def secure(self, amount) -> None:
+        """Push Tajikistan's regime security up (or down, if negative)."""
+        self.security_push += amount
+
+    def propose(self, actor: str, target: str, type: str, prob, summary: str, **effects) -> None:
+        """Offer a discrete action: it happens in each replicate with probability ``prob``.
+
+        ``effects`` (alignment, aid, pressure, tie, untie, security) say what it does when it
+        happens. A rule must propose the same actions every month whatever the state (with
+        probability 0 where they cannot happen): each replicate then consumes the same number
+        of random draws, which keeps its history independent of its batch.
+        """
+        self.proposals.append((self._actions_of((actor,), (target,), type, (summary,), effects), prob))
+
+    def propose_many(self, actor: str, targets, type: str, prob, summaries, **effects) -> None:
+        """Offer the same kind of action towards several targets; ``prob`` is ``[replicate, target]``."""
+        keys = self._actions_of((actor,) * len(targets), tuple(targets), type, tuple(summaries), effects)
+        self.proposals.append((keys, _single(prob) if len(keys) == 1 else prob))
+
+    def propose_each(self, actors, target: str, type: str, prob, summaries, **effects) -> None:
+        """Several actors each offer the same kind of action to target; ``prob`` is ``[replicate, actor]``."""
+        keys = self._actions_of(tuple(actors), (target,) * len(actors), type, tuple(summaries), effects)
+        self.proposals.append((keys, _single(prob) if len(keys) == 1 else prob))
+
+    def _actions_of(self, actors: tuple, targets: tuple, type: str, summaries: tuple, effects: dict) -> tuple:
+        """The keys of these actions, registering what each does the first time it is offered."""
+        cache_key = (self.current_rule, actors, targets, type, summaries)
+        keys = self._key_cache.get(cache_key)
+        if keys is None:
+            keys = []
+            for actor, target, summary in zip(actors, targets, summaries):
+                key = (self.current_rule, self.idx[actor], self.idx[target], type, summary)
+                if key not in self.actions:
+                    tie, untie = effects.get("tie"), effects.get("untie")
+                    self.actions[key] = Action(
+                        rule=self.current_rule, actor=key[1], target=key[2], type=type, summary=summary,
+                        alignment=effects.get("alignment", 0.0), aid=effects.get("aid", 0.0),
+                        pressure=effects.get("pressure", 0.0), tie=TIE_BITS[tie] if tie else 0,
+                        untie=TIE_BITS[untie] if untie else 0, security=effects.get("security", 0.0),
+                        symmetric_tie=(type == "treaty"),
+                    )
+                keys.append(key)
+            keys = self._key_cache[cache_key] = tuple(keys)
+        return keys
+
+    def give_aid_each(self, actors, target: str, amount, label: str | None = None) -> None:
+        """Several actors each send aid to target; ``amount`` is ``[replicate, actor]``."""
+        amount = np.broadcast_to(np.maximum(amount, 0.0), (self.R, len(actors)))
+        j = self.idx[target]
+        self.aid_given[:, self.at(actors), j] += amount
+        for column, actor in enumerate(actors):
+            self.flows.append(Flow("aid", "aid", self.current_rule, self.idx[actor], j, amount[:, column], label))
+
+
+def _single(prob):
+    """The probability of a one-action block as a scalar or ``[replicate]`` array."""
+    prob = np.asarray(prob, dtype=float)
+    return prob[:, 0] if prob.ndim == 2 else prob.reshape(-1) if prob.ndim == 1 and prob.size == 1 else prob
+
+
+class Flow(NamedTuple):
+    """One rule's contribution to an aid or pressure flow this month."""
+
+    kind: str
+    type: str
+    rule: str
+    actor: int
+    target: int
+    amount: object
+    label: str | None

@@ -1,0 +1,65 @@
+"""Field types, names and checks the experiment file format shares between its parts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field
+
+from sim.core.rules import RULES
+from sim.months import parse_month
+from sim.scenario.schema import (
+    ActorSpec,
+    Parameters,
+    Strict,
+)
+
+NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+Name = Annotated[str, Field(min_length=1, max_length=80, pattern=NAME_PATTERN)]
+
+#: The reserved name of the unchanged base scenario among the arms.
+BASELINE = "baseline"
+
+#: Trajectory variables an outcome may follow: dyadic ones (Tajikistan and a partner) and
+#: Tajikistan's domestic state.
+DYADIC = ("alignment", "aid", "pressure", "dependence")
+DOMESTIC = ("security", "economy")
+Variable = Literal["alignment", "aid", "pressure", "dependence", "security", "economy"]
+Statistic = Literal["mean", "sum", "last", "max", "min", "any"]
+ParameterName = Literal[tuple(Parameters.model_fields)]  # type: ignore[valid-type]
+#: Actor attributes a change or a design factor may set (the kind of an actor is fixed).
+ACTOR_ATTRIBUTES = tuple(name for name in ActorSpec.model_fields if name != "kind")
+NUMERIC_ATTRIBUTES = ("capability", "culture_tjk", "script_barrier", "ideology_tjk", "islamist_concern")
+ActorAttribute = Literal[NUMERIC_ATTRIBUTES]  # type: ignore[valid-type]
+
+#: The most runs one experiment may ask for (arms x replicates), a guard against typos.
+MAX_RUNS = 10_000_000
+
+
+def _listed(value: Any) -> Any:
+    """Accept a single value where a list is expected (``type: aid`` or ``type: [aid, military]``)."""
+    return [value] if isinstance(value, str) else value
+
+
+def _known_rule(value: str) -> str:
+    if value not in RULES:
+        raise ValueError(f"unknown rule {value!r} (see 'tajsim rules')")
+    return value
+
+
+RuleId = Annotated[str, AfterValidator(_known_rule)]
+
+
+def _window(start: str | None, end: str | None, start_name: str = "from", end_name: str = "to") -> None:
+    if start is not None and end is not None and parse_month(end) < parse_month(start):
+        raise ValueError(f"{end_name} {end} is before {start_name} {start}")
+
+
+def _exactly_one(model: Strict, fields: tuple[str, ...], what: str) -> str:
+    given = [name for name in fields if getattr(model, name) is not None and getattr(model, name) is not False]
+    if len(given) != 1:
+        found = ", ".join(given) if given else "none"
+        raise ValueError(f"{what} takes exactly one of {', '.join(fields)} (found: {found})")
+    return given[0]
+
+

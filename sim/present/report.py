@@ -1,0 +1,155 @@
+"""One self-contained HTML page about a run (``tajsim report DIR --out FILE.html``).
+
+The page needs nothing but itself: figures are embedded as PNG data, styles are inline. It
+shows the scenario, how each period compares with the record (event recall and precision,
+the stylized facts passed or failed), the UNGA fit where calibration has one, the figures, and
+every event with the rule that produced it and the rule's quote.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from sim.core.rules import RULES
+from sim.files import atomic_write
+from sim.paths import project_root
+from sim.present import plots, style
+from sim.present.saved import ResultsError, SavedRun
+
+KEY_PAIRS = [("TJK", "RUS"), ("RUS", "TJK"), ("TJK", "UZB"), ("TJK", "CHN"), ("TJK", "USA"), ("TJK", "IRN")]
+
+CSS = """
+body { font-family: system-ui, -apple-system, Segoe UI, sans-serif; margin: 2rem auto; max-width: 1150px;
+       color: #222; line-height: 1.45; padding: 0 1rem; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
+th, td { border: 1px solid #ddd; padding: 0.25rem 0.5rem; vertical-align: top; text-align: left; }
+th { background: #f4f6f7; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.pass { color: #1e8449; font-weight: 600; } .fail { color: #c0392b; font-weight: 600; }
+.quote { color: #555; font-style: italic; } img { max-width: 100%; border: 1px solid #eee; margin: 0.5rem 0; }
+.meta { color: #555; font-size: 0.85rem; }
+"""
+
+
+def _e(value) -> str:
+    return html.escape(str(value))
+
+
+def _img(path: Path, alt: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}">'
+
+
+def _summary(run: SavedRun) -> str:
+    frame = plots.summary_frame(run)
+    rows = []
+    for period, row in frame.iterrows():
+        cells = "".join(
+            f'<td class="num">{row[m]:.2f}</td>' if m in row and pd.notna(row[m]) else "<td>–</td>"
+            for m in ("event_recall", "event_precision", "facts_passed"))
+        rows.append(f"<tr><td>{_e(style.PERIOD_LABELS.get(period, period))}</td>{cells}</tr>")
+    return ("<table><tr><th>period</th><th>event recall</th><th>event precision</th><th>facts passed</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+def _facts(run: SavedRun) -> str:
+    table = run.comparison
+    facts = table[table["metric"].str.startswith("fact:")]
+    rows = []
+    for row in facts.itertuples():
+        verdict = ("pass" if row.value >= 0.5 else "fail") if run.manifest.get("replicates", 1) > 1 else (
+            "pass" if row.value == 1 else "fail")
+        share = f"{row.value:.0%}" if run.manifest.get("replicates", 1) > 1 else ("passed" if row.value == 1 else "failed")
+        period = style.PERIOD_LABELS.get(row.period, row.period)
+        rows.append(f'<tr><td>{_e(period)}</td><td>{_e(row.metric[5:])}</td><td>{_e(row.detail)}</td>'
+                    f'<td class="{verdict}">{share}</td></tr>')
+    return ("<table><tr><th>period</th><th>fact</th><th>statement [window]</th><th>shown</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+def _unga() -> str:
+    path = project_root() / "calibration" / "report.json"
+    if not path.is_file():
+        return "<p>No calibration report yet (<code>tajsim calibrate</code> writes one).</p>"
+    report = json.loads(path.read_text(encoding="utf-8"))
+    rows = []
+    for part in ("train", "test"):
+        scores = report.get(part, {})
+        cells = "".join(f'<td class="num">{scores[k]:.3f}</td>' if isinstance(scores.get(k), (int, float)) else "<td>–</td>"
+                        for k in ("mae", "rmse", "pearson", "mae_persistence", "mae_climatology", "skill_vs_persistence"))
+        rows.append(f"<tr><td>{part}</td>{cells}</tr>")
+    return ("<p>Tajikistan's yearly UN General Assembly voting agreement with each partner, predicted through the "
+            "observation model of the calibrated model (<code>calibration/report.json</code>).</p>"
+            "<table><tr><th></th><th>MAE</th><th>RMSE</th><th>Pearson</th><th>MAE persistence</th>"
+            "<th>MAE climatology</th><th>skill vs persistence</th></tr>" + "".join(rows) + "</table>")
+
+
+def _events(run: SavedRun, most: int = 400) -> str:
+    events = run.events
+    if "replicate" in events.columns:
+        events = events[events["replicate"] == events["replicate"].min()]
+    rows = []
+    for row in events.head(most).itertuples():
+        rule = RULES.get(row.rule)
+        quote = f'<span class="quote">“{_e(rule.quote)}” ({_e(rule.source)})</span>' if rule else (
+            "imposed historical input" if str(row.rule).startswith("scheduled") else "")
+        rows.append(f"<tr><td>{_e(row.date)}</td><td>{_e(style.name(row.actor))}</td><td>{_e(style.name(row.target))}</td>"
+                    f"<td>{_e(row.type)}</td><td>{_e(row.summary)}</td><td>{_e(row.rule)}</td><td>{quote}</td></tr>")
+    more = f"<p class='meta'>First {most} of {len(events)} events shown.</p>" if len(events) > most else ""
+    return ("<table><tr><th>date</th><th>actor</th><th>target</th><th>type</th><th>summary</th><th>rule</th>"
+            "<th>the rule's words</th></tr>" + "".join(rows) + "</table>" + more)
+
+
+def build(run: SavedRun) -> str:
+    """The report page as one HTML string."""
+    m = run.manifest
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        pairs = [p for p in KEY_PAIRS]
+        figures = [_img(plots.trajectories(run, pairs, folder / "trajectories.png", overlay=plots.unga_overlay(pairs)),
+                        "alignment over time")]
+        dates = sorted(run.trajectory["date"].unique())
+        for date in ([d for d in ("1993-06", "2005-06") if d in dates] + [dates[-1]])[:3]:
+            figures.append(_img(plots.network(run, date, folder / f"network-{date}.png"), f"alignment network {date}"))
+        figures.append(_img(plots.timeline(run, folder / "timeline.png"), "events against the record"))
+        figures.append(_img(plots.trajectories(run, [("TJK", "RUS"), ("TJK", "CHN"), ("TJK", "USA")],
+                                               folder / "dependence.png", variable="dependence"), "dependence"))
+    meta = (f"scenario <code>{_e(m.get('scenario'))}</code> ({_e(m.get('start'))} … {_e(m.get('end'))}), seed "
+            f"{_e(m.get('seed'))}, {_e(m.get('replicates'))} replicate(s); scenario SHA-256 "
+            f"<code>{_e(str(m.get('scenario_sha256', ''))[:16])}…</code>; tajsim {_e(m.get('tajsim_version'))}, "
+            f"Mesa {_e(m.get('mesa_version'))}")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{_e(run.title)}</title><style>{CSS}</style></head>
+<body>
+<h1>{_e(run.title)}</h1>
+<p class="meta">{meta}</p>
+<h2>How the run compares with the record</h2>
+<p>Event recall is the share of the record's dated events the run reproduces (same type, same actors, within
+±{_e(m.get('event_window_months', 6))} months of the record's dating); precision is the share of the run's own events
+the record bears out. Imposed historical inputs are left out of both.</p>
+{_summary(run)}
+<h2>Stylized facts</h2>
+{_facts(run)}
+<h2>UN General Assembly voting</h2>
+{_unga()}
+<h2>Figures</h2>
+{''.join(figures)}
+<h2>Events and the rules behind them</h2>
+{_events(run)}
+</body></html>
+"""
+
+
+def write(run: SavedRun, out: str | Path) -> Path:
+    out = Path(out)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ResultsError(f"{out}: --out must end in .html")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(out, build(run))
+    return out

@@ -1,0 +1,148 @@
+"""Reading a run's saved results back (``tajsim run --out DIR``), for figures and reports.
+
+Presentation never re-runs the model: it reads the four files a run wrote. A missing or
+unreadable file is a :class:`ResultsError`: one line naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from sim.errors import UserError
+from sim.months import parse_month
+
+
+class ResultsError(UserError, ValueError):
+    """Saved results that cannot be read: one line naming the file and the reason."""
+
+
+@dataclass
+class SavedRun:
+    """The files of one run directory, read lazily."""
+
+    folder: Path
+
+    def _csv(self, name: str, columns: list[str]) -> pd.DataFrame:
+        path = self.folder / name
+        if not path.is_file():
+            raise ResultsError(f"{path}: no such file (is {self.folder} the output of 'tajsim run'?)")
+        try:
+            table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+            raise ResultsError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
+        missing = [c for c in columns if c not in table.columns]
+        if missing:
+            raise ResultsError(f"{path}: missing column(s) {', '.join(missing)}")
+        return table
+
+    @cached_property
+    def manifest(self) -> dict:
+        path = self.folder / "manifest.json"
+        if not path.is_file():
+            raise ResultsError(f"{path}: no such file (is {self.folder} the output of 'tajsim run'?)")
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ResultsError(f"{path}: not valid JSON ({exc})") from None
+
+    @cached_property
+    def trajectory(self) -> pd.DataFrame:
+        table = self._csv("trajectory.csv", ["date", "actor", "target", "variable", "value"])
+        table["target"] = table["target"].fillna("")
+        return table
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        return self._csv("events.csv", ["date", "actor", "target", "type", "summary", "rule"])
+
+    @cached_property
+    def comparison(self) -> pd.DataFrame:
+        return self._csv("comparison.csv", ["period", "metric", "value", "detail"])
+
+    @property
+    def ensemble(self) -> bool:
+        return "replicate" in self.trajectory.columns
+
+    @property
+    def title(self) -> str:
+        m = self.manifest
+        replicates = m.get("replicates", 1)
+        runs = f"{replicates} replicates" if replicates > 1 else "1 replicate"
+        return f"{m.get('scenario_title') or m.get('scenario', '?')} — seed {m.get('seed', '?')}, {runs}"
+
+    @property
+    def periods(self) -> list[tuple[str, int, int]]:
+        """(name, first month, last month) of each period of the run."""
+        return [(s.get("period") or s["name"], parse_month(s["start"]), parse_month(s["end"]))
+                for s in self.manifest.get("segments", [])]
+
+
+def _open(kind, folder: str | Path):
+    """A saved folder of ``kind``, failing early (through its manifest) when it is not one."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ResultsError(f"{folder}: no such directory")
+    saved = kind(folder)
+    saved.manifest  # noqa: B018
+    return saved
+
+
+def load_run(folder: str | Path) -> SavedRun:
+    return _open(SavedRun, folder)
+
+
+@dataclass
+class SavedExperiment:
+    """The files of one experiment directory (``tajsim experiment --out DIR``)."""
+
+    folder: Path
+
+    def _file(self, name: str) -> Path:
+        path = self.folder / name
+        if not path.is_file():
+            raise ResultsError(f"{path}: no such file (is {self.folder} the output of 'tajsim experiment'?)")
+        return path
+
+    @cached_property
+    def manifest(self) -> dict:
+        try:
+            return json.loads(self._file("manifest.json").read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ResultsError(f"{self.folder / 'manifest.json'}: not valid JSON ({exc})") from None
+
+    @cached_property
+    def results(self) -> pd.DataFrame:
+        path = self._file("results.parquet")
+        try:
+            table = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            raise ResultsError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+        missing = [c for c in ("arm", "replicate", "date", "outcome", "value") if c not in table.columns]
+        if missing:
+            raise ResultsError(f"{path}: missing column(s) {', '.join(missing)}")
+        return table
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        return pd.read_csv(self._file("summary.csv"), keep_default_na=False, na_values=[""])
+
+    @cached_property
+    def sensitivity(self) -> pd.DataFrame:
+        return pd.read_csv(self._file("sensitivity.csv"))
+
+    @property
+    def title(self) -> str:
+        m = self.manifest
+        return f"{m.get('title') or m.get('experiment', '?')} — seed {m.get('seed', '?')}, {m.get('replicates', '?')} replicates"
+
+    def arm_titles(self) -> dict[str, str]:
+        return {arm["name"]: arm.get("title") or arm["name"] for arm in self.manifest.get("arms", [])}
+
+
+def load_experiment(folder: str | Path) -> SavedExperiment:
+    return _open(SavedExperiment, folder)

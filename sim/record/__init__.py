@@ -1,0 +1,12 @@
+"""The historical record and how runs are judged against it.
+
+* :mod:`~sim.record.items`: the dated events and stylized facts of ``calibration/record/``;
+* :mod:`~sim.record.compare`: event recall and precision, stylized facts passed;
+* :mod:`~sim.record.observation`: the UN voting record and the observation model that maps
+  latent alignment onto voting agreement;
+* :mod:`~sim.record.scores`: forecast scores (MAE, CRPS, skill against baselines).
+"""
+
+from sim.record.items import Check, RecordEvent, StylizedFact, load_events, load_facts
+
+__all__ = ["Check", "RecordEvent", "StylizedFact", "load_events", "load_facts"]

@@ -1,0 +1,195 @@
+"""Comparing runs with the record: event recall and precision, and stylized facts.
+
+Pattern-oriented validation (Grimm et al. 2005): a run is judged by several patterns at once,
+each a plain statement from the texts turned into a check, and by how many of the dated
+events of the record it reproduces within a stated window (and how many of its own events
+the record bears out). Scheduled exogenous events are inputs: they are left out of both
+scores, and record events that a scenario imposes are not counted as reproduced.
+Every score is per replicate; an ensemble reports the mean over replicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.months import format_month, parse_month
+from sim.record.items import RecordEvent, StylizedFact
+from sim.vocabulary import PERIODS, STATES, SYMMETRIC_EVENT_TYPES
+
+#: Months of tolerance either side of a record event's own dating.
+DEFAULT_WINDOW = 6
+
+Series = Callable[[str, str, str], np.ndarray]
+"""``series(variable, actor, target)`` -> array ``[replicate, month]`` over the run's months."""
+
+
+@dataclass(frozen=True)
+class Period:
+    name: str
+    start: int
+    end: int
+
+
+def _key(actor: str, target: str, type_: str) -> tuple[str, str, str]:
+    if type_ in SYMMETRIC_EVENT_TYPES and target < actor:
+        actor, target = target, actor
+    return type_, actor, target
+
+
+def _period_of(month: int, periods: list[Period]) -> str | None:
+    for period in periods:
+        if period.start <= month <= period.end:
+            return period.name
+    return None
+
+
+def event_scores(events: pd.DataFrame, record: tuple[RecordEvent, ...], periods: list[Period], replicates: int,
+                 actors: set[str], inputs: set[str], window: int = DEFAULT_WINDOW) -> pd.DataFrame:
+    """Recall and precision of simulated events against the record, per period and replicate.
+
+    ``events`` has columns replicate, month (number), actor, target, type, rule. A record event
+    is reproduced in a replicate when that replicate has an endogenous event of the same type
+    between the same actors (either way round for treaties and conflicts) within ``window``
+    months of the record's dating. Returns rows: period, replicate, recall_hits, recall_n,
+    precision_hits, precision_n.
+    """
+    start, end = periods[0].start, periods[-1].end
+    endogenous = events[~events["rule"].str.startswith("scheduled")]
+    scored = [e for e in record
+              if e.actor in actors and e.target in actors and e.id not in inputs
+              and start <= e.month <= end]
+    windows: dict[tuple, list[tuple[int, int]]] = {}
+    for e in scored:
+        low, high = e.window
+        windows.setdefault(_key(e.actor, e.target, e.type), []).append((low - window, high + window))
+
+    names = [p.name for p in periods]
+    rows = {(name, r): [0, 0, 0, 0] for name in names for r in range(replicates)}
+    groups = {k: g for k, g in endogenous.groupby(["type", "actor", "target"], sort=False)}
+    by_key: dict[tuple, list[pd.DataFrame]] = {}
+    for (type_, actor, target), group in groups.items():
+        by_key.setdefault(_key(actor, target, type_), []).append(group)
+
+    for e in scored:
+        period = _period_of(e.month, periods)
+        low, high = e.window
+        hit_reps: set[int] = set()
+        for group in by_key.get(_key(e.actor, e.target, e.type), []):
+            month = group["month"].to_numpy()
+            inside = (month >= low - window) & (month <= high + window)
+            hit_reps.update(group["replicate"].to_numpy()[inside].tolist())
+        for r in range(replicates):
+            rows[(period, r)][1] += 1
+            rows[(period, r)][0] += r in hit_reps
+
+    for key, frames in by_key.items():
+        spans = windows.get(key, [])
+        for group in frames:
+            month = group["month"].to_numpy()
+            matched = np.zeros(len(month), dtype=bool)
+            for low, high in spans:
+                matched |= (month >= low) & (month <= high)
+            for m, r, ok in zip(month.tolist(), group["replicate"].tolist(), matched.tolist()):
+                period = _period_of(m, periods)
+                rows[(period, r)][3] += 1
+                rows[(period, r)][2] += ok
+    return pd.DataFrame(
+        [(p, r, *v) for (p, r), v in rows.items()],
+        columns=["period", "replicate", "recall_hits", "recall_n", "precision_hits", "precision_n"],
+    )
+
+
+def _mean(series: np.ndarray, months: np.ndarray, low: int, high: int) -> np.ndarray:
+    inside = (months >= low) & (months <= high)
+    return series[:, inside].mean(axis=1)
+
+
+def check_fact(fact: StylizedFact, low: int, high: int, months: np.ndarray, series: Series,
+               events: pd.DataFrame, replicates: int, states: list[str]) -> np.ndarray:
+    """Whether each replicate shows the fact over months ``low..high``."""
+    c = fact.check
+    if c.kind == "closest_partner":
+        others = [s for s in states if s != c.actor]
+        means = np.stack([_mean(series("alignment", c.actor, s), months, low, high) for s in others], axis=1)
+        return np.array(others)[means.argmax(axis=1)] == c.partner
+    if c.kind == "event_count_at_least":
+        endogenous = events[~events["rule"].str.startswith("scheduled")]
+        key = _key(c.actor, c.target, c.type)
+        keys = [_key(a, t, y) for a, t, y in zip(endogenous["actor"], endogenous["target"], endogenous["type"])]
+        mask = np.array([k == key for k in keys], dtype=bool) if keys else np.zeros(0, dtype=bool)
+        month = endogenous["month"].to_numpy()
+        chosen = endogenous["replicate"].to_numpy()[mask & (month >= low) & (month <= high)]
+        counts = np.bincount(chosen, minlength=replicates)[:replicates]
+        return counts >= c.count
+    values = series(c.variable, c.actor, c.target)
+    if c.kind in ("mean_above", "mean_below"):
+        mean = _mean(values, months, low, high)
+        return mean > c.threshold if c.kind == "mean_above" else mean < c.threshold
+    if c.kind == "ranks_above":
+        return _mean(values, months, low, high) > _mean(series(c.variable, c.actor, c.other), months, low, high)
+    span = min(12, max(1, (high - low + 1) // 2))
+    change = _mean(values, months, high - span + 1, high) - _mean(values, months, low, low + span - 1)
+    return change >= c.min_change if c.kind == "rises" else change <= -c.min_change
+
+
+def fact_scores(facts: tuple[StylizedFact, ...], periods: list[Period], months: np.ndarray, series: Series,
+                events: pd.DataFrame, replicates: int, actors: set[str]) -> pd.DataFrame:
+    """Each fact in each of its periods the run covers: the share of replicates that show it."""
+    states = [code for code in STATES if code in actors]
+    covered = {p.name: p for p in periods}
+    rows = []
+    for fact in facts:
+        c = fact.check
+        named = {c.actor, c.partner, c.target, c.other} - {None}
+        if not named <= actors:
+            continue
+        for name in fact.periods:
+            if name not in covered:
+                continue
+            period = covered[name]
+            low, high = (parse_month(m) for m in fact.window) if fact.window else (period.start, period.end)
+            low, high = max(low, months[0]), min(high, months[-1])
+            if high < low:
+                continue
+            passed = check_fact(fact, low, high, months, series, events, replicates, states)
+            rows.append((name, fact.id, float(passed.mean()), f"{format_month(low)}..{format_month(high)}",
+                         fact.statement))
+    return pd.DataFrame(rows, columns=["period", "fact", "passed", "window", "statement"])
+
+
+def comparison_table(event_rows: pd.DataFrame, fact_rows: pd.DataFrame, periods: list[Period],
+                     window: int = DEFAULT_WINDOW) -> pd.DataFrame:
+    """One row per period and metric: the table written to ``comparison.csv``."""
+    out = []
+    for name in [p.name for p in periods] + ["all"]:
+        ev = event_rows if name == "all" else event_rows[event_rows["period"] == name]
+        per_rep = ev.groupby("replicate")[["recall_hits", "recall_n", "precision_hits", "precision_n"]].sum()
+        n_record = int(per_rep["recall_n"].iloc[0]) if len(per_rep) else 0
+        if n_record:
+            recall = (per_rep["recall_hits"] / per_rep["recall_n"]).mean()
+            out.append((name, "event_recall", recall,
+                        f"mean share of {n_record} record events reproduced within +/-{window} months"))
+        n_sim = per_rep["precision_n"].mean() if len(per_rep) else 0.0
+        if n_sim:
+            precision = (per_rep["precision_hits"] / per_rep["precision_n"].replace(0, np.nan)).mean()
+            out.append((name, "event_precision", precision,
+                        f"mean share of {n_sim:.1f} simulated events that the record bears out"))
+        facts = fact_rows if name == "all" else fact_rows[fact_rows["period"] == name]
+        if len(facts):
+            out.append((name, "facts_passed", facts["passed"].mean(), f"mean over {len(facts)} stylized-fact checks"))
+            if name != "all":
+                for row in facts.itertuples():
+                    out.append((name, f"fact:{row.fact}", row.passed, f"{row.statement} [{row.window}]"))
+    return pd.DataFrame(out, columns=["period", "metric", "value", "detail"])
+
+
+def periods_of(segments) -> list[Period]:
+    """The comparison periods of a run: one per segment, named by its period (or name)."""
+    return [Period(s.period or s.name, s.start, s.end) for s in segments]
+
+
+__all__ = ["DEFAULT_WINDOW", "PERIODS", "Period", "comparison_table", "event_scores", "fact_scores", "periods_of"]

@@ -1,0 +1,59 @@
+"""The field types every file format of the project shares: months, actor codes, dyads, event
+types, unit intervals, and the strict base model (unknown keys rejected, immutable once read).
+
+Kept apart from the scenario schema so that the record and experiment formats can use them
+without building the scenario's models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from sim.months import parse_month
+from sim.vocabulary import ACTOR_CODES, DRIVERS, EVENT_TYPES, PERIODS
+
+
+def _month(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        raise ValueError(f"write months in quotes as \"YYYY-MM\": YAML read the unquoted {value} as a date")
+    if not isinstance(value, str):
+        raise ValueError(f"expected a month in quotes as \"YYYY-MM\", got {type(value).__name__} {value!r}")
+    parse_month(value)
+    return value.strip()
+
+
+def _actor_code(text: str) -> str:
+    if text not in ACTOR_CODES:
+        raise ValueError(f"unknown actor code {text!r} (known: {', '.join(ACTOR_CODES)})")
+    return text
+
+
+def _dyad(text: str) -> str:
+    parts = text.replace(">", "-").split("-")
+    if len(parts) != 2:
+        raise ValueError(f"expected a dyad as 'AAA-BBB' (both ways) or 'AAA>BBB' (one way), got {text!r}")
+    for code in parts:
+        _actor_code(code)
+    if parts[0] == parts[1]:
+        raise ValueError(f"dyad {text!r} pairs an actor with itself")
+    return text
+
+
+Month = Annotated[str, BeforeValidator(_month)]
+ActorCode = Annotated[str, AfterValidator(_actor_code)]
+Dyad = Annotated[str, AfterValidator(_dyad)]
+EventType = Literal[tuple(EVENT_TYPES)]  # type: ignore[valid-type]
+PeriodId = Literal[tuple(PERIODS)]  # type: ignore[valid-type]
+DriverName = Literal[tuple(DRIVERS)]  # type: ignore[valid-type]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
+Tie = Literal["recognition", "embassy", "member", "treaty", "base"]
+
+
+class Strict(BaseModel):
+    """Every schema object rejects unknown keys and is immutable once read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)

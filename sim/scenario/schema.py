@@ -1,0 +1,254 @@
+"""The scenario file format: what a scenario file may say, as pydantic models.
+
+A scenario file is YAML. It names a period (start and end month), the actors and their
+attributes, exogenous driver series with their sources, scheduled exogenous events and
+model parameters. Every object rejects unknown keys and is immutable once read; a value out
+of range, an unknown actor code, event type or rule id is a validation error with its field
+path, which :mod:`sim.scenario.reading` turns into one line. :func:`json_schema` exports the
+format for editors (``tajsim schema``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from sim.core.rules import RULES
+from sim.months import parse_month
+from sim.scenario.fields import (  # noqa: F401  (re-exported: the format's field types)
+    ActorCode,
+    DriverName,
+    Dyad,
+    EventType,
+    Month,
+    PeriodId,
+    Signed,
+    Strict,
+    Tie,
+    Unit,
+)
+from sim.vocabulary import ORGANISATIONS
+
+
+class ActorSpec(Strict):
+    """What the texts tell of an actor, as numbers the rules read."""
+
+    kind: Literal["state", "organisation"]
+    capability: Unit = Field(description="ability to project power and give aid")
+    regime: Literal[
+        "post_communist", "islamic_republic", "liberal_democracy", "communist_party",
+        "islamist_movement", "secular_republic", "international",
+    ] = "international"
+    culture_tjk: Unit = Field(0.0, description="cultural and language ties with Tajiks")
+    script_barrier: Unit = Field(0.0, description="how far a different script blocks cultural contact")
+    ideology_tjk: Signed = Field(0.0, description="likeness of its rulers' outlook to Dushanbe's")
+    border_tjk: bool = False
+    former_soviet: bool = False
+    resources: tuple[Literal["gas", "oil", "water", "labour_market", "capital"], ...] = ()
+    islamist_concern: Unit = Field(0.0, description="hostility to Islamist movements")
+    role: Literal["political", "financial", "security", "economic_union"] | None = Field(
+        None, description="for an organisation: what joining it means to Tajikistan")
+    founded: Month | None = Field(None, description="month an organisation comes into being")
+
+
+class DriverSeries(Strict):
+    """A monthly exogenous series, given by points and interpolated between them."""
+
+    source: str = Field(min_length=3, description="where the numbers come from")
+    interpolation: Literal["linear", "step"] = "linear"
+    points: dict[Month, float] = Field(min_length=1)
+
+
+class RuleSetting(Strict):
+    """Whether a rule is on, and how strongly it acts (1 is as written)."""
+
+    enabled: bool = True
+    weight: Annotated[float, Field(ge=0, le=10)] = 1.0
+
+
+def _check_rule_ids(value: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
+
+    for rule_id in value:
+        if rule_id not in RULES:
+            raise ValueError(f"unknown rule {rule_id!r} (see 'tajsim rules')")
+    return value
+
+
+class Effects(Strict):
+    """What a scheduled event does to the state when it fires."""
+
+    alignment: Signed = Field(0.0, description="added to alignment both ways")
+    aid: Annotated[float, Field(ge=0, le=5)] = 0.0
+    pressure: Annotated[float, Field(ge=0, le=5)] = 0.0
+    tie: Tie | None = None
+    untie: Tie | None = None
+    regime_security: Signed = 0.0
+    rules: dict[str, RuleSetting] = Field(
+        {}, description="rule settings that take effect from this month for the rest of the run")
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, value: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
+        return _check_rule_ids(value)
+
+
+class ScheduledEvent(Strict):
+    """An exogenous event the scenario imposes at a month (an input, not a prediction)."""
+
+    date: Month
+    actor: ActorCode
+    target: ActorCode
+    type: EventType
+    summary: str = Field(min_length=3)
+    source: str = Field(min_length=3)
+    record: str | None = Field(None, description="id of the record event this input reproduces")
+    effects: Effects = Effects()
+
+
+class Intervention(Strict):
+    """A counterfactual constraint on what one actor does to another, from a month on.
+
+    ``forbid`` removes the action: the discrete actions of that type actor -> target get
+    probability 0, and the flows of that type (aid, military support, pressure) are cut.
+    ``force`` makes the discrete actions of that type certain each month they are on offer,
+    and for a flow type adds ``amount`` a month to the flow.
+    """
+
+    mode: Literal["forbid", "force"]
+    actor: ActorCode
+    target: ActorCode
+    type: EventType
+    start: Month
+    end: Month | None = None
+    amount: Annotated[float, Field(ge=0, le=5)] = 0.1
+    why: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Intervention:
+        if self.end is not None and parse_month(self.end) < parse_month(self.start):
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Parameters(Strict):
+    """Model-level constants (docs/ODD.md, "Submodels"); the rules' own strengths are their weights."""
+
+    alignment_rate: Annotated[float, Field(gt=0, le=1)] = 0.08
+    alignment_noise: Annotated[float, Field(ge=0, le=0.5)] = 0.03
+    pull_gain: Annotated[float, Field(gt=0, le=5)] = 0.6
+    aid_decay: Annotated[float, Field(ge=0, lt=1)] = 0.9
+    pressure_decay: Annotated[float, Field(ge=0, lt=1)] = 0.8
+    dependence_rate: Annotated[float, Field(gt=0, le=1)] = 0.05
+    event_hazard: Annotated[float, Field(ge=0, le=10)] = 1.0
+    onset_threshold: Annotated[float, Field(gt=0, le=5)] = 0.25
+    security_rate: Annotated[float, Field(gt=0, le=1)] = 0.08
+    security_base: Unit = 0.7
+    security_war: Unit = 0.6
+    security_afghan: Unit = 0.2
+    security_military: Unit = 0.3
+    economy_rate: Annotated[float, Field(gt=0, le=1)] = 0.05
+    economy_base: Unit = 0.3
+    economy_war: Unit = 0.3
+    economy_aid: Unit = 0.25
+    economy_remittances: Unit = 0.4
+    economy_pressure: Unit = 0.3
+
+
+class InitialState(Strict):
+    """Starting values. ``A-B`` sets alignment both ways, ``A>B`` only how A regards B
+    (written after ``A-B``, it refines it); ties are always from A to B."""
+
+    alignment: dict[Dyad, Signed] = {}
+    ties: dict[Dyad, tuple[Tie, ...]] = {}
+    regime_security: Unit = 0.5
+    economy: Unit = 0.5
+
+
+class ScenarioFile(Strict):
+    """The format of a scenario file (after ``extends`` has been merged)."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    title: str = ""
+    description: str = ""
+    extends: str | list[str] | None = None
+    chain: list[str] | None = None
+    period: PeriodId | None = None
+    start: Month | None = None
+    end: Month | None = None
+    actors: dict[ActorCode, ActorSpec] = {}
+    drivers: dict[DriverName, DriverSeries] = {}
+    events: list[ScheduledEvent] = []
+    parameters: Parameters = Parameters()
+    rules: dict[str, RuleSetting] = {}
+    initial: InitialState = InitialState()
+    interventions: list[Intervention] = []
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, value: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
+        return _check_rule_ids(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ScenarioFile:
+        if self.chain is not None:
+            if not self.chain:
+                raise ValueError("chain: must list at least one scenario file")
+            return self
+        if self.start is None or self.end is None:
+            raise ValueError("start and end are required (or a chain of period files)")
+        start, end = parse_month(self.start), parse_month(self.end)
+        if end < start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if "TJK" not in self.actors:
+            raise ValueError("actors: Tajikistan (TJK) must be among the actors")
+        for number, event in enumerate(self.events):
+            for role in ("actor", "target"):
+                code = getattr(event, role)
+                if code not in self.actors:
+                    raise ValueError(f"events.{number}.{role}: {code!r} is not among the scenario's actors")
+        for dyad in list(self.initial.alignment) + list(self.initial.ties):
+            for code in dyad.replace(">", "-").split("-"):
+                if code not in self.actors:
+                    raise ValueError(f"initial: dyad {dyad!r} names {code!r}, not among the actors")
+        for code, spec in self.actors.items():
+            if (code in ORGANISATIONS) != (spec.kind == "organisation"):
+                raise ValueError(f"actors.{code}.kind: {code} is {'an organisation' if code in ORGANISATIONS else 'a state'}")
+            if spec.kind == "organisation" and spec.role is None:
+                raise ValueError(f"actors.{code}.role: an organisation needs a role")
+        return self
+
+
+class Calibration(Strict):
+    """Calibrated defaults (``calibration/params.yaml``): laid under every period's own settings.
+
+    Other keys of that file (the observation model, the fit's provenance) belong to
+    calibration and are ignored here.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    parameters: dict[str, float] = {}
+    rules: dict[str, RuleSetting] = {}
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = set(value) - set(Parameters.model_fields)
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
+        Parameters(**value)
+        return value
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, value: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
+        return _check_rule_ids(value)
+
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file, for editors and external checks."""
+    schema = ScenarioFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "tajsim scenario"
+    return schema
