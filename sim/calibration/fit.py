@@ -253,15 +253,16 @@ class _evaluator:
     """Context manager yielding ``run_all(xs) -> [Evaluation]`` in candidate order."""
 
     def __init__(self, settings: Settings, workers: int):
-        self.settings, self.workers, self.pool = settings, workers, None
+        self.settings, self.workers = settings, workers
+        self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Callable[[list], list[Evaluation]]:
         if self.workers <= 1:
             _start_worker(self.settings)
             return lambda xs: [evaluate(x) for x in xs]
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_start_worker, initargs=(self.settings,))
-        return lambda xs: list(self.pool.map(evaluate, xs))
+        pool = self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                               initializer=_start_worker, initargs=(self.settings,))
+        return lambda xs: list(pool.map(evaluate, xs))
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:

@@ -55,6 +55,7 @@ def run_ensemble(plan: Scenario, record: Record, *, seed: int, replicates: int,
         if not plan.start < restart_month <= plan.end:
             raise ForecastError(f"restart month {restart_month} lies outside the scenario")
         model.run_for(restart_month - plan.start)
+        assert restart_latent is not None, "a restart needs the latent to restart from"
         assimilate(model, record.partners, restart_latent)
         model.run_for(plan.end - restart_month + 1)
     history = model.history

@@ -90,7 +90,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
               f"({report.ran} now), seed {experiment.seed}, {experiment.replicates} replicates per arm")
         if named:
             print(_effects_table(out / "summary.csv", named))
-        if points:
+        if points and experiment.spec.design is not None:
             print(_sensitivity_lines(out / "sensitivity.csv", experiment.spec.design.kind))
             print(f"{points} design points: see design.csv and sensitivity.csv")
         print(f"wrote {', '.join(str(p.relative_to(out)) for p in report.files)} in {out}")

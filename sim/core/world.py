@@ -23,7 +23,7 @@ decides from the same state, and the order in which agents decide cannot matter.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -79,7 +79,7 @@ class World:
         self.live[self.tjk, :] = self.live[:, self.tjk] = True
         self.live[self.tjk, self.tjk] = False
         self._live_count, self._live_pairs = -1, (np.zeros(0, dtype=np.intp),) * 2
-        self._index_cache: dict[tuple[str, ...], np.ndarray] = {}
+        self._index_cache: dict[tuple, Any] = {}
         self._others: dict[str, list[str]] = {"states": [], "organisations": []}
         self.month = 0
         self.drivers: dict[str, float] = {}
@@ -293,8 +293,8 @@ class World:
     def _actions_of(self, actors: tuple, targets: tuple, type: str, summaries: tuple, effects: dict) -> tuple:
         """The keys of these actions, registering what each does the first time it is offered."""
         cache_key = (self.current_rule, actors, targets, type, summaries)
-        keys = self._key_cache.get(cache_key)
-        if keys is None:
+        found = self._key_cache.get(cache_key)
+        if found is None:
             keys = []
             for actor, target, summary in zip(actors, targets, summaries):
                 key = (self.current_rule, self.idx[actor], self.idx[target], type, summary)
@@ -308,8 +308,8 @@ class World:
                         symmetric_tie=(type == "treaty"),
                     )
                 keys.append(key)
-            keys = self._key_cache[cache_key] = tuple(keys)
-        return keys
+            found = self._key_cache[cache_key] = tuple(keys)
+        return found
 
     def give_aid_each(self, actors, target: str, amount, label: str | None = None) -> None:
         """Several actors each send aid to target; ``amount`` is ``[replicate, actor]``."""
@@ -334,5 +334,5 @@ class Flow(NamedTuple):
     rule: str
     actor: int
     target: int
-    amount: object
+    amount: np.ndarray
     label: str | None

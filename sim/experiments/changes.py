@@ -212,7 +212,7 @@ def _event(plan: Scenario, change: EventChange, arm: str) -> Scenario:
             if change.shift_to is not None:
                 month = in_run(plan, change.shift_to, "shift_to")
             else:
-                month = parse_month(event.date) + change.shift_by
+                month = parse_month(event.date) + (change.shift_by or 0)
                 if not plan.start <= month <= plan.end:
                     raise OverlayError("shift_by", f"moves the event of {event.date} to {format_month(month)}, outside "
                                        f"the run, {format_month(plan.start)}..{format_month(plan.end)}")

@@ -84,7 +84,8 @@ def manifest(experiment: Experiment) -> dict:
         "tasks": len(experiment.tasks),
         "runs": experiment.runs,
         "design": None if design is None else {
-            "kind": design.kind, "points": len(experiment.design), "factors": [f.label for f in design.factors],
+            "kind": design.kind, "points": 0 if experiment.design is None else len(experiment.design),
+            "factors": [f.label for f in design.factors],
             "sampling_seed": sampling_seed(experiment.seed if design.seed is None else design.seed)},
         "arms": [{"name": arm.name, "title": arm.title, "description": arm.description,
                   "scenario_sha256": arm.scenario.digest(), "factors": arm.factors} for arm in experiment.arms],

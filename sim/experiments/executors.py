@@ -89,7 +89,7 @@ def run_local(calls: list[Call], workers: int, on_done: Callable[[Call, Any], No
     ``max_attempts`` times ends the experiment with an :class:`ExperimentError`. Exceptions
     a call raises itself are not retried. Returns how many times each resubmitted call ran.
     """
-    queue, attempts = deque(calls), Counter()
+    queue, attempts = deque(calls), Counter[str]()
     while queue:
         executor = _pool(min(workers, len(queue)))
         running: dict = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -26,11 +26,15 @@ DYADIC = ("alignment", "aid", "pressure", "dependence")
 DOMESTIC = ("security", "economy")
 Variable = Literal["alignment", "aid", "pressure", "dependence", "security", "economy"]
 Statistic = Literal["mean", "sum", "last", "max", "min", "any"]
-ParameterName = Literal[tuple(Parameters.model_fields)]  # type: ignore[valid-type]
 #: Actor attributes a change or a design factor may set (the kind of an actor is fixed).
 ACTOR_ATTRIBUTES = tuple(name for name in ActorSpec.model_fields if name != "kind")
 NUMERIC_ATTRIBUTES = ("capability", "culture_tjk", "script_barrier", "ideology_tjk", "islamist_concern")
-ActorAttribute = Literal[NUMERIC_ATTRIBUTES]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # built from the schema's own fields, which a type checker cannot follow
+    ParameterName = str
+    ActorAttribute = str
+else:
+    ParameterName = Literal[tuple(Parameters.model_fields)]
+    ActorAttribute = Literal[NUMERIC_ATTRIBUTES]
 
 #: The most runs one experiment may ask for (arms x replicates), a guard against typos.
 MAX_RUNS = 10_000_000

@@ -204,7 +204,7 @@ def build_experiment(spec: ExperimentFile, path: str | Path) -> Experiment:
     scenario_path = Path(spec.scenario)
     if not scenario_path.is_absolute():
         scenario_path = path.parent / scenario_path
-    calibration = spec.calibration
+    calibration: bool | str | Path = spec.calibration
     if isinstance(calibration, str):
         calibration = Path(calibration) if Path(calibration).is_absolute() else path.parent / calibration
     base = load_scenario(scenario_path, calibration=calibration)
@@ -249,13 +249,14 @@ def build_experiment(spec: ExperimentFile, path: str | Path) -> Experiment:
             values = {label: float(value) for label, value in zip(labels, row)}
             arms.append(ArmPlan(len(arms), name, "", f"design point {number}", plan, values))
 
-    for outcome in outcomes:
-        if outcome.counts_events:
+    for compiled in outcomes:
+        if compiled.counts_events:
             continue
-        for arm in arms[1:]:
-            for code in (outcome.actor, outcome.target):
-                if code is not None and code not in arm.scenario.actors:
-                    raise ScenarioError(path, f"outcomes.{outcome.name}", f"names {code}, which arm {arm.name} removes")
+        for plan_of_arm in arms[1:]:
+            for code in (compiled.actor, compiled.target):
+                if code is not None and code not in plan_of_arm.scenario.actors:
+                    raise ScenarioError(path, f"outcomes.{compiled.name}",
+                                        f"names {code}, which arm {plan_of_arm.name} removes")
 
     runs = len(arms) * spec.replicates
     if runs > MAX_RUNS:

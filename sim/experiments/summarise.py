@@ -54,7 +54,7 @@ def sampling_seed(seed: int) -> int:
 def design_matrix(design: Design, seed: int) -> np.ndarray:
     """The design's points, ``[point, factor]``; the same seed gives the same points."""
     if design.kind == "grid":
-        return np.array(list(itertools.product(*(f.values for f in design.factors))), dtype=float)
+        return np.array(list(itertools.product(*(f.values or [] for f in design.factors))), dtype=float)
     rng_seed = sampling_seed(seed)
     if design.kind == "lhs":
         from scipy.stats import qmc

@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
@@ -34,6 +35,13 @@ MEANINGS = {
     "security": "regime security (0..1)",
     "economy": "economy (0..1)",
 }
+
+
+def _colours(name: str) -> list:
+    """The colours of one of matplotlib's qualitative palettes."""
+    palette = colormaps[name]
+    assert isinstance(palette, ListedColormap)
+    return list(np.asarray(palette.colors))
 
 
 def _save(fig: Figure, out: str | Path) -> Path:
@@ -233,7 +241,7 @@ def timeline(run: SavedRun, out: str | Path, most: int = 18) -> Path:
         raise ResultsError(f"{run.folder}: no events to show")
     y_of = {p: n for n, p in enumerate(reversed(rows))}
     types = {t: n for n, t in enumerate(EVENT_TYPES)}
-    palette = list(colormaps["tab20"].colors)  # event types, deliberately not the countries' colours
+    palette = _colours("tab20")  # event types, deliberately not the countries' colours
     fig = Figure(figsize=(12, 0.42 * len(rows) + 2.2))
     ax = fig.subplots()
     sim_months = events["date"].map(parse_month).to_numpy()
@@ -278,7 +286,7 @@ def counterfactual(experiment: SavedExperiment, out: str | Path, outcomes: list[
         raise ResultsError(f"--outcome: {', '.join(unknown)} not among {', '.join(dict.fromkeys(results['outcome']))}")
     titles = experiment.arm_titles()
     summary = experiment.summary
-    palette = list(colormaps["tab10"].colors)
+    palette = _colours("tab10")
     fig = Figure(figsize=(11, 3.0 * len(names) + 1.2))
     axes = np.atleast_1d(fig.subplots(len(names), 1, sharex=True))
     for ax, name in zip(axes, names):

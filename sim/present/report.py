@@ -109,8 +109,8 @@ def _events(run: SavedRun, most: int = 400) -> str:
 def build(run: SavedRun) -> str:
     """The report page as one HTML string."""
     m = run.manifest
-    with tempfile.TemporaryDirectory() as folder:
-        folder = Path(folder)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
         pairs = [p for p in KEY_PAIRS]
         figures = [_img(plots.trajectories(run, pairs, folder / "trajectories.png", overlay=plots.unga_overlay(pairs)),
                         "alignment over time")]

@@ -40,11 +40,11 @@ def _key(actor: str, target: str, type_: str) -> tuple[str, str, str]:
     return type_, actor, target
 
 
-def _period_of(month: int, periods: list[Period]) -> str | None:
+def _period_of(month: int, periods: list[Period]) -> str:
     for period in periods:
         if period.start <= month <= period.end:
             return period.name
-    return None
+    raise ValueError(f"month {format_month(month)} lies in none of the run's periods")
 
 
 def event_scores(events: pd.DataFrame, record: tuple[RecordEvent, ...], periods: list[Period], replicates: int,
@@ -117,6 +117,7 @@ def check_fact(fact: StylizedFact, low: int, high: int, months: np.ndarray, seri
         means = np.stack([_mean(series("alignment", c.actor, s), months, low, high) for s in others], axis=1)
         return np.array(others)[means.argmax(axis=1)] == c.partner
     if c.kind == "event_count_at_least":
+        assert c.target is not None and c.type is not None and c.count is not None  # the check's validator says so
         endogenous = events[~events["rule"].str.startswith("scheduled")]
         key = _key(c.actor, c.target, c.type)
         keys = [_key(a, t, y) for a, t, y in zip(endogenous["actor"], endogenous["target"], endogenous["type"])]
@@ -125,12 +126,16 @@ def check_fact(fact: StylizedFact, low: int, high: int, months: np.ndarray, seri
         chosen = endogenous["replicate"].to_numpy()[mask & (month >= low) & (month <= high)]
         counts = np.bincount(chosen, minlength=replicates)[:replicates]
         return counts >= c.count
+    assert c.variable is not None and c.target is not None  # every other kind names them (Check._complete)
     values = series(c.variable, c.actor, c.target)
     if c.kind in ("mean_above", "mean_below"):
         mean = _mean(values, months, low, high)
+        assert c.threshold is not None
         return mean > c.threshold if c.kind == "mean_above" else mean < c.threshold
     if c.kind == "ranks_above":
+        assert c.other is not None
         return _mean(values, months, low, high) > _mean(series(c.variable, c.actor, c.other), months, low, high)
+    assert c.min_change is not None
     span = min(12, max(1, (high - low + 1) // 2))
     change = _mean(values, months, high - span + 1, high) - _mean(values, months, low, low + span - 1)
     return change >= c.min_change if c.kind == "rises" else change <= -c.min_change

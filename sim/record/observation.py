@@ -159,12 +159,12 @@ class ObservationModel:
         used = mask & modelled[:, None] & ~np.isnan(mean_latent)
         num = den = 0.0
         x_bar = np.zeros(len(record.partners))
-        for p in np.flatnonzero(modelled):
-            rows = used[p]
+        for q in np.flatnonzero(modelled):
+            rows = used[q]
             if rows.sum() < 2:
                 continue
-            x, y = mean_latent[p, rows], obs[p, rows]
-            x_bar[p] = x.mean()
+            x, y = mean_latent[q, rows], obs[q, rows]
+            x_bar[q] = x.mean()
             num += float(((x - x.mean()) * (y - y.mean())).sum())
             den += float(((x - x.mean()) ** 2).sum())
         slope = max(num / den, 0.0) if den > 1e-12 else 0.0

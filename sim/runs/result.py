@@ -22,14 +22,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.files import atomic_write
-from sim.record.compare import DEFAULT_WINDOW, comparison_table, event_scores, fact_scores, periods_of
 from sim.core.recording import TRACKED
-from sim.months import format_month, parse_month
+from sim.files import atomic_write
+from sim.months import format_month
 from sim.paths import project_root
+from sim.record.compare import DEFAULT_WINDOW, comparison_table, event_scores, fact_scores, periods_of
 from sim.record.items import load_events, load_facts
 from sim.scenario.spec import Scenario
-from sim.vocabulary import EVENT_TYPES
 
 #: How each recorded variable maps onto trajectory rows: (variable, partner is actor?).
 _ROWS = {

@@ -11,7 +11,7 @@ class ScenarioError(UserError, ValueError):
     """A scenario that cannot be used; ``str()`` is one line: file, field, reason."""
 
     def __init__(self, path: str | Path, field_name: str, reason: str):
-        def one_line(text: str) -> str:
+        def one_line(text: str | Path) -> str:
             return " ".join(str(text).replace("\n", " ").split()) if "\n" in str(text) else str(text)
 
         self.path, self.field, self.reason = one_line(path), one_line(field_name), one_line(reason)

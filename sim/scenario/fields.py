@@ -8,7 +8,7 @@ without building the scenario's models.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -45,9 +45,14 @@ def _dyad(text: str) -> str:
 Month = Annotated[str, BeforeValidator(_month)]
 ActorCode = Annotated[str, AfterValidator(_actor_code)]
 Dyad = Annotated[str, AfterValidator(_dyad)]
-EventType = Literal[tuple(EVENT_TYPES)]  # type: ignore[valid-type]
-PeriodId = Literal[tuple(PERIODS)]  # type: ignore[valid-type]
-DriverName = Literal[tuple(DRIVERS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the literals are built from the vocabulary, which a type checker cannot follow
+    EventType = str
+    PeriodId = str
+    DriverName = str
+else:
+    EventType = Literal[tuple(EVENT_TYPES)]
+    PeriodId = Literal[tuple(PERIODS)]
+    DriverName = Literal[tuple(DRIVERS)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
 Tie = Literal["recognition", "embassy", "member", "treaty", "base"]

@@ -34,6 +34,7 @@ def load_calibration(path: Path) -> Calibration:
 
 
 def _segment(spec: ScenarioFile) -> Segment:
+    assert spec.start is not None and spec.end is not None  # a period file has both (ScenarioFile._consistent)
     return Segment(name=spec.name, period=spec.period, start=parse_month(spec.start), end=parse_month(spec.end),
                    parameters=spec.parameters, rules=dict(spec.rules))
 
