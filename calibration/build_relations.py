@@ -22,12 +22,12 @@ import argparse
 import csv
 import io
 import math
-import os
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+
+from sim.files import atomic_write  # the package is installed from this checkout (pip install -e .)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "calibration" / "record" / "relations"
@@ -328,23 +328,6 @@ def csv_text(header: list[str], rows: list[list]) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``.
-
-    The same steps as sim/files.py's atomic_write, kept here so that this offline script does not
-    depend on the package's layout (the builder is run by hand, outside the package).
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; these are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_tables(shared: Path, out: Path) -> dict[str, list[list]]:
