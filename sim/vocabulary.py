@@ -33,7 +33,12 @@ ORGANISATIONS: dict[str, str] = {
     "EAEU": "Eurasian Economic Union",
 }
 
-ACTOR_NAMES: dict[str, str] = {**STATES, **ORGANISATIONS}
+#: Armed movements that are parties to Tajikistan's conflicts (DESIGN.md, "Codes").
+MOVEMENTS: dict[str, str] = {
+    "UTO": "United Tajik Opposition",
+}
+
+ACTOR_NAMES: dict[str, str] = {**STATES, **ORGANISATIONS, **MOVEMENTS}
 ACTOR_CODES: tuple[str, ...] = tuple(ACTOR_NAMES)
 
 EVENT_TYPES: tuple[str, ...] = (
@@ -68,7 +73,6 @@ PERIODS: dict[str, tuple[str, str]] = {
 
 #: Exogenous monthly series a scenario may drive, with their units.
 DRIVERS: dict[str, str] = {
-    "civil_war": "intensity of Tajikistan's civil war, 0 (peace) to 1 (height of the war)",
     "afghan_instability": "insecurity on the Afghan side of the border, 0 to 1",
     "russia_growth": "Russia's real GDP growth, percent a year",
     "remittances": "personal remittances received by Tajikistan, percent of GDP",

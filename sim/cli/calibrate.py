@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from sim.calibration import DEFAULT_BUDGET, DEFAULT_REPLICATES
+from sim.calibration import DEFAULT_BUDGET, DEFAULT_REPLICATES, DEFAULT_WAR_BUDGET, DEFAULT_WAR_REPLICATES
 from sim.cli.errors import UsageError
 
 _RANGE = re.compile(r"^\s*(\d{4})\s*-\s*(\d{4})\s*$")
@@ -51,7 +51,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     settings = Settings(train=parse_years("--train", args.train), test=parse_years("--test", args.test),
                         seed=args.seed, budget=args.budget, replicates=args.replicates,
-                        report_replicates=args.report_replicates, scenario=args.scenario)
+                        report_replicates=args.report_replicates, scenario=args.scenario,
+                        war_budget=args.war_budget, war_replicates=args.war_replicates)
     try:
         check_years(settings)
     except ValueError as error:
@@ -127,6 +128,10 @@ def add_commands(subparsers) -> None:
     p.add_argument("--replicates", type=int, default=DEFAULT_REPLICATES,
                    help=f"replicates per candidate, each its own seed (default {DEFAULT_REPLICATES})")
     p.add_argument("--report-replicates", type=int, default=100, help="replicates for the final scores (default 100)")
+    p.add_argument("--war-budget", type=int, default=DEFAULT_WAR_BUDGET,
+                   help=f"candidate evaluations of the war's stage (default {DEFAULT_WAR_BUDGET})")
+    p.add_argument("--war-replicates", type=int, default=DEFAULT_WAR_REPLICATES,
+                   help=f"replicates per candidate of the war's stage (default {DEFAULT_WAR_REPLICATES})")
     p.add_argument("--workers", type=int, default=0, help="parallel processes (default: one per core)")
     p.add_argument("--scenario", help="scenario to calibrate (default: the full replay)")
     p.add_argument("--out", help="output directory (default: the project's calibration/)")

@@ -208,6 +208,9 @@ class TajikistanModel(mesa.Model):
                 w.ties[:, w.i(a), w.i(b)] |= TIE_BITS[tie]
         w.security[:] = init.regime_security
         w.economy[:] = init.economy
+        war = init.conflict
+        w.conflict.start(self.parameters, opposition=war.opposition, control=war.control, intensity=war.intensity,
+                         exhaustion=war.exhaustion, talks=war.talks, sharing=war.sharing)
 
     def _reporters(self) -> dict:
         """The DataCollector's reporters: plain numbers per month (means over replicates)."""

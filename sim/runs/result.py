@@ -62,6 +62,7 @@ class RunResult:
     domestic: dict[str, np.ndarray]
     events: pd.DataFrame
     others: list[tuple[tuple[tuple[int, int], ...], np.ndarray]] = field(default_factory=list)
+    conflicts: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
     window: int = DEFAULT_WINDOW
     overrides: dict = field(default_factory=dict)
     _comparison: pd.DataFrame | None = None
@@ -70,7 +71,10 @@ class RunResult:
     # --- the series the comparison reads ------------------------------------------------
 
     def series(self, variable: str, actor: str, target: str) -> np.ndarray:
-        """A dyadic variable as ``[replicate, month]``; only Tajikistan's dyads are kept."""
+        """A dyadic or conflict variable as ``[replicate, month]``; only Tajikistan's dyads are kept."""
+        conflict = self.conflicts.get((actor, target, variable))
+        if conflict is not None:
+            return conflict.T.astype(float)
         for number, name in enumerate(TRACKED):
             var, partner_acts = _ROWS[name]
             if var != variable:
@@ -133,6 +137,16 @@ class RunResult:
                 "variable": np.repeat(list(self.domestic), T),
                 "value": np.concatenate([self.domestic[k][:, r] for k in self.domestic]),
             })
+            keys = list(self.conflicts)
+            if keys:
+                conflicts = pd.DataFrame({
+                    "month": np.tile(self.months, len(keys)),
+                    "actor": np.repeat([k[0] for k in keys], T),
+                    "target": np.repeat([k[1] for k in keys], T),
+                    "variable": np.repeat([k[2] for k in keys], T),
+                    "value": np.concatenate([self.conflicts[k][:, r].astype(float) for k in keys]),
+                })
+                domestic = pd.concat([domestic, conflicts], ignore_index=True)
             frame = pd.concat([frame, domestic, self._third_party(r)], ignore_index=True)
             frame = frame.sort_values(["month", "variable", "actor", "target"], kind="stable")
             frame.insert(0, "replicate", self.first_replicate + r)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core.model import TajikistanModel
+from sim.core.recording import conflict_table
 from sim.months import format_month, parse_month
 from sim.paths import default_scenario
 from sim.record.compare import DEFAULT_WINDOW
@@ -59,6 +60,7 @@ def run(scenario: str | Path | Scenario | None = None, *, seed: int = 0, replica
         months=np.array(history.months), codes=model.codes, founded=founded,
         dyads=np.stack(history.dyads), others=list(history.others),
         domestic={"security": np.stack(history.security), "economy": np.stack(history.economy)},
+        conflicts=conflict_table(history),
         events=_events_table(model), window=window, overrides=dict(overrides or {}),
     )
     if out is not None:
