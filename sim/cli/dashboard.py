@@ -21,7 +21,7 @@ def add_commands(subparsers) -> None:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from sim.present.dashboard.assets import fetch_assets, solara_assets
-    from sim.present.dashboard.server import serve
+    from sim.present.dashboard.server import port_problem, serve
 
     if args.fetch_assets:
         try:
@@ -40,6 +40,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         raise UsageError(f"--port: must be 0..65535, got {args.port}")
     if args.scenario and not Path(args.scenario).is_file():
         raise UsageError(f"{args.scenario}: no such scenario file")
+    problem = port_problem(args.port, args.host)
+    if problem:
+        raise UsageError(problem)
     try:
         return serve(args.scenario, port=args.port, host=args.host)
     except ImportError as error:
