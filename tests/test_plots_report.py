@@ -75,6 +75,28 @@ def test_the_report_is_one_self_contained_page(runs, tmp_path):
     assert "“" in page  # rules' quotes are shown
 
 
+def test_the_report_says_which_replicates_its_tables_hold(runs, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "ensemble.html"
+    assert main(["report", str(runs / "ensemble"), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    events = pd.read_csv(runs / "ensemble" / "events.csv")
+    counts = events.groupby("replicate").size()
+    assert "means and shares over all 4 replicates (replicates 0–3)" in page
+    assert f"The events of replicate 0 of 4 (replicates 0–3): all {counts[0]}." in page
+    table = page.split("The events of replicate 0 of 4")[1]
+    assert table.count("<tr><td>") == counts[0]  # the table holds replicate 0 and nothing else
+    assert " · ".join(f"{k}: {n}" for k, n in counts.items()) in page
+    assert f"median {counts.median():g}, range {counts.min()}–{counts.max()}" in page
+
+    out = tmp_path / "single.html"
+    assert main(["report", str(runs / "single"), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Every table and figure shows the run's one replicate (replicate 0)" in page
+    assert "The events of the run's one replicate (replicate 0): all" in page and "Events per replicate" not in page
+
+
 def test_bad_inputs_get_one_line(runs, tmp_path, capsys):
     assert main(["plot", "network", str(runs / "single"), "--date", "2040-01", "--out", str(tmp_path / "n.png")]) == 2
     assert main(["plot", "timeline", str(tmp_path / "missing"), "--out", str(tmp_path / "t.png")]) == 2

@@ -223,10 +223,13 @@ def network(run: SavedRun, date: str, out: str | Path, threshold: float = 0.05) 
 
 
 def timeline(run: SavedRun, out: str | Path, most: int = 18) -> Path:
-    """Simulated events against the record's, by pair of actors (the first replicate of an ensemble)."""
+    """Simulated events against the record's, by pair of actors (the first replicate of an ensemble, as titled)."""
     events = run.events
+    numbers = run.replicate_numbers
+    which = ""
     if "replicate" in events.columns:
-        events = events[events["replicate"] == events["replicate"].min()]
+        events = events[events["replicate"] == numbers[0]]
+        which = f", replicate {numbers[0]} of {len(numbers)}"
     start, end = run.periods[0][1], run.periods[-1][2]
     record = [e for e in load_events() if start <= e.month <= end]
     def pair(a, b):
@@ -266,7 +269,7 @@ def timeline(run: SavedRun, out: str | Path, most: int = 18) -> Path:
     ax.grid(axis="x", alpha=0.25)
     ax.set_xlabel("year   (dots: simulated events by type, upper row of each pair; ◇ record events, lower row)")
     ax.legend(fontsize=7, ncol=8, loc="upper center", bbox_to_anchor=(0.5, -0.07), frameon=False)
-    ax.set_title(f"{run.title}\nSimulated events against the record, by pair", fontsize=11)
+    ax.set_title(f"{run.title}\nSimulated events{which} against the record, by pair", fontsize=11)
     return _save(fig, out)
 
 
