@@ -347,6 +347,7 @@ def test_serial_run_writes_results_summary_and_manifest(smoke_serial):
     row = summary.set_index(["arm", "outcome"]).loc[("no_russian_backing", "security")]
     assert row.ci_low < row.effect < row.ci_high < 0  # no backing: a less secure regime, clearly
     assert row.diverges_from == "1992-05"
+    assert row.significant and row.significant_from >= row.diverges_from
     import hashlib
     import json
 
@@ -375,6 +376,70 @@ def test_arms_share_the_baselines_random_streams(tmp_path):
     assert (summary.loc["nothing", "effect"] == 0).all() and (summary.loc["nothing", "diverges_from"] == "").all()
     assert (summary.loc["nothing", "ci_low"] == 0).all() and (summary.loc["nothing", "ci_high"] == 0).all()
     assert summary.loc[("later", "security"), "diverges_from"] >= "1994-01"
+
+
+def _synthetic_summary(differences: np.ndarray, counts_events: bool = False) -> pd.Series:
+    """The summary row of one arm whose monthly paired differences from the baseline are ``differences``."""
+    from types import SimpleNamespace
+
+    from sim.experiments.summarise import paired_summary
+
+    replicates, months = differences.shape
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(replicates, months))
+    outcome = SimpleNamespace(name="x", statistic="mean", start=parse_month("2000-01"),
+                              end=parse_month("2000-01") + months - 1, counts_events=counts_events, tolerance=1e-6)
+    arms = [SimpleNamespace(index=0, name="baseline"), SimpleNamespace(index=1, name="arm")]
+    cube = np.stack([base, base + differences])
+    summary = paired_summary({"x": cube}, SimpleNamespace(outcomes=[outcome], arms=arms, replicates=replicates))
+    return summary.iloc[0]
+
+
+def test_no_onset_is_reported_when_the_whole_window_effect_is_not_significant():
+    # every month clearly differs (up for a year, then down), but the window's effect is nil
+    offsets = np.linspace(-0.8, 0.8, 10)[:, None]  # replicate spread; mean 0
+    months = np.r_[np.full(12, 1.0), np.full(12, -1.0)]
+    from scipy import stats
+
+    assert (stats.ttest_1samp(offsets + months[None, :], 0.0).pvalue < 1e-3).all()  # each month alone
+    row = _synthetic_summary(offsets + months[None, :])
+    assert row.ci_low < 0 < row.ci_high and not row.significant
+    assert row.significant_from == "" and row.diverges_from == "2000-01"
+
+
+def test_the_onset_is_holm_corrected_over_the_windows_months():
+    from sim.experiments.summarise import holm
+
+    assert holm(np.array([0.01, 0.04, 0.03])).tolist() == [True, False, False]
+    assert holm(np.array([0.04, 0.01, 0.02])).tolist() == [True, True, True]  # Bonferroni would keep only 0.01
+    assert holm(np.array([0.2, 0.5])).tolist() == [False, False]
+    from scipy import stats
+
+    # a weak first half-year (each month "significant" alone, p ~ 0.02), then a clear effect
+    offsets = np.linspace(-1.0, 1.0, 12)[:, None]
+    effect = np.r_[np.full(6, 0.5), np.full(18, 3.0)]
+    p = stats.ttest_1samp(offsets + effect[None, :], 0.0).pvalue
+    assert (p[:6] < 0.05).all() and (p[:6] > 0.05 / 6).all()
+    row = _synthetic_summary(offsets + effect[None, :])
+    assert row.significant and row.ci_low > 0
+    assert row.significant_from == "2000-07"
+    steady = _synthetic_summary(offsets + 3.0)
+    assert steady.significant and steady.significant_from == "2000-01"
+
+
+def test_the_effects_table_says_whether_each_effect_is_significant(tmp_path):
+    from sim.cli.experiment import _effects_table
+
+    path = tmp_path / "summary.csv"
+    pd.DataFrame([
+        {"arm": "a", "outcome": "x", "effect": 0.1, "ci_low": -0.2, "ci_high": 0.4, "significant": False,
+         "diverges_from": "2000-01", "significant_from": ""},
+        {"arm": "b", "outcome": "x", "effect": 2.0, "ci_low": 1.0, "ci_high": 3.0, "significant": True,
+         "diverges_from": "2000-01", "significant_from": "2000-07"}]).to_csv(path, index=False)
+    header, first, second = _effects_table(path, ["a", "b"]).splitlines()
+    assert "significant" in header and "onset (Holm)" in header
+    assert first.split()[-3:] == ["no", "2000-01", "-"]
+    assert second.split()[-3:] == ["yes", "2000-01", "2000-07"]
 
 
 def test_two_workers_give_the_same_bytes_as_one(smoke_serial, tmp_path):

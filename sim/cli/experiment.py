@@ -22,16 +22,23 @@ def _usage(message: str) -> Exception:
 
 
 def _effects_table(summary_path: Path, arms: list[str], limit: int = 40) -> str:
-    """The printed summary: each named arm's effect on each outcome, with its interval."""
+    """The printed summary: each named arm's effect on each outcome, with its interval.
+
+    ``significant``: the whole window's 95% interval excludes 0; ``onset``: the first month
+    significant on its own after Holm's correction over the window's months (only for a
+    significant effect); ``diverges``: the first month any replicate differs from its twin.
+    """
     import pandas as pd
 
     table = pd.read_csv(summary_path, keep_default_na=False)
     table = table[table["arm"].isin(arms)]
-    lines = [f"{'arm':<24}{'outcome':<28}{'effect':>10}  {'95% interval':<22}{'diverges':<10}{'significant':<11}"]
+    lines = [f"{'arm':<24}{'outcome':<28}{'effect':>10}  {'95% interval':<22}{'significant':<13}{'diverges':<10}"
+             f"{'onset (Holm)':<12}"]
     for row in table.head(limit).itertuples(index=False):
         interval = f"[{row.ci_low:.3g}, {row.ci_high:.3g}]" if row.ci_low != "" else ""
-        lines.append(f"{row.arm[:23]:<24}{row.outcome[:27]:<28}{row.effect:>10.3g}  {interval:<22}"
-                     f"{row.diverges_from or '-':<10}{row.significant_from or '-':<11}".rstrip())
+        significant = "yes" if str(row.significant) == "True" else "no"
+        lines.append(f"{row.arm[:23]:<24}{row.outcome[:27]:<28}{row.effect:>10.3g}  {interval:<22}{significant:<13}"
+                     f"{row.diverges_from or '-':<10}{row.significant_from or '-':<12}".rstrip())
     if len(table) > limit:
         lines.append(f"... {len(table) - limit} more rows in {summary_path}")
     return "\n".join(lines)

@@ -9,8 +9,14 @@ summary therefore works on paired differences:
 * **diverges_from**: the first month in which any replicate differs from its baseline twin
   by more than the outcome's tolerance (for event counts: the running count) - before it,
   arm and baseline are the same history;
-* **significant_from**: the first month in which the mean paired difference is beyond its
-  95% interval's half-width.
+* **significant**: whether the whole window's effect is significant, i.e. its 95% interval
+  excludes 0 (and the effect is larger than the outcome's tolerance);
+* **significant_from**: the onset, the first month whose mean paired difference is significant
+  after Holm's correction for testing every month of the window (each month a paired t-test,
+  family-wise error 5% over the window's months; for counts, the running count). It is given
+  only where the whole window's effect is significant, so no onset is ever reported for an
+  effect the window does not bear out; a significant effect with no month significant on its
+  own (small monthly differences that add up) has none either.
 
 Designs (:mod:`sim.experiments.schema`, ``design``) are sampled here too, next to the
 analyses they feed: grids and Latin hypercubes (``scipy.stats.qmc``) give a table of each
@@ -35,7 +41,11 @@ from sim.months import format_month, parse_month
 
 #: Columns of summary.csv.
 SUMMARY_COLUMNS = ["arm", "outcome", "statistic", "from", "to", "replicates", "baseline_mean", "arm_mean",
-                   "effect", "ci_low", "ci_high", "diverges_from", "significant_from"]
+                   "effect", "ci_low", "ci_high", "significant", "diverges_from", "significant_from"]
+
+#: The family-wise error rate of the monthly tests behind ``significant_from`` (Holm), and the
+#: level of the whole-window interval (95%).
+ALPHA = 0.05
 
 
 # --- sampling designs -------------------------------------------------------------------------
@@ -126,6 +136,40 @@ def _half_width(differences: np.ndarray) -> np.ndarray:
     return stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
 
 
+def _p_values(differences: np.ndarray) -> np.ndarray:
+    """Two-sided paired t-test p-value of each column (month) of ``[replicate, month]`` differences.
+
+    A month whose differences are all equal has p 0 where they are not 0 (a sure effect) and
+    1 where they are; with one replicate nothing can be tested (p 1).
+    """
+    from scipy import stats
+
+    n, months = differences.shape
+    if n < 2:
+        return np.ones(months)
+    mean = differences.mean(axis=0)
+    sd = differences.std(axis=0, ddof=1)
+    spread = sd > 0
+    p = np.where(mean != 0, 0.0, 1.0)
+    p[spread] = 2 * stats.t.sf(np.abs(mean[spread]) / (sd[spread] / math.sqrt(n)), n - 1)
+    return p
+
+
+def holm(p: np.ndarray, alpha: float = ALPHA) -> np.ndarray:
+    """Which hypotheses Holm's step-down procedure rejects at family-wise error ``alpha``.
+
+    The k-th smallest p-value (from 0) is compared with ``alpha / (m - k)``; all up to the
+    first that fails are rejected. Controls the chance of any false rejection among the ``m``.
+    """
+    p = np.asarray(p, dtype=float)
+    order = np.argsort(p, kind="stable")
+    passed = p[order] <= alpha / (p.size - np.arange(p.size))
+    count = p.size if passed.all() else int(np.argmin(passed))
+    rejected = np.zeros(p.size, dtype=bool)
+    rejected[order[:count]] = True
+    return rejected
+
+
 def _first(flags: np.ndarray, start: int) -> str:
     hits = np.flatnonzero(flags)
     return format_month(start + int(hits[0])) if hits.size else ""
@@ -135,7 +179,8 @@ def _first(flags: np.ndarray, start: int) -> str:
 
 
 def paired_summary(cubes: dict[str, np.ndarray], experiment) -> pd.DataFrame:
-    """Per arm and outcome: the mean paired effect with its 95% interval, and divergence months."""
+    """Per arm and outcome: the mean paired effect with its 95% interval, whether it is
+    significant, and the months of divergence and of (Holm-corrected) significant onset."""
     rows = []
     for outcome in experiment.outcomes:
         cube = cubes[outcome.name]
@@ -148,16 +193,17 @@ def paired_summary(cubes: dict[str, np.ndarray], experiment) -> pd.DataFrame:
             monthly = cube[arm.index] - cube[0]
             if outcome.counts_events:
                 monthly = np.cumsum(monthly, axis=1)
-            mean = monthly.mean(axis=0)
-            significant = (np.abs(mean) > _half_width(monthly)) & (np.abs(mean) > outcome.tolerance)
+            significant = bool((effect - half > 0 or effect + half < 0) and abs(effect) > outcome.tolerance)
+            onset = holm(_p_values(monthly)) & (np.abs(monthly.mean(axis=0)) > outcome.tolerance)
             rows.append({
                 "arm": arm.name, "outcome": outcome.name, "statistic": outcome.statistic,
                 "from": format_month(outcome.start), "to": format_month(outcome.end),
                 "replicates": experiment.replicates,
                 "baseline_mean": float(base.mean()), "arm_mean": float(values.mean()), "effect": effect,
                 "ci_low": effect - half, "ci_high": effect + half,
+                "significant": significant,
                 "diverges_from": _first((np.abs(monthly) > outcome.tolerance).any(axis=0), outcome.start),
-                "significant_from": _first(significant, outcome.start),
+                "significant_from": _first(onset, outcome.start) if significant else "",
             })
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
