@@ -61,6 +61,43 @@ def test_figures_name_countries_and_the_scenario(runs, tmp_path):
     assert "Russia" in text and "seed 1" in text
 
 
+@pytest.fixture(scope="module")
+def full_replay(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("full") / "ensemble"
+    sim.run(seed=0, replicates=3, out=folder)
+    return folder
+
+
+@pytest.mark.parametrize("figure", ["trajectories", "timeline"])
+def test_period_names_never_overlap_each_other_the_data_or_the_title(full_replay, tmp_path, monkeypatch, figure):
+    from sim.present import plots
+    from sim.present.saved import load_run
+
+    drawn = []
+    save = plots._save
+    monkeypatch.setattr(plots, "_save", lambda fig, out: (drawn.append(fig), save(fig, out))[1])
+    run = load_run(full_replay)
+    if figure == "trajectories":
+        plots.trajectories(run, [("TJK", "RUS"), ("TJK", "CHN")], tmp_path / "f.png")
+    else:
+        plots.timeline(run, tmp_path / "f.png")
+    fig = drawn[0]
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    names = [t for t in ax.texts if t.get_gid() == "period"]
+    assert [t.get_text() for t in names] == ["independence", "civil war", "post-war", "open door", "dependence",
+                                             "navigating"]
+    boxes = [t.get_window_extent() for t in names]
+    frame = ax.get_window_extent()
+    title = ax.title.get_window_extent()
+    for n, box in enumerate(boxes):
+        assert box.y0 >= frame.y1, f"{names[n].get_text()} sits on the data"
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, f"{names[n].get_text()} runs past the axes"
+        assert not box.overlaps(title), f"{names[n].get_text()} runs into the title"
+        for m in range(n):
+            assert not box.overlaps(boxes[m]), f"{names[n].get_text()} overlaps {names[m].get_text()}"
+
+
 def test_the_report_is_one_self_contained_page(runs, tmp_path):
     out = tmp_path / "report.html"
     assert main(["report", str(runs / "ensemble"), "--out", str(out)]) == 0
