@@ -149,12 +149,14 @@ def tiny(tmp_path_factory):
     return first, second, report
 
 
+@pytest.mark.slow
 def test_same_seed_gives_the_same_parameters(tiny):
     first, second, _ = tiny
     assert (first / "params.yaml").read_bytes() == (second / "params.yaml").read_bytes()
     assert (first / "report.json").read_bytes() == (second / "report.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_params_file_is_loadable_and_documents_the_fit(tiny):
     first, _, _ = tiny
     data = yaml.safe_load((first / "params.yaml").read_text())
@@ -164,6 +166,7 @@ def test_params_file_is_loadable_and_documents_the_fit(tiny):
     sim.load_scenario(default_scenario(), calibration=first / "params.yaml")
 
 
+@pytest.mark.slow
 def test_report_has_honest_scores(tiny):
     first, _, report = tiny
     data = json.loads((first / "report.json").read_text())
@@ -180,6 +183,7 @@ def test_report_has_honest_scores(tiny):
     assert "## Verdict" in text and ("does NOT beat" in text or "beats" in text)
 
 
+@pytest.mark.slow
 def test_forecast_file(tiny, tmp_path):
     first, _, _ = tiny
     out = tmp_path / "fc"

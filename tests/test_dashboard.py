@@ -294,6 +294,7 @@ def _stop(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_the_page_loads_and_steps_in_headless_chromium(tmp_path):
     started = time.monotonic()
     deadline = started + BUDGET

@@ -180,6 +180,7 @@ def _paths(node, prefix=()):
             yield from _paths(value, prefix + (number,))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_mutation_of_a_good_file_loads_or_fails_in_one_line(tmp_path, data):
@@ -442,6 +443,7 @@ def test_the_effects_table_says_whether_each_effect_is_significant(tmp_path):
     assert second.split()[-3:] == ["yes", "2000-01", "2000-07"]
 
 
+@pytest.mark.slow
 def test_two_workers_give_the_same_bytes_as_one(smoke_serial, tmp_path):
     report = run_experiment(load_experiment(SMOKE), tmp_path / "two", workers=2, progress=False)
     assert report.ran == 96
@@ -465,6 +467,7 @@ class _DiesOnce:
         os._exit(1)
 
 
+@pytest.mark.slow
 def test_a_dead_workers_batch_is_run_again(smoke_serial, tmp_path, monkeypatch):
     marker = tmp_path / "die-once"
     marker.touch()
@@ -479,6 +482,7 @@ def _always_dies(number: int) -> int:
     os._exit(3)
 
 
+@pytest.mark.slow
 def test_a_task_that_always_kills_its_worker_ends_the_experiment():
     done = []
     calls = [Call("fine", abs, (-1,)), Call("doomed", _always_dies, (0,))]
@@ -526,6 +530,7 @@ def _start_one_task_per_replicate(tmp_path: Path, until_chunks: int) -> tuple[su
     return process, variant, out
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_the_workers_and_says_how_to_resume(tmp_path):
     process, _, out = _start_one_task_per_replicate(tmp_path, 4)
     os.killpg(process.pid, signal.SIGINT)
@@ -537,6 +542,7 @@ def test_ctrl_c_stops_the_workers_and_says_how_to_resume(tmp_path):
     assert not list((out / "chunks").glob(".*"))  # no half-written chunk
 
 
+@pytest.mark.slow
 def test_sigkill_part_way_then_resume_equals_an_uninterrupted_run(smoke_serial, tmp_path):
     """Kill the whole process group part-way; --resume then loses and repeats no run."""
     process, variant, out = _start_one_task_per_replicate(tmp_path, 12)
@@ -608,6 +614,7 @@ def test_event_counts_leave_out_scheduled_inputs_and_rule_markers(tmp_path):
 # --- a Dask cluster (last: it leaves threads behind in this process) --------------------------------
 
 
+@pytest.mark.slow
 def test_a_loopback_dask_cluster_gives_the_same_bytes(smoke_serial, tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",

@@ -149,6 +149,7 @@ def test_calibrated_parameters_lie_under_the_periods_own(tmp_path):
     assert load_scenario(scenario, calibration=False).segments[0].parameters.alignment_noise == 0.03
 
 
+@pytest.mark.slow
 def test_same_seed_gives_the_same_files_in_another_process(tmp_path):
     import os
     import subprocess

@@ -168,6 +168,7 @@ def experiments(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_counterfactual_and_sensitivity_figures_render(experiments, tmp_path):
     out = tmp_path / "cf.png"
     assert main(["plot", "counterfactual", str(experiments / "smoke"), "--out", str(out)]) == 0
@@ -180,6 +181,7 @@ def test_counterfactual_and_sensitivity_figures_render(experiments, tmp_path):
     assert_real_png(out)
 
 
+@pytest.mark.slow
 def test_experiment_figures_refuse_what_is_not_there(experiments, runs, tmp_path, capsys):
     assert main(["plot", "sensitivity", str(experiments / "smoke"), "--out", str(tmp_path / "s.png")]) == 2
     assert main(["plot", "counterfactual", str(runs / "single"), "--out", str(tmp_path / "c.png")]) == 2

@@ -65,7 +65,9 @@ def test_bad_files_get_one_line_naming_field_and_reason(tmp_path, capsys, text, 
 
 def test_binary_junk_and_missing_files(tmp_path, capsys):
     code, err = validate(capsys, write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe"))
-    assert code == 2 and "not UTF-8" in err or "binary" in err
+    assert code == 2 and "is not UTF-8 text (byte 0)" in err and err.count("\n") == 1, (code, err)
+    code, err = validate(capsys, write(tmp_path, b"name: x\x00\n", "nul.yaml"))  # UTF-8, but with a NUL byte
+    assert code == 2 and "is binary, not YAML text" in err and err.count("\n") == 1, (code, err)
     code, err = validate(capsys, tmp_path / "nowhere.yaml")
     assert code == 2 and "no such file" in err and err.count("\n") == 1
 
