@@ -83,7 +83,8 @@ def test_the_loader_composes_a_calibration_file_as_the_composer_does(tmp_path, s
             expected = getattr(own.parameters, name) if name in own.parameters.model_fields_set else value
             assert getattr(segment.parameters, name) == expected
     assert dashboard_overlay(loaded).digest() == loaded.digest()
-    assert dashboard_overlay(loaded, {name: None for name in Parameters.model_fields}, {"R23": 1.0}).digest() == loaded.digest()
+    at_rest = {name: 1.0 for name in ("alignment_noise", "pull_gain", "event_hazard")}
+    assert dashboard_overlay(loaded, at_rest, {"R23": 1.0}).digest() == loaded.digest()
 
 
 @settings(max_examples=8, suppress_health_check=FUNCTION_SCOPED)
@@ -109,7 +110,6 @@ def test_an_arms_parameter_change_over_all_periods_is_with_parameters(scenario, 
     plan = uncalibrated(scenario)
     arm = apply_changes(plan, [Change.model_validate({"parameter": {"name": name, "value": value}})], "arm")
     assert arm.digest() == with_parameters(plan, {name: value}).digest()
-    assert arm.digest() == dashboard_overlay(plan, {name: value}).digest()
 
 
 def test_an_experiment_files_arm_is_its_base_with_the_parameters(tmp_path):
