@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from sim.cli.errors import UsageError
+from sim.cli.errors import UsageError, at_least, output_dir
 from sim.cli.output import emit_json
 
 
@@ -61,8 +61,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     from sim.experiments import ExperimentError, load_experiment, run_experiment
     from sim.experiments.execute import done_runs
 
-    if args.workers is not None and args.workers < 1:
-        raise _usage(f"--workers: must be at least 1, got {args.workers}")
+    if args.workers is not None:
+        at_least("--workers", args.workers, 1)
     if args.resume and args.overwrite:
         raise _usage("--resume and --overwrite exclude each other")
     experiment = load_experiment(args.file)
@@ -74,7 +74,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
               + f", {experiment.replicates} replicates, {experiment.runs} runs in {len(experiment.tasks)} tasks"
               f" of up to {experiment.batch}; outcomes: {', '.join(o.name for o in experiment.outcomes)})")
         return 0
-    out = Path(args.out) if args.out else Path("runs") / f"experiment-{experiment.name}"
+    out = output_dir("--out", args.out if args.out else Path("runs") / f"experiment-{experiment.name}")
     workers = args.workers or os.cpu_count() or 1
     try:
         report = run_experiment(experiment, out, workers=workers, scheduler=args.scheduler, resume=args.resume,
