@@ -9,6 +9,7 @@ again; a malformed file gets one line and exit code 2.
 from __future__ import annotations
 
 import copy
+import datetime
 import os
 import signal
 import subprocess
@@ -118,6 +119,11 @@ BAD = [
     ({"arms": {"a": {"changes": [{"rule": {"id": "R999", "enabled": False}}]}}}, "arms.a.changes.0.rule.id",
      "unknown rule 'R999'"),
     ({"arms": {"a": {"changes": [{"rule": {"id": "R23"}}]}}}, "arms.a.changes.0.rule", "needs enabled, weight"),
+    ({"arms": {"a": {"changes": [{"rule": {"id": "R23", "enabled": False, "from": "1993-01", "until": "1993-06"}}]}}},
+     "arms.a.changes.0.rule.until", "unknown key 'until': the key is now 'to'"),
+    ({"arms": {"a": {"changes": [{"forbid": {"actor": "RUS", "target": "TJK", "type": "aid",
+                                             "from": datetime.date(1993, 1, 1)}}]}}},
+     "arms.a.changes.0.forbid.from", 'write months in quotes, as "1993-01"'),
     ({"arms": {"a": {"changes": [{"rule": {"id": "R23", "enabled": False}, "remove_actor": "PAK"}]}}},
      "arms.a.changes.0", "exactly one of"),
     ({"arms": {"a": {"changes": [{"parameter": {"name": "alignment_rate", "value": 7}}]}}},
@@ -260,7 +266,7 @@ def test_changes_that_restate_the_scenario_leave_every_history_unchanged(tmp_pat
         tmp_path, CIVIL_WAR,
         split=[{"parameter": {"name": "alignment_noise", "value": load_experiment(SMOKE).base.segments[0]
                               .parameters.alignment_noise, "from": "1994-03"}}],
-        restated=[{"rule": {"id": "R23", "weight": 1.0, "from": "1993-01", "until": "1995-12"}}],
+        restated=[{"rule": {"id": "R23", "weight": 1.0, "from": "1993-01", "to": "1995-12"}}],
     )
     assert len(split.scenario.segments) == 2 and split.scenario.segments[1].start == parse_month("1994-03")
     reference = sim.run(baseline.scenario, seed=4, replicates=3)
@@ -273,7 +279,7 @@ def test_changes_that_restate_the_scenario_leave_every_history_unchanged(tmp_pat
 def test_a_timed_rule_change_holds_in_its_window_and_the_scenario_returns_after(tmp_path):
     from sim.core.model import TajikistanModel
 
-    _, arm = arms_of(tmp_path, FULL, r34=[{"rule": {"id": "R34", "weight": 0.5, "from": "2012-01", "until": "2018-12"}}])
+    _, arm = arms_of(tmp_path, FULL, r34=[{"rule": {"id": "R34", "weight": 0.5, "from": "2012-01", "to": "2018-12"}}])
     model = TajikistanModel(arm.scenario, seed=0)
     weights = {}
     while model.month <= arm.scenario.end:
@@ -524,7 +530,7 @@ def test_designs_run_as_arms_and_are_analysed(tmp_path, kind, design, points):
 def test_event_counts_leave_out_scheduled_inputs_and_rule_markers(tmp_path):
     data = experiment(replicates=2, outcomes={
         "all": {"events": {}}, "with_inputs": {"events": {"include_scheduled": True}}},
-        arms={"timed": {"changes": [{"rule": {"id": "R23", "enabled": False, "from": "1993-01", "until": "1993-06"}}]}})
+        arms={"timed": {"changes": [{"rule": {"id": "R23", "enabled": False, "from": "1993-01", "to": "1993-06"}}]}})
     loaded = load_experiment(write_experiment(tmp_path, data))
     timed = loaded.arms[1]
     result = sim.run(timed.scenario, seed=11, replicates=2)

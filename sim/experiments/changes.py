@@ -7,7 +7,7 @@ the base scenario after its changes, in order, and runs in the unchanged model:
   the actions and flows of that type between the two actors from the month given);
 * ``rule`` re-states the rule's setting: for the whole run in every period and in every
   scheduled rule change of the scenario (what is not given keeps the scenario's own value);
-  from a month (until a month) as scheduled rule changes, re-stated at each period start
+  from a month (to a month) as scheduled rule changes, re-stated at each period start
   inside the window and restored afterwards, because a scheduled setting outlasts periods;
 * ``parameter`` sets a model parameter in the periods named, from a month on (the period
   holding that month is split in two; a split alone changes nothing, which is tested);
@@ -91,9 +91,9 @@ def _action(mode: str):
         in_run(plan, change.from_, "from")
         if change.to is not None:
             in_run(plan, change.to, "to")
-        intervention = Intervention(mode=mode, actor=change.actor, target=change.target, type=change.type,
-                                    start=change.from_, end=change.to, amount=change.amount,
-                                    why=f"experiment arm {arm}")
+        intervention = Intervention.model_validate({
+            "mode": mode, "actor": change.actor, "target": change.target, "type": change.type,
+            "from": change.from_, "to": change.to, "amount": change.amount, "why": f"experiment arm {arm}"})
         return replace(plan, interventions=plan.interventions + (intervention,))
     return apply
 
@@ -118,7 +118,7 @@ def _marker(month: int, rule_id: str, setting: RuleSetting, arm: str, restore: b
 
 def _rule(plan: Scenario, change: RuleChange, arm: str) -> Scenario:
     rule_id = change.id
-    if change.from_ is None and change.until is None:
+    if change.from_ is None and change.to is None:
         segments = tuple(replace(s, rules={**s.rules, rule_id: _merged(_period_setting(rule_id, s.rules), change)})
                          for s in plan.segments)
         events = tuple(
@@ -128,9 +128,9 @@ def _rule(plan: Scenario, change: RuleChange, arm: str) -> Scenario:
             for event in plan.events)
         return replace(plan, segments=segments, events=events)
     start = in_run(plan, change.from_, "from") if change.from_ else plan.start
-    end = in_run(plan, change.until, "until") if change.until else plan.end
+    end = in_run(plan, change.to, "to") if change.to else plan.end
     if end < start:
-        raise OverlayError("until", f"{format_month(end)} is before the change starts, {format_month(start)}")
+        raise OverlayError("to", f"{format_month(end)} is before the change starts, {format_month(start)}")
     own_changes = {parse_month(e.date) for e in plan.events if rule_id in e.effects.rules}
     starts = {s.start for s in plan.segments}
     inside = {start} | {m for m in starts | own_changes if start < m <= end}
