@@ -197,10 +197,20 @@ def _matches(event: ScheduledEvent, change: EventChange) -> bool:
     ))
 
 
+def _listed(events: list[ScheduledEvent], most: int = 8) -> str:
+    """Scheduled events in a few words each (``1995-12 RUS>AFG aid E041``), at most ``most`` of them."""
+    shown = [f"{e.date} {e.actor}>{e.target} {e.type}" + (f" {e.record}" if e.record else "") for e in events[:most]]
+    more = f", and {len(events) - most} more" if len(events) > most else ""
+    return ", ".join(shown) + more
+
+
 def _event(plan: Scenario, change: EventChange, arm: str) -> Scenario:
     hits = [number for number, event in enumerate(plan.events) if _matches(event, change)]
     if not hits:
-        raise OverlayError("match", f"matches none of the scenario's {len(plan.events)} scheduled events")
+        own = [e for e in plan.events if not e.source.startswith("experiment:")]
+        where = f"; 'tajsim scenario events {plan.files[0]}' lists them" if plan.files else ""
+        listed = f": {_listed(own)}" if own else ""
+        raise OverlayError("match", f"matches none of the scenario's {len(own)} scheduled events{listed}{where}")
     if len(hits) > 1 and not change.all:
         dates = ", ".join(plan.events[n].date for n in hits)
         raise OverlayError("match", f"matches {len(hits)} events ({dates}): narrow it, or add all: true")
