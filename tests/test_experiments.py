@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import json
 import os
 import signal
 import subprocess
@@ -92,8 +93,6 @@ def test_shipped_experiments_validate_and_are_described(name):
 
 def test_experiment_schema_command(capsys, tmp_path):
     assert main(["experiment-schema"]) == 0
-    import json
-
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "tajsim experiment"
     assert {"scenario", "seed", "replicates", "outcomes", "arms", "design"} <= set(schema["properties"])
@@ -356,13 +355,28 @@ def test_serial_run_writes_results_summary_and_manifest(smoke_serial):
     assert row.ci_low < row.effect < row.ci_high < 0  # no backing: a less secure regime, clearly
     assert row.diverges_from == "1992-05"
     import hashlib
-    import json
 
     manifest = json.loads((smoke_serial / "manifest.json").read_text())
     assert manifest["file_sha256"] == hashlib.sha256(SMOKE.read_bytes()).hexdigest()
     assert manifest["seed"] == 20240611 and manifest["replicates"] == 32 and "SeedSequence" in manifest["streams"]
     assert {"tajsim", "mesa", "numpy", "pyarrow", "SALib"} <= set(manifest["versions"])
     assert [arm["name"] for arm in manifest["arms"]] == ["baseline", "no_russian_backing", "border_open"]
+    assert manifest["warnings"] == []
+
+
+def test_an_outcome_the_baseline_never_shows_is_warned_of(tmp_path, capsys):
+    data = experiment(outcomes={"security": {"variable": "security"},
+                                "pak_membership": {"events": {"type": "membership", "actor": "PAK", "target": "TJK"}}},
+                      arms={"a": {"changes": [{"rule": {"id": "R23", "enabled": False}}]}})
+    path, out = write_experiment(tmp_path, data), tmp_path / "out"
+    assert main(["experiment", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("tajsim: warning: outcome pak_membership never occurs in the baseline") and "cannot be read" in line
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["warnings"] == [line.removeprefix("tajsim: warning: ")]
+    before = (out / "manifest.json").read_bytes()
+    assert main(["experiment", str(path), "--out", str(out), "--workers", "1", "--quiet", "--resume"]) == 0
+    assert (out / "manifest.json").read_bytes() == before, "a finished run resumes to the same manifest"
 
 
 def test_arms_share_the_baselines_random_streams(tmp_path):

@@ -85,6 +85,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         print(f"tajsim: interrupted with {done_runs(experiment, out)} of {experiment.runs} runs kept in {out}; "
               f"add --resume to complete them", file=sys.stderr)
         return 130
+    for warning in report.warnings:
+        print(f"tajsim: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         print(f"{experiment.spec.title or experiment.name}: {report.runs} runs "
               f"({report.ran} now), seed {experiment.seed}, {experiment.replicates} replicates per arm")
@@ -114,7 +116,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true", help="complete an interrupted run in --out: run only what is missing")
     p.add_argument("--overwrite", action="store_true", help="discard earlier results in --out and start again")
     p.add_argument("--check", action="store_true", help="validate the file and show the arms and runs, run nothing")
-    p.add_argument("--quiet", action="store_true", help="no progress bar, print nothing")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary (warnings are still shown)")
     p.set_defaults(func=cmd_experiment)
 
     p = sub.add_parser("experiment-schema", help="print the JSON Schema of experiment files")
