@@ -139,6 +139,10 @@ BAD = [
      "arms.a.changes.0.actor.set.script_barrier", "less than or equal to 1"),
     ({"arms": {"a": {"changes": [{"driver": {"name": "remittances", "from": "1995-01", "to": "1994-01", "hold": True}}]}}},
      "arms.a.changes.0.driver", "to 1994-01 is before from 1995-01"),
+    ({"arms": {"a": {"changes": [{"driver": {"name": "civil_war", "from": "1993-01", "to": "1993-06", "value": 5}}]}}},
+     "arms.a.changes.0.driver", "civil_war set to 5 over 1993-01..1993-06 leaves its range 0..1 (index): 5 in 1993-01"),
+    ({"arms": {"a": {"changes": [{"driver": {"name": "civil_war", "from": "1993-01", "to": "1993-06", "add": -0.9}}]}}},
+     "arms.a.changes.0.driver", "civil_war raised by -0.9 over 1993-01..1993-06 leaves its range 0..1 (index): "),
     ({"outcomes": {"x": {"variable": "aid", "actor": "TJK", "target": "RUS"}}, "arms": {"a": {"changes": [
         {"remove_actor": "PAK"}]}}}, "outcomes.x", "target must be TJK"),
     ({"outcomes": {"x": {"variable": "alignment", "actor": "TJK", "target": "PAK"}},

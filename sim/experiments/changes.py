@@ -46,7 +46,7 @@ from sim.scenario import Scenario
 from sim.scenario.compose import rule_setting_at, with_parameters
 from sim.scenario.schema import ActorSpec, DriverSeries, Effects, Intervention, RuleSetting, ScheduledEvent
 from sim.scenario.spec import driver_values
-from sim.vocabulary import ORGANISATIONS
+from sim.vocabulary import DRIVERS, ORGANISATIONS
 
 #: How the summary of a scheduled event carrying an experiment's rule change begins.
 MARKER = "Counterfactual:"
@@ -257,6 +257,12 @@ def _driver(plan: Scenario, change: DriverChange, arm: str) -> Scenario:
     else:
         values[window] += change.add
         how = f"raised by {change.add:g}"
+    driver = DRIVERS[change.name]
+    outside = np.flatnonzero((values < driver.low) | (values > driver.high))
+    if outside.size:
+        first = int(outside[0])
+        raise OverlayError("", f"{change.name} {how} over {change.from_}..{change.to} leaves its range {driver.range} "
+                               f"({driver.unit}): {values[first]:g} in {format_month(int(months[first]))}")
     new = DriverSeries(
         source=f"{series.source} [arm {arm}: {how} {change.from_}..{change.to}]",
         interpolation=series.interpolation,

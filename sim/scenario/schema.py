@@ -28,7 +28,7 @@ from sim.scenario.fields import (  # noqa: F401  (re-exported: the format's fiel
     Tie,
     Unit,
 )
-from sim.vocabulary import ORGANISATIONS
+from sim.vocabulary import DRIVERS, ORGANISATIONS
 
 
 class ActorSpec(Strict):
@@ -190,6 +190,17 @@ class ScenarioFile(Strict):
     @classmethod
     def _known_rules(cls, value: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
         return _check_rule_ids(value)
+
+    @field_validator("drivers")
+    @classmethod
+    def _in_range(cls, value: dict[str, DriverSeries]) -> dict[str, DriverSeries]:
+        for name, series in value.items():
+            driver = DRIVERS[name]
+            for month, number in series.points.items():
+                if not driver.low <= number <= driver.high:
+                    raise ValueError(f"{name}.points.{month}: {number:g} is outside {driver.range} ({driver.unit}; "
+                                     "docs/drivers.md)")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> ScenarioFile:
