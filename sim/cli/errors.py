@@ -51,8 +51,9 @@ def output_dir(flag: str, path: str | Path) -> Path:
     return out
 
 
-def output_file(flag: str, path: str | Path) -> Path:
-    """A file a result can be written to: its folder exists and is writable, and it is not a folder."""
+def output_file(flag: str, path: str | Path, *, make_folder: bool = False) -> Path:
+    """A file a result can be written to: not a folder, and its folder exists and is writable
+    (or, with ``make_folder``, can be made: figures go to ``fig/x.png`` on a fresh checkout)."""
     out = Path(path)
     if out.is_dir():
         raise UsageError(f"{out}: {flag}: is a directory, not a file")
@@ -60,7 +61,9 @@ def output_file(flag: str, path: str | Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{out}: {flag}: {folder} is a file, not a folder")
     if not folder.is_dir():
-        raise UsageError(f"{out}: {flag}: the folder {folder} does not exist")
+        if not make_folder:
+            raise UsageError(f"{out}: {flag}: the folder {folder} does not exist")
+        folder = _existing_parent(flag, folder)
     if not os.access(folder, os.W_OK):
         raise UsageError(f"{out}: {flag}: the folder {folder} is not writable")
     return out

@@ -27,10 +27,10 @@ def _effects_table(summary_path: Path, arms: list[str], limit: int = 40) -> str:
 
     table = pd.read_csv(summary_path, keep_default_na=False)
     table = table[table["arm"].isin(arms)]
-    lines = [f"{'arm':<24}{'outcome':<28}{'effect':>10}  {'95% interval':<22}{'diverges':<10}{'significant':<11}"]
+    lines = [f"{'arm':<24}{'outcome':<28}{'effect':>10}  {'95% interval':<24}{'diverges':<10}{'significant':<11}"]
     for row in table.head(limit).itertuples(index=False):
         interval = f"[{row.ci_low:.3g}, {row.ci_high:.3g}]" if row.ci_low != "" else ""
-        lines.append(f"{row.arm[:23]:<24}{row.outcome[:27]:<28}{row.effect:>10.3g}  {interval:<22}"
+        lines.append(f"{row.arm[:23]:<24}{row.outcome[:27]:<28}{row.effect:>10.3g}  {interval:<23} "
                      f"{row.diverges_from or '-':<10}{row.significant_from or '-':<11}".rstrip())
     if len(table) > limit:
         lines.append(f"... {len(table) - limit} more rows in {summary_path}")
