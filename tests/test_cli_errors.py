@@ -51,7 +51,7 @@ def told_in_one_line(code: int, err: str) -> None:
     (["run", "--seed", "seven"], "invalid int value: 'seven'"),
     (["forecast", "--from", "2019"], "required: --to, --out"),
     (["plot", "cubist", "x"], "invalid choice: 'cubist'"),
-    (["dashboard", "--port", "70000"], "--port: must be 0..65535"),
+    (["dashboard", "--port", "70000"], "--port: must lie in 0..65535, got 70000"),
 ])
 def test_each_mistake_is_one_line_naming_the_flag(tmp_path, monkeypatch, capsys, argv, words):
     monkeypatch.chdir(tmp_path)
@@ -148,7 +148,7 @@ RANGES = st.one_of(
 def invocations(draw) -> list[str]:
     num, path, given = lambda: draw(NUMBERS), lambda: draw(PATHS), lambda: draw(INPUTS)
     command = draw(st.sampled_from(["run", "forecast", "calibrate", "experiment", "schema", "experiment-schema",
-                                    "validate", "plot", "report", "dashboard", "record", "rules"]))
+                                    "validate", "scenario", "plot", "report", "dashboard", "record", "rules"]))
     if command == "run":
         argv = ["run", draw(st.just(POST_WAR) | INPUTS), "--seed", num(), "--replicates", num(),
                 "--window", num(), "--out", path()]
@@ -167,6 +167,8 @@ def invocations(draw) -> list[str]:
         argv = [command, "--out", path()]
     elif command == "validate":
         argv = ["validate", given()]
+    elif command == "scenario":
+        argv = ["scenario", "events", draw(st.just(POST_WAR) | INPUTS), "--format", draw(st.sampled_from(["csv", "x"]))]
     elif command == "plot":
         figure = draw(st.sampled_from(["trajectories", "network", "timeline", "counterfactual", "sensitivity"]))
         argv = ["plot", figure, given(), "--out", path()] + (["--date", draw(YEARS)] if figure == "network" else [])
