@@ -184,12 +184,14 @@ def test_report_has_honest_scores(tiny):
 
 
 @pytest.mark.slow
-def test_forecast_file(tiny, tmp_path):
+def test_forecast_file(tiny, tmp_path, capsys):
     first, _, _ = tiny
     out = tmp_path / "fc"
     code = main(["forecast", "--from", "2015", "--to", "2019", "--out", str(out), "--replicates", "4",
-                 "--params", str(first / "params.yaml"), "--quiet"])
+                 "--params", str(first / "params.yaml")])
     assert code == 0
+    err = capsys.readouterr().err
+    assert "forecast:" in err and "month" in err, "the ensemble's progress is shown on stderr"
     table = pd.read_csv(out / "unga_forecast.csv")
     assert list(table.columns) == FORECAST_COLUMNS
     assert set(table["partner"]) == set(load_record().partners)

@@ -9,6 +9,8 @@ again; a malformed file gets one line and exit code 2.
 from __future__ import annotations
 
 import copy
+import datetime
+import json
 import os
 import signal
 import subprocess
@@ -91,8 +93,6 @@ def test_shipped_experiments_validate_and_are_described(name):
 
 def test_experiment_schema_command(capsys, tmp_path):
     assert main(["experiment-schema"]) == 0
-    import json
-
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "tajsim experiment"
     assert {"scenario", "seed", "replicates", "outcomes", "arms", "design"} <= set(schema["properties"])
@@ -118,6 +118,11 @@ BAD = [
     ({"arms": {"a": {"changes": [{"rule": {"id": "R999", "enabled": False}}]}}}, "arms.a.changes.0.rule.id",
      "unknown rule 'R999'"),
     ({"arms": {"a": {"changes": [{"rule": {"id": "R23"}}]}}}, "arms.a.changes.0.rule", "needs enabled, weight"),
+    ({"arms": {"a": {"changes": [{"rule": {"id": "R23", "enabled": False, "from": "1993-01", "until": "1993-06"}}]}}},
+     "arms.a.changes.0.rule.until", "unknown key 'until': the key is now 'to'"),
+    ({"arms": {"a": {"changes": [{"forbid": {"actor": "RUS", "target": "TJK", "type": "aid",
+                                             "from": datetime.date(1993, 1, 1)}}]}}},
+     "arms.a.changes.0.forbid.from", 'write months in quotes, as "1993-01"'),
     ({"arms": {"a": {"changes": [{"rule": {"id": "R23", "enabled": False}, "remove_actor": "PAK"}]}}},
      "arms.a.changes.0", "exactly one of"),
     ({"arms": {"a": {"changes": [{"parameter": {"name": "alignment_rate", "value": 7}}]}}},
@@ -125,13 +130,19 @@ BAD = [
     ({"arms": {"a": {"changes": [{"parameter": {"name": "speed", "value": 1}}]}}},
      "arms.a.changes.0.parameter.name", "Input should be"),
     ({"arms": {"a": {"changes": [{"event": {"match": {"record": "E999"}, "delete": True}}]}}},
-     "arms.a.changes.0.event.match", "matches none"),
+     "arms.a.changes.0.event.match", "matches none of the scenario's 3 scheduled events: 1995-12 RUS>AFG aid E041, "),
+    ({"arms": {"a": {"changes": [{"event": {"match": {"record": "E999"}, "delete": True}}]}}},
+     "arms.a.changes.0.event.match", f"'tajsim scenario events {CIVIL_WAR}' lists them"),
     ({"arms": {"a": {"changes": [{"remove_actor": "TJK"}]}}}, "arms.a.changes.0.remove_actor", "focal state"),
     ({"arms": {"a": {"changes": [{"remove_actor": "RUS"}]}}}, "arms.a.changes.0.remove_actor", "rules need RUS"),
     ({"arms": {"a": {"changes": [{"actor": {"code": "IRN", "set": {"script_barrier": 2}}}]}}},
      "arms.a.changes.0.actor.set.script_barrier", "less than or equal to 1"),
     ({"arms": {"a": {"changes": [{"driver": {"name": "remittances", "from": "1995-01", "to": "1994-01", "hold": True}}]}}},
      "arms.a.changes.0.driver", "to 1994-01 is before from 1995-01"),
+    ({"arms": {"a": {"changes": [{"driver": {"name": "civil_war", "from": "1993-01", "to": "1993-06", "value": 5}}]}}},
+     "arms.a.changes.0.driver", "civil_war set to 5 over 1993-01..1993-06 leaves its range 0..1 (index): 5 in 1993-01"),
+    ({"arms": {"a": {"changes": [{"driver": {"name": "civil_war", "from": "1993-01", "to": "1993-06", "add": -0.9}}]}}},
+     "arms.a.changes.0.driver", "civil_war raised by -0.9 over 1993-01..1993-06 leaves its range 0..1 (index): "),
     ({"outcomes": {"x": {"variable": "aid", "actor": "TJK", "target": "RUS"}}, "arms": {"a": {"changes": [
         {"remove_actor": "PAK"}]}}}, "outcomes.x", "target must be TJK"),
     ({"outcomes": {"x": {"variable": "alignment", "actor": "TJK", "target": "PAK"}},
@@ -261,7 +272,7 @@ def test_changes_that_restate_the_scenario_leave_every_history_unchanged(tmp_pat
         tmp_path, CIVIL_WAR,
         split=[{"parameter": {"name": "alignment_noise", "value": load_experiment(SMOKE).base.segments[0]
                               .parameters.alignment_noise, "from": "1994-03"}}],
-        restated=[{"rule": {"id": "R23", "weight": 1.0, "from": "1993-01", "until": "1995-12"}}],
+        restated=[{"rule": {"id": "R23", "weight": 1.0, "from": "1993-01", "to": "1995-12"}}],
     )
     assert len(split.scenario.segments) == 2 and split.scenario.segments[1].start == parse_month("1994-03")
     reference = sim.run(baseline.scenario, seed=4, replicates=3)
@@ -274,7 +285,7 @@ def test_changes_that_restate_the_scenario_leave_every_history_unchanged(tmp_pat
 def test_a_timed_rule_change_holds_in_its_window_and_the_scenario_returns_after(tmp_path):
     from sim.core.model import TajikistanModel
 
-    _, arm = arms_of(tmp_path, FULL, r34=[{"rule": {"id": "R34", "weight": 0.5, "from": "2012-01", "until": "2018-12"}}])
+    _, arm = arms_of(tmp_path, FULL, r34=[{"rule": {"id": "R34", "weight": 0.5, "from": "2012-01", "to": "2018-12"}}])
     model = TajikistanModel(arm.scenario, seed=0)
     weights = {}
     while model.month <= arm.scenario.end:
@@ -350,13 +361,28 @@ def test_serial_run_writes_results_summary_and_manifest(smoke_serial):
     assert row.diverges_from == "1992-05"
     assert row.significant and row.significant_from >= row.diverges_from
     import hashlib
-    import json
 
     manifest = json.loads((smoke_serial / "manifest.json").read_text())
     assert manifest["file_sha256"] == hashlib.sha256(SMOKE.read_bytes()).hexdigest()
     assert manifest["seed"] == 20240611 and manifest["replicates"] == 32 and "SeedSequence" in manifest["streams"]
     assert {"tajsim", "mesa", "numpy", "pyarrow", "SALib"} <= set(manifest["versions"])
     assert [arm["name"] for arm in manifest["arms"]] == ["baseline", "no_russian_backing", "border_open"]
+    assert manifest["warnings"] == []
+
+
+def test_an_outcome_the_baseline_never_shows_is_warned_of(tmp_path, capsys):
+    data = experiment(outcomes={"security": {"variable": "security"},
+                                "pak_membership": {"events": {"type": "membership", "actor": "PAK", "target": "TJK"}}},
+                      arms={"a": {"changes": [{"rule": {"id": "R23", "enabled": False}}]}})
+    path, out = write_experiment(tmp_path, data), tmp_path / "out"
+    assert main(["experiment", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("tajsim: warning: outcome pak_membership never occurs in the baseline") and "cannot be read" in line
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["warnings"] == [line.removeprefix("tajsim: warning: ")]
+    before = (out / "manifest.json").read_bytes()
+    assert main(["experiment", str(path), "--out", str(out), "--workers", "1", "--quiet", "--resume"]) == 0
+    assert (out / "manifest.json").read_bytes() == before, "a finished run resumes to the same manifest"
 
 
 def test_arms_share_the_baselines_random_streams(tmp_path):
@@ -595,7 +621,7 @@ def test_designs_run_as_arms_and_are_analysed(tmp_path, kind, design, points):
 def test_event_counts_leave_out_scheduled_inputs_and_rule_markers(tmp_path):
     data = experiment(replicates=2, outcomes={
         "all": {"events": {}}, "with_inputs": {"events": {"include_scheduled": True}}},
-        arms={"timed": {"changes": [{"rule": {"id": "R23", "enabled": False, "from": "1993-01", "until": "1993-06"}}]}})
+        arms={"timed": {"changes": [{"rule": {"id": "R23", "enabled": False, "from": "1993-01", "to": "1993-06"}}]}})
     loaded = load_experiment(write_experiment(tmp_path, data))
     timed = loaded.arms[1]
     result = sim.run(timed.scenario, seed=11, replicates=2)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -304,11 +305,31 @@ def csv_text(table: pd.DataFrame) -> str:
     return table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
 
 
-def summarise(experiment, results: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The summary tables by file name: summary.csv, and design.csv and sensitivity.csv for a design."""
+def never_in_baseline(cubes: dict[str, np.ndarray], experiment) -> list[str]:
+    """A warning (one line) for each outcome that is 0 in every month of every baseline replicate.
+
+    Such an outcome usually counts events that never happen (a wrong actor, type or range of
+    months), and an arm's effect on it says nothing about the change.
+    """
+    return [f"outcome {outcome.name} never occurs in the baseline (0 in every replicate, "
+            f"{format_month(outcome.start)}..{format_month(outcome.end)}): its effects cannot be read; "
+            "check its actors, type and months"
+            for outcome in experiment.outcomes if not np.any(cubes[outcome.name][0])]
+
+
+class Summary(NamedTuple):
+    """What the results say: the tables by file name, and warnings about the outcomes."""
+
+    tables: dict[str, pd.DataFrame]
+    warnings: list[str]
+
+
+def summarise(experiment, results: pd.DataFrame) -> Summary:
+    """The summary tables by file name (summary.csv, and design.csv and sensitivity.csv for a
+    design), and a warning for each outcome the baseline never shows."""
     cubes = outcome_cubes(results, experiment)
     tables = {"summary.csv": paired_summary(cubes, experiment)}
     if experiment.design is not None:
         tables["design.csv"] = design_table(cubes, experiment)
         tables["sensitivity.csv"] = sensitivity_table(cubes, experiment)
-    return tables
+    return Summary(tables, never_in_baseline(cubes, experiment))
