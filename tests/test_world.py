@@ -242,7 +242,7 @@ def test_no_interventions_is_false_so_the_model_skips_them():
 
 
 def with_interventions(*items: dict):
-    return replace(PLAN, interventions=tuple(InterventionSpec(**item) for item in items))
+    return replace(PLAN, interventions=tuple(InterventionSpec.model_validate(item) for item in items))
 
 
 def step_through(plan, until: str, replicates: int = 8):
@@ -256,7 +256,7 @@ def step_through(plan, until: str, replicates: int = 8):
 
 def test_a_scenarios_forbidden_aid_is_cut_in_its_months_only():
     plan = with_interventions({"mode": "forbid", "actor": "USA", "target": "TJK", "type": "aid",
-                               "start": "1992-08", "end": "1992-10"})
+                               "from": "1992-08", "to": "1992-10"})
     for month, world in step_through(plan, "1992-12"):
         usa, tjk = world.i("USA"), world.tjk
         given = world.aid_given[:, usa, tjk]
@@ -271,7 +271,7 @@ DEPLOYS = "Russia puts the 201st division at the Tajik government's side"  # R23
 
 def test_a_scenarios_forced_action_happens_in_every_replicate_each_month_of_its_window():
     plan = with_interventions({"mode": "force", "actor": "RUS", "target": "TJK", "type": "military",
-                               "start": "1992-07", "end": "1992-09", "amount": 0.1})
+                               "from": "1992-07", "to": "1992-09", "amount": 0.1})
     result, factual = sim.run(plan, seed=5, replicates=6), sim.run(PLAN, seed=5, replicates=6)
     deploys = lambda events: events[events["summary"] == DEPLOYS].reset_index(drop=True)  # noqa: E731
     per_month = deploys(result.events).groupby("date")["replicate"].nunique()
@@ -289,7 +289,7 @@ def test_interventions_written_in_a_scenario_file_reach_the_run(tmp_path):
     text = CIVIL_WAR.read_text().replace("extends: [base/", f"extends: [{ROOT / 'scenarios'}/base/").replace(
         ", base/drivers.yaml]", f", {ROOT / 'scenarios'}/base/drivers.yaml]")
     path = tmp_path / "no_relief.yaml"
-    path.write_text(text + "interventions:\n  - {mode: forbid, actor: USA, target: TJK, type: aid, start: '1992-05'}\n")
+    path.write_text(text + "interventions:\n  - {mode: forbid, actor: USA, target: TJK, type: aid, from: '1992-05'}\n")
     plan = load_scenario(path, calibration=False)
     assert [(i.mode, i.actor, i.target, i.type, i.end) for i in plan.interventions] == [("forbid", "USA", "TJK", "aid", None)]
     model = TajikistanModel(plan, seed=0, replicates=2)
