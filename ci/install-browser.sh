@@ -6,7 +6,7 @@
 #    /usr/bin/chromium is already there.
 # 2. with a Python interpreter as argument (a venv with '.[dashboard]' installed), the page's
 #    JavaScript, which Solara's server otherwise fetches from a public CDN at first load:
-#    `python -m sim.dashboard --fetch-assets` puts it in Solara's cache with npm (the npm
+#    `python -m sim dashboard --fetch-assets` puts it in Solara's cache with npm (the npm
 #    registry). Skipped where it is already there.
 #
 # Usage: bash ci/install-browser.sh [PYTHON]      e.g. bash ci/install-browser.sh .venv/bin/python
@@ -34,5 +34,5 @@ else
 fi
 
 if [ "$#" -ge 1 ]; then
-    "$1" -m sim.dashboard --fetch-assets
+    "$1" -m sim dashboard --fetch-assets
 fi

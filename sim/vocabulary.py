@@ -6,6 +6,8 @@ the same words (DESIGN.md, "Codes").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 STATES: dict[str, str] = {
     "TJK": "Tajikistan",
     "RUS": "Russia",
@@ -71,11 +73,32 @@ PERIODS: dict[str, tuple[str, str]] = {
     "navigating": ("2022-01", "2023-12"),
 }
 
-#: Exogenous monthly series a scenario may drive, with their units.
-DRIVERS: dict[str, str] = {
-    "afghan_instability": "insecurity on the Afghan side of the border, 0 to 1",
-    "russia_growth": "Russia's real GDP growth, percent a year",
-    "remittances": "personal remittances received by Tajikistan, percent of GDP",
-    "china_reach": "China's economic reach into Central Asia, 0 to 1",
-    "western_engagement": "Western (US-led) strategic engagement in Central Asia, 0 to 1",
+@dataclass(frozen=True)
+class Driver:
+    """An exogenous monthly series a scenario gives (``drivers:``): what it measures, its unit,
+    and the values it may take (a scenario's points and an experiment's changed series are
+    checked against ``low..high``)."""
+
+    meaning: str
+    unit: str
+    low: float
+    high: float
+
+    @property
+    def range(self) -> str:
+        return f"{self.low:g}..{self.high:g}"
+
+
+#: Exogenous monthly series a scenario may drive. To add one: an entry here, its points (with
+#: their source) in scenarios/base/drivers.yaml, the rules that read it (``w.drive(name)``), and
+#: ``python docs/update_drivers.py`` to regenerate docs/drivers.md and its figure.
+DRIVERS: dict[str, Driver] = {
+    "afghan_instability": Driver("insecurity on the Afghan side of the border, 0 (calm) to 1 (open war)",
+                                 "index", 0.0, 1.0),
+    "russia_growth": Driver("Russia's real GDP growth", "percent a year", -30.0, 30.0),
+    "remittances": Driver("personal remittances received by Tajikistan", "percent of GDP", 0.0, 100.0),
+    "china_reach": Driver("China's economic reach into Central Asia, 0 (none) to 1 (Tajikistan's leading "
+                          "lender and investor)", "index", 0.0, 1.0),
+    "western_engagement": Driver("Western (US-led) strategic engagement in Central Asia, 0 (none) to 1 "
+                                 "(a war next door)", "index", 0.0, 1.0),
 }

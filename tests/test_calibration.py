@@ -149,12 +149,14 @@ def tiny(tmp_path_factory):
     return first, second, report
 
 
+@pytest.mark.slow
 def test_same_seed_gives_the_same_parameters(tiny):
     first, second, _ = tiny
     assert (first / "params.yaml").read_bytes() == (second / "params.yaml").read_bytes()
     assert (first / "report.json").read_bytes() == (second / "report.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_params_file_is_loadable_and_documents_the_fit(tiny):
     first, _, _ = tiny
     data = yaml.safe_load((first / "params.yaml").read_text())
@@ -164,6 +166,7 @@ def test_params_file_is_loadable_and_documents_the_fit(tiny):
     sim.load_scenario(default_scenario(), calibration=first / "params.yaml")
 
 
+@pytest.mark.slow
 def test_report_has_honest_scores(tiny):
     first, _, report = tiny
     data = json.loads((first / "report.json").read_text())
@@ -180,12 +183,15 @@ def test_report_has_honest_scores(tiny):
     assert "## Verdict" in text and ("does NOT beat" in text or "beats" in text)
 
 
-def test_forecast_file(tiny, tmp_path):
+@pytest.mark.slow
+def test_forecast_file(tiny, tmp_path, capsys):
     first, _, _ = tiny
     out = tmp_path / "fc"
     code = main(["forecast", "--from", "2015", "--to", "2019", "--out", str(out), "--replicates", "4",
-                 "--params", str(first / "params.yaml"), "--quiet"])
+                 "--params", str(first / "params.yaml")])
     assert code == 0
+    err = capsys.readouterr().err
+    assert "forecast:" in err and "month" in err, "the ensemble's progress is shown on stderr"
     table = pd.read_csv(out / "unga_forecast.csv")
     assert list(table.columns) == FORECAST_COLUMNS
     assert set(table["partner"]) == set(load_record().partners)

@@ -52,6 +52,28 @@ def test_a_failed_run_does_not_touch_earlier_results(tmp_path, capsys):
     assert "not a directory" in capsys.readouterr().err
 
 
+def test_an_ensemble_shows_its_progress_unless_quiet(tmp_path, capsys):
+    assert main(["run", str(POST_WAR), "--replicates", "2", "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    assert "run:" in err and "month" in err
+    assert main(["run", str(POST_WAR), "--replicates", "2", "--out", str(tmp_path / "b"), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["run", str(POST_WAR), "--out", str(tmp_path / "c")]) == 0
+    assert capsys.readouterr().err == "", "one replicate is quick: no bar"
+    for name in ("trajectory.csv", "events.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_the_progress_hook_is_told_every_month_and_changes_nothing():
+    import sim
+
+    ticks: list[int] = []
+    watched = sim.run(POST_WAR, seed=4, replicates=3, progress=ticks.append)
+    plain = sim.run(POST_WAR, seed=4, replicates=3)
+    assert sum(ticks) == len(watched.months) == watched.scenario.end - watched.scenario.start + 1
+    assert watched.trajectory.equals(plain.trajectory) and watched.events.equals(plain.events)
+
+
 def test_python_dash_m_sim_is_the_same_command():
     proc = subprocess.run([sys.executable, "-m", "sim", "rules"], capture_output=True, text=True, check=True)
     assert "R01" in proc.stdout and "diversify" not in proc.stderr

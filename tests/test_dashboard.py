@@ -1,8 +1,11 @@
 """The dashboard: its model factory (fast, no browser) and the served page in headless Chromium.
 
 The end-to-end test starts ``python -m sim dashboard`` on a free port of 127.0.0.1, drives
-Debian's Chromium (/usr/bin/chromium) with Playwright, and checks that the page loads, that
-Step advances the month and that the charts change. It skips, saying why, where the browser,
+Debian's Chromium (/usr/bin/chromium) with Playwright, and checks that the page loads without
+Mesa's or Solara's scaffolding, that every slider reads out its value, that Step advances the
+month and that the charts change, that Reset with the sliders untouched keeps the calibrated
+values and that a moved slider takes effect on Reset. Screenshots are left in the test's
+temporary folder (``pytest --basetemp DIR`` keeps them where you can look). It skips, saying why, where the browser,
 Playwright, Solara or the page's cached assets are missing (``bash ci/install-browser.sh
 .venv/bin/python`` installs the browser and the assets); with ``TAJSIM_BROWSER_TESTS=required``
 (as in CI) a missing piece fails the test instead.
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import inspect
+import math
 import os
 import signal
 import socket
@@ -20,15 +24,17 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import sim
 from sim.cli import dashboard as dashboard_command
 from sim.cli import main
-from sim.core.model import TajikistanModel
 from sim.core.rules import RULES
+from sim.months import format_month
 from sim.paths import default_scenario
 from sim.present import dashboard
 from sim.present.dashboard.model import DashboardModel, overlay
@@ -45,21 +51,28 @@ BUDGET = 55.0  # seconds for the whole end-to-end test
 # --- the model factory ------------------------------------------------------------------
 
 
-def test_overlay_sets_parameters_in_every_period_and_validates_them():
+def test_overlay_scales_each_periods_own_parameters_and_validates_them():
     plan = load_scenario(default_scenario())
+    plan = replace(plan, segments=(replace(plan.segments[0], parameters=plan.segments[0].parameters.model_copy(
+        update={"pull_gain": 2.0})), *plan.segments[1:]))  # periods that differ, as a period file may set
     original = [segment.parameters for segment in plan.segments]
-    changed = overlay(plan, {"event_hazard": 0.5, "pull_gain": 1.2, "alignment_noise": None})
+    changed = overlay(plan, {"event_hazard": 0.5, "pull_gain": 2.0, "alignment_noise": 1.0})
     assert len(changed.segments) == len(plan.segments) > 1
     for before, after in zip(plan.segments, changed.segments):
-        assert after.parameters.event_hazard == 0.5 and after.parameters.pull_gain == 1.2
-        assert after.parameters.alignment_noise == before.parameters.alignment_noise  # None keeps the period's own
+        assert after.parameters.event_hazard == before.parameters.event_hazard * 0.5
+        assert after.parameters.pull_gain == before.parameters.pull_gain * 2.0  # each period its own base
+        assert after.parameters.alignment_noise == before.parameters.alignment_noise  # 1 keeps the period's own
         assert after.parameters.aid_decay == before.parameters.aid_decay
         assert (after.start, after.end, after.name) == (before.start, before.end, before.name)
+    assert changed.segments[0].parameters.pull_gain != changed.segments[1].parameters.pull_gain
     assert [segment.parameters for segment in plan.segments] == original  # the original is untouched
+    assert overlay(plan, {"pull_gain": 1.0, "event_hazard": 1.0 + 1e-12}, {"R23": 1.0}) is plan
     with pytest.raises(ValueError, match="pull_gain"):
         overlay(plan, {"pull_gain": -1.0})
+    with pytest.raises(ValueError, match="pull_gain"):
+        overlay(plan, {"pull_gain": 100.0})  # past the schema's bound
     with pytest.raises(ValueError, match="unknown parameter"):
-        overlay(plan, {"no_such_parameter": 1.0})
+        overlay(plan, {"no_such_parameter": 2.0})
     with pytest.raises(ValueError, match="unknown rule"):
         overlay(plan, rule_weights={"R99": 2.0})
 
@@ -82,34 +95,93 @@ def test_rule_weight_scales_every_period_and_scheduled_switch_and_keeps_on_off()
     assert overlay(plan, rule_weights={"R34": 1.0}).segments == plan.segments
 
 
-def test_dashboard_model_with_the_sliders_at_rest_is_the_plain_replay():
+def _as_the_slider_holds(spec: dict):
+    """The value a slider widget holds for ``spec``: Vuetify 2's ``VSlider.roundValue``, in Python.
+
+    The browser clamps the value to [min, max], rounds it to ``min % step + k * step`` and
+    formats it with as many decimals as the step has (``parseFloat(x.toFixed(decimals))``).
+    """
+    value, low, high, step = spec["value"], spec["min"], spec["max"], spec["step"]
+    value = min(max(value, low), high)
+    offset = math.fmod(low, step)
+    rounded = math.floor((value - offset) / step + 0.5) * step + offset
+    decimals = len(repr(float(step)).partition(".")[2].rstrip("0")) if isinstance(step, float) else 0
+    held = float(f"{min(rounded, high):.{decimals}f}")
+    return int(held) if spec["type"] == "SliderInt" else held
+
+
+def _at_reset(params: dict) -> dict:
+    """The keywords Reset builds the model with when no input was touched: each slider as its widget holds it."""
+    return {name: (_as_the_slider_holds(spec) if isinstance(spec, dict) and spec["type"].startswith("Slider")
+                   else spec["value"] if isinstance(spec, dict) else spec)
+            for name, spec in params.items()}
+
+
+def test_the_slider_snapping_reproduces_the_reported_drift():
+    # a calibrated absolute value on a 0.05 grid from 0.1, as the page had it: Reset gave 1.25
+    assert _as_the_slider_holds({"type": "SliderFloat", "value": 1.23605, "min": 0.1, "max": 2.0,
+                                 "step": 0.05}) == 1.25
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_the_inputs_at_rest_and_after_a_reset_run_exactly_the_calibrated_replay(seed):
     params = dashboard.model_params()
-    settings = dashboard.initial_settings(params)
-    model = DashboardModel(**settings)
-    plain = TajikistanModel(load_scenario(default_scenario()), seed=0)
-    assert model.world.R == 1 and model.date == plain.date
-    for _ in range(24):
-        model.step()
-        plain.step()
-    np.testing.assert_array_equal(model.world.alignment, plain.world.alignment)
-    assert dashboard.current_month(model) == "1993-08"
+    replay = sim.run(seed=seed)
+    months = 60
+    for settings in (dashboard.initial_settings(params), _at_reset(params)):
+        settings["seed"] = seed
+        model = DashboardModel(**settings)
+        assert model.plan == load_scenario(default_scenario())
+        for _ in range(months):
+            model.step()
+        np.testing.assert_array_equal(np.stack(model.history.dyads), replay.dyads[:months])
+        np.testing.assert_array_equal(np.stack(model.history.security), replay.domestic["security"][:months])
+        np.testing.assert_array_equal(np.stack(model.history.economy), replay.domestic["economy"][:months])
+    assert dashboard.current_month(model) == format_month(replay.months[months - 1])
+    events = replay.events[replay.events["date"] <= format_month(replay.months[months - 1])]
+    shown = dashboard.latest_events(model, count=len(events) + 1)
+    assert len(shown) == len(events) > 0
+    assert [(r["date"], r["actor"], r["target"], r["summary"]) for r in reversed(shown)] == list(
+        events[["date", "actor", "target", "summary"]].itertuples(index=False, name=None))
+
+
+def test_every_input_starts_on_its_sliders_grid_and_reads_out_its_value():
+    params = dashboard.model_params()
+    for name, spec in params.items():
+        if isinstance(spec, dict) and spec["type"].startswith("Slider"):
+            assert _as_the_slider_holds(spec) == spec["value"], name
+    pull = params["pull_gain_factor"]
+    assert pull["value"] == 1.0 and pull["scenario"] == [1.23605]
+    assert dashboard.input_label("pull_gain_factor", pull, 1.0) == "Pull gain ×1.00 = 1.236"
+    assert dashboard.input_label("pull_gain_factor", pull, 0.5) == "Pull gain ×0.50 = 0.618"
+    assert dashboard.input_label("pull_gain_factor", {**pull, "scenario": [0.6, 1.2]}, 2.0) == \
+        "Pull gain ×2.00 = 1.2-2.4 by period"
+    assert dashboard.input_label("seed", params["seed"], 3) == "Seed: 3"
+    assert dashboard.input_label("rule_weight", params["rule_weight"], 2.0) == "Rule weight ×2.0"
+    for name in ("alignment_noise_factor", "pull_gain_factor", "event_hazard_factor"):
+        DashboardModel(scenario_file=str(POST_WAR), **{name: params[name]["max"]})  # the far end is a valid run
 
 
 def test_dashboard_model_takes_every_input_as_a_keyword_with_a_default():
     params = dashboard.model_params()
     signature = inspect.signature(DashboardModel.__init__).parameters
-    assert set(params) <= set(signature)  # what SolaraViz checks before it builds the page
+    assert set(params) <= set(signature)  # what Reset builds the model with
     assert all(p.default is not inspect.Parameter.empty for name, p in signature.items() if name != "self")
     assert "scenario" not in signature  # Mesa's Model reserves it for mesa.experimental.scenarios
     for name, spec in params.items():
         if isinstance(spec, dict) and spec["type"].startswith("Slider"):
             assert spec["min"] <= spec["value"] <= spec["max"], name
-    model = DashboardModel(scenario_file=str(POST_WAR), seed=5, event_hazard=0.0, alignment_noise=0.1,
-                           pull_gain=1.5, rule="R31", rule_weight=2.0)
+    plain = load_scenario(POST_WAR)
+    model = DashboardModel(scenario_file=str(POST_WAR), seed=5, event_hazard_factor=0.0, alignment_noise_factor=2.0,
+                           pull_gain_factor=1.5, rule="R31", rule_weight=2.0)
     assert {s.parameters.event_hazard for s in model.plan.segments} == {0.0}
-    assert model.parameters.pull_gain == 1.5 and model.parameters.alignment_noise == 0.1
+    assert model.parameters.pull_gain == plain.segments[0].parameters.pull_gain * 1.5
+    assert model.parameters.alignment_noise == plain.segments[0].parameters.alignment_noise * 2.0
     assert model.plan.segments[0].rules["R31"].weight == 2.0
     assert model.settings["seed"] == 5 and model.seed == 5
+    lines = dashboard.status_lines(model)
+    assert f"pull gain {model.parameters.pull_gain:.4g}" in lines[2] and "event hazard 0" in lines[2]
+    assert lines[3] == "seed 5 · R31 weight ×2"
 
 
 def test_dashboard_model_stops_after_the_last_month():
@@ -161,6 +233,22 @@ def test_a_missing_scenario_is_one_line(capsys):
     assert "no such scenario file" in capsys.readouterr().err
 
 
+def test_a_busy_port_is_one_line_and_exit_2_before_the_server_starts(capsys):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["dashboard", "--port", str(port)]) == 2
+        assert dashboard.port_problem(port) is not None
+    captured = capsys.readouterr()
+    assert captured.err == (f"tajsim: --port: {port} is already in use on 127.0.0.1 "
+                            "(choose another, or --port 0 for a free one)\n")
+    assert "Solara" not in captured.out  # the server never started
+    assert dashboard.port_problem(_free_port()) is None
+    assert main(["dashboard", "--host", "no-such-host.invalid", "--port", "0"]) == 2
+    assert capsys.readouterr().err.startswith("tajsim: --host: cannot listen on 'no-such-host.invalid'")
+
+
 # --- the page, in a real browser ----------------------------------------------------------
 
 
@@ -206,6 +294,7 @@ def _stop(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_the_page_loads_and_steps_in_headless_chromium(tmp_path):
     started = time.monotonic()
     deadline = started + BUDGET
@@ -225,6 +314,8 @@ def test_the_page_loads_and_steps_in_headless_chromium(tmp_path):
                      "run `tajsim dashboard --fetch-assets`")
     from playwright.sync_api import sync_playwright
 
+    params = dashboard.model_params()
+    pull_gain = load_scenario(default_scenario()).segments[0].parameters.pull_gain
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
     log = tmp_path / "server.log"
@@ -250,6 +341,13 @@ def test_the_page_loads_and_steps_in_headless_chromium(tmp_path):
                 month.wait_for(timeout=left())
                 assert "Month —" in month.inner_text(), "before a step no month has been simulated"
                 assert "tajsim" in page.title().lower() or page.get_by_text("tajsim").count() > 0
+                text = page.inner_text("body")
+                for scaffolding in ("page 0", "time:", "runs on solara"):
+                    assert scaffolding not in text.lower(), f"{scaffolding!r} shows on the page"
+                for name, spec in params.items():  # every slider reads out its value
+                    if isinstance(spec, dict) and spec["type"].startswith("Slider"):
+                        assert dashboard.input_label(name, spec, spec["value"]) in text, name
+                page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
                 trajectory = page.locator(".tajsim-trajectories img")
                 network = page.locator(".tajsim-network img")
                 trajectory.wait_for(timeout=left())
@@ -275,9 +373,22 @@ def test_the_page_loads_and_steps_in_headless_chromium(tmp_path):
                 step.click(timeout=left())
                 page.wait_for_function("() => document.querySelector('.tajsim-month').innerText.includes('1991-10')",
                                        timeout=left())
-                page.get_by_role("button", name="Reset").click(timeout=left())
+                reset = page.get_by_role("button", name="Reset")
+                reset.click(timeout=left())
                 page.wait_for_function("() => document.querySelector('.tajsim-month').innerText.includes('—')",
                                        timeout=left())
+                period = page.get_by_text("this period:")
+                assert f"pull gain {pull_gain:.4g} ·" in period.inner_text(), "Reset at rest keeps the calibrated value"
+
+                pull = page.locator(".v-input", has_text="Pull gain")  # one step up, with the keyboard
+                pull.get_by_role("slider").focus()
+                page.keyboard.press("ArrowRight")
+                moved = dashboard.input_label("pull_gain_factor", params["pull_gain_factor"], 1.05)
+                page.get_by_text(moved).wait_for(timeout=left())
+                reset.click(timeout=left())
+                page.wait_for_function("text => document.body.innerText.includes(text)",
+                                       arg=f"pull gain {pull_gain * 1.05:.4g} ·", timeout=left())
+                page.screenshot(path=str(tmp_path / "dashboard-moved.png"), full_page=True)
                 assert not errors, f"errors in the page: {errors}"
             finally:
                 browser.close()

@@ -9,6 +9,8 @@ again; a malformed file gets one line and exit code 2.
 from __future__ import annotations
 
 import copy
+import datetime
+import json
 import os
 import signal
 import subprocess
@@ -91,8 +93,6 @@ def test_shipped_experiments_validate_and_are_described(name):
 
 def test_experiment_schema_command(capsys, tmp_path):
     assert main(["experiment-schema"]) == 0
-    import json
-
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "tajsim experiment"
     assert {"scenario", "seed", "replicates", "outcomes", "arms", "design"} <= set(schema["properties"])
@@ -118,6 +118,11 @@ BAD = [
     ({"arms": {"a": {"changes": [{"rule": {"id": "R999", "enabled": False}}]}}}, "arms.a.changes.0.rule.id",
      "unknown rule 'R999'"),
     ({"arms": {"a": {"changes": [{"rule": {"id": "R23"}}]}}}, "arms.a.changes.0.rule", "needs enabled, weight"),
+    ({"arms": {"a": {"changes": [{"rule": {"id": "R23", "enabled": False, "from": "1993-01", "until": "1993-06"}}]}}},
+     "arms.a.changes.0.rule.until", "unknown key 'until': the key is now 'to'"),
+    ({"arms": {"a": {"changes": [{"forbid": {"actor": "RUS", "target": "TJK", "type": "aid",
+                                             "from": datetime.date(1993, 1, 1)}}]}}},
+     "arms.a.changes.0.forbid.from", 'write months in quotes, as "1993-01"'),
     ({"arms": {"a": {"changes": [{"rule": {"id": "R23", "enabled": False}, "remove_actor": "PAK"}]}}},
      "arms.a.changes.0", "exactly one of"),
     ({"arms": {"a": {"changes": [{"parameter": {"name": "alignment_rate", "value": 7}}]}}},
@@ -125,13 +130,19 @@ BAD = [
     ({"arms": {"a": {"changes": [{"parameter": {"name": "speed", "value": 1}}]}}},
      "arms.a.changes.0.parameter.name", "Input should be"),
     ({"arms": {"a": {"changes": [{"event": {"match": {"record": "E999"}, "delete": True}}]}}},
-     "arms.a.changes.0.event.match", "matches none"),
+     "arms.a.changes.0.event.match", "matches none of the scenario's 3 scheduled events: 1995-12 RUS>AFG aid E041, "),
+    ({"arms": {"a": {"changes": [{"event": {"match": {"record": "E999"}, "delete": True}}]}}},
+     "arms.a.changes.0.event.match", f"'tajsim scenario events {CIVIL_WAR}' lists them"),
     ({"arms": {"a": {"changes": [{"remove_actor": "TJK"}]}}}, "arms.a.changes.0.remove_actor", "focal state"),
     ({"arms": {"a": {"changes": [{"remove_actor": "RUS"}]}}}, "arms.a.changes.0.remove_actor", "rules need RUS"),
     ({"arms": {"a": {"changes": [{"actor": {"code": "IRN", "set": {"script_barrier": 2}}}]}}},
      "arms.a.changes.0.actor.set.script_barrier", "less than or equal to 1"),
     ({"arms": {"a": {"changes": [{"driver": {"name": "remittances", "from": "1995-01", "to": "1994-01", "hold": True}}]}}},
      "arms.a.changes.0.driver", "to 1994-01 is before from 1995-01"),
+    ({"arms": {"a": {"changes": [{"driver": {"name": "civil_war", "from": "1993-01", "to": "1993-06", "value": 5}}]}}},
+     "arms.a.changes.0.driver", "civil_war set to 5 over 1993-01..1993-06 leaves its range 0..1 (index): 5 in 1993-01"),
+    ({"arms": {"a": {"changes": [{"driver": {"name": "civil_war", "from": "1993-01", "to": "1993-06", "add": -0.9}}]}}},
+     "arms.a.changes.0.driver", "civil_war raised by -0.9 over 1993-01..1993-06 leaves its range 0..1 (index): "),
     ({"outcomes": {"x": {"variable": "aid", "actor": "TJK", "target": "RUS"}}, "arms": {"a": {"changes": [
         {"remove_actor": "PAK"}]}}}, "outcomes.x", "target must be TJK"),
     ({"outcomes": {"x": {"variable": "alignment", "actor": "TJK", "target": "PAK"}},
@@ -180,6 +191,7 @@ def _paths(node, prefix=()):
             yield from _paths(value, prefix + (number,))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_mutation_of_a_good_file_loads_or_fails_in_one_line(tmp_path, data):
@@ -260,7 +272,7 @@ def test_changes_that_restate_the_scenario_leave_every_history_unchanged(tmp_pat
         tmp_path, CIVIL_WAR,
         split=[{"parameter": {"name": "alignment_noise", "value": load_experiment(SMOKE).base.segments[0]
                               .parameters.alignment_noise, "from": "1994-03"}}],
-        restated=[{"rule": {"id": "R23", "weight": 1.0, "from": "1993-01", "until": "1995-12"}}],
+        restated=[{"rule": {"id": "R23", "weight": 1.0, "from": "1993-01", "to": "1995-12"}}],
     )
     assert len(split.scenario.segments) == 2 and split.scenario.segments[1].start == parse_month("1994-03")
     reference = sim.run(baseline.scenario, seed=4, replicates=3)
@@ -273,7 +285,7 @@ def test_changes_that_restate_the_scenario_leave_every_history_unchanged(tmp_pat
 def test_a_timed_rule_change_holds_in_its_window_and_the_scenario_returns_after(tmp_path):
     from sim.core.model import TajikistanModel
 
-    _, arm = arms_of(tmp_path, FULL, r34=[{"rule": {"id": "R34", "weight": 0.5, "from": "2012-01", "until": "2018-12"}}])
+    _, arm = arms_of(tmp_path, FULL, r34=[{"rule": {"id": "R34", "weight": 0.5, "from": "2012-01", "to": "2018-12"}}])
     model = TajikistanModel(arm.scenario, seed=0)
     weights = {}
     while model.month <= arm.scenario.end:
@@ -347,14 +359,30 @@ def test_serial_run_writes_results_summary_and_manifest(smoke_serial):
     row = summary.set_index(["arm", "outcome"]).loc[("no_russian_backing", "security")]
     assert row.ci_low < row.effect < row.ci_high < 0  # no backing: a less secure regime, clearly
     assert row.diverges_from == "1992-05"
+    assert row.significant and row.significant_from >= row.diverges_from
     import hashlib
-    import json
 
     manifest = json.loads((smoke_serial / "manifest.json").read_text())
     assert manifest["file_sha256"] == hashlib.sha256(SMOKE.read_bytes()).hexdigest()
     assert manifest["seed"] == 20240611 and manifest["replicates"] == 32 and "SeedSequence" in manifest["streams"]
     assert {"tajsim", "mesa", "numpy", "pyarrow", "SALib"} <= set(manifest["versions"])
     assert [arm["name"] for arm in manifest["arms"]] == ["baseline", "no_russian_backing", "border_open"]
+    assert manifest["warnings"] == []
+
+
+def test_an_outcome_the_baseline_never_shows_is_warned_of(tmp_path, capsys):
+    data = experiment(outcomes={"security": {"variable": "security"},
+                                "pak_membership": {"events": {"type": "membership", "actor": "PAK", "target": "TJK"}}},
+                      arms={"a": {"changes": [{"rule": {"id": "R23", "enabled": False}}]}})
+    path, out = write_experiment(tmp_path, data), tmp_path / "out"
+    assert main(["experiment", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("tajsim: warning: outcome pak_membership never occurs in the baseline") and "cannot be read" in line
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["warnings"] == [line.removeprefix("tajsim: warning: ")]
+    before = (out / "manifest.json").read_bytes()
+    assert main(["experiment", str(path), "--out", str(out), "--workers", "1", "--quiet", "--resume"]) == 0
+    assert (out / "manifest.json").read_bytes() == before, "a finished run resumes to the same manifest"
 
 
 def test_arms_share_the_baselines_random_streams(tmp_path):
@@ -377,6 +405,71 @@ def test_arms_share_the_baselines_random_streams(tmp_path):
     assert summary.loc[("later", "security"), "diverges_from"] >= "1994-01"
 
 
+def _synthetic_summary(differences: np.ndarray, counts_events: bool = False) -> pd.Series:
+    """The summary row of one arm whose monthly paired differences from the baseline are ``differences``."""
+    from types import SimpleNamespace
+
+    from sim.experiments.summarise import paired_summary
+
+    replicates, months = differences.shape
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(replicates, months))
+    outcome = SimpleNamespace(name="x", statistic="mean", start=parse_month("2000-01"),
+                              end=parse_month("2000-01") + months - 1, counts_events=counts_events, tolerance=1e-6)
+    arms = [SimpleNamespace(index=0, name="baseline"), SimpleNamespace(index=1, name="arm")]
+    cube = np.stack([base, base + differences])
+    summary = paired_summary({"x": cube}, SimpleNamespace(outcomes=[outcome], arms=arms, replicates=replicates))
+    return summary.iloc[0]
+
+
+def test_no_onset_is_reported_when_the_whole_window_effect_is_not_significant():
+    # every month clearly differs (up for a year, then down), but the window's effect is nil
+    offsets = np.linspace(-0.8, 0.8, 10)[:, None]  # replicate spread; mean 0
+    months = np.r_[np.full(12, 1.0), np.full(12, -1.0)]
+    from scipy import stats
+
+    assert (stats.ttest_1samp(offsets + months[None, :], 0.0).pvalue < 1e-3).all()  # each month alone
+    row = _synthetic_summary(offsets + months[None, :])
+    assert row.ci_low < 0 < row.ci_high and not row.significant
+    assert row.significant_from == "" and row.diverges_from == "2000-01"
+
+
+def test_the_onset_is_holm_corrected_over_the_windows_months():
+    from sim.experiments.summarise import holm
+
+    assert holm(np.array([0.01, 0.04, 0.03])).tolist() == [True, False, False]
+    assert holm(np.array([0.04, 0.01, 0.02])).tolist() == [True, True, True]  # Bonferroni would keep only 0.01
+    assert holm(np.array([0.2, 0.5])).tolist() == [False, False]
+    from scipy import stats
+
+    # a weak first half-year (each month "significant" alone, p ~ 0.02), then a clear effect
+    offsets = np.linspace(-1.0, 1.0, 12)[:, None]
+    effect = np.r_[np.full(6, 0.5), np.full(18, 3.0)]
+    p = stats.ttest_1samp(offsets + effect[None, :], 0.0).pvalue
+    assert (p[:6] < 0.05).all() and (p[:6] > 0.05 / 6).all()
+    row = _synthetic_summary(offsets + effect[None, :])
+    assert row.significant and row.ci_low > 0
+    assert row.significant_from == "2000-07"
+    steady = _synthetic_summary(offsets + 3.0)
+    assert steady.significant and steady.significant_from == "2000-01"
+
+
+def test_the_effects_table_says_whether_each_effect_is_significant(tmp_path):
+    from sim.cli.experiment import _effects_table
+
+    path = tmp_path / "summary.csv"
+    pd.DataFrame([
+        {"arm": "a", "outcome": "x", "effect": 0.1, "ci_low": -0.2, "ci_high": 0.4, "significant": False,
+         "diverges_from": "2000-01", "significant_from": ""},
+        {"arm": "b", "outcome": "x", "effect": 2.0, "ci_low": 1.0, "ci_high": 3.0, "significant": True,
+         "diverges_from": "2000-01", "significant_from": "2000-07"}]).to_csv(path, index=False)
+    header, first, second = _effects_table(path, ["a", "b"]).splitlines()
+    assert "significant" in header and "onset (Holm)" in header
+    assert first.split()[-3:] == ["no", "2000-01", "-"]
+    assert second.split()[-3:] == ["yes", "2000-01", "2000-07"]
+
+
+@pytest.mark.slow
 def test_two_workers_give_the_same_bytes_as_one(smoke_serial, tmp_path):
     report = run_experiment(load_experiment(SMOKE), tmp_path / "two", workers=2, progress=False)
     assert report.ran == 96
@@ -400,6 +493,7 @@ class _DiesOnce:
         os._exit(1)
 
 
+@pytest.mark.slow
 def test_a_dead_workers_batch_is_run_again(smoke_serial, tmp_path, monkeypatch):
     marker = tmp_path / "die-once"
     marker.touch()
@@ -414,6 +508,7 @@ def _always_dies(number: int) -> int:
     os._exit(3)
 
 
+@pytest.mark.slow
 def test_a_task_that_always_kills_its_worker_ends_the_experiment():
     done = []
     calls = [Call("fine", abs, (-1,)), Call("doomed", _always_dies, (0,))]
@@ -461,6 +556,7 @@ def _start_one_task_per_replicate(tmp_path: Path, until_chunks: int) -> tuple[su
     return process, variant, out
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_the_workers_and_says_how_to_resume(tmp_path):
     process, _, out = _start_one_task_per_replicate(tmp_path, 4)
     os.killpg(process.pid, signal.SIGINT)
@@ -472,6 +568,7 @@ def test_ctrl_c_stops_the_workers_and_says_how_to_resume(tmp_path):
     assert not list((out / "chunks").glob(".*"))  # no half-written chunk
 
 
+@pytest.mark.slow
 def test_sigkill_part_way_then_resume_equals_an_uninterrupted_run(smoke_serial, tmp_path):
     """Kill the whole process group part-way; --resume then loses and repeats no run."""
     process, variant, out = _start_one_task_per_replicate(tmp_path, 12)
@@ -524,7 +621,7 @@ def test_designs_run_as_arms_and_are_analysed(tmp_path, kind, design, points):
 def test_event_counts_leave_out_scheduled_inputs_and_rule_markers(tmp_path):
     data = experiment(replicates=2, outcomes={
         "all": {"events": {}}, "with_inputs": {"events": {"include_scheduled": True}}},
-        arms={"timed": {"changes": [{"rule": {"id": "R23", "enabled": False, "from": "1993-01", "until": "1993-06"}}]}})
+        arms={"timed": {"changes": [{"rule": {"id": "R23", "enabled": False, "from": "1993-01", "to": "1993-06"}}]}})
     loaded = load_experiment(write_experiment(tmp_path, data))
     timed = loaded.arms[1]
     result = sim.run(timed.scenario, seed=11, replicates=2)
@@ -543,6 +640,7 @@ def test_event_counts_leave_out_scheduled_inputs_and_rule_markers(tmp_path):
 # --- a Dask cluster (last: it leaves threads behind in this process) --------------------------------
 
 
+@pytest.mark.slow
 def test_a_loopback_dask_cluster_gives_the_same_bytes(smoke_serial, tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",

@@ -121,7 +121,7 @@ def test_forbidding_russian_military_support_in_1992_weakens_the_regime(tmp_path
     counterfactual.write_text(text.replace("extends: [base/", f"extends: [{ROOT / 'scenarios'}/base/").replace(
         ", base/drivers.yaml]", f", {ROOT / 'scenarios'}/base/drivers.yaml]") + """
 interventions:
-  - {mode: forbid, actor: RUS, target: TJK, type: military, start: "1992-05", end: "1992-12",
+  - {mode: forbid, actor: RUS, target: TJK, type: military, from: "1992-05", to: "1992-12",
      why: "what if Russia had not backed the government in 1992?"}
 """)
     plan = load_scenario(counterfactual)
@@ -149,6 +149,7 @@ def test_calibrated_parameters_lie_under_the_periods_own(tmp_path):
     assert load_scenario(scenario, calibration=False).segments[0].parameters.alignment_noise == 0.03
 
 
+@pytest.mark.slow
 def test_same_seed_gives_the_same_files_in_another_process(tmp_path):
     import os
     import subprocess

@@ -61,6 +61,43 @@ def test_figures_name_countries_and_the_scenario(runs, tmp_path):
     assert "Russia" in text and "seed 1" in text
 
 
+@pytest.fixture(scope="module")
+def full_replay(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("full") / "ensemble"
+    sim.run(seed=0, replicates=3, out=folder)
+    return folder
+
+
+@pytest.mark.parametrize("figure", ["trajectories", "timeline"])
+def test_period_names_never_overlap_each_other_the_data_or_the_title(full_replay, tmp_path, monkeypatch, figure):
+    from sim.present import plots
+    from sim.present.saved import load_run
+
+    drawn = []
+    save = plots._save
+    monkeypatch.setattr(plots, "_save", lambda fig, out: (drawn.append(fig), save(fig, out))[1])
+    run = load_run(full_replay)
+    if figure == "trajectories":
+        plots.trajectories(run, [("TJK", "RUS"), ("TJK", "CHN")], tmp_path / "f.png")
+    else:
+        plots.timeline(run, tmp_path / "f.png")
+    fig = drawn[0]
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    names = [t for t in ax.texts if t.get_gid() == "period"]
+    assert [t.get_text() for t in names] == ["independence", "civil war", "post-war", "open door", "dependence",
+                                             "navigating"]
+    boxes = [t.get_window_extent() for t in names]
+    frame = ax.get_window_extent()
+    title = ax.title.get_window_extent()
+    for n, box in enumerate(boxes):
+        assert box.y0 >= frame.y1, f"{names[n].get_text()} sits on the data"
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, f"{names[n].get_text()} runs past the axes"
+        assert not box.overlaps(title), f"{names[n].get_text()} runs into the title"
+        for m in range(n):
+            assert not box.overlaps(boxes[m]), f"{names[n].get_text()} overlaps {names[m].get_text()}"
+
+
 def test_the_report_is_one_self_contained_page(runs, tmp_path):
     out = tmp_path / "report.html"
     assert main(["report", str(runs / "ensemble"), "--out", str(out)]) == 0
@@ -73,6 +110,28 @@ def test_the_report_is_one_self_contained_page(runs, tmp_path):
     assert not re.search(r'(src|href)="https?://', page), "the page must open offline"
     assert "R46" in page or "R01" in page
     assert "“" in page  # rules' quotes are shown
+
+
+def test_the_report_says_which_replicates_its_tables_hold(runs, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "ensemble.html"
+    assert main(["report", str(runs / "ensemble"), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    events = pd.read_csv(runs / "ensemble" / "events.csv")
+    counts = events.groupby("replicate").size()
+    assert "means and shares over all 4 replicates (replicates 0–3)" in page
+    assert f"The events of replicate 0 of 4 (replicates 0–3): all {counts[0]}." in page
+    table = page.split("The events of replicate 0 of 4")[1]
+    assert table.count("<tr><td>") == counts[0]  # the table holds replicate 0 and nothing else
+    assert " · ".join(f"{k}: {n}" for k, n in counts.items()) in page
+    assert f"median {counts.median():g}, range {counts.min()}–{counts.max()}" in page
+
+    out = tmp_path / "single.html"
+    assert main(["report", str(runs / "single"), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Every table and figure shows the run's one replicate (replicate 0)" in page
+    assert "The events of the run's one replicate (replicate 0): all" in page and "Events per replicate" not in page
 
 
 def test_bad_inputs_get_one_line(runs, tmp_path, capsys):
@@ -109,6 +168,7 @@ def experiments(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_counterfactual_and_sensitivity_figures_render(experiments, tmp_path):
     out = tmp_path / "cf.png"
     assert main(["plot", "counterfactual", str(experiments / "smoke"), "--out", str(out)]) == 0
@@ -121,6 +181,7 @@ def test_counterfactual_and_sensitivity_figures_render(experiments, tmp_path):
     assert_real_png(out)
 
 
+@pytest.mark.slow
 def test_experiment_figures_refuse_what_is_not_there(experiments, runs, tmp_path, capsys):
     assert main(["plot", "sensitivity", str(experiments / "smoke"), "--out", str(tmp_path / "s.png")]) == 2
     assert main(["plot", "counterfactual", str(runs / "single"), "--out", str(tmp_path / "c.png")]) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from conftest import normalise
 
@@ -12,6 +13,8 @@ from sim.core.rules import RULES
 from sim.core.sources import SOURCES
 from sim.record.items import load_events, load_facts
 from sim.vocabulary import ACTOR_CODES
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_there_are_at_least_25_rules_each_with_a_quote_from_a_named_source():
@@ -56,5 +59,18 @@ def test_rules_csv_has_the_documented_columns(capsys):
 def test_record_events_csv_has_the_documented_columns(capsys):
     assert main(["record", "events", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert list(rows[0]) == ["date", "actor", "target", "type", "summary", "source"]
-    assert len(rows) == len(load_events())
+    assert list(rows[0]) == ["id", "date", "actor", "target", "type", "summary", "source"]
+    assert [row["id"] for row in rows] == [event.id for event in load_events()]
+
+
+def test_scenario_events_lists_what_an_event_change_can_match(capsys):
+    from sim.scenario import load_scenario
+
+    plan = load_scenario(ROOT / "scenarios" / "full_replay.yaml")
+    assert main(["scenario", "events", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert list(rows[0]) == ["date", "actor", "target", "type", "record", "summary", "source"]
+    assert [(row["date"], row["record"]) for row in rows] == [(e.date, e.record or "") for e in plan.events]
+    assert main(["scenario", "events", str(ROOT / "scenarios" / "1992-1997_civil_war.yaml")]) == 0
+    table = capsys.readouterr().out
+    assert "E041" in table and "E045" in table and "2016-09" not in table

@@ -53,6 +53,18 @@ def test_a_good_file_validates(tmp_path, capsys):
     ("- just\n- a list\n", "", "must hold a YAML mapping"),
     (GOOD + "rules: {R999: {weight: 2}}\n", "rules", "unknown rule 'R999'"),
     (GOOD + "parameters: {alignment_rate: -1}\n", "parameters.alignment_rate", "greater than 0"),
+    (GOOD + "events:\n  - {date: 1993-02-01, actor: RUS, target: TJK, type: aid, summary: abc, source: abc}\n",
+     "events.0.date", 'write months in quotes, as "1993-02": YAML read the unquoted 1993-02-01 as a date'),
+    (GOOD + "drivers: {civil_war: {source: abc, points: {'1993-01': 5}}}\n",
+     "drivers", "civil_war.points.1993-01: 5 is outside 0..1 (index"),
+    (GOOD + "drivers: {remittances: {source: abc, points: {'1993-01': -1}}}\n",
+     "drivers", "remittances.points.1993-01: -1 is outside 0..100 (percent of GDP"),
+    (GOOD + "interventions:\n  - {mode: forbid, actor: RUS, target: TJK, type: aid, start: '1993-02'}\n",
+     "interventions.0.start", "unknown key 'start': the key is now 'from'"),
+    (GOOD + "interventions:\n  - {mode: forbid, actor: RUS, target: TJK, type: aid, from: '1993-02', end: '1993-05'}\n",
+     "interventions.0.end", "unknown key 'end': the key is now 'to'"),
+    (GOOD + "interventions:\n  - {mode: forbid, actor: RUS, target: TJK, type: aid, from: '1993-05', to: '1993-02'}\n",
+     "interventions.0", "to 1993-02 is before from 1993-05"),
 ])
 def test_bad_files_get_one_line_naming_field_and_reason(tmp_path, capsys, text, field, reason):
     path = write(tmp_path, text)
@@ -63,9 +75,17 @@ def test_bad_files_get_one_line_naming_field_and_reason(tmp_path, capsys, text, 
     assert "Traceback" not in err
 
 
+def test_interventions_take_from_and_to(tmp_path):
+    text = GOOD + "interventions:\n  - {mode: forbid, actor: RUS, target: TJK, type: aid, from: '1993-02', to: '1993-05'}\n"
+    (intervention,) = load_scenario(write(tmp_path, text)).interventions
+    assert (intervention.start, intervention.end) == ("1993-02", "1993-05")
+
+
 def test_binary_junk_and_missing_files(tmp_path, capsys):
     code, err = validate(capsys, write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe"))
-    assert code == 2 and "not UTF-8" in err or "binary" in err
+    assert code == 2 and "is not UTF-8 text (byte 0)" in err and err.count("\n") == 1, (code, err)
+    code, err = validate(capsys, write(tmp_path, b"name: x\x00\n", "nul.yaml"))  # UTF-8, but with a NUL byte
+    assert code == 2 and "is binary, not YAML text" in err and err.count("\n") == 1, (code, err)
     code, err = validate(capsys, tmp_path / "nowhere.yaml")
     assert code == 2 and "no such file" in err and err.count("\n") == 1
 

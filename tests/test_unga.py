@@ -226,6 +226,7 @@ def _as_dict(table):
     return {(r.partner, r.year): (r.agreement, r.n) for r in table.itertuples()}
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=75)
 @given(rollcall_votes)
 def test_agreement_properties(rcs):

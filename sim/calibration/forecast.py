@@ -12,6 +12,7 @@ scores both (``rolling`` in ``report.json``); ``tajsim forecast`` restarts at th
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from sim.errors import UserError
 from sim.files import atomic_write
 from sim.record.observation import ObservationModel, Record, load_record, yearly_latent
 from sim.record.scores import LEVEL, interval
+from sim.runs.runner import advance
 from sim.scenario import Scenario
 
 FORECAST_COLUMNS = ["partner", "year", "agreement_mean", "agreement_lo", "agreement_hi"]
@@ -41,23 +43,25 @@ def record_for(plan: Scenario) -> Record:
 
 
 def run_ensemble(plan: Scenario, record: Record, *, seed: int, replicates: int,
-                 restart_month: int | None = None, restart_latent: np.ndarray | None = None) -> np.ndarray:
+                 restart_month: int | None = None, restart_latent: np.ndarray | None = None,
+                 months: Callable[[int], object] | None = None) -> np.ndarray:
     """Run ``replicates`` histories and return the yearly latent ``[replicate, partner, year]``.
 
     With ``restart_month``, the run stops just before that month is simulated, Tajikistan's
     alignment with each partner whose ``restart_latent`` is finite is set to that value in every
-    replicate, and the run goes on to the scenario's end.
+    replicate, and the run goes on to the scenario's end. ``months``, if given, is called with 1
+    after each month simulated (a progress bar).
     """
     model = TajikistanModel(plan, seed=seed, replicates=replicates)
     if restart_month is None:
-        model.run()
+        advance(model, months)
     else:
         if not plan.start < restart_month <= plan.end:
             raise ForecastError(f"restart month {restart_month} lies outside the scenario")
-        model.run_for(restart_month - plan.start)
+        advance(model, months, restart_month - plan.start)
         assert restart_latent is not None, "a restart needs the latent to restart from"
         assimilate(model, record.partners, restart_latent)
-        model.run_for(plan.end - restart_month + 1)
+        advance(model, months, plan.end - restart_month + 1)
     history = model.history
     return yearly_latent(np.stack(history.dyads), np.array(history.months), model.codes, record.partners, record.years)
 
@@ -71,7 +75,7 @@ def assimilate(model: TajikistanModel, partners: tuple[str, ...], latent: np.nda
 
 
 def restart_prediction(plan: Scenario, record: Record, observation: ObservationModel, origin_month: int, *,
-                       seed: int, replicates: int) -> np.ndarray:
+                       seed: int, replicates: int, months: Callable[[int], object] | None = None) -> np.ndarray:
     """The yearly latent of an ensemble restarted at ``origin_month`` from the last record before it.
 
     "The last record" is each partner's last usable value in a year before the origin's year,
@@ -79,7 +83,7 @@ def restart_prediction(plan: Scenario, record: Record, observation: ObservationM
     """
     last = record.persistence(before=origin_month // 12)
     return run_ensemble(plan, record, seed=seed, replicates=replicates, restart_month=origin_month,
-                        restart_latent=observation.invert(last))
+                        restart_latent=observation.invert(last), months=months)
 
 
 @dataclass(frozen=True)
@@ -122,23 +126,25 @@ def check_range(plan: Scenario, from_year: int, to_year: int) -> Record:
 
 
 def forecast(plan: Scenario, from_year: int, to_year: int, *, seed: int = 0, replicates: int = 200,
-             progress=None) -> tuple[pd.DataFrame, dict]:
+             progress=None, months: Callable[[int], object] | None = None) -> tuple[pd.DataFrame, dict]:
     """Forecast agreement for the years after ``from_year`` up to ``to_year``.
 
     The observation model is refitted on every usable record year up to ``from_year`` (using
     all the data a forecaster would have); the behavioural parameters are those of ``plan``
     (the calibrated ones when it was loaded with ``calibration/params.yaml``). The ensemble
     restarts from the record at the start of ``from_year + 1``. Returns the table and a
-    description of how it was made.
+    description of how it was made. ``progress`` is told each stage in a sentence; ``months`` is
+    called with 1 after each month simulated (twice the scenario's months in all).
     """
     record = check_range(plan, from_year, to_year)
     first = int(record.years[0])
     say = progress or (lambda message: None)
     say(f"free run of {replicates} replicates to fit the observation model on {first}-{from_year}")
-    free = run_ensemble(plan, record, seed=seed, replicates=replicates)
+    free = run_ensemble(plan, record, seed=seed, replicates=replicates, months=months)
     observation = ObservationModel.fit(free, record, first, from_year)
     say(f"restarting from the {from_year} record and running to {to_year}")
-    restarted = restart_prediction(plan, record, observation, (from_year + 1) * 12, seed=seed, replicates=replicates)
+    restarted = restart_prediction(plan, record, observation, (from_year + 1) * 12, seed=seed, replicates=replicates,
+                                   months=months)
     table = forecast_table(record, Prediction.of(observation, restarted), list(range(from_year + 1, to_year + 1)))
     about = {
         "from": from_year, "to": to_year, "seed": seed, "replicates": replicates,

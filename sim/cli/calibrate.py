@@ -11,10 +11,13 @@ import argparse
 import re
 import sys
 import time
-from pathlib import Path
 
 from sim.calibration import DEFAULT_BUDGET, DEFAULT_REPLICATES, DEFAULT_WAR_BUDGET, DEFAULT_WAR_REPLICATES
-from sim.cli.errors import UsageError
+from sim.cli.errors import UsageError, at_least, input_file, output_dir, seed
+from sim.cli.progress import month_bar
+
+#: CMA-ES seeds numpy's legacy generator with ``seed + 1``, which must fit in 32 bits.
+CALIBRATION_SEED_MAX = 2**32 - 2
 
 _RANGE = re.compile(r"^\s*(\d{4})\s*-\s*(\d{4})\s*$")
 
@@ -41,7 +44,12 @@ def parse_year(flag: str, text: str) -> int:
 
 
 def _say(quiet: bool):
-    return (lambda message: None) if quiet else (lambda message: print(f"tajsim: {message}", file=sys.stderr))
+    """Tell the user a stage has begun, on stderr, above any progress bar."""
+    if quiet:
+        return lambda message: None
+    from tqdm import tqdm
+
+    return lambda message: tqdm.write(f"tajsim: {message}", file=sys.stderr)
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -49,6 +57,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.calibration.fit import Settings, default_workers
     from sim.paths import project_root
 
+    seed("--seed", args.seed, CALIBRATION_SEED_MAX)
+    for flag, value in (("--budget", args.budget), ("--replicates", args.replicates),
+                        ("--report-replicates", args.report_replicates), ("--war-budget", args.war_budget),
+                        ("--war-replicates", args.war_replicates)):
+        at_least(flag, value, 1)
+    workers = default_workers() if args.workers is None else at_least("--workers", args.workers, 1)
     settings = Settings(train=parse_years("--train", args.train), test=parse_years("--test", args.test),
                         seed=args.seed, budget=args.budget, replicates=args.replicates,
                         report_replicates=args.report_replicates, scenario=args.scenario,
@@ -57,13 +71,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         check_years(settings)
     except ValueError as error:
         raise _usage_error(str(error)) from None
-    out = Path(args.out) if args.out else project_root() / "calibration"
-    if out.exists() and not out.is_dir():
-        raise _usage_error(f"{out}: --out: exists and is not a directory")
-    workers = args.workers or default_workers()
+    out = output_dir("--out", args.out if args.out else project_root() / "calibration")
     say = _say(args.quiet)
-    say(f"calibrating on {settings.train[0]}-{settings.train[1]} ({settings.budget} evaluations of "
-        f"{settings.replicates} replicates, {workers} worker{'s' if workers > 1 else ''})")
+    say(f"calibrating on {settings.train[0]}-{settings.train[1]}: the war ({settings.war_budget} evaluations of "
+        f"{settings.war_replicates} replicates), then alignment ({settings.budget} of {settings.replicates}), "
+        f"{workers} worker{'s' if workers > 1 else ''}")
     start = time.perf_counter()
     try:
         report = calibrate(settings, out, workers=workers, progress=not args.quiet, say=say)
@@ -90,14 +102,10 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     from sim.scenario import load_scenario
 
     first, last = parse_year("--from", args.from_year), parse_year("--to", args.to_year)
-    if args.replicates < 1:
-        raise _usage_error(f"--replicates: must be at least 1, got {args.replicates}")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise _usage_error(f"{out}: --out: exists and is not a directory")
-    params = Path(args.params) if args.params else calibrated_params()
-    if args.params and not params.exists():
-        raise _usage_error(f"{params}: --params: no such file")
+    at_least("--replicates", args.replicates, 1)
+    seed("--seed", args.seed)
+    out = output_dir("--out", args.out)
+    params = input_file("--params", args.params) if args.params else calibrated_params()
     plan = load_scenario(args.scenario or default_scenario(), calibration=params if params.exists() else False)
     try:
         check_range(plan, first, last)
@@ -106,7 +114,9 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     say = _say(args.quiet)
     if not params.exists():
         say(f"no {params}: forecasting with the scenarios' own parameters (run 'tajsim calibrate' first)")
-    table, about = forecast(plan, first, last, seed=args.seed, replicates=args.replicates, progress=say)
+    with month_bar(plan, "forecast", quiet=args.quiet, passes=2) as bar:
+        table, about = forecast(plan, first, last, seed=args.seed, replicates=args.replicates, progress=say,
+                                months=bar)
     path = write_forecast(table, about, out)
     if not args.quiet:
         print(f"wrote {path} ({len(table)} rows: {table['partner'].nunique()} partners, {first + 1}-{last}) and forecast.json")
@@ -132,7 +142,7 @@ def add_commands(subparsers) -> None:
                    help=f"candidate evaluations of the war's stage (default {DEFAULT_WAR_BUDGET})")
     p.add_argument("--war-replicates", type=int, default=DEFAULT_WAR_REPLICATES,
                    help=f"replicates per candidate of the war's stage (default {DEFAULT_WAR_REPLICATES})")
-    p.add_argument("--workers", type=int, default=0, help="parallel processes (default: one per core)")
+    p.add_argument("--workers", type=int, help="parallel processes, 1 or more (default: one per core)")
     p.add_argument("--scenario", help="scenario to calibrate (default: the full replay)")
     p.add_argument("--out", help="output directory (default: the project's calibration/)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
@@ -150,5 +160,5 @@ def add_commands(subparsers) -> None:
     p.add_argument("--replicates", type=int, default=200, help="ensemble size (default 200)")
     p.add_argument("--params", help="calibrated parameter file (default calibration/params.yaml)")
     p.add_argument("--scenario", help="scenario (default: the full replay)")
-    p.add_argument("--quiet", action="store_true", help="print nothing")
+    p.add_argument("--quiet", action="store_true", help="no progress bar, print nothing")
     p.set_defaults(func=cmd_forecast)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.errors import UsageError
+from sim.cli.errors import UsageError, between
 
 
 def add_commands(subparsers) -> None:
@@ -21,7 +21,7 @@ def add_commands(subparsers) -> None:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from sim.present.dashboard.assets import fetch_assets, solara_assets
-    from sim.present.dashboard.server import serve
+    from sim.present.dashboard.server import port_problem, serve
 
     if args.fetch_assets:
         try:
@@ -36,10 +36,12 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         cache, packages = solara_assets()
         print(f"fetched {', '.join(fetched)} into {cache}" if fetched else f"{', '.join(packages)}: already in {cache}")
         return 0
-    if not 0 <= args.port <= 65535:
-        raise UsageError(f"--port: must be 0..65535, got {args.port}")
+    between("--port", args.port, 0, 65535)
     if args.scenario and not Path(args.scenario).is_file():
         raise UsageError(f"{args.scenario}: no such scenario file")
+    problem = port_problem(args.port, args.host)
+    if problem:
+        raise UsageError(problem)
     try:
         return serve(args.scenario, port=args.port, host=args.host)
     except ImportError as error:

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from sim.cli.errors import UsageError
+from sim.cli.errors import UsageError, at_least, output_dir
 from sim.cli.output import emit_json
 
 
@@ -22,16 +22,23 @@ def _usage(message: str) -> Exception:
 
 
 def _effects_table(summary_path: Path, arms: list[str], limit: int = 40) -> str:
-    """The printed summary: each named arm's effect on each outcome, with its interval."""
+    """The printed summary: each named arm's effect on each outcome, with its interval.
+
+    ``significant``: the whole window's 95% interval excludes 0; ``onset``: the first month
+    significant on its own after Holm's correction over the window's months (only for a
+    significant effect); ``diverges``: the first month any replicate differs from its twin.
+    """
     import pandas as pd
 
     table = pd.read_csv(summary_path, keep_default_na=False)
     table = table[table["arm"].isin(arms)]
-    lines = [f"{'arm':<24}{'outcome':<28}{'effect':>10}  {'95% interval':<22}{'diverges':<10}{'significant':<11}"]
+    lines = [f"{'arm':<24}{'outcome':<28}{'effect':>10}  {'95% interval':<22}{'significant':<13}{'diverges':<10}"
+             f"{'onset (Holm)':<12}"]
     for row in table.head(limit).itertuples(index=False):
         interval = f"[{row.ci_low:.3g}, {row.ci_high:.3g}]" if row.ci_low != "" else ""
-        lines.append(f"{row.arm[:23]:<24}{row.outcome[:27]:<28}{row.effect:>10.3g}  {interval:<22}"
-                     f"{row.diverges_from or '-':<10}{row.significant_from or '-':<11}".rstrip())
+        significant = "yes" if str(row.significant) == "True" else "no"
+        lines.append(f"{row.arm[:23]:<24}{row.outcome[:27]:<28}{row.effect:>10.3g}  {interval:<21} {significant:<13}"
+                     f"{row.diverges_from or '-':<10}{row.significant_from or '-':<12}".rstrip())
     if len(table) > limit:
         lines.append(f"... {len(table) - limit} more rows in {summary_path}")
     return "\n".join(lines)
@@ -61,8 +68,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     from sim.experiments import ExperimentError, load_experiment, run_experiment
     from sim.experiments.execute import done_runs
 
-    if args.workers is not None and args.workers < 1:
-        raise _usage(f"--workers: must be at least 1, got {args.workers}")
+    if args.workers is not None:
+        at_least("--workers", args.workers, 1)
     if args.resume and args.overwrite:
         raise _usage("--resume and --overwrite exclude each other")
     experiment = load_experiment(args.file)
@@ -74,7 +81,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
               + f", {experiment.replicates} replicates, {experiment.runs} runs in {len(experiment.tasks)} tasks"
               f" of up to {experiment.batch}; outcomes: {', '.join(o.name for o in experiment.outcomes)})")
         return 0
-    out = Path(args.out) if args.out else Path("runs") / f"experiment-{experiment.name}"
+    out = output_dir("--out", args.out if args.out else Path("runs") / f"experiment-{experiment.name}")
     workers = args.workers or os.cpu_count() or 1
     try:
         report = run_experiment(experiment, out, workers=workers, scheduler=args.scheduler, resume=args.resume,
@@ -85,6 +92,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         print(f"tajsim: interrupted with {done_runs(experiment, out)} of {experiment.runs} runs kept in {out}; "
               f"add --resume to complete them", file=sys.stderr)
         return 130
+    for warning in report.warnings:
+        print(f"tajsim: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         print(f"{experiment.spec.title or experiment.name}: {report.runs} runs "
               f"({report.ran} now), seed {experiment.seed}, {experiment.replicates} replicates per arm")
@@ -114,7 +123,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true", help="complete an interrupted run in --out: run only what is missing")
     p.add_argument("--overwrite", action="store_true", help="discard earlier results in --out and start again")
     p.add_argument("--check", action="store_true", help="validate the file and show the arms and runs, run nothing")
-    p.add_argument("--quiet", action="store_true", help="no progress bar, print nothing")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary (warnings are still shown)")
     p.set_defaults(func=cmd_experiment)
 
     p = sub.add_parser("experiment-schema", help="print the JSON Schema of experiment files")

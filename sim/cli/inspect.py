@@ -1,5 +1,5 @@
 """Commands that read files and print, without running the model: ``validate``, ``schema``,
-``rules``, ``record``."""
+``rules``, ``record``, ``scenario events``."""
 
 from __future__ import annotations
 
@@ -65,11 +65,11 @@ def cmd_record(args: argparse.Namespace) -> int:
     if args.what == "events":
         rows = [{"id": e.id, "date": e.date, "actor": e.actor, "target": e.target, "type": e.type,
                  "summary": e.summary, "source": e.source, "quote": e.quote or ""} for e in load_events()]
-        fields = ["date", "actor", "target", "type", "summary", "source"]
+        fields = ["id", "date", "actor", "target", "type", "summary", "source"]
         if args.format == "csv":
             sys.stdout.write(csv_text(rows, fields))
         else:
-            sys.stdout.write(text_table(rows, ["id"] + fields[:4] + ["summary"], {"summary": 80, "type": 11}))
+            sys.stdout.write(text_table(rows, fields[:6], {"summary": 80, "type": 11}))
     else:
         rows = [{"id": f.id, "period": f.period if isinstance(f.period, str) else "+".join(f.period),
                  "statement": f.statement, "check": f.check.kind, "source": f.source, "quote": f.quote or ""}
@@ -79,6 +79,23 @@ def cmd_record(args: argparse.Namespace) -> int:
             sys.stdout.write(csv_text(rows, fields + ["quote"]))
         else:
             sys.stdout.write(text_table(rows, fields, {"statement": 70, "period": 20, "source": 30}))
+    return 0
+
+
+#: Columns of ``tajsim scenario events``: what an experiment's ``event`` change can match on.
+SCHEDULED_FIELDS = ["date", "actor", "target", "type", "record", "summary", "source"]
+
+
+def cmd_scenario_events(args: argparse.Namespace) -> int:
+    from sim.paths import default_scenario
+    from sim.scenario import load_scenario
+
+    plan = load_scenario(args.scenario or default_scenario())
+    rows = [{name: getattr(event, name) or "" for name in SCHEDULED_FIELDS} for event in plan.events]
+    if args.format == "csv":
+        sys.stdout.write(csv_text(rows, SCHEDULED_FIELDS))
+    else:
+        sys.stdout.write(text_table(rows, SCHEDULED_FIELDS, {"summary": 60, "source": 30}))
     return 0
 
 
@@ -94,6 +111,13 @@ def add_commands(sub) -> None:
     p = sub.add_parser("rules", help="list the behavioural rules with their sources and quotes")
     p.add_argument("--format", choices=["table", "csv", "markdown"], default="table")
     p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("scenario", help="show what a scenario file holds")
+    what = p.add_subparsers(dest="what", required=True, metavar="WHAT")
+    q = what.add_parser("events", help="its scheduled inputs (what an experiment's event change can match)")
+    q.add_argument("scenario", nargs="?", help="scenario file (default: scenarios/full_replay.yaml)")
+    q.add_argument("--format", choices=["table", "csv"], default="table")
+    q.set_defaults(func=cmd_scenario_events)
 
     p = sub.add_parser("record", help="print the historical record the runs are compared with")
     p.add_argument("what", choices=["events", "facts"])

@@ -12,7 +12,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     from sim.present import plots
     from sim.present.saved import load_experiment, load_run
 
-    out = output_file("--out", args.out)
+    out = output_file("--out", args.out, make_folder=True)
     if args.figure in ("counterfactual", "sensitivity"):
         experiment = load_experiment(args.folder)
         if args.figure == "counterfactual":
@@ -42,7 +42,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sim.present import report
     from sim.present.saved import load_run
 
-    path = report.write(load_run(args.folder), output_file("--out", args.out))
+    path = report.write(load_run(args.folder), output_file("--out", args.out, make_folder=True))
     print(f"wrote {path}")
     return 0
 

@@ -5,22 +5,27 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.errors import UsageError, at_least, output_dir
+from sim.cli.errors import UsageError, at_least, output_dir, seed
+from sim.cli.progress import month_bar
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.paths import default_scenario
     from sim.runs import run
+    from sim.scenario import load_scenario
 
     scenario = Path(args.scenario) if args.scenario else default_scenario()
     if not args.scenario and not scenario.is_file():
         raise UsageError(f"{scenario}: the default scenario is not there: install with 'pip install -e .' from a "
                          "checkout, run from a checkout, or set TAJSIM_HOME to one")
     at_least("--replicates", args.replicates, 1)
-    at_least("--seed", args.seed, 0)
+    seed("--seed", args.seed)
     at_least("--window", args.window, 0)
     out = output_dir("--out", args.out if args.out else Path("runs") / f"{scenario.stem}-seed{args.seed}")
-    result = run(scenario, seed=args.seed, replicates=args.replicates, out=out, window=args.window)
+    plan = load_scenario(scenario)
+    with month_bar(plan, "run", quiet=args.quiet or args.replicates == 1) as bar:
+        result = run(plan, seed=args.seed, replicates=args.replicates, out=out, window=args.window,
+                     progress=bar)
     if not args.quiet:
         print(summary_table(result))
         print(f"wrote {out}/trajectory.csv, events.csv, comparison.csv, manifest.json")
@@ -55,5 +60,5 @@ def add_commands(sub) -> None:
     p.add_argument("--replicates", type=int, default=1, help="independent replicates run at once (default 1)")
     p.add_argument("--out", help="output directory (default runs/<scenario>-seed<N>)")
     p.add_argument("--window", type=int, default=6, help="months of tolerance when matching record events (default 6)")
-    p.add_argument("--quiet", action="store_true", help="print nothing")
+    p.add_argument("--quiet", action="store_true", help="print nothing (no progress bar for an ensemble)")
     p.set_defaults(func=cmd_run)

@@ -61,7 +61,11 @@ class Interventions:
                     else:
                         kept.append(flow)
                 w.flows = kept
-                np.maximum(given[:, i, j], 0.0, out=given[:, i, j])
+                kind = "pressure" if item.type == "pressure" else "aid"
+                if any((flow.kind, flow.actor, flow.target) == (kind, i, j) for flow in kept):
+                    np.maximum(given[:, i, j], 0.0, out=given[:, i, j])
+                else:  # nothing of this kind is left: none at all, not what subtracting leaves after rounding
+                    given[:, i, j] = 0.0
             else:
                 given[:, i, j] += item.amount
                 w.flows.append(Flow("pressure" if item.type == "pressure" else "aid", item.type, "intervention", i, j,

@@ -7,7 +7,7 @@ the base scenario after its changes, in order, and runs in the unchanged model:
   the actions and flows of that type between the two actors from the month given);
 * ``rule`` re-states the rule's setting: for the whole run in every period and in every
   scheduled rule change of the scenario (what is not given keeps the scenario's own value);
-  from a month (until a month) as scheduled rule changes, re-stated at each period start
+  from a month (to a month) as scheduled rule changes, re-stated at each period start
   inside the window and restored afterwards, because a scheduled setting outlasts periods;
 * ``parameter`` sets a model parameter in the periods named, from a month on (the period
   holding that month is split in two; a split alone changes nothing, which is tested);
@@ -46,7 +46,7 @@ from sim.scenario import Scenario
 from sim.scenario.compose import rule_setting_at, with_parameters
 from sim.scenario.schema import ActorSpec, DriverSeries, Effects, Intervention, RuleSetting, ScheduledEvent
 from sim.scenario.spec import driver_values
-from sim.vocabulary import ORGANISATIONS
+from sim.vocabulary import DRIVERS, ORGANISATIONS
 
 #: How the summary of a scheduled event carrying an experiment's rule change begins.
 MARKER = "Counterfactual:"
@@ -91,9 +91,9 @@ def _action(mode: str):
         in_run(plan, change.from_, "from")
         if change.to is not None:
             in_run(plan, change.to, "to")
-        intervention = Intervention(mode=mode, actor=change.actor, target=change.target, type=change.type,
-                                    start=change.from_, end=change.to, amount=change.amount,
-                                    why=f"experiment arm {arm}")
+        intervention = Intervention.model_validate({
+            "mode": mode, "actor": change.actor, "target": change.target, "type": change.type,
+            "from": change.from_, "to": change.to, "amount": change.amount, "why": f"experiment arm {arm}"})
         return replace(plan, interventions=plan.interventions + (intervention,))
     return apply
 
@@ -118,7 +118,7 @@ def _marker(month: int, rule_id: str, setting: RuleSetting, arm: str, restore: b
 
 def _rule(plan: Scenario, change: RuleChange, arm: str) -> Scenario:
     rule_id = change.id
-    if change.from_ is None and change.until is None:
+    if change.from_ is None and change.to is None:
         segments = tuple(replace(s, rules={**s.rules, rule_id: _merged(_period_setting(rule_id, s.rules), change)})
                          for s in plan.segments)
         events = tuple(
@@ -128,9 +128,9 @@ def _rule(plan: Scenario, change: RuleChange, arm: str) -> Scenario:
             for event in plan.events)
         return replace(plan, segments=segments, events=events)
     start = in_run(plan, change.from_, "from") if change.from_ else plan.start
-    end = in_run(plan, change.until, "until") if change.until else plan.end
+    end = in_run(plan, change.to, "to") if change.to else plan.end
     if end < start:
-        raise OverlayError("until", f"{format_month(end)} is before the change starts, {format_month(start)}")
+        raise OverlayError("to", f"{format_month(end)} is before the change starts, {format_month(start)}")
     own_changes = {parse_month(e.date) for e in plan.events if rule_id in e.effects.rules}
     starts = {s.start for s in plan.segments}
     inside = {start} | {m for m in starts | own_changes if start < m <= end}
@@ -197,10 +197,20 @@ def _matches(event: ScheduledEvent, change: EventChange) -> bool:
     ))
 
 
+def _listed(events: list[ScheduledEvent], most: int = 8) -> str:
+    """Scheduled events in a few words each (``1995-12 RUS>AFG aid E041``), at most ``most`` of them."""
+    shown = [f"{e.date} {e.actor}>{e.target} {e.type}" + (f" {e.record}" if e.record else "") for e in events[:most]]
+    more = f", and {len(events) - most} more" if len(events) > most else ""
+    return ", ".join(shown) + more
+
+
 def _event(plan: Scenario, change: EventChange, arm: str) -> Scenario:
     hits = [number for number, event in enumerate(plan.events) if _matches(event, change)]
     if not hits:
-        raise OverlayError("match", f"matches none of the scenario's {len(plan.events)} scheduled events")
+        own = [e for e in plan.events if not e.source.startswith("experiment:")]
+        where = f"; 'tajsim scenario events {plan.files[0]}' lists them" if plan.files else ""
+        listed = f": {_listed(own)}" if own else ""
+        raise OverlayError("match", f"matches none of the scenario's {len(own)} scheduled events{listed}{where}")
     if len(hits) > 1 and not change.all:
         dates = ", ".join(plan.events[n].date for n in hits)
         raise OverlayError("match", f"matches {len(hits)} events ({dates}): narrow it, or add all: true")
@@ -247,6 +257,12 @@ def _driver(plan: Scenario, change: DriverChange, arm: str) -> Scenario:
     else:
         values[window] += change.add
         how = f"raised by {change.add:g}"
+    driver = DRIVERS[change.name]
+    outside = np.flatnonzero((values < driver.low) | (values > driver.high))
+    if outside.size:
+        first = int(outside[0])
+        raise OverlayError("", f"{change.name} {how} over {change.from_}..{change.to} leaves its range {driver.range} "
+                               f"({driver.unit}): {values[first]:g} in {format_month(int(months[first]))}")
     new = DriverSeries(
         source=f"{series.source} [arm {arm}: {how} {change.from_}..{change.to}]",
         interpolation=series.interpolation,

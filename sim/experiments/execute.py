@@ -95,8 +95,22 @@ def manifest(experiment: Experiment) -> dict:
     }
 
 
-def _manifest_text(experiment: Experiment) -> str:
-    return json.dumps(manifest(experiment), indent=2, sort_keys=True) + "\n"
+def _manifest_text(experiment: Experiment, warnings: list[str] | None = None) -> str:
+    """The manifest; once the results are summarised, with their ``warnings`` (a list, maybe empty)."""
+    data = manifest(experiment)
+    if warnings is not None:
+        data["warnings"] = warnings
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _same_experiment(old: str, new: str) -> bool:
+    """Whether two manifests describe the same experiment (the results' warnings aside)."""
+    try:
+        before = json.loads(old)
+    except ValueError:
+        return False
+    before.pop("warnings", None)
+    return before == json.loads(new)
 
 
 def _prepare(out: Path, text: str, resume: bool, overwrite: bool) -> None:
@@ -117,7 +131,7 @@ def _prepare(out: Path, text: str, resume: bool, overwrite: bool) -> None:
         path = out / "manifest.json"
         if not path.exists():
             raise ExperimentError(f"{out}: --resume: chunks without a manifest.json; use --overwrite or another --out")
-        if path.read_text(encoding="utf-8") != text:
+        if not _same_experiment(path.read_text(encoding="utf-8"), text):
             try:
                 old = json.loads(path.read_text(encoding="utf-8"))
                 differs = sorted(k for k, v in json.loads(text).items() if old.get(k) != v)
@@ -166,6 +180,7 @@ class ExperimentRun:
     ran: int
     files: tuple[Path, ...]
     attempts: dict[str, int]
+    warnings: tuple[str, ...] = ()
 
 
 def run_experiment(experiment: Experiment, out: str | Path, *, workers: int = 1, scheduler: str | None = None,
@@ -215,11 +230,13 @@ def run_experiment(experiment: Experiment, out: str | Path, *, workers: int = 1,
     chunks.rmdir()
     files = [out / "manifest.json", results]
     table = pq.read_table(results, read_dictionary=["arm", "date", "outcome"]).to_pandas()
-    for name, summary in summarise(experiment, table).items():
-        atomic_write(out / name, csv_text(summary))
+    summary = summarise(experiment, table)
+    for name, frame in summary.tables.items():
+        atomic_write(out / name, csv_text(frame))
         files.append(out / name)
+    atomic_write(out / "manifest.json", _manifest_text(experiment, summary.warnings))
     return ExperimentRun(out=out, runs=experiment.runs, ran=sum(t.count for t in missing), files=tuple(files),
-                         attempts=attempts)
+                         attempts=attempts, warnings=tuple(summary.warnings))
 
 
 def done_runs(experiment: Experiment, out: str | Path) -> int:

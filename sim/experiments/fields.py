@@ -54,9 +54,9 @@ def _known_rule(value: str) -> str:
 RuleId = Annotated[str, AfterValidator(_known_rule)]
 
 
-def _window(start: str | None, end: str | None, start_name: str = "from", end_name: str = "to") -> None:
+def _window(start: str | None, end: str | None) -> None:
     if start is not None and end is not None and parse_month(end) < parse_month(start):
-        raise ValueError(f"{end_name} {end} is before {start_name} {start}")
+        raise ValueError(f"to {end} is before from {start}")
 
 
 def _exactly_one(model: Strict, fields: tuple[str, ...], what: str) -> str:

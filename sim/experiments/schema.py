@@ -36,7 +36,7 @@ from sim.experiments.fields import (
     _window,
 )
 from sim.scenario.errors import ScenarioError
-from sim.scenario.reading import read_yaml_mapping
+from sim.scenario.reading import read_yaml_mapping, validation_message
 from sim.scenario.schema import (
     ActorCode,
     ActorSpec,
@@ -72,7 +72,7 @@ class ActionChange(Strict):
 
 
 class RuleChange(Strict):
-    """Switch a rule on or off, or re-weight it: for the whole run, or from a month (until a month).
+    """Switch a rule on or off, or re-weight it: for the whole run, or from a month (to a month).
 
     Whatever is not given keeps the scenario's own setting, period by period: a weight alone
     re-weights a rule where it is on and leaves it off where it is off.
@@ -81,14 +81,15 @@ class RuleChange(Strict):
     id: RuleId
     enabled: bool | None = None
     weight: Annotated[float, Field(ge=0, le=10)] | None = None
-    from_: Month | None = Field(None, alias="from", description="first month of the change (default: the whole run)")
-    until: Month | None = Field(None, description="last month of the change; the scenario's own settings return after")
+    from_: Month | None = Field(None, alias="from", description="first month of the change (default: the start of the run)")
+    to: Month | None = Field(None, description="last month of the change (default: the end of the run); the "
+                                               "scenario's own settings return after")
 
     @model_validator(mode="after")
     def _something(self) -> RuleChange:
         if self.enabled is None and self.weight is None:
             raise ValueError("a rule change needs enabled, weight or both")
-        _window(self.from_, self.until, end_name="until")
+        _window(self.from_, self.to)
         return self
 
 
@@ -273,6 +274,11 @@ class Outcome(Strict):
 
 # --- the file ------------------------------------------------------------------------------
 
+#: Keys of the format that were renamed, for a message that names the new key: every change
+#: that lasts a window of months takes ``from`` and ``to``.
+RENAMED = {"until": "to"}
+
+
 
 class ExperimentFile(Strict):
     """The format of an experiment file."""
@@ -299,15 +305,6 @@ class ExperimentFile(Strict):
         return self
 
 
-def _field(parts: tuple) -> str:
-    """A pydantic error location as ``a.b.0.c``; odd keys (blank, with line breaks) quoted, so it stays one line."""
-    shown = []
-    for part in parts:
-        text = str(part)
-        shown.append(text if text and text.isprintable() and text == text.strip() else repr(text))
-    return ".".join(shown)
-
-
 def read_experiment_file(path: str | Path) -> ExperimentFile:
     """Read and validate an experiment file; every problem is a one-line ScenarioError."""
     path = Path(path)
@@ -315,14 +312,8 @@ def read_experiment_file(path: str | Path) -> ExperimentFile:
     try:
         return ExperimentFile.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = _field(error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif error["type"] == "missing":
-            message = "required but missing"
-        raise ScenarioError(path, loc or "(top level)", " ".join(message.split())) from None
+        loc, message = validation_message(exc, RENAMED)
+        raise ScenarioError(path, loc or "(top level)", message) from None
 
 
 def json_schema() -> dict[str, Any]:

@@ -9,8 +9,14 @@ summary therefore works on paired differences:
 * **diverges_from**: the first month in which any replicate differs from its baseline twin
   by more than the outcome's tolerance (for event counts: the running count) - before it,
   arm and baseline are the same history;
-* **significant_from**: the first month in which the mean paired difference is beyond its
-  95% interval's half-width.
+* **significant**: whether the whole window's effect is significant, i.e. its 95% interval
+  excludes 0 (and the effect is larger than the outcome's tolerance);
+* **significant_from**: the onset, the first month whose mean paired difference is significant
+  after Holm's correction for testing every month of the window (each month a paired t-test,
+  family-wise error 5% over the window's months; for counts, the running count). It is given
+  only where the whole window's effect is significant, so no onset is ever reported for an
+  effect the window does not bear out; a significant effect with no month significant on its
+  own (small monthly differences that add up) has none either.
 
 Designs (:mod:`sim.experiments.schema`, ``design``) are sampled here too, next to the
 analyses they feed: grids and Latin hypercubes (``scipy.stats.qmc``) give a table of each
@@ -26,6 +32,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -35,7 +42,11 @@ from sim.months import format_month, parse_month
 
 #: Columns of summary.csv.
 SUMMARY_COLUMNS = ["arm", "outcome", "statistic", "from", "to", "replicates", "baseline_mean", "arm_mean",
-                   "effect", "ci_low", "ci_high", "diverges_from", "significant_from"]
+                   "effect", "ci_low", "ci_high", "significant", "diverges_from", "significant_from"]
+
+#: The family-wise error rate of the monthly tests behind ``significant_from`` (Holm), and the
+#: level of the whole-window interval (95%).
+ALPHA = 0.05
 
 
 # --- sampling designs -------------------------------------------------------------------------
@@ -126,6 +137,40 @@ def _half_width(differences: np.ndarray) -> np.ndarray:
     return stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
 
 
+def _p_values(differences: np.ndarray) -> np.ndarray:
+    """Two-sided paired t-test p-value of each column (month) of ``[replicate, month]`` differences.
+
+    A month whose differences are all equal has p 0 where they are not 0 (a sure effect) and
+    1 where they are; with one replicate nothing can be tested (p 1).
+    """
+    from scipy import stats
+
+    n, months = differences.shape
+    if n < 2:
+        return np.ones(months)
+    mean = differences.mean(axis=0)
+    sd = differences.std(axis=0, ddof=1)
+    spread = sd > 0
+    p = np.where(mean != 0, 0.0, 1.0)
+    p[spread] = 2 * stats.t.sf(np.abs(mean[spread]) / (sd[spread] / math.sqrt(n)), n - 1)
+    return p
+
+
+def holm(p: np.ndarray, alpha: float = ALPHA) -> np.ndarray:
+    """Which hypotheses Holm's step-down procedure rejects at family-wise error ``alpha``.
+
+    The k-th smallest p-value (from 0) is compared with ``alpha / (m - k)``; all up to the
+    first that fails are rejected. Controls the chance of any false rejection among the ``m``.
+    """
+    p = np.asarray(p, dtype=float)
+    order = np.argsort(p, kind="stable")
+    passed = p[order] <= alpha / (p.size - np.arange(p.size))
+    count = p.size if passed.all() else int(np.argmin(passed))
+    rejected = np.zeros(p.size, dtype=bool)
+    rejected[order[:count]] = True
+    return rejected
+
+
 def _first(flags: np.ndarray, start: int) -> str:
     hits = np.flatnonzero(flags)
     return format_month(start + int(hits[0])) if hits.size else ""
@@ -135,7 +180,8 @@ def _first(flags: np.ndarray, start: int) -> str:
 
 
 def paired_summary(cubes: dict[str, np.ndarray], experiment) -> pd.DataFrame:
-    """Per arm and outcome: the mean paired effect with its 95% interval, and divergence months."""
+    """Per arm and outcome: the mean paired effect with its 95% interval, whether it is
+    significant, and the months of divergence and of (Holm-corrected) significant onset."""
     rows = []
     for outcome in experiment.outcomes:
         cube = cubes[outcome.name]
@@ -148,16 +194,17 @@ def paired_summary(cubes: dict[str, np.ndarray], experiment) -> pd.DataFrame:
             monthly = cube[arm.index] - cube[0]
             if outcome.counts_events:
                 monthly = np.cumsum(monthly, axis=1)
-            mean = monthly.mean(axis=0)
-            significant = (np.abs(mean) > _half_width(monthly)) & (np.abs(mean) > outcome.tolerance)
+            significant = bool((effect - half > 0 or effect + half < 0) and abs(effect) > outcome.tolerance)
+            onset = holm(_p_values(monthly)) & (np.abs(monthly.mean(axis=0)) > outcome.tolerance)
             rows.append({
                 "arm": arm.name, "outcome": outcome.name, "statistic": outcome.statistic,
                 "from": format_month(outcome.start), "to": format_month(outcome.end),
                 "replicates": experiment.replicates,
                 "baseline_mean": float(base.mean()), "arm_mean": float(values.mean()), "effect": effect,
                 "ci_low": effect - half, "ci_high": effect + half,
+                "significant": significant,
                 "diverges_from": _first((np.abs(monthly) > outcome.tolerance).any(axis=0), outcome.start),
-                "significant_from": _first(significant, outcome.start),
+                "significant_from": _first(onset, outcome.start) if significant else "",
             })
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
@@ -258,11 +305,31 @@ def csv_text(table: pd.DataFrame) -> str:
     return table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
 
 
-def summarise(experiment, results: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The summary tables by file name: summary.csv, and design.csv and sensitivity.csv for a design."""
+def never_in_baseline(cubes: dict[str, np.ndarray], experiment) -> list[str]:
+    """A warning (one line) for each outcome that is 0 in every month of every baseline replicate.
+
+    Such an outcome usually counts events that never happen (a wrong actor, type or range of
+    months), and an arm's effect on it says nothing about the change.
+    """
+    return [f"outcome {outcome.name} never occurs in the baseline (0 in every replicate, "
+            f"{format_month(outcome.start)}..{format_month(outcome.end)}): its effects cannot be read; "
+            "check its actors, type and months"
+            for outcome in experiment.outcomes if not np.any(cubes[outcome.name][0])]
+
+
+class Summary(NamedTuple):
+    """What the results say: the tables by file name, and warnings about the outcomes."""
+
+    tables: dict[str, pd.DataFrame]
+    warnings: list[str]
+
+
+def summarise(experiment, results: pd.DataFrame) -> Summary:
+    """The summary tables by file name (summary.csv, and design.csv and sensitivity.csv for a
+    design), and a warning for each outcome the baseline never shows."""
     cubes = outcome_cubes(results, experiment)
     tables = {"summary.csv": paired_summary(cubes, experiment)}
     if experiment.design is not None:
         tables["design.csv"] = design_table(cubes, experiment)
         tables["sensitivity.csv"] = sensitivity_table(cubes, experiment)
-    return tables
+    return Summary(tables, never_in_baseline(cubes, experiment))

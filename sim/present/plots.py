@@ -60,13 +60,49 @@ def _dates(months) -> np.ndarray:
     return np.asarray(months, dtype=float) / 12.0
 
 
-def _mark_periods(ax, run: SavedRun) -> None:
-    """Shade every other period and name each just inside the top of the axes (staggered)."""
+#: Height of a row of period names above the axes, and the gap between names, in points.
+PERIOD_ROW = 11.0
+PERIOD_GAP = 6.0
+
+
+def _mark_periods(ax, run: SavedRun) -> float:
+    """Shade every other period, and name each above the axes over a bracket spanning the period.
+
+    The brackets run in one line along the top of the axes, marking where each period begins
+    and ends; the names sit in rows above them, out of the data's way. Each name is centred over
+    its period (pulled in at the axes' ends) and takes the lowest row where it overlaps no other
+    name, so the short periods (independence, post-war, navigating) never print over each other.
+    Call it once the x-axis limits are final. Returns the height the brackets and names take
+    above the axes, in points, for the title's padding.
+    """
+    from matplotlib.transforms import offset_copy
+
+    fig = ax.figure
+    ax.get_xlim()  # settle autoscaled limits before placing by them
+    left, right = ax.get_window_extent().intervalx
+    gap = PERIOD_GAP * fig.dpi / 72.0
+    cap = 2.5 * fig.dpi / 72.0 / ax.get_window_extent().height  # the brackets' ends, in axes height
+    bracket = offset_copy(ax.get_xaxis_transform(), fig=fig, y=3.0, units="points")
+    taken: list[list[tuple[float, float]]] = []
     for number, (period, start, end) in enumerate(run.periods):
         if number % 2:
             ax.axvspan(start / 12.0, (end + 1) / 12.0, color="#eef0f2", zorder=0)
-        ax.text((start + end + 1) / 24.0, 0.985 - 0.045 * (number % 2), style.PERIOD_LABELS.get(period, period),
-                transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8, color="#555555")
+        ax.plot([start / 12.0 + 0.02, start / 12.0 + 0.02, (end + 1) / 12.0 - 0.02, (end + 1) / 12.0 - 0.02],
+                [1.0 - cap, 1.0, 1.0, 1.0 - cap], transform=bracket, color="#888888", linewidth=0.8, clip_on=False)
+        text = ax.text(0.0, 1.0, style.PERIOD_LABELS.get(period, period), ha="center", va="bottom", fontsize=8,
+                       color="#555555", clip_on=False, gid="period")
+        width = text.get_window_extent().width
+        middle = ax.transData.transform(((start + end + 1) / 24.0, 0.0))[0]
+        middle = min(max(middle, left + width / 2), right - width / 2)
+        low, high = middle - width / 2, middle + width / 2
+        row = next((n for n, spans in enumerate(taken) if all(high + gap <= a or low >= b + gap for a, b in spans)),
+                   len(taken))
+        if row == len(taken):
+            taken.append([])
+        taken[row].append((low, high))
+        text.set_transform(offset_copy(ax.get_xaxis_transform(), fig=fig, y=5.0 + PERIOD_ROW * row, units="points"))
+        text.set_x(ax.transData.inverted().transform((middle, 0.0))[0])
+    return 5.0 + PERIOD_ROW * len(taken)
 
 
 def parse_pairs(text: str) -> list[tuple[str, str]]:
@@ -122,7 +158,6 @@ def trajectories(run: SavedRun, pairs: list[tuple[str, str]], out: str | Path, v
                        edgecolor="white", linewidth=0.5)
     if not shown:
         raise ResultsError(f"{run.folder}: no {variable} series for {', '.join(f'{a}-{t}' for a, t in pairs)}")
-    _mark_periods(ax, run)
     if variable == "alignment":
         ax.axhline(0, color="#999999", linewidth=0.8)
         ax.set_ylim(-1.05, 1.05)
@@ -134,7 +169,11 @@ def trajectories(run: SavedRun, pairs: list[tuple[str, str]], out: str | Path, v
         handles.append(Line2D([], [], marker="D", linestyle="", color="#555555"))
         labels.append("UNGA record through the observation model")
     ax.legend(handles, labels, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, frameon=False)
-    ax.set_title(f"{run.title}\n{MEANINGS.get(variable, variable).split(' (')[0].capitalize()} over time", fontsize=11)
+    if run.periods:  # the run's span, not the record's or the UNGA series' (they go on past a short run)
+        ax.set_xlim(run.periods[0][1] / 12.0, (run.periods[-1][2] + 1) / 12.0)
+    names = _mark_periods(ax, run)
+    meaning = MEANINGS.get(variable, variable).split(" (")[0]
+    ax.set_title(f"{run.title}\n{meaning[:1].upper()}{meaning[1:]} over time", fontsize=11, pad=6.0 + names)
     return _save(fig, out)
 
 
@@ -223,10 +262,13 @@ def network(run: SavedRun, date: str, out: str | Path, threshold: float = 0.05) 
 
 
 def timeline(run: SavedRun, out: str | Path, most: int = 18) -> Path:
-    """Simulated events against the record's, by pair of actors (the first replicate of an ensemble)."""
+    """Simulated events against the record's, by pair of actors (the first replicate of an ensemble, as titled)."""
     events = run.events
+    numbers = run.replicate_numbers
+    which = ""
     if "replicate" in events.columns:
-        events = events[events["replicate"] == events["replicate"].min()]
+        events = events[events["replicate"] == numbers[0]]
+        which = f", replicate {numbers[0]} of {len(numbers)}"
     start, end = run.periods[0][1], run.periods[-1][2]
     record = [e for e in load_events() if start <= e.month <= end]
     def pair(a, b):
@@ -260,13 +302,13 @@ def timeline(run: SavedRun, out: str | Path, most: int = 18) -> Path:
                    label="record (text or public source)")
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([f"{style.name(a)} – {style.name(b)}" for a, b in reversed(rows)], fontsize=8)
-    ax.set_ylim(-0.6, len(rows) + 0.6)  # headroom for the period names
-    _mark_periods(ax, run)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlim(start / 12.0, (end + 1) / 12.0)
+    names = _mark_periods(ax, run)
     ax.grid(axis="x", alpha=0.25)
     ax.set_xlabel("year   (dots: simulated events by type, upper row of each pair; ◇ record events, lower row)")
     ax.legend(fontsize=7, ncol=8, loc="upper center", bbox_to_anchor=(0.5, -0.07), frameon=False)
-    ax.set_title(f"{run.title}\nSimulated events against the record, by pair", fontsize=11)
+    ax.set_title(f"{run.title}\nSimulated events{which} against the record, by pair", fontsize=11, pad=6.0 + names)
     return _save(fig, out)
 
 

@@ -3,7 +3,9 @@
 The page needs nothing but itself: figures are embedded as PNG data, styles are inline. It
 shows the scenario, how each period compares with the record (event recall and precision,
 the stylized facts passed or failed), the UNGA fit where calibration has one, the figures, and
-every event with the rule that produced it and the rule's quote.
+every event with the rule that produced it and the rule's quote. It says which replicates each
+part is drawn from: for an ensemble, the comparison pools them all and the event table holds
+the first replicate, with every replicate's event count beside it.
 """
 
 from __future__ import annotations
@@ -90,10 +92,38 @@ def _unga() -> str:
             "<th>MAE climatology</th><th>skill vs persistence</th></tr>" + "".join(rows) + "</table>")
 
 
+def _span(numbers: list[int]) -> str:
+    return f"replicate {numbers[0]}" if len(numbers) == 1 else f"replicates {numbers[0]}–{numbers[-1]}"
+
+
+def _what_the_tables_hold(run: SavedRun) -> str:
+    """One paragraph saying which replicates each table and figure is drawn from."""
+    numbers = run.replicate_numbers
+    if len(numbers) == 1:
+        return f"<p class='meta'>Every table and figure shows the run's one replicate ({_span(numbers)}).</p>"
+    return (f"<p class='meta'>Which replicates: the comparison and the stylized facts are means and shares over all "
+            f"{len(numbers)} replicates ({_span(numbers)}); the trajectories show their median and 5–95% band, the "
+            f"networks their mean; the timeline and the events table show <b>replicate {numbers[0]} alone, one of "
+            f"the {len(numbers)}</b> (the event counts of every replicate are under the table).</p>")
+
+
+def _event_counts(run: SavedRun, numbers: list[int]) -> str:
+    """Events per replicate: their spread in one line, and every replicate's count in a fold."""
+    events = run.events
+    counts = events.groupby("replicate").size().reindex(numbers, fill_value=0)
+    every = " · ".join(f"{number}: {count}" for number, count in counts.items())
+    return (f"<p class='meta'>Events per replicate, over all {len(numbers)}: median {counts.median():g}, "
+            f"range {counts.min()}–{counts.max()}.</p>"
+            f"<details class='meta'><summary>Every replicate's count</summary><p>{every}</p></details>")
+
+
 def _events(run: SavedRun, most: int = 400) -> str:
     events = run.events
+    numbers = run.replicate_numbers
+    counts = ""
     if "replicate" in events.columns:
-        events = events[events["replicate"] == events["replicate"].min()]
+        counts = _event_counts(run, numbers)
+        events = events[events["replicate"] == numbers[0]]
     rows = []
     for row in events.head(most).itertuples():
         rule = RULES.get(row.rule)
@@ -101,9 +131,12 @@ def _events(run: SavedRun, most: int = 400) -> str:
             "imposed historical input" if str(row.rule).startswith("scheduled") else "")
         rows.append(f"<tr><td>{_e(row.date)}</td><td>{_e(style.name(row.actor))}</td><td>{_e(style.name(row.target))}</td>"
                     f"<td>{_e(row.type)}</td><td>{_e(row.summary)}</td><td>{_e(row.rule)}</td><td>{quote}</td></tr>")
-    more = f"<p class='meta'>First {most} of {len(events)} events shown.</p>" if len(events) > most else ""
-    return ("<table><tr><th>date</th><th>actor</th><th>target</th><th>type</th><th>summary</th><th>rule</th>"
-            "<th>the rule's words</th></tr>" + "".join(rows) + "</table>" + more)
+    which = (f"replicate {numbers[0]} of {len(numbers)} ({_span(numbers)})" if len(numbers) > 1
+             else f"the run's one replicate ({_span(numbers)})")
+    shown = f"first {most} of {len(events)}" if len(events) > most else f"all {len(events)}"
+    return (f"<p class='replicates'>The events of {which}: {shown}.</p>" + counts
+            + "<table><tr><th>date</th><th>actor</th><th>target</th><th>type</th><th>summary</th><th>rule</th>"
+            "<th>the rule's words</th></tr>" + "".join(rows) + "</table>")
 
 
 def build(run: SavedRun) -> str:
@@ -129,6 +162,7 @@ def build(run: SavedRun) -> str:
 <body>
 <h1>{_e(run.title)}</h1>
 <p class="meta">{meta}</p>
+{_what_the_tables_hold(run)}
 <h2>How the run compares with the record</h2>
 <p>Event recall is the share of the record's dated events the run reproduces (same type, same actors, within
 ±{_e(m.get('event_window_months', 6))} months of the record's dating); precision is the share of the run's own events

@@ -69,6 +69,12 @@ class SavedRun:
         return "replicate" in self.trajectory.columns
 
     @property
+    def replicate_numbers(self) -> list[int]:
+        """The replicates the run holds: ``first_replicate`` onwards, as many as its manifest says."""
+        first = int(self.manifest.get("first_replicate", 0))
+        return list(range(first, first + int(self.manifest.get("replicates", 1))))
+
+    @property
     def title(self) -> str:
         m = self.manifest
         replicates = m.get("replicates", 1)

@@ -7,6 +7,7 @@ record), written to an output directory when asked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -39,19 +40,37 @@ def _events_table(model: TajikistanModel) -> pd.DataFrame:
     })
 
 
+def advance(model: TajikistanModel, progress: Callable[[int], object] | None = None,
+            months: int | None = None) -> None:
+    """Run ``model`` to its end (or ``months`` months on), calling ``progress(1)`` after each month."""
+    if progress is None:
+        if months is None:
+            model.run()
+        else:
+            model.run_for(months)
+        return
+    left = model.plan.end - model.month + 1 if months is None else months
+    for _ in range(left):
+        model.run_for(1)
+        progress(1)
+
+
 def run(scenario: str | Path | Scenario | None = None, *, seed: int = 0, replicates: int = 1,
         first_replicate: int = 0, out: str | Path | None = None, window: int = DEFAULT_WINDOW,
-        overrides: dict[str, tuple[bool, float]] | None = None) -> RunResult:
+        overrides: dict[str, tuple[bool, float]] | None = None,
+        progress: Callable[[int], object] | None = None) -> RunResult:
     """Run a scenario (the full 1991-2023 replay by default) and compare it with the record.
 
     Returns a :class:`RunResult` whose ``trajectory``, ``events`` and ``comparison`` are
-    pandas DataFrames; with ``out`` the four output files are written there too.
+    pandas DataFrames; with ``out`` the four output files are written there too. ``progress``,
+    if given, is called with 1 after each month is simulated (``tqdm.update`` fits).
     """
     if scenario is None:
         scenario = default_scenario()
     plan = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     model = TajikistanModel(plan, seed=seed, replicates=replicates, first_replicate=first_replicate,
-                            overrides=overrides).run()
+                            overrides=overrides)
+    advance(model, progress)
     history = model.history
     founded = {code: (plan.start if spec.founded is None else max(plan.start, parse_month(spec.founded)))
                for code, spec in plan.actors.items()}

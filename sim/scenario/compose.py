@@ -6,7 +6,9 @@ functions, so that they cannot disagree about what a setting means:
 * :func:`with_calibration` lays calibrated defaults *under* each period's own settings (the
   loader does it with ``calibration/params.yaml``; calibration with each candidate);
 * :func:`with_parameters` sets model parameters in some periods, optionally from a month on
-  (experiments' ``parameter`` changes, the dashboard's sliders);
+  (experiments' ``parameter`` changes);
+* :func:`with_parameters_scaled` multiplies model parameters in every period, keeping each
+  period's own value as the base (the dashboard's sliders);
 * :func:`with_rule_weights_scaled` multiplies rules' weights everywhere (the dashboard);
 * :func:`rule_setting_at` says which setting a rule has in a month, as the model resolves it
   (:func:`sim.core.rulebook.resolve`).
@@ -99,6 +101,27 @@ def with_parameters(plan: Scenario, values: Mapping[str, float], periods: Iterab
         raise ValueError(f"no period named runs on or after month {first}")
     return replace(plan, segments=tuple(
         replace(s, parameters=parameters_with(s.parameters, values)) if s in touched else s for s in segments))
+
+
+def with_parameters_scaled(plan: Scenario, factors: Mapping[str, float]) -> Scenario:
+    """``plan`` with model parameters multiplied by ``factors`` in every period.
+
+    Each period keeps its own value as the base, so periods that differ still differ; a factor
+    of exactly 1 leaves the plan as it was (the same object, hence the same run).
+    """
+    for name, factor in factors.items():
+        if not math.isfinite(factor) or factor < 0:
+            raise ValueError(f"factor for {name} must be finite and >= 0, got {factor}")
+    factors = {name: float(factor) for name, factor in factors.items() if factor != 1.0}
+    if not factors:
+        return plan
+    unknown = sorted(set(factors) - set(Parameters.model_fields))
+    if unknown:
+        raise ValueError(f"unknown parameter(s): {', '.join(unknown)}")
+    return replace(plan, segments=tuple(
+        replace(s, parameters=parameters_with(
+            s.parameters, {name: getattr(s.parameters, name) * factor for name, factor in factors.items()}))
+        for s in plan.segments))
 
 
 def with_rule_weights_scaled(plan: Scenario, factors: Mapping[str, float]) -> Scenario:

@@ -18,7 +18,7 @@ from sim.vocabulary import ACTOR_CODES, DRIVERS, EVENT_TYPES, PERIODS
 
 def _month(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
-        raise ValueError(f"write months in quotes as \"YYYY-MM\": YAML read the unquoted {value} as a date")
+        raise ValueError(f"write months in quotes, as \"{value:%Y-%m}\": YAML read the unquoted {value} as a date")
     if not isinstance(value, str):
         raise ValueError(f"expected a month in quotes as \"YYYY-MM\", got {type(value).__name__} {value!r}")
     parse_month(value)

@@ -8,6 +8,7 @@ missing or binary file, a YAML syntax error, a wrong type, an unknown key - is a
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -22,19 +23,32 @@ def validation_message(exc: ValidationError, renamed: dict[str, str] | None = No
     """The first error of a pydantic validation as (field path, reason), for one line.
 
     ``renamed`` maps keys a format no longer takes to their new names, so that an old key is
-    rejected with a message naming the new one.
+    rejected with a message naming the new one. A key of ``renamed`` is a bare key (anywhere)
+    or a field path with ``*`` for any part (``interventions.*.start``). Odd keys in the path
+    (blank, with line breaks) are quoted, so that the message stays one line.
     """
-    error = exc.errors()[0]
+    def new_name(error) -> str | None:
+        if error["type"] != "extra_forbidden" or not error["loc"]:
+            return None
+        key, where = str(error["loc"][-1]), ".".join(str(part) for part in error["loc"])
+        return next((name for old, name in (renamed or {}).items()
+                     if old == key or ("." in old and fnmatch.fnmatchcase(where, old))), None)
+
+    errors = exc.errors()
+    error = next((e for e in errors if new_name(e)), errors[0])  # an old key explains a "missing" new one
     parts = [str(part) for part in error["loc"]]
-    loc = ".".join(parts)
-    message = error["msg"].removeprefix("Value error, ")
+    loc = ".".join(part if part and part.isprintable() and part == part.strip() else repr(part) for part in parts)
+    message = " ".join(error["msg"].removeprefix("Value error, ").split())
     if error["type"] == "extra_forbidden":
-        key = parts[-1] if parts else ""
-        new = (renamed or {}).get(key)
-        message = f"unknown key {key!r}" + (f": the key is now {new!r}" if new else "")
+        new = new_name(error)
+        message = f"unknown key {parts[-1] if parts else ''!r}" + (f": the key is now {new!r}" if new else "")
     elif error["type"] == "missing":
         message = "required but missing"
     return loc, message
+
+
+#: Keys of the scenario format that were renamed, for a message that names the new key.
+RENAMED = {"interventions.*.start": "from", "interventions.*.end": "to"}
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
@@ -111,7 +125,7 @@ def read_scenario_file(path: Path) -> ScenarioFile:
     try:
         return ScenarioFile.model_validate(data)
     except ValidationError as exc:
-        loc, message = validation_message(exc)
+        loc, message = validation_message(exc, RENAMED)
         raise ScenarioError(path, loc or "(top level)", message) from None
 
 

@@ -28,7 +28,7 @@ from sim.scenario.fields import (  # noqa: F401  (re-exported: the format's fiel
     Tie,
     Unit,
 )
-from sim.vocabulary import MOVEMENTS, ORGANISATIONS
+from sim.vocabulary import DRIVERS, MOVEMENTS, ORGANISATIONS
 
 
 class ActorSpec(Strict):
@@ -107,27 +107,29 @@ class ScheduledEvent(Strict):
 
 
 class Intervention(Strict):
-    """A counterfactual constraint on what one actor does to another, from a month on.
+    """A counterfactual constraint on what one actor does to another, ``from`` a month (``to`` a month).
 
     ``forbid`` removes the action: the discrete actions of that type actor -> target get
     probability 0, and the flows of that type (aid, military support, pressure) are cut.
     ``force`` makes the discrete actions of that type certain each month they are on offer,
-    and for a flow type adds ``amount`` a month to the flow.
+    and for a flow type adds ``amount`` a month to the flow. The window is ``from`` and ``to``,
+    as in every change of an experiment (``start`` and ``end`` are its attributes in Python;
+    build one with ``Intervention.model_validate({..., "from": ..., "to": ...})``).
     """
 
     mode: Literal["forbid", "force"]
     actor: ActorCode
     target: ActorCode
     type: EventType
-    start: Month
-    end: Month | None = None
+    start: Month = Field(alias="from", description="first month the constraint holds")
+    end: Month | None = Field(None, alias="to", description="last month it holds (default: to the end of the run)")
     amount: Annotated[float, Field(ge=0, le=5)] = 0.1
     why: str = ""
 
     @model_validator(mode="after")
     def _ordered(self) -> Intervention:
         if self.end is not None and parse_month(self.end) < parse_month(self.start):
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(f"to {self.end} is before from {self.start}")
         return self
 
 
@@ -229,6 +231,17 @@ class ScenarioFile(Strict):
     @classmethod
     def _known_rules(cls, value: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
         return _check_rule_ids(value)
+
+    @field_validator("drivers")
+    @classmethod
+    def _in_range(cls, value: dict[str, DriverSeries]) -> dict[str, DriverSeries]:
+        for name, series in value.items():
+            driver = DRIVERS[name]
+            for month, number in series.points.items():
+                if not driver.low <= number <= driver.high:
+                    raise ValueError(f"{name}.points.{month}: {number:g} is outside {driver.range} ({driver.unit}; "
+                                     "docs/drivers.md)")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> ScenarioFile:

@@ -16,11 +16,38 @@ def solara_args(port: int = 8765, host: str = "127.0.0.1") -> list[str]:
             "--no-check-version", "--log-level", "warning"]
 
 
+def port_problem(port: int, host: str = "127.0.0.1") -> str | None:
+    """Why the server could not listen on ``host:port``, or ``None`` where it can.
+
+    Binds a probe socket the way uvicorn binds its own (``SO_REUSEADDR``, so a port left in
+    TIME_WAIT by an earlier server counts as free) and releases it at once. Another process may
+    still take the port in between; this catches the common case, a server already running there.
+    """
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError) as error:
+        return f"--host: cannot listen on {host!r}: {error}"
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return f"--port: {port} is already in use on {host} (choose another, or --port 0 for a free one)"
+            return f"--port: cannot listen on {host}:{port}: {error.strerror or error}"
+    return None
+
+
 def serve(scenario: str | os.PathLike | None = None, port: int = 8765, host: str = "127.0.0.1") -> int:
     """Serve the dashboard with Solara's server (uvicorn) until interrupted; blocks.
 
     Runs ``solara run sim.present.dashboard.app:Page`` in this process, with the scenario passed in
-    ``TAJSIM_DASHBOARD_SCENARIO`` and Solara's telemetry off.
+    ``TAJSIM_DASHBOARD_SCENARIO``, Solara's telemetry and banner off. A port already taken is an
+    ``OSError`` before the server starts (:func:`port_problem`).
     """
     path = scenario_path(scenario)
     if not path.is_file():
@@ -28,6 +55,7 @@ def serve(scenario: str | os.PathLike | None = None, port: int = 8765, host: str
     load_scenario(path)  # a bad file is one line here, not a traceback in the server
     os.environ[SCENARIO_ENV] = str(path)
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")  # no "This website runs on Solara" footer
     try:
         import mesa.visualization  # noqa: F401  (fail here, with the hint below, if missing)
         from solara.__main__ import run as solara_run
@@ -44,6 +72,9 @@ def serve(scenario: str | os.PathLike | None = None, port: int = 8765, host: str
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             probe.bind((host, 0))
             port = probe.getsockname()[1]
+    problem = port_problem(port, host)
+    if problem:
+        raise OSError(problem)
     missing = missing_assets()
     if missing:
         print(f"tajsim dashboard: Solara's page assets are not cached ({', '.join(missing)}); the server fetches "

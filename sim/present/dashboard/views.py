@@ -12,7 +12,7 @@ from sim.core.model import TajikistanModel
 from sim.core.rules import RULES
 from sim.months import format_month
 from sim.present import style
-from sim.present.dashboard.model import DashboardModel
+from sim.present.dashboard.model import SLIDER_PARAMETERS, DashboardModel
 
 #: Partners whose alignment with Tajikistan the trajectory chart follows (those in the scenario).
 KEY_PARTNERS = ("RUS", "UZB", "CHN", "USA", "IRN", "AFG", "KGZ")
@@ -175,14 +175,44 @@ def events_html(rows: list[dict]) -> str:
             f"</tr></thead><tbody>{body}</tbody></table>")
 
 
+def _decimals(step: float) -> int:
+    """Decimals of a slider's step as the browser's slider counts them (``0.05`` -> 2)."""
+    text = repr(float(step))
+    return len(text.partition(".")[2].rstrip("0")) if "." in text and "e" not in text else 0
+
+
+def _values(values: list[float]) -> str:
+    low, high = min(values), max(values)
+    return f"{low:.4g}" if low == high else f"{low:.4g}-{high:.4g} by period"
+
+
+def input_label(name: str, spec: dict, value) -> str:
+    """An input's label with its value read out, as the page shows it beside the slider.
+
+    A parameter factor reads ``Pull gain ×1.00 = 1.236``: the factor and the value it gives
+    (the scenario's own values times the factor; a range where the periods differ).
+    """
+    label = spec.get("label", name)
+    kind = spec.get("type")
+    if kind == "SliderInt":
+        return f"{label}: {int(value)}"
+    if kind != "SliderFloat":
+        return label
+    factor = f"×{float(value):.{_decimals(spec['step'])}f}"
+    if "scenario" in spec:
+        return f"{label} {factor} = {_values([v * float(value) for v in spec['scenario']])}"
+    return f"{label} {factor}"
+
+
 def status_lines(model: DashboardModel) -> list[str]:
+    """The month's progress, Tajikistan's state, and the settings the run has (this period's parameters)."""
     w = model.world
     segment = model.segment
+    settings = model.settings
     return [
         f"{model.simulated} of {model.months} months · period {segment.period or segment.name}",
         f"regime security {float(w.security[0]):.2f} · economy {float(w.economy[0]):.2f}",
-        "settings: " + ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
-                                 for k, v in model.settings.items()),
+        "this period: " + " · ".join(f"{name.replace('_', ' ')} {float(getattr(model.parameters, name)):.4g}"
+                                     for name in SLIDER_PARAMETERS),
+        f"seed {settings['seed']} · {settings['rule']} weight ×{settings['rule_weight']:.4g}",
     ]
-
-

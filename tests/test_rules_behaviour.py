@@ -1,0 +1,357 @@
+"""What every rule does, alone, under a probe state: its direction, its weight, and who it acts through.
+
+A rule is run by itself through the agents that follow it (``Actor.decide`` with a one-rule
+rulebook; a collective rule once for all its followers, as the model runs it) on a fresh
+:class:`~sim.core.world.World` holding the default scenario's actors, all present, in a probe
+state. What it records - pulls, aid, military aid, pressure, support, security, and the
+discrete actions it proposes with a probability above zero - is written as readable lines
+and compared with :data:`EXPECTED`, the behaviour spec. The generic tests run over the whole
+rulebook, so a new rule is covered as soon as it is registered (it then needs its line in
+:data:`EXPECTED`; the failure message prints what to paste).
+
+The probe has three replicates in different states, and two sets of drivers:
+
+* replicate 0: a weak regime (security 0.2, economy 0.3), every actor regarding every other
+  at 0.35, every tie standing between every pair (recognition, embassy, member, treaty, base);
+* replicate 1: a firmer regime (0.6, 0.6), regard 0.7, no ties at all;
+* replicate 2: in between (0.4, 0.5), regard 0.55, recognition only;
+* in all three, Russia gives Tajikistan aid (0.5), Uzbekistan presses it (0.8), Tajikistan
+  depends on Russia (0.6) and has asked everyone for help (requests 0.5); June 1993;
+* drivers: ``war`` has the civil war at 0.8, ``peace`` at 0; both have Afghan instability
+  0.8, Russia's economy shrinking 5%, remittances at 20% of GDP, China's reach and Western
+  engagement at 0.5.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pytest
+
+from sim.core.agents import Actor, make_actor
+from sim.core.rulebook import Rule
+from sim.core.rules import RULES
+from sim.core.world import TIE_BITS, World
+from sim.months import parse_month
+from sim.paths import default_scenario
+from sim.scenario import load_scenario
+from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES
+
+# --- the behaviour spec -----------------------------------------------------------------------
+#
+# One list of lines per rule: what it records under the probe. A line is
+#
+#   pull A>B SIGN                 A's regard for B is pulled up (+), down (-) or either way (±)
+#   aid A>B / military A>B        A gives B aid / military support (an aid flow logged as military)
+#   pressure A>B / support A>B    A presses B / supports B outside aid (remittances, troops)
+#   secure SIGN                   Tajikistan's regime security is pushed up or down
+#   propose TYPE A>B [SIGN] [tie:T | untie:T]
+#                                 A offers B a discrete action of TYPE (probability above zero in
+#                                 some replicate) whose alignment effect is SIGN (none: zero) and
+#                                 which makes or breaks the tie T
+#
+# A and B are actor codes, several joined by commas, or a group: ``states`` (every state but
+# Tajikistan), ``organisations``, ``all`` (both). A line ending in ``(war)`` or ``(peace)`` holds
+# under that probe only; others under both. A later line about the same thing (all but the sign)
+# replaces an earlier one. A rule must record exactly what its lines say: anything more, less or
+# in the other direction fails.
+
+EXPECTED: dict[str, list[str]] = {
+    # Tajikistan
+    "R01": ["pull TJK>states +", "propose embassy TJK>states + tie:embassy", "propose visit TJK>states +"],
+    "R02": ["pull TJK>all +", "pull TJK>UZB -"],  # towards all who regard it well or give aid, away from Uzbekistan who presses
+    "R03": ["pull TJK>RUS,UZB,KGZ,KAZ,TKM,IRN,AFG +", "propose visit TJK>RUS,UZB,KGZ,KAZ,TKM,IRN,AFG +"],
+    "R04": ["propose membership TJK>organisations + tie:member", "pull TJK>organisations +"],
+    "R05": ["propose request TJK>RUS,UZB,KGZ,KAZ,TKM,CIS,UN,IRN +"],
+    "R06": ["aid all>TJK",  # the capable and willing help; the weak or unwilling refuse
+            "propose refusal UZB,KGZ,KAZ,TKM,AFG,TUR,PAK,CIS,CSCE,ECO,CSTO,EAEU>TJK -"],
+    "R07": ["pull TJK>RUS +", "pull RUS>TJK +", "propose visit TJK>RUS +"],
+    "R08": ["propose request TJK>RUS,UZB,KAZ,IRN,CHN,USA,TUR,CIS,UN,CSCE,IMF,WB,SCO,CSTO,EAEU +"],
+    "R09": ["pull TJK>RUS,UZB,KGZ,KAZ,TKM,CHN +", "pull TJK>IRN,AFG,USA,PAK -",
+            "pull RUS,UZB,KGZ,KAZ,TKM,CHN>TJK +", "pull IRN,AFG,USA,PAK>TJK -"],
+    "R10": ["pull TJK>RUS +"],
+    "R11": ["secure +"],
+    "R12": ["propose treaty TJK>states + tie:treaty"],
+    "R13": ["pull TJK>UZB,TKM -"],
+    "R14": ["pull TJK>UZB -", "propose pressure TJK>UZB -"],
+    "R15": ["pull TJK>AFG -", "propose pressure TJK>AFG -"],
+    "R16": ["propose refugees TJK>AFG,IRN (war)"],
+    "R17": ["pull TJK>IRN +", "propose request TJK>IRN + (war)"],
+    "R18": ["pull TJK>RUS +", "propose request TJK>RUS +"],
+    "R19": ["pull TJK>USA,CHN,TUR,PAK,IRN,KAZ,RUS +", "propose visit TJK>USA,CHN,TUR,PAK,IRN,KAZ +"],
+    "R20": ["pull TJK>RUS -", "pull TJK>CHN +"],
+    "R21": ["propose pressure TJK>RUS -", "pull TJK>RUS,CHN,UZB,KAZ,USA +"],
+    # Russia
+    "R22": ["pull RUS>TJK -"],
+    "R23": ["military RUS>TJK", "propose military RUS>TJK + tie:base (war)"],
+    "R24": ["pull RUS>TJK +", "support RUS>TJK", "aid RUS>TJK"],
+    "R25": ["pull RUS>TJK + (war)", "propose treaty RUS>TJK + tie:treaty (war)"],
+    "R26": ["support RUS>TJK", "propose personnel RUS>TJK +"],
+    "R27": ["support RUS>TJK", "pull TJK>RUS +"],
+    "R51": ["pull RUS>TJK +", "pull TJK>RUS +"],
+    # Uzbekistan
+    "R28": ["military UZB>TJK (war)", "propose treaty UZB>TJK + tie:treaty (war)"],
+    "R29": ["pressure UZB>TJK (war)"],
+    "R30": ["pull UZB>TJK -", "propose cultural UZB>TJK -"],
+    "R31": ["pull UZB>TJK -", "pressure UZB>TJK"],
+    "R32": ["propose mediation UZB>TJK (war)"],
+    # the other neighbours
+    "R33": ["pressure KAZ,TKM,UZB>TJK"],
+    "R34": ["pull UZB,KGZ,KAZ,TKM>TJK +", "propose visit UZB,KGZ,KAZ,TKM>TJK +"],
+    "R35": ["pull KGZ>TJK -", "pull TJK>KGZ -", "propose conflict KGZ>TJK -"],
+    "R36": ["aid KGZ>TJK (war)", "propose mediation KGZ>TJK (war)"],
+    # Iran and Afghanistan
+    "R37": ["pull TJK>IRN +", "pull IRN>TJK +", "propose cultural IRN>TJK +"],
+    "R38": ["aid IRN>TJK (war)", "propose mediation IRN>TJK + (war)"],
+    "R39": ["pull AFG>TJK +", "propose mediation AFG>TJK + (war)"],
+    # China
+    "R40": ["pressure CHN>TJK", "pull TJK>CHN -", "propose treaty CHN>TJK + tie:treaty"],
+    "R41": ["pull CHN>TJK +", "pull TJK>CHN +"],
+    "R42": ["aid CHN>TJK", "support CHN>TJK", "propose visit CHN>TJK +"],
+    # the United States
+    "R43": ["aid USA>TJK (war)"],
+    "R44": ["pull TJK>IMF,WB +", "aid USA>TJK", "pull USA>TJK +", "propose mediation USA>TJK (war)"],
+    "R45": ["propose embassy USA>TJK - untie:embassy (war)", "propose embassy USA>TJK + tie:embassy (peace)"],
+    # many actors
+    "R46": ["propose recognition states>TJK + tie:recognition",
+            "propose embassy RUS,UZB,KGZ,KAZ,TKM,IRN,AFG,CHN,TUR,PAK>TJK + tie:embassy"],  # the US by R45
+    "R47": ["pull CIS>TJK +", "military CIS>TJK (war)", "propose military CIS>TJK + (war)"],
+    "R48": ["aid UN>TJK (war)", "propose mediation UN>TJK + (war)"],
+    "R49": ["aid IMF,WB>TJK", "pull IMF,WB>TJK +"],
+    "R50": ["pull CSTO,SCO>TJK +", "military CSTO,SCO>TJK", "propose military CSTO,SCO>TJK +"],
+}
+
+# --- the probe --------------------------------------------------------------------------------
+
+PROBES = {
+    "war": {"civil_war": 0.8, "afghan_instability": 0.8, "russia_growth": -5.0, "remittances": 20.0,
+            "china_reach": 0.5, "western_engagement": 0.5},
+    "peace": {"civil_war": 0.0, "afghan_instability": 0.8, "russia_growth": -5.0, "remittances": 20.0,
+              "china_reach": 0.5, "western_engagement": 0.5},
+}
+REGARD = (0.35, 0.7, 0.55)
+SECURITY = (0.2, 0.6, 0.4)
+ECONOMY = (0.3, 0.6, 0.5)
+TIES = (sum(TIE_BITS.values()), 0, TIE_BITS["recognition"])
+#: A state that follows no rule of its own, to run other actors' rules through.
+STAND_IN = "TUR"
+
+PLAN = load_scenario(default_scenario(), calibration=False)
+CODES = [code for code in ACTOR_CODES if code in PLAN.actors]
+
+
+class ProbeModel(mesa.Model):
+    """Just enough of a model for agents to be made and to decide: a world, no dynamics."""
+
+    def __init__(self, world: World):
+        super().__init__(rng=0)
+        self.world = world
+
+
+def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
+    """A fresh world in the probe state ``name``, with one agent per actor."""
+    world = World(CODES, len(REGARD), PLAN.actors, ACTOR_NAMES)
+    model = ProbeModel(world)
+    agents = {code: make_actor(model, code, PLAN.actors[code]) for code in CODES}
+    for code in CODES:
+        world.activate(code)
+    world.month = parse_month("1993-06")
+    world.drivers = dict(PROBES[name])
+    others = ~np.eye(world.N, dtype=bool)
+    for r in range(world.R):
+        world.alignment[r][others] = REGARD[r]
+        world.ties[r][others] = TIES[r]
+    world.security[:], world.economy[:] = SECURITY, ECONOMY
+    tjk = world.tjk
+    world.aid[:, world.i("RUS"), tjk] = 0.5
+    world.pressure[:, world.i("UZB"), tjk] = 0.8
+    world.dependence[:, tjk, world.i("RUS")] = 0.6
+    world.requests[:, :, tjk] = 0.5
+    world.need_security = np.clip(1.0 - world.security + 0.3 * world.drive("afghan_instability"), 0.0, 1.0)
+    world.need_economy = 1.0 - world.economy
+    return model, agents
+
+
+def followers(rule: Rule) -> list[str]:
+    return [code for code in CODES if rule.applies_to(code, PLAN.actors[code].kind)]
+
+
+def run_rule(rule_id: str, weight: float = 1.0, state: str = "war", through: list[str] | None = None) -> World:
+    """The world after ``rule_id`` alone has decided, through its followers (or the agents named)."""
+    rule = RULES[rule_id]
+    model, agents = probe(state)
+    world = model.world
+    world.clear_intentions()
+    if rule.collective:
+        world.begin(world.N)
+        world.current_rule = rule.id
+        rule(world, model.agents.select(lambda agent: rule.applies_to(agent.code, agent.spec.kind)), weight)
+    else:
+        for code in through or followers(rule):
+            agents[code].rulebook = [(rule, weight)]
+            agents[code].decide()
+    return world
+
+
+def probabilities(world: World) -> list[tuple[tuple, np.ndarray]]:
+    """Every proposed action's key and its probability per replicate, read as the apply phase reads them."""
+    out = []
+    for keys, chance in world.ordered_proposals():
+        chance = np.asarray(chance, dtype=float)
+        if len(keys) == 1:
+            columns = np.broadcast_to(chance, (world.R,))[:, None]
+        else:
+            columns = np.broadcast_to(chance if chance.ndim == 2 else chance.reshape(-1, 1).T, (world.R, len(keys)))
+        out += [(key, columns[:, n]) for n, key in enumerate(keys)]
+    return out
+
+
+def intentions(world: World) -> dict[str, np.ndarray]:
+    """Everything a rule can record, as arrays (proposals in the order they were made)."""
+    return {
+        "pulls": world.pulls.copy(), "aid": world.aid_given.copy(), "pressure": world.pressure_given.copy(),
+        "support": world.support_given.copy(), "security": np.asarray(world.security_push, dtype=float).copy(),
+        "flows": np.array([np.broadcast_to(flow.amount, (world.R,)) for flow in world.flows]).reshape(-1, world.R),
+        "proposals": np.array([p for _, p in probabilities(world)]).reshape(-1, world.R),
+    }
+
+
+def _sign(values: np.ndarray) -> str:
+    up, down = bool((values > 0).any()), bool((values < 0).any())
+    return "±" if up and down else "+" if up else "-"
+
+
+def recorded(world: World) -> set[str]:
+    """What a rule recorded, as lines of :data:`EXPECTED`."""
+    codes, tie_names = world.codes, {bit: name for name, bit in TIE_BITS.items()}
+    lines = {f"pull {codes[i]}>{codes[j]} {_sign(world.pulls[:, i, j])}"
+             for i, j in zip(*np.nonzero((world.pulls != 0).any(axis=0)))}
+    lines |= {f"{flow.type} {codes[flow.actor]}>{codes[flow.target]}" for flow in world.flows if np.any(flow.amount > 0)}
+    lines |= {f"support {codes[i]}>{codes[j]}" for i, j in zip(*np.nonzero((world.support_given != 0).any(axis=0)))}
+    if np.any(world.security_push != 0):
+        lines.add(f"secure {_sign(np.asarray(world.security_push))}")
+    for key, chance in probabilities(world):
+        if np.any(chance > 0):
+            action = world.actions[key]
+            sign = "+" if action.alignment > 0 else "-" if action.alignment < 0 else ""
+            tie = (f"tie:{tie_names[action.tie]}" if action.tie else
+                   f"untie:{tie_names[action.untie]}" if action.untie else "")
+            lines.add(" ".join(part for part in ("propose", action.type, f"{codes[action.actor]}>{codes[action.target]}",
+                                                 sign, tie) if part))
+    return lines
+
+
+GROUPS = {
+    "states": [c for c in CODES if c != "TJK" and PLAN.actors[c].kind == "state"],
+    "organisations": [c for c in CODES if PLAN.actors[c].kind == "organisation"],
+}
+GROUPS["all"] = GROUPS["states"] + GROUPS["organisations"]
+SIGNS = ("+", "-", "±")
+
+
+def _codes(text: str) -> list[str]:
+    found = []
+    for part in text.split(","):
+        if part not in GROUPS and part not in CODES:
+            raise ValueError(f"unknown actor or group {part!r} in EXPECTED")
+        found += GROUPS.get(part, [part])
+    return found
+
+
+def expected(rule_id: str, state: str) -> set[str]:
+    """The lines :data:`EXPECTED` gives a rule under the probe ``state``, groups expanded."""
+    lines: dict[str, str] = {}
+    for entry in EXPECTED[rule_id]:
+        words = entry.split()
+        if words[-1] in ("(war)", "(peace)"):
+            if words.pop() != f"({state})":
+                continue
+        dyad = next((n for n, word in enumerate(words) if ">" in word), None)
+        actors, targets = words[dyad].split(">") if dyad is not None else ("", "")
+        pairs = [(a, b) for a in _codes(actors) for b in _codes(targets)] if dyad is not None else [None]
+        for pair in pairs:
+            line = words if pair is None else words[:dyad] + [f"{pair[0]}>{pair[1]}"] + words[dyad + 1:]
+            key = " ".join(word for word in line if word not in SIGNS)
+            lines[key] = " ".join(line)
+    return set(lines.values())
+
+
+# --- the behaviour spec, checked ----------------------------------------------------------------
+
+
+def test_the_spec_names_only_rules():
+    assert set(EXPECTED) <= set(RULES), sorted(set(EXPECTED) - set(RULES))
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+@pytest.mark.parametrize("state", list(PROBES))
+def test_each_rule_does_what_the_spec_says(rule_id, state):
+    did = recorded(run_rule(rule_id, state=state))
+    if rule_id not in EXPECTED:
+        pytest.fail(f"{rule_id} has no line in EXPECTED; under the {state} probe it records: {sorted(did)}")
+    should = expected(rule_id, state)
+    assert did == should, (f"{rule_id} under the {state} probe\n  recorded, not in the spec: {sorted(did - should)}\n"
+                           f"  in the spec, not recorded: {sorted(should - did)}")
+
+
+# --- every rule respects its weight -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_at_weight_zero_a_rule_records_nothing(rule_id):
+    for state in PROBES:
+        for name, values in intentions(run_rule(rule_id, weight=0.0, state=state)).items():
+            assert not np.any(values), f"{rule_id} at weight 0 records {name} under the {state} probe"
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_at_weight_one_a_rule_records_something(rule_id):
+    assert any(recorded(run_rule(rule_id, state=state)) for state in PROBES), f"{rule_id} records nothing"
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_doubling_a_rules_weight_doubles_what_it_records(rule_id):
+    for state in PROBES:
+        once = intentions(run_rule(rule_id, weight=1.0, state=state))
+        twice = intentions(run_rule(rule_id, weight=2.0, state=state))
+        for name in once:
+            a, b = once[name], twice[name]
+            assert a.shape == b.shape, f"{rule_id}: {name} recorded differently at weight 2 ({state})"
+            below_one = b < 1.0 if name == "proposals" else np.ones_like(b, dtype=bool)
+            np.testing.assert_allclose(b[below_one], 2.0 * a[below_one], rtol=1e-12, atol=0.0,
+                                       err_msg=f"{rule_id}: {name} at weight 2 is not twice weight 1 ({state})")
+
+
+# --- rules act through the agent they are called for ------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["KAZ", "TKM", "UZB"])
+def test_fuel_leverage_presses_from_whichever_exporter_runs_it(code):
+    assert RULES["R33"].applies_to(code, "state")
+    world = run_rule("R33", through=[code])
+    assert recorded(world) == {f"pressure {code}>TJK"}
+    pressed_by = set(np.flatnonzero(world.pressure_given[:, :, world.tjk].any(axis=0)))
+    assert pressed_by == {world.i(code)}
+
+
+def test_a_rule_written_for_russia_acts_as_the_agent_that_runs_it():
+    assert not RULES["R22"].applies_to("UZB", "state")
+    world = run_rule("R22", through=["UZB"])
+    assert recorded(world) == {"pull UZB>TJK -"}
+    assert not world.pulls[:, world.i("RUS"), :].any()
+
+
+@pytest.mark.parametrize("rule_id", [rule_id for rule_id, rule in RULES.items() if not rule.collective])
+def test_a_rule_run_for_another_agent_records_as_that_agent(rule_id):
+    """Run for a stand-in, a rule's flows and proposals are the stand-in's, and its own followers
+    act in nothing it records (no actor named where ``me.code`` was meant)."""
+    own = set(followers(RULES[rule_id]))
+    assert STAND_IN not in own
+    for state in PROBES:
+        for line in recorded(run_rule(rule_id, state=state, through=[STAND_IN])):
+            words = line.split()
+            dyad = next((word for word in words if ">" in word), None)
+            actor = dyad.split(">")[0] if dyad else None
+            if words[0] != "pull" and dyad:
+                assert actor == STAND_IN, f"{rule_id} run for {STAND_IN} records {line!r} ({state})"
+            assert actor not in own, f"{rule_id} run for {STAND_IN} records {line!r} for its own follower ({state})"
