@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import SEEDS, normalise
 
 from sim.record import load_events, load_facts

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 PEAK_MONTHLY_DEATHS = 3000.0
 #: UCDP's thresholds of battle deaths a year: 25 (a conflict, level 1) and 1,000 (a war, level 2).
 UCDP_MINOR, UCDP_WAR = 25.0, 1000.0
+#: The ``rule`` of the events the conflicts log themselves (fighting breaking out).
+EVENT_SOURCE = "conflict"
 #: Random draws the conflicts consume each month (their own noise), the same in every month.
 DRAWS = 2
 #: Intensity at which the country counts as fully at war for the actors' rules (about 190 battle

@@ -172,7 +172,7 @@ class Dynamics:
             if reps.size and actor in w.idx:
                 n = reps.size
                 self.log.add(month, reps, np.full(n, w.idx[actor]), np.full(n, w.idx[target]),
-                             np.full(n, self.log.type_ids["conflict"]), np.full(n, self.log.text(label, "conflict")))
+                             np.full(n, self.log.type_ids["conflict"]), np.full(n, self.log.text(label, conflict.EVENT_SOURCE)))
 
     def _log_onsets(self, month: int, flows: list[Flow], p: Parameters) -> None:
         """Log an event where one rule's aid or pressure flow to a target becomes notable.

@@ -34,11 +34,13 @@ def diversify(w: World, me: Actor, k: float) -> None:
       "seed:000", "The potential for political support and economic aid is at least as important in shaping "
       "Tajikistan's diplomacy as are ideological and cultural ties.", ("TJK",))
 def aid_outweighs_ideology(w: World, me: Actor, k: float) -> None:
+    partners = w.others("states") + w.others("organisations")
+    at = w.at(partners)
     received = w.aid[:, :, me.index]
     total = received.sum(axis=1) + 0.2
-    pressed = w.pressure[:, :, me.index]
-    support = w.alignment[:, :, me.index]
-    w.pulls[:, me.index, :] += k * (2.0 * received / total[:, None] - 0.8 * pressed + 0.6 * support)
+    pressed = w.pressure[:, at, me.index]
+    support = w.alignment[:, at, me.index]
+    w.pull_many(me.code, partners, k * (2.0 * received[:, at] / total[:, None] - 0.8 * pressed + 0.6 * support))
 
 
 @rule("R03", "Former Soviet republics and the culturally related neighbours, Iran and Afghanistan, get particular attention",
