@@ -64,6 +64,9 @@ EVENT_TYPES: tuple[str, ...] = (
 #: Types whose direction carries no meaning: a treaty or a clash binds both sides.
 SYMMETRIC_EVENT_TYPES: frozenset[str] = frozenset({"treaty", "conflict"})
 
+#: The month Tajikistan declared independence: the levers' economic masses are relative to it.
+INDEPENDENCE_MONTH = "1991-09"
+
 PERIODS: dict[str, tuple[str, str]] = {
     "independence": ("1991-09", "1992-04"),
     "civil_war": ("1992-05", "1997-06"),

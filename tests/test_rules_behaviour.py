@@ -24,9 +24,15 @@ The probe has three replicates in different states, and two sets of drivers:
   ``peace`` has no fighting and a spent opposition. In replicate 0, whose every tie stands, the
   accord and a ceasefire stand too, and Uzbekistan resents Dushanbe (regard -0.3); replicate 2
   has a ceasefire without an accord; in ``war`` Kyrgyzstan presses Tajikistan at the border;
-* drivers: Afghan instability 0.8, Russia's economy shrinking 5%, remittances at 20% of GDP,
-  China's reach and Western engagement at 0.5; the Kyrgyz border quiet in ``peace`` and fighting
-  (intensity 0.2) in ``war``.
+* drivers: Afghan instability 0.8, Russia's economy shrinking 5%, China's growing 8%, oil at
+  $60, 10,000 US troops in Afghanistan; the Kyrgyz border quiet in ``peace`` and fighting
+  (intensity 0.2) in ``war``;
+* the levers: Tajik migrants in Russia (15% of the workforce, remittances 25% of GDP) and
+  Kazakhstan (2%, 3%), debt to China (0.6) and China lending this month, China's economy five
+  times its size at independence, Uzbekistan's energy and Russia's fuel at their scenario shares,
+  Rogun 10% built, Russia's troops 70% of the military support present and the United States'
+  20%, Russia squeezing its migrants (0.3) and Uzbekistan its energy (0.4); Russia's capability
+  fallen from 1.0 to 0.8.
 """
 
 from __future__ import annotations
@@ -53,6 +59,8 @@ from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES
 #   pressure A>B / support A>B    A presses B / supports B outside aid (remittances, troops)
 #   secure SIGN                   Tajikistan's regime security is pushed up or down
 #   renege                        the government takes back posts an accord gave the opposition
+#   build                         Tajikistan builds its own energy (the Rogun dam, new plants)
+#   lend A>TJK                    A lends to Tajikistan (its debt to A grows)
 #   propose TYPE A>B [SIGN] [tie:T | untie:T]
 #                                 A offers B a discrete action of TYPE (probability above zero in
 #                                 some replicate) whose alignment effect is SIGN (none: zero) and
@@ -85,10 +93,10 @@ EXPECTED: dict[str, list[str]] = {
     "R15": ["pull TJK>AFG -", "propose pressure TJK>AFG -"],
     "R16": ["propose refugees TJK>AFG,IRN (war)"],
     "R17": ["pull TJK>IRN +", "propose request TJK>IRN + (war)"],
-    "R18": ["pull TJK>RUS +", "propose request TJK>RUS +"],
-    "R19": ["pull TJK>USA,CHN,TUR,PAK,IRN,KAZ,RUS +", "propose visit TJK>USA,CHN,TUR,PAK,IRN,KAZ +"],
-    "R20": ["pull TJK>RUS -", "pull TJK>CHN +"],
-    "R21": ["propose pressure TJK>RUS -", "pull TJK>RUS,CHN,UZB,KAZ,USA +"],
+    "R18": ["pull TJK>states +", "propose request TJK>states +"],  # the capable and close at its side most
+    "R19": ["pull TJK>states +", "propose visit TJK>states +"],
+    "R20": ["pull TJK>RUS,CHN,UZB -"],  # the holders whose hold is excessive, while they slump or squeeze
+    "R21": ["propose pressure TJK>RUS -", "pull TJK>states +"],  # only Russia has weakened
     # Russia
     "R22": ["pull RUS>TJK -"],
     "R23": ["military RUS>TJK", "propose military RUS>TJK + tie:base (war)"],
@@ -141,12 +149,24 @@ EXPECTED: dict[str, list[str]] = {
     "R62": ["pressure TJK>KGZ (war)", "pull TJK>KGZ - (war)"],
     "R63": ["propose mediation RUS>KGZ + (war)", "pull KGZ>TJK + (war)", "pull TJK>KGZ + (war)"],
     "R64": ["military RUS>AFG", "pull RUS>AFG +"],
+    # levers and hedging
+    "R65": ["propose pressure RUS>TJK -"],
+    "R66": ["pull TJK>RUS +", "propose treaty TJK>RUS +"],  # Russia squeezes what Tajikistan cannot do without
+    "R67": ["pull TJK>states +", "propose visit TJK>states +"],
+    "R68": ["pull TJK>RUS,UZB -", "propose pressure TJK>RUS,UZB -"],
+    "R69": ["propose pressure UZB>TJK -"],
+    "R70": ["build"],
+    "R71": ["lend CHN>TJK", "aid CHN>TJK"],
+    "R72": ["propose treaty CHN>TJK +"],
+    "R73": ["military USA>TJK", "pull USA>TJK +", "propose request USA>TJK +"],
+    "R74": ["propose military TJK>USA + tie:base", "propose military TJK>USA untie:base"],
+    "R75": ["aid RUS>TJK", "pull RUS>TJK +", "pull RUS>USA,CHN -", "propose treaty RUS>TJK + tie:base"],
 }
 
 # --- the probe --------------------------------------------------------------------------------
 
-DRIVERS = {"afghan_instability": 0.8, "russia_growth": -5.0, "remittances": 20.0, "china_reach": 0.5,
-           "western_engagement": 0.5}
+DRIVERS = {"afghan_instability": 0.8, "russia_growth": -5.0, "china_growth": 8.0, "oil_price": 60.0,
+           "us_troops_afghanistan": 10.0}
 #: The civil war's and the border's state in each probe (CivilWar and BorderDispute attributes).
 PROBES = {
     "war": {"intensity": (0.3, 0.15, 0.05), "control": 0.7, "opposition": 0.6, "balance": 0.6, "backing_gov": 0.3,
@@ -209,6 +229,19 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     war.accord = world.has("TJK", "UTO", "accord")
     war.ceasefire = world.has("TJK", "UTO", "ceasefire")
     war.sharing = np.where(war.accord, 0.2, 0.0)
+    war.read_off()
+    levers = world.levers
+    for code, migrants, remittances in (("RUS", 0.15, 25.0), ("KAZ", 0.02, 3.0)):
+        levers.migrants[:, world.i(code)], levers.remittances[:, world.i(code)] = migrants, remittances
+    levers.debt[:, world.i("CHN")] = 0.6
+    levers.lending[:, world.i("CHN")] = 0.01
+    levers.mass[:, world.i("CHN")] = 5.0
+    levers.growth[world.i("RUS")] = -5.0
+    levers.own_supply[:] = 0.1
+    levers.security[:, world.i("RUS")], levers.security[:, world.i("USA")] = 0.7, 0.2
+    levers.squeeze["migration"][:, world.i("RUS")] = 0.3
+    levers.squeeze["energy"][:, world.i("UZB")] = 0.4
+    world.traits["capability"][world.i("RUS")] = 0.8
     return model, agents
 
 
@@ -252,6 +285,7 @@ def intentions(world: World) -> dict[str, np.ndarray]:
         "pulls": world.pulls.copy(), "aid": world.aid_given.copy(), "pressure": world.pressure_given.copy(),
         "support": world.support_given.copy(), "security": np.asarray(world.security_push, dtype=float).copy(),
         "reneging": np.asarray(world.reneging, dtype=float).copy(),
+        "building": np.asarray(world.energy_building, dtype=float).copy(), "lending": world.lending.copy(),
         "flows": np.array([np.broadcast_to(flow.amount, (world.R,)) for flow in world.flows]).reshape(-1, world.R),
         "proposals": np.array([p for _, p in probabilities(world)]).reshape(-1, world.R),
     }
@@ -273,6 +307,9 @@ def recorded(world: World) -> set[str]:
         lines.add(f"secure {_sign(np.asarray(world.security_push))}")
     if np.any(world.reneging != 0):
         lines.add("renege")
+    if np.any(world.energy_building != 0):
+        lines.add("build")
+    lines |= {f"lend {codes[i]}>TJK" for i in np.flatnonzero((world.lending != 0).any(axis=0))}
     for key, chance in probabilities(world):
         if np.any(chance > 0):
             action = world.actions[key]

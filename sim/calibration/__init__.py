@@ -12,3 +12,6 @@ DEFAULT_REPLICATES = 8
 #: Default candidate evaluations and replicates per evaluation of the war's stage.
 DEFAULT_WAR_BUDGET = 240
 DEFAULT_WAR_REPLICATES = 16
+#: Default candidate evaluations and replicates per evaluation of the levers' stage.
+DEFAULT_LEVER_BUDGET = 120
+DEFAULT_LEVER_REPLICATES = 8

@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.calibration import DEFAULT_WAR_BUDGET, DEFAULT_WAR_REPLICATES
+from sim.calibration import (
+    DEFAULT_LEVER_BUDGET,
+    DEFAULT_LEVER_REPLICATES,
+    DEFAULT_WAR_BUDGET,
+    DEFAULT_WAR_REPLICATES,
+)
+from sim.calibration import levers as lever_scores
 from sim.calibration.fit import (
     DEFAULT_BUDGET,
     DEFAULT_REPLICATES,
@@ -56,10 +62,13 @@ def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: b
     record = record_for(base)
     war_fit = search(settings, workers, progress, stage="war")
     say(f"war: best loss {war_fit.best.loss:.5f} (defaults {war_fit.default.loss:.5f})")
-    fit = search(settings, workers, progress, stage="alignment", fixed=war_fit.values)
+    lever_fit = search(settings, workers, progress, stage="levers", fixed=war_fit.values)
+    say(f"levers: best loss {lever_fit.best.loss:.5f} (defaults {lever_fit.default.loss:.5f})")
+    earlier = {**war_fit.values, **lever_fit.values}
+    fit = search(settings, workers, progress, stage="alignment", fixed=earlier)
     say(f"alignment: best loss {fit.best.loss:.5f} (defaults {fit.default.loss:.5f}); scoring with "
         f"{settings.report_replicates} replicates")
-    calibration = calibration_of({**war_fit.values, **fit.values})
+    calibration = calibration_of({**earlier, **fit.values})
     plan = overlay(base, calibration)
     last_train_month = (settings.train[1] + 1) * 12 - 1
     latent, facts, result = simulate(plan, record, settings.seed, settings.report_replicates, keep=True)
@@ -72,7 +81,7 @@ def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: b
         "train_years": list(settings.train),
         "test_years": list(settings.test),
         "seed": settings.seed,
-        "parameters": {**war_fit.values, **fit.values},
+        "parameters": {**earlier, **fit.values},
         "rows": "usable (partner, year) rows of calibration/record/unga_agreement.csv: at least "
                 f"{observation.to_dict()['min_n']} roll calls; {len(record.partners)} partners, "
                 f"{int(observation.modelled.sum())} of them model actors",
@@ -92,8 +101,10 @@ def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: b
                                   if parse_month(w.split("..")[1]) <= last_train_month)),
         },
         "war": war_report(result, default_result, settings),
+        "levers": lever_report(result, default_result),
         "fit": fit_provenance(settings, fit, "alignment"),
         "war_fit": fit_provenance(settings, war_fit, "war"),
+        "lever_fit": fit_provenance(settings, lever_fit, "levers"),
     }
     report["verdict"] = verdict(report)
     write_outputs(Path(out), settings, fit, calibration, observation, report)
@@ -111,8 +122,9 @@ def check_years(settings: Settings) -> None:
     if not (b < c <= d <= last):
         raise ValueError(f"--test: {c}-{d} must follow the training years and end by {last} (the last year of usable votes)")
     if min(settings.budget, settings.replicates, settings.report_replicates, settings.war_budget,
-           settings.war_replicates) < 1:
-        raise ValueError("--budget, --replicates, --report-replicates, --war-budget and --war-replicates must be at least 1")
+           settings.war_replicates, settings.lever_budget, settings.lever_replicates) < 1:
+        raise ValueError("--budget, --replicates, --report-replicates, --war-budget, --war-replicates, --lever-budget "
+                         "and --lever-replicates must be at least 1")
     if settings.seed < 0:
         raise ValueError(f"--seed: must be 0 or more, got {settings.seed}")
 
@@ -124,7 +136,9 @@ def command_line(settings: Settings) -> str:
               ("--replicates", settings.replicates, DEFAULT_REPLICATES),
               ("--report-replicates", settings.report_replicates, 100),
               ("--war-budget", settings.war_budget, DEFAULT_WAR_BUDGET),
-              ("--war-replicates", settings.war_replicates, DEFAULT_WAR_REPLICATES)]
+              ("--war-replicates", settings.war_replicates, DEFAULT_WAR_REPLICATES),
+              ("--lever-budget", settings.lever_budget, DEFAULT_LEVER_BUDGET),
+              ("--lever-replicates", settings.lever_replicates, DEFAULT_LEVER_REPLICATES)]
     return text + "".join(f" {flag} {value}" for flag, value, default in extras if value != default)
 
 
@@ -133,6 +147,8 @@ def fit_provenance(settings: Settings, fit: Fit, stage: str) -> dict:
     import cma
 
     war = stage == "war"
+    if stage == "levers":
+        return _lever_provenance(settings, fit)
     loss = (f"mean Brier score of P(level >= 1) and P(level >= 2) against UCDP's yearly levels of both conflicts "
             f"over the training years + {DATES_WEIGHT} * mean miss of the first ceasefire and the accord from the "
             f"record's months (in units of {DATE_CAP} months, capped)") if war else (
@@ -160,6 +176,47 @@ def fit_provenance(settings: Settings, fit: Fit, stage: str) -> dict:
         "free": {f.name: {"low": f.low, "high": f.high, "default": f.default, "what": f.why}
                  for f in settings.free(stage)},
         "history": fit.history,
+    }
+
+
+def _lever_provenance(settings: Settings, fit: Fit) -> dict:
+    import cma
+
+    return {
+        "optimiser": f"CMA-ES (cma {cma.__version__}), ask/tell, unit cube of each parameter's range, start at the defaults",
+        "seed": settings.seed,
+        "budget": settings.lever_budget,
+        "evaluations": fit.evaluations,
+        "generations": settings.generations("levers"),
+        "popsize": settings.popsize("levers"),
+        "sigma0": SIGMA0,
+        "replicates_per_evaluation": settings.lever_replicates,
+        "train_years": {"remittances": list(lever_scores.REMITTANCE_TRAIN), "trade": list(lever_scores.TRADE_TRAIN)},
+        "test_years_never_used_in_fit": {"remittances": list(lever_scores.REMITTANCE_TEST),
+                                         "trade": list(lever_scores.TRADE_TEST)},
+        "loss": "mean CRPS of yearly remittances (percent of GDP) against the World Bank's over the training years, "
+                "over their standard deviation + mean CRPS of the followed partners' yearly trade shares against "
+                "COW's, over their standard deviation",
+        "loss_best": _round(fit.best.loss),
+        **{f"{part}_best": _round(getattr(fit.best, part)) for part in ("remittances", "trade")},
+        "loss_defaults": _round(fit.default.loss),
+        **{f"{part}_defaults": _round(getattr(fit.default, part)) for part in ("remittances", "trade")},
+        "free": {f.name: {"low": f.low, "high": f.high, "default": f.default, "what": f.why}
+                 for f in settings.free("levers")},
+        "history": fit.history,
+    }
+
+
+def lever_report(result, default_result) -> dict:
+    """The levers against the World Bank, COW and AidData, with their baselines."""
+    record = lever_scores.load_record()
+    run, default = lever_scores.lever_run(result), lever_scores.lever_run(default_result)
+    return {
+        "yearly": lever_scores.yearly_table(run, record),
+        "train": lever_scores.lever_loss(run, record).__dict__,
+        "test": lever_scores.scores_against_baselines(run, record),
+        "uncalibrated_test": lever_scores.scores_against_baselines(default, record),
+        "china": lever_scores.china_check(run, record),
     }
 
 

@@ -1,11 +1,14 @@
 """The fit: the free parameters, one candidate's loss, and the CMA-ES search, in two stages.
 
-Calibration fits the free parameters on training years only, in two stages:
+Calibration fits the free parameters on training years only, in three stages:
 
 1. **the war** (:data:`sim.calibration.war.WAR_FREE`): the conflict submodel's constants and the
    war rules' weights, against UCDP's yearly levels and the record's ceasefire and accord months
    (the loss is in :mod:`sim.calibration.war`);
-2. **alignment** (:data:`FREE`), with the war's fitted values held: against the UN voting record.
+2. **the levers** (:data:`sim.calibration.levers.LEVER_FREE`), with the war's values held: the
+   migration and trade levers against the World Bank's remittances and COW's trade shares, each on
+   its own table's training years (the loss is in :mod:`sim.calibration.levers`);
+3. **alignment** (:data:`FREE`), with both earlier stages' values held: against the UN voting record.
 
 What the alignment stage fits (:data:`FREE`): two model constants (how fast and how far alignment moves) and the
 weights of the sixteen rules that pull Tajikistan's alignment with particular partners. The
@@ -46,9 +49,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.calibration import DEFAULT_BUDGET, DEFAULT_REPLICATES, DEFAULT_WAR_BUDGET, DEFAULT_WAR_REPLICATES
+from sim.calibration import (
+    DEFAULT_BUDGET,
+    DEFAULT_LEVER_BUDGET,
+    DEFAULT_LEVER_REPLICATES,
+    DEFAULT_REPLICATES,
+    DEFAULT_WAR_BUDGET,
+    DEFAULT_WAR_REPLICATES,
+)
 from sim.calibration.forecast import record_for
 from sim.calibration.free import Free
+from sim.calibration.levers import LEVER_FREE, TRADE_TRAIN, lever_loss, lever_run
+from sim.calibration.levers import load_record as load_lever_record
 from sim.calibration.war import UCDP_LAST_YEAR, WAR_FREE, load_observed, war_loss, war_run
 from sim.months import parse_month
 from sim.paths import default_scenario
@@ -104,6 +116,8 @@ class Settings:
     scenario: str | None = None
     war_budget: int = DEFAULT_WAR_BUDGET
     war_replicates: int = DEFAULT_WAR_REPLICATES
+    lever_budget: int = DEFAULT_LEVER_BUDGET
+    lever_replicates: int = DEFAULT_LEVER_REPLICATES
 
     @property
     def test_war(self) -> tuple[int, int]:
@@ -111,13 +125,13 @@ class Settings:
         return self.test[0], UCDP_LAST_YEAR
 
     def free(self, stage: str) -> tuple[Free, ...]:
-        return WAR_FREE if stage == "war" else FREE
+        return {"war": WAR_FREE, "levers": LEVER_FREE}.get(stage, FREE)
 
     def popsize(self, stage: str) -> int:
         return 4 + int(3 * math.log(len(self.free(stage))))
 
     def generations(self, stage: str) -> int:
-        budget = self.war_budget if stage == "war" else self.budget
+        budget = {"war": self.war_budget, "levers": self.lever_budget}.get(stage, self.budget)
         return max(1, (budget - 1) // self.popsize(stage))
 
 
@@ -165,6 +179,8 @@ class Evaluation:
     slope: float = math.nan
     brier: float = math.nan
     dates: float = math.nan
+    remittances: float = math.nan
+    trade: float = math.nan
 
 
 def simulate(plan: Scenario, record: Record, seed: int, replicates: int, last_month: int | None = None,
@@ -206,9 +222,13 @@ def _start_worker(settings: Settings, stage: str = "alignment", fixed: dict[str,
     """Per-process set-up: the stage, its scenario (the war stage's cut at the training years' end)
     and its record."""
     plan = base_plan(settings, fixed)
+    record: object
     if stage == "war":
         plan = until(plan, (settings.train[1] + 1) * 12 - 1)
         record = load_observed()
+    elif stage == "levers":
+        plan = until(plan, (TRADE_TRAIN[1] + 1) * 12 - 1)
+        record = load_lever_record()
     else:
         record = record_for(plan)
     _WORKER.update(plan=plan, record=record, settings=settings, stage=stage, fixed=dict(fixed or {}))
@@ -222,6 +242,10 @@ def evaluate(x: Sequence[float]) -> Evaluation:
         result = run(candidate, seed=settings.seed, replicates=settings.war_replicates)
         score = war_loss(war_run(result), record, settings.train)
         return Evaluation(score.loss, brier=score.brier, dates=score.dates)
+    if stage == "levers":
+        result = run(candidate, seed=settings.seed, replicates=settings.lever_replicates)
+        lever = lever_loss(lever_run(result), record)
+        return Evaluation(lever.loss, remittances=lever.remittances, trade=lever.trade)
     latent, facts = simulate(candidate, record, settings.seed, settings.replicates, (settings.train[1] + 1) * 12 - 1)
     share = float(facts["passed"].mean()) if len(facts) else 1.0
     return train_loss(latent, record, settings.train, share, settings.facts_weight)
@@ -243,7 +267,7 @@ class Fit:
 
 def search(settings: Settings, workers: int = 1, progress: bool = False, stage: str = "alignment",
            fixed: dict[str, float] | None = None) -> Fit:
-    """CMA-ES over a stage's free parameters (the war's or alignment's), starting at the model's
+    """CMA-ES over a stage's free parameters (the war's, the levers' or alignment's), starting at the model's
     defaults, with ``fixed`` (an earlier stage's values) held; deterministic for a seed."""
     import cma
     from tqdm import tqdm

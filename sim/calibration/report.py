@@ -25,6 +25,7 @@ def write_outputs(out: Path, settings: Settings, fit: Fit, calibration: dict, ob
         "observation": observation.to_dict() | {"fitted_on": list(settings.train)},
         "fit": {k: v for k, v in report["fit"].items() if k not in ("history", "free")},
         "war_fit": {k: v for k, v in report["war_fit"].items() if k not in ("history", "free")},
+        "lever_fit": {k: v for k, v in report["lever_fit"].items() if k not in ("history", "free")},
     }
     header = (f"# Written by `{report['command']}` (calibration/README.md). Every scenario load lays\n"
               "# `parameters` and `rules` under the periods' own settings; `observation` and `fit` are calibration's own.\n")
@@ -142,12 +143,13 @@ def markdown(report: dict) -> str:
         "In the loss: " + ", ".join(report["facts"]["in_loss"]) + " (facts whose window ends by the last training year).",
         "",
         *war_section(report),
+        *lever_section(report),
         "## Fitted parameters",
         "",
         *_table(["stage", "name", "what", "range", "default", "calibrated", "at an edge of its range"],
                 [[stage, name, spec["what"], f"{spec['low']:g}–{spec['high']:g}", spec["default"],
                   report["parameters"][name], _at_edge(report["parameters"][name], spec)]
-                 for stage, block in (("war", report["war_fit"]), ("alignment", fit))
+                 for stage, block in (("war", report["war_fit"]), ("levers", report["lever_fit"]), ("alignment", fit))
                  for name, spec in block["free"].items()]),
         "",
         "A weight near 0 means the fit switched that rule (nearly) off; a value at an edge means the optimum may lie "
@@ -208,6 +210,38 @@ def war_section(report: dict) -> list[str]:
         f"(the record: June 1997). Uncalibrated: "
         + (", ".join(f"{k} {v}" for k, v in war["settlement_uncalibrated"].items() if k.startswith("q")) or "none")
         + ".",
+        "",
+    ]
+
+
+def lever_section(report: dict) -> list[str]:
+    """The levers against their data: remittances year by year, test years against the baselines."""
+    levers, lf = report["levers"], report["lever_fit"]
+    rows = [[r["year"], r["remittances_q05"], r["remittances_median"], r["remittances_q95"],
+             "" if r["observed"] is None else r["observed"]] for r in levers["yearly"]]
+    tests = [[name, s["years"], s["model"], s["persistence"], s["trend"], s["skill_vs_persistence"],
+              s["skill_vs_trend"], levers["uncalibrated_test"].get(name, {}).get("model")]
+             for name, s in levers["test"].items()]
+    china = "; ".join(f"{label} years: Spearman {c['spearman']:.2f} over {c['years']} years"
+                      for label, c in levers["china"].items()) or "too few years"
+    return [
+        "## The levers against their data",
+        "",
+        "Migrants' remittances and trade shares are the model's own state (sim/core/levers.py). Their constants "
+        f"were fitted after the war's ({lf['evaluations']} evaluations of {lf['replicates_per_evaluation']} "
+        f"replicates; loss: {lf['loss']}); training years: remittances {lf['train_years']['remittances']}, "
+        f"trade {lf['train_years']['trade']}. Remittances, percent of GDP (World Bank, WDI), against the "
+        "calibrated ensemble's median and 90% band:",
+        "",
+        *_table(["year", "5%", "median", "95%", "World Bank"], rows),
+        "",
+        "Test years, mean CRPS of the ensemble (for the baselines, their absolute error; lower is better): "
+        "persistence carries the last training year's figure forward, trend extends the training years' line.",
+        "",
+        *_table(["series", "years", "model", "persistence", "trend", "skill vs pers.", "skill vs trend",
+                 "uncalibrated model"], tests),
+        "",
+        f"China's lending is not fitted: the model's debt to China against AidData's cumulative commitments, {china}.",
         "",
     ]
 

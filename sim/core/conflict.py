@@ -97,7 +97,7 @@ class CivilWar:
         self.ceasefire = np.zeros(R, dtype=bool)
         self.accord = np.zeros(R, dtype=bool)
         self.costs = 0.5                     # how far fighting's costs open a bargaining range (war_costs)
-        self._read_off()
+        self.read_off()
 
     def start(self, p: Parameters, opposition: float, control: float = 1.0, intensity: float = 0.0,
               exhaustion: float = 0.0, talks: float = 0.0, sharing: float = 0.0) -> None:
@@ -110,11 +110,11 @@ class CivilWar:
         self.exhaustion_gov[:] = self.exhaustion_opp[:] = exhaustion
         self.talks[:] = talks
         self.optimism_gov[:] = self.optimism_opp[:] = p.war_optimism
-        self._read_off()
+        self.read_off()
 
     # --- what the rules read -------------------------------------------------------------
 
-    def _read_off(self) -> None:
+    def read_off(self) -> None:
         """What the actors read off the war, computed once a month (rules read them many times).
 
         ``war``: how far the country is at war, 0 (peace) to 1 (at war), as the actors see it;
@@ -203,7 +203,7 @@ class CivilWar:
         self.displaced += p.war_displacement * self.intensity * (1.0 - self.displaced) - returning * self.displaced
         self.displaced = _unit(self.displaced)
         self.sharing -= _unit(w.reneging) * self.sharing
-        self._read_off()
+        self.read_off()
 
 
 class BorderDispute:

@@ -55,6 +55,7 @@ class Dynamics:
         self.parties = np.array([world.idx[code] for code in ("TJK", "UTO") if code in world.idx], dtype=np.intp)
         self.to_gov = np.zeros(world.R)
         self.to_opp = np.zeros(world.R)
+        self.military_stock = np.zeros((world.R, world.N))  # each patron's military support present, decaying
 
     def apply(self, month: int, p: Parameters, draws_for) -> None:
         """Apply this month's intentions; ``draws_for(count)`` gives ``[replicate, count]`` uniforms."""
@@ -69,6 +70,7 @@ class Dynamics:
         self.fire_actions(month, p, proposals, keys, draws[:, :count], fired_requests)
         self.update_flows(month, p)
         self.update_conflicts(month, p, draws[:, count + len(rows):])
+        self.update_levers(p)
         self.relax_alignment(p, rows, cols, draws[:, count:count + len(rows)])
         self.update_dependence(p)
         self.update_domestic(p)
@@ -111,6 +113,8 @@ class Dynamics:
             table["untie"] = np.array([action.untie for action in actions], dtype=np.int16)
             table["request"] = np.array([action.type == "request" for action in actions])
             table["type"] = np.array([self.log.type_ids[action.type] for action in actions], dtype=np.int32)
+            table["lever"] = np.array([action.lever for action in actions], dtype=object)
+            table["lever_amount"] = np.array([action.lever_amount for action in actions], dtype=float)
             table["text"] = np.array([self.log.text(action.summary, action.rule) for action in actions], dtype=np.int32)
             self._tables[keys] = table
         return table
@@ -133,6 +137,12 @@ class Dynamics:
         np.bitwise_and.at(w.ties, (reps, a, b), ~untie)
         asked = t["request"][cols]
         np.add.at(fired_requests, (reps[asked], b[asked], a[asked]), 1.0)
+        levers = t["lever"][cols]
+        for lever in set(levers.tolist()) - {""}:
+            chosen = levers == lever
+            stock = w.levers.debt if lever == "relief" else w.levers.squeeze[lever]
+            np.add.at(stock, (reps[chosen], a[chosen]), (-1.0 if lever == "relief" else 1.0) * t["lever_amount"][cols][chosen])
+            np.clip(stock, 0.0, None if lever == "relief" else 1.0, out=stock)
         talks = (t["type"][cols] == self.mediation_type) & np.isin(b, self.parties)
         if talks.any():
             trust = sum(np.maximum(w.alignment[reps[talks], party, a[talks]], 0.0) for party in self.parties)
@@ -154,6 +164,17 @@ class Dynamics:
         self.to_gov = sum((flow.amount for flow in w.flows if flow.type == "military" and flow.target == t),
                           np.zeros(w.R))
         self.to_opp = sum((flow.amount for flow in w.flows if flow.target == uto), np.zeros(w.R))
+        self.military_stock *= p.aid_decay
+        for flow in w.flows:
+            if flow.type == "military" and flow.target == t:
+                self.military_stock[:, flow.actor] += flow.amount
+
+    # --- the levers ------------------------------------------------------------------------------
+
+    def update_levers(self, p: Parameters) -> None:
+        w = self.world
+        members = {code: w.has("TJK", code, "member") for code in w.organisations}
+        w.levers.step(w, p, self.military_stock, members)
 
     # --- 3. the conflicts ------------------------------------------------------------------
 
@@ -219,12 +240,20 @@ class Dynamics:
 
     def relax_alignment(self, p: Parameters, rows: np.ndarray, cols: np.ndarray, noise: np.ndarray) -> None:
         """Alignment relaxes towards ``tanh(gain * pulls)``, plus uniform noise of the stated s.d. on
-        the live dyads; elsewhere pulls are zero and the relaxation is towards 0."""
+        the live dyads; elsewhere pulls are zero and the relaxation is towards 0.
+
+        Tajikistan's own regard is an allocation (Kuik 2008; attention, votes and concessions are
+        limited): the positive targets of its row together may not exceed ``attention_budget``,
+        so that warming to one partner, past that, cools the others in proportion."""
         w = self.world
         w.alignment *= 1.0 - p.alignment_rate
         step = w.pulls[:, rows, cols]
         step *= p.pull_gain
         np.tanh(step, out=step)
+        mine = rows == w.tjk
+        warm = np.maximum(step[:, mine], 0.0)
+        scale = np.minimum(1.0, p.attention_budget / np.maximum(warm.sum(axis=1, keepdims=True), 1e-12))
+        step[:, mine] -= warm * (1.0 - scale)
         step *= p.alignment_rate
         noise -= 0.5
         noise *= p.alignment_noise * math.sqrt(12.0)
@@ -255,12 +284,16 @@ class Dynamics:
         afghan = w.drivers.get("afghan_instability", 0.0)
         received = 1.0 - np.exp(-w.aid[:, :, t].sum(axis=1))
         squeezed = 1.0 - np.exp(-w.pressure[:, :, t].sum(axis=1))
-        remitted = w.drivers.get("remittances", 0.0) / 100.0
-        security_target = p.security_base - p.security_war * w.conflict.threat - p.security_afghan * afghan
-        w.security += (p.security_rate * (security_target - w.security) + w.security_push
-                       + p.security_military * self.to_gov)
+        remitted = w.levers.remittances.sum(axis=1) / 100.0
+        protected = 1.0 - np.exp(-self.military_stock.sum(axis=1))
+        # a threat lowers the regime's security and raises its need for protectors, whose presence
+        # raises it again, never by more than their full weight
+        security_target = (p.security_base - p.security_war * w.conflict.threat - p.security_afghan * afghan
+                           + p.security_military * protected)
+        w.security += p.security_rate * (security_target - w.security) + w.security_push
         economy_target = (p.economy_base - p.economy_war * w.conflict.war + p.economy_aid * received
-                          + p.economy_remittances * remitted - p.economy_pressure * squeezed)
+                          + p.economy_remittances * remitted - p.economy_pressure * squeezed
+                          - p.economy_energy * w.levers.shortfall())
         w.economy += p.economy_rate * (economy_target - w.economy)
         np.clip(w.security, 0.0, 1.0, out=w.security)
         np.clip(w.economy, 0.0, 1.0, out=w.economy)

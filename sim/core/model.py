@@ -35,7 +35,7 @@ from sim.core.rulebook import resolve
 from sim.core.rules import RULES
 from sim.core.world import TIE_BITS, World
 from sim.months import format_month, parse_month
-from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES, STATES
+from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES, INDEPENDENCE_MONTH, STATES
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Parameters, ScheduledEvent
@@ -186,6 +186,8 @@ class TajikistanModel(mesa.Model):
             w.ties[:, i, j] &= ~TIE_BITS[fx.untie]
         if event.target == "TJK" or event.actor == "TJK":
             w.security += fx.regime_security
+        for name, value in fx.traits.items():
+            w.traits[name][i] = value
         np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
         np.clip(w.security, 0.0, 1.0, out=w.security)
         if fx.rules:
@@ -208,6 +210,11 @@ class TajikistanModel(mesa.Model):
                 w.ties[:, w.i(a), w.i(b)] |= TIE_BITS[tie]
         w.security[:] = init.regime_security
         w.economy[:] = init.economy
+        for code, traits in init.traits.items():
+            for name, value in traits.items():
+                w.traits[name][w.i(code)] = value
+        before = self.plan.driver_table(np.arange(parse_month(INDEPENDENCE_MONTH), self.plan.start))
+        w.levers.start(init.levers, before)
         war = init.conflict
         w.conflict.start(self.parameters, opposition=war.opposition, control=war.control, intensity=war.intensity,
                          exhaustion=war.exhaustion, talks=war.talks, sharing=war.sharing)

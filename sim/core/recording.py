@@ -61,10 +61,45 @@ CONFLICT_MEANING = {
 }
 
 
+#: The levers' series recorded each month (sim/core/levers.py): (holder, "TJK", variable) -> what it reads.
+LEVER_VARIABLES = {
+    "migrants": ("migrants", "share of Tajikistan's workforce working in the host"),
+    "remittances": ("remittances", "migrants' remittances from the host, percent of Tajikistan's GDP"),
+    "trade_share": ("trade", "the partner's share of Tajikistan's trade"),
+    "energy_share": ("energy", "share of Tajikistan's energy and transit through the partner"),
+    "debt": ("debt", "what Tajikistan owes the creditor, in years of its outside aid"),
+    "security_share": ("security", "the patron's share of the military support present in Tajikistan"),
+    "hold": ("hold", "the holder's levers over Tajikistan together, 0..1"),
+    "squeeze": ("squeeze", "how hard the holder is squeezing its levers, 0..1 each"),
+}
+LEVER_HOLDERS = {
+    "migrants": ("RUS", "KAZ"), "remittances": ("RUS", "KAZ"),
+    "trade_share": ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN"), "energy_share": ("UZB", "RUS"), "debt": ("CHN", "RUS"),
+    "security_share": ("RUS", "USA", "UZB", "CHN"), "hold": ("RUS", "CHN", "UZB", "KAZ", "USA"),
+    "squeeze": ("RUS", "UZB", "CHN"),
+}
+LEVER_SERIES = {(holder, "TJK", variable): (LEVER_VARIABLES[variable][0], holder)
+                for variable, holders in LEVER_HOLDERS.items() for holder in holders}
+#: Every state series recorded beside the dyads: the conflicts' and the levers'.
+STATE_SERIES = {**{key: ("conflict",) + value for key, value in CONFLICT_SERIES.items()},
+                **{key: ("lever",) + value for key, value in LEVER_SERIES.items()}}
+
+
+def _lever(w: World, name: str, holder: str) -> np.ndarray:
+    if holder not in w.idx:
+        return np.zeros(w.R)
+    at = w.idx[holder]
+    if name == "hold":
+        return w.levers.hold()[:, at]
+    if name == "squeeze":
+        return w.levers.squeezing()[:, at]
+    return getattr(w.levers, name)[:, at]
+
+
 def conflict_series(w: World) -> np.ndarray:
-    """This month's conflict series, ``[replicate, series]`` in the order of :data:`CONFLICT_SERIES`."""
-    return np.stack([getattr(getattr(w, part), name) for part, name in CONFLICT_SERIES.values()],
-                    axis=1).astype(np.float32)
+    """This month's state series, ``[replicate, series]`` in the order of :data:`STATE_SERIES`."""
+    return np.stack([getattr(getattr(w, a), b) if kind == "conflict" else _lever(w, a, b)
+                     for kind, a, b in STATE_SERIES.values()], axis=1).astype(np.float32)
 
 
 def other_dyads(w: World) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
@@ -80,7 +115,7 @@ def conflict_table(history: History) -> dict[tuple[str, str, str], np.ndarray]:
     if not history.conflicts:
         return {}
     stacked = np.stack(history.conflicts)  # month, replicate, series
-    return {key: stacked[:, :, n] for n, key in enumerate(CONFLICT_SERIES)}
+    return {key: stacked[:, :, n] for n, key in enumerate(STATE_SERIES)}
 
 
 class History:
@@ -93,6 +128,7 @@ class History:
         self.security: list[np.ndarray] = []
         self.economy: list[np.ndarray] = []
         self.conflicts: list[np.ndarray] = []
+        self.own_energy: list[np.ndarray] = []
 
     def record(self, month: int, w: World) -> None:
         self.months.append(month)
@@ -101,6 +137,7 @@ class History:
         self.security.append(w.security.copy())
         self.economy.append(w.economy.copy())
         self.conflicts.append(conflict_series(w))
+        self.own_energy.append(w.levers.own_supply.copy())
 
     def __len__(self) -> int:
         return len(self.months)

@@ -78,4 +78,55 @@ SOURCES: dict[str, Source] = {
                      2022, "The Asia Today / AA",
                      "https://theasiatoday.org/news/central-asia/putin-meets-kyrgyz-tajik-counterparts-on-sidelines-of-"
                      "cica-summit-in-astana-%ef%bf%bc/amp"),
+    # --- dependence, leverage and hedging (theory) ----------------------------------------------
+    "hirschman1980": Source("A. O. Hirschman", "National Power and the Structure of Foreign Trade (expanded edition, "
+                            "preface)", 1980, "University of California Press",
+                            "https://zlibrary.cc/dl/national-power-and-structure-of-foreign-trade"),
+    "keohane_nye1977": Source("R. O. Keohane and J. S. Nye, quoted by J. Strachan",
+                              "Disparities in Sensitivity and Vulnerability in the Liberal System", 2014,
+                              "LC Meridian Journal (quoting Power and Interdependence, 1977)",
+                              "https://lcmeridianjournal.com/2014/11/16/disparities-in-sensitivity-and-vulnerability-in-the-liberal-system/"),
+    "cooley2012": Source("Saltzman Institute, summarising A. Cooley", "Alexander Cooley Interviewed for Radio Free "
+                         "Europe/Radio Liberty (on Great Games, Local Rules, 2012)", 2012, "SIWPS, Columbia University",
+                         "https://www.siwps.org/alexander-cooley-interviewed-for-radio-free-europe-radio-liberty/"),
+    "kuik2021": Source("C.-C. Kuik", "Getting hedging right: a small-state perspective", 2021,
+                       "China International Strategy Review 3", "https://doi.org/10.1007/s42533-021-00089-5"),
+    "lake2009": Source("Foreign Affairs, capsule review of D. A. Lake", "Hierarchy in International Relations", 2009,
+                       "Foreign Affairs", "https://www.foreignaffairs.com/reviews/capsule-review/2009-12-19/hierarchy-"
+                       "international-relations"),
+    # --- Russia's levers ------------------------------------------------------------------------
+    "rferl2011": Source("Radio Free Europe/Radio Liberty", "Russian Response To Tajik Court Ruling Becomes Clearer",
+                        2011, "RFE/RL", "https://www.rferl.org/a/russian_response_to_tajik_court_ruling_gains_in_"
+                        "clarity/24388218.html"),
+    "moscowtimes2011": Source("The Moscow Times", "Pilot Freed After Migrant Hunts", 2011, "The Moscow Times",
+                              "https://www.themoscowtimes.com/2011/11/22/pilot-freed-after-migrant-hunts-a10954"),
+    "aljazeera2004": Source("Al Jazeera", "Russia gets Tajikistan military base", 2004, "Al Jazeera",
+                            "https://www.aljazeera.com/archive/2004/10/200841014233247496.html"),
+    "goble2021": Source("P. Goble, summarising S. Konovalov (Nezavisimaya Gazeta)",
+                        "Russia's presence in Tajikistan doesn't give Moscow the influence it wants", 2021,
+                        "Window on Eurasia", "http://windowoneurasia2.blogspot.com/2022/01/russias-presence-in-"
+                        "tajikistan-doesnt.html"),
+    "republicworld2022": Source("Republic World", "Tajik President asks Putin not to consider Central Asian nations "
+                                "as 'former Soviet Union'", 2022, "Republic World",
+                                "https://republicworld.com/world-news/rest-of-the-world-news/tajik-president-asks-putin-not"),
+    # --- Uzbekistan's levers ----------------------------------------------------------------------
+    "afp2010": Source("Agence France-Presse (Daily Times)", "Uzbekistan cuts energy to Tajikistan amid tensions", 2010,
+                      "Daily Times, 9 February 2010 (reposted by tajikwater.net)",
+                      "http://tajikwater.net/docs/100209_DailyTimes.htm"),
+    "icg2014": Source("International Crisis Group", "Water Pressures in Central Asia (Europe and Central Asia Report "
+                      "N°233)", 2014, "International Crisis Group",
+                      "http://www.css.ethz.ch/en/services/digital-library/articles/article.html/183920"),
+    # --- China and the United States ---------------------------------------------------------------
+    "asiaplus2017": Source("Asia-Plus", "Tajikistan's external debt (Ministry of Finance data)", 2017, "Asia-Plus",
+                           "http://www.asiaplus.tj/ru/node/240186"),
+    "asiaplus2018": Source("Asia-Plus", "Tajik government agrees to give TBEA rights to further deposits", 2018,
+                           "Asia-Plus", "http://www.asiaplus.tj/ru/node/253997"),
+    "carnegie2021": Source("Carnegie Endowment for International Peace",
+                           "Why Russia Sees Little Threat in China's Growing Involvement in Tajikistan", 2021,
+                           "Carnegie Politika", "https://carnegieendowment.org/posts/2021/12/why-russia-sees-little-"
+                           "threat-in-chinas-growing-involvement-in-tajikistan"),
+    "jamestown2001": Source("Jamestown Foundation", "Tajikistan Agrees to American Military Presence", 2001,
+                            "Monitor", "https://jamestown.org/program/tajikistan-agrees-to-american-military-presence/"),
+    "moscowtimes2001": Source("The Moscow Times", "Tajiks May Open Bases to U.S. Troops", 2001, "The Moscow Times",
+                              "http://oldtmt.vedomosti.ru/sitemap/free/2001/9/article/tajiks-may-open-bases-to-us-troops/"),
 }

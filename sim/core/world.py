@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from sim.core.conflict import BorderDispute, CivilWar
+from sim.core.levers import Levers
 
 TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16, "ceasefire": 32, "accord": 64}
 
@@ -50,6 +51,8 @@ class Action:
     untie: int = 0
     security: float = 0.0
     symmetric_tie: bool = False
+    lever: str = ""            # a lever the action squeezes (the actor's), or "relief" of what Tajikistan owes it
+    lever_amount: float = 0.0
 
 
 class World:
@@ -75,6 +78,10 @@ class World:
         self.need_economy = np.full(self.R, 0.5)
         self.conflict = CivilWar(self.R)
         self.border = BorderDispute(self.R)
+        self.levers = Levers(self.R, self.codes, specs)
+        self.traits = {name: np.array([getattr(specs[c], name) for c in self.codes], dtype=float)
+                       for name in ("capability", "assertiveness")}
+        self.base_capability = self.traits["capability"].copy()
         self.active = np.zeros(self.N, dtype=bool)
         self.states: list[str] = []
         self.organisations: list[str] = []
@@ -177,7 +184,12 @@ class World:
         return found
 
     def attribute(self, codes, name: str) -> np.ndarray:
-        """One attribute of several actors (``capability``, ``ideology_tjk``, ...), as an array."""
+        """One attribute of several actors (``capability``, ``ideology_tjk``, ...), as an array.
+
+        The traits exogenous events may change (``capability``, ``assertiveness``) are read as
+        they stand this month; the others are the actors' fixed attributes."""
+        if name in self.traits:
+            return self.traits[name][self.at(codes)]
         key = (name,) + tuple(codes)
         found = self._index_cache.get(key)
         if found is None:
@@ -201,6 +213,8 @@ class World:
             buffer.fill(0.0)
         self.security_push = np.zeros(self.R)
         self.reneging = np.zeros(self.R)
+        self.energy_building = np.zeros(self.R)
+        self.lending = np.zeros((self.R, self.N))
         self.proposals: list[tuple[tuple, object]] = []  # (keys of the actions, their probability)
         self.blocks: dict[int, list] = {-1: self.proposals}
         self.flows: list[Flow] = []
@@ -274,6 +288,24 @@ class World:
         """Push Tajikistan's regime security up (or down, if negative)."""
         self.security_push += amount
 
+    def trait(self, code: str, name: str) -> float:
+        """An actor's trait as it stands this month (``capability``, ``assertiveness``)."""
+        return float(self.traits[name][self.idx[code]])
+
+    def weakened(self, codes) -> np.ndarray:
+        """How far each actor's capability has fallen below what the scenario gave it, 0..1, as an array."""
+        at = self.at(codes)
+        base = np.maximum(self.base_capability[at], 1e-9)
+        return np.maximum(1.0 - self.traits["capability"][at] / base, 0.0)
+
+    def build_energy(self, amount) -> None:
+        """Tajikistan builds its own energy this month (Rogun, new plants): progress, 0..1 in all."""
+        self.energy_building += amount
+
+    def lend(self, creditor: str, amount) -> None:
+        """A creditor lends to Tajikistan this month (in years of its outside aid); debt accrues."""
+        self.lending[:, self.idx[creditor]] += np.maximum(amount, 0.0)
+
     def renege(self, amount) -> None:
         """The government takes back a share (``amount`` a month) of the posts an accord gave the opposition."""
         self.reneging += amount
@@ -313,7 +345,8 @@ class World:
                         alignment=effects.get("alignment", 0.0), aid=effects.get("aid", 0.0),
                         pressure=effects.get("pressure", 0.0), tie=TIE_BITS[tie] if tie else 0,
                         untie=TIE_BITS[untie] if untie else 0, security=effects.get("security", 0.0),
-                        symmetric_tie=(type == "treaty"),
+                        symmetric_tie=(type == "treaty"), lever=effects.get("lever", ""),
+                        lever_amount=effects.get("lever_amount", 0.0),
                     )
                 keys.append(key)
             found = self._key_cache[cache_key] = tuple(keys)

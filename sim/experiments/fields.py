@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
-from sim.core.recording import CONFLICT_SERIES
+from sim.core.recording import STATE_SERIES
 from sim.core.rules import RULES
 from sim.months import parse_month
 from sim.scenario.schema import (
@@ -24,12 +24,13 @@ BASELINE = "baseline"
 #: Trajectory variables an outcome may follow: dyadic ones (Tajikistan and a partner) and
 #: Tajikistan's domestic state.
 DYADIC = ("alignment", "aid", "pressure", "dependence")
-DOMESTIC = ("security", "economy")
-#: The conflicts' series (sim.core.recording.CONFLICT_SERIES): variable -> the opponents it is recorded against.
-CONFLICT: dict[str, tuple[str, ...]] = {}
-for _actor, _target, _variable in CONFLICT_SERIES:
+DOMESTIC = ("security", "economy", "own_energy")
+#: The conflicts' and levers' series (sim.core.recording.STATE_SERIES): variable -> the
+#: (actor, target) pairs it is recorded for.
+CONFLICT: dict[str, tuple[tuple[str, str], ...]] = {}
+for _actor, _target, _variable in STATE_SERIES:
     CONFLICT.setdefault(_variable, ())
-    CONFLICT[_variable] += (_target,)
+    CONFLICT[_variable] += ((_actor, _target),)
 if TYPE_CHECKING:
     Variable = str
 else:

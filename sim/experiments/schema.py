@@ -258,9 +258,9 @@ class Outcome(Strict):
         if self.actor is None or self.target is None:
             raise ValueError(f"{self.variable} needs an actor and a target")
         if self.variable in CONFLICT:
-            opponents = CONFLICT[self.variable]
-            if self.actor != "TJK" or self.target not in opponents:
-                raise ValueError(f"{self.variable} is recorded from TJK towards {' or '.join(opponents)}")
+            pairs = CONFLICT[self.variable]
+            if (self.actor, self.target) not in pairs:
+                raise ValueError(f"{self.variable} is recorded for {', '.join(f'{a}->{b}' for a, b in pairs)}")
             return self
         if self.actor == self.target:
             raise ValueError(f"actor and target are both {self.actor}")

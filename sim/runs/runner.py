@@ -78,7 +78,8 @@ def run(scenario: str | Path | Scenario | None = None, *, seed: int = 0, replica
         scenario=plan, seed=seed, replicates=replicates, first_replicate=first_replicate,
         months=np.array(history.months), codes=model.codes, founded=founded,
         dyads=np.stack(history.dyads), others=list(history.others),
-        domestic={"security": np.stack(history.security), "economy": np.stack(history.economy)},
+        domestic={"security": np.stack(history.security), "economy": np.stack(history.economy),
+                  "own_energy": np.stack(history.own_energy)},
         conflicts=conflict_table(history),
         events=_events_table(model), window=window, overrides=dict(overrides or {}),
     )

@@ -47,6 +47,11 @@ class ActorSpec(Strict):
     former_soviet: bool = False
     resources: tuple[Literal["gas", "oil", "water", "labour_market", "capital"], ...] = ()
     islamist_concern: Unit = Field(0.0, description="hostility to Islamist movements")
+    assertiveness: Unit = Field(0.5, description="how readily its leaders press their neighbours")
+    downstream: Unit = Field(0.0, description="how far its farming depends on water flowing from Tajikistan")
+    migrant_share: Unit = Field(0.0, description="share of Tajik labour migrants it would draw at equal wages")
+    energy_share: Unit = Field(0.0, description="share of Tajikistan's energy and overland transit passing through it")
+    trade_share: Unit = Field(0.0, description="its share of Tajikistan's trade at independence (the weight of its pull)")
     role: Literal["political", "financial", "security", "economic_union"] | None = Field(
         None, description="for an organisation: what joining it means to Tajikistan")
     founded: Month | None = Field(None, description="month an organisation comes into being")
@@ -84,6 +89,8 @@ class Effects(Strict):
     tie: Tie | None = None
     untie: Tie | None = None
     regime_security: Signed = 0.0
+    traits: dict[Literal["capability", "assertiveness"], Unit] = Field(
+        {}, description="new values of the event's actor's traits from this month (a new leader, a war elsewhere)")
     rules: dict[str, RuleSetting] = Field(
         {}, description="rule settings that take effect from this month for the rest of the run")
 
@@ -181,6 +188,22 @@ class Parameters(Strict):
     war_exclusion: Unit = 0.5
     war_displacement: Unit = 0.15
     war_return: Unit = 0.05
+    # the levers (sim/core/levers.py)
+    squeeze_decay: Annotated[float, Field(ge=0, lt=1)] = 0.85
+    migration_network: Unit = 0.05
+    migration_max: Unit = 0.3
+    migration_rate: Unit = 0.04
+    migration_wage_gap: Annotated[float, Field(gt=0, le=20)] = 2.0
+    migration_oil: Annotated[float, Field(ge=0, le=2)] = 0.5
+    migration_union_barrier: Unit = 0.3
+    remittance_scale: Annotated[float, Field(ge=0, le=500)] = 60.0
+    debt_repayment: Unit = 0.01
+    trade_mass: Annotated[float, Field(ge=0, le=2)] = 0.6
+    trade_rest: Annotated[float, Field(gt=0, le=5)] = 0.6
+    trade_rate: Unit = 0.03
+    trade_transit: Unit = 0.8
+    attention_budget: Annotated[float, Field(gt=0, le=50)] = 4.0
+    economy_energy: Unit = 0.3
     # the Kyrgyz-Tajik border dispute
     border_escalation: Annotated[float, Field(ge=0, le=50)] = 2.0
     border_threshold: Annotated[float, Field(ge=0, le=2)] = 0.6
@@ -197,6 +220,18 @@ class ConflictStart(Strict):
     sharing: Unit = 0.0
 
 
+class LeverStart(Strict):
+    """The levers' stocks when a run starts (sim/core/levers.py). A period that opens after
+    independence says ``settled: true``: its partners' economic masses are compounded from their
+    growth since independence and its migrants and trade start where the drivers put them."""
+
+    settled: bool = False
+    migrants: dict[ActorCode, Unit] = Field({}, description="share of Tajikistan's workforce working in each host")
+    debt: dict[ActorCode, Annotated[float, Field(ge=0, le=5)]] = Field(
+        {}, description="what Tajikistan owes each creditor, in years of its outside aid")
+    own_supply: Unit = Field(0.0, description="how far Tajikistan has built its own energy (the Rogun dam, new plants)")
+
+
 class InitialState(Strict):
     """Starting values. ``A-B`` sets alignment both ways, ``A>B`` only how A regards B
     (written after ``A-B``, it refines it); ties are always from A to B."""
@@ -206,6 +241,9 @@ class InitialState(Strict):
     regime_security: Unit = 0.5
     economy: Unit = 0.5
     conflict: ConflictStart = ConflictStart()
+    levers: LeverStart = LeverStart()
+    traits: dict[ActorCode, dict[Literal["capability", "assertiveness"], Unit]] = Field(
+        {}, description="actors' traits when the run starts, where earlier events changed them")
 
 
 class ScenarioFile(Strict):

@@ -86,9 +86,10 @@ class Scenario:
         """The run's month numbers, first to last."""
         return np.arange(self.start, self.end + 1)
 
-    def driver_table(self) -> dict[str, np.ndarray]:
-        """Every driver's value in every month of the run, ``{name: [month]}``."""
-        return {name: driver_values(series, self.months) for name, series in self.drivers.items()}
+    def driver_table(self, months: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Every driver's value in every month of the run (or in ``months``), ``{name: [month]}``."""
+        months = self.months if months is None else months
+        return {name: driver_values(series, months) for name, series in self.drivers.items()}
 
     def segment_at(self, month: int) -> Segment:
         """The period holding ``month``."""

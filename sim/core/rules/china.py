@@ -36,7 +36,7 @@ def china_shared_hostility(w: World, me: Actor, k: float) -> None:
       "seed:000", "By the mid-1990s, this common ground had become the basis for a working relationship between the "
       "two governments.", ("CHN",))
 def china_working_relationship(w: World, me: Actor, k: float) -> None:
-    reach = w.drive("china_reach")
+    reach = w.levers.reach(me.code)
     w.give_aid(me.code, "TJK", 0.15 * k * reach * pos(w.align(me.code, "TJK")), "China lends and invests in Tajikistan")
     w.support(me.code, "TJK", 0.3 * k * reach)
     w.propose(me.code, "TJK", "visit", 0.02 * k * reach, "Chinese leaders visit Dushanbe with loan and investment offers",

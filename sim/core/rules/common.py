@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from sim.months import parse_month
+if TYPE_CHECKING:
+    from sim.core.world import World
 
 FORMER_SOVIET = ("RUS", "UZB", "KGZ", "KAZ", "TKM")
 CENTRAL_ASIA = ("UZB", "KGZ", "KAZ", "TKM")
-#: Recognition of the republics followed the Soviet Union's end in December 1991.
-SOVIET_COLLAPSE = parse_month("1991-12")
+#: US troops in Afghanistan (thousands) at which the United States is two-thirds as engaged next
+#: door as at the height of its war there: a few thousand already meant bases, overflight and money.
+US_ENGAGED_TROOPS = 5.0
 
 
 def pos(x):
     """The positive part: what is below zero counts as nothing."""
     return np.maximum(x, 0.0)
+
+
+def us_at_war_next_door(w: World) -> float:
+    """How far the United States is fighting in Afghanistan, 0..1, from its troops there."""
+    return 1.0 - float(np.exp(-w.drive("us_troops_afghanistan") / US_ENGAGED_TROOPS))
+
+
+def most_assertive(w: World, codes) -> float:
+    """The assertiveness of the most assertive of ``codes`` present: a region cooperates only as far
+    as its most assertive member lets it."""
+    present = [code for code in codes if w.present(code)]
+    return max((w.trait(code, "assertiveness") for code in present), default=0.0)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import SOVIET_COLLAPSE, pos
+from sim.core.rules.common import pos
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
       "seed:000", "When Tajikistan declared independence, Iran was one of the first countries to extend diplomatic "
       "recognition, and the first to establish an embassy in Dushanbe.", ("*state",), collective=True)
 def recognise_and_open(w: World, them: AgentSet, k: float) -> None:
-    if w.month < SOVIET_COLLAPSE:
+    if not w.present("CIS"):  # the Soviet Union stands until the Commonwealth replaces it
         k = 0.0
     codes = [agent.code for agent in them]
     eagerness = np.array([0.15 + 0.5 * w.spec(c).culture_tjk + 0.3 * w.spec(c).capability for c in codes])

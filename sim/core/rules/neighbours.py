@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import CENTRAL_ASIA, pos
+from sim.core.rules.common import CENTRAL_ASIA, most_assertive, pos
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -26,8 +26,9 @@ def fuel_leverage(w: World, me: Actor, k: float) -> None:
       "seed:000", "The leaders of Kazakstan, Kyrgyzstan, Tajikistan, Turkmenistan, and Uzbekistan repeatedly extolled "
       "the value of regional economic and environmental cooperation in the early 1990s.", CENTRAL_ASIA)
 def regional_cooperation_talk(w: World, me: Actor, k: float) -> None:
-    w.pull(me.code, "TJK", 0.05 * k)
-    w.propose(me.code, "TJK", "visit", 0.004 * k, f"{w.name(me.code)}'s leader meets Tajikistan's on regional cooperation",
+    room = 1.0 - most_assertive(w, CENTRAL_ASIA)
+    w.pull(me.code, "TJK", 0.25 * k * room)
+    w.propose(me.code, "TJK", "visit", 0.02 * k * room, f"{w.name(me.code)}'s leader meets Tajikistan's on regional cooperation",
               alignment=0.02)
 
 

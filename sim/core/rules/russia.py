@@ -65,7 +65,7 @@ def russian_personnel(w: World, me: Actor, k: float) -> None:
 @rule("R27", "Tajik migrants' earnings in Russia make Tajikistan depend on Russia's economy",
       "seed:002", "Russia has always occupied a special place in its foreign policy.", ("RUS",))
 def remittance_tie(w: World, me: Actor, k: float) -> None:
-    share = w.drive("remittances") / 50.0
+    share = w.levers.remittances[:, me.index] / 50.0
     boom = 1.0 + w.drive("russia_growth") / 20.0
     w.support(me.code, "TJK", 0.5 * k * share * boom)
     w.pull("TJK", me.code, 0.3 * k * share)

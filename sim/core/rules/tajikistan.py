@@ -1,4 +1,4 @@
-"""Tajikistan's own rules: the search for partners, needs, fears and the four stages."""
+"""Tajikistan's own rules: the search for partners, needs, fears and the four stages as states it can be in."""
 
 from __future__ import annotations
 
@@ -199,45 +199,63 @@ def cultivate_iran(w: World, me: Actor, k: float) -> None:
               alignment=0.03)
 
 
-@rule("R18", "In the 1990s, Tajik policymakers actively search for Russia's support (stage 1)",
-      "seed:002", "stage 1 in the 1990s, when Tajik policymakers were actively searching for Russia’s support",
-      ("TJK",), default=False)
-def stage1_search_for_russia(w: World, me: Actor, k: float) -> None:
-    w.pull(me.code, "RUS", 0.5 * k)
-    w.propose(me.code, "RUS", "request", 0.03 * k * np.maximum(w.need_security, w.need_economy),
-              "Tajikistan asks Russia for support", alignment=0.03)
+# Kluczewska's four stages are not switched on by date: each is the behaviour Tajikistan shows
+# in the state that stage describes (need and war; a secure regime short of money; a hold that
+# hurts; a patron that weakens but cannot be left), so that a counterfactual that changes the
+# state changes the stage.
 
 
-@rule("R19", "In the 2000s, an open door to the US, China and the Gulf, while Russia stays first (stage 2)",
-      "seed:002", "stage 2 in the 2000s, when Tajikistan launched an ‘open door’ foreign policy but continued to "
-      "prioritise Russia", ("TJK",), default=False)
-def stage2_open_door(w: World, me: Actor, k: float) -> None:
-    for other in ("USA", "CHN", "TUR", "PAK", "IRN", "KAZ"):
-        if w.present(other):
-            w.pull(me.code, other, 0.2 * k)
-            w.propose(me.code, other, "visit", 0.02 * k,
-                      f"Tajikistan's president visits {w.name(other)} under the open-door policy", alignment=0.03)
-    w.pull(me.code, "RUS", 0.2 * k)
+@rule("R18", "Threatened or poor, Tajikistan searches for the support of the capable patrons already at its side "
+      "(stage 1)", "seed:002", "stage 1 in the 1990s, when Tajik policymakers were actively searching for Russia’s "
+      "support", ("TJK",))
+def search_for_support(w: World, me: Actor, k: float) -> None:
+    patrons = w.others("states")
+    at = w.at(patrons)
+    need = np.maximum(w.need_security, w.need_economy)[:, None]
+    kinship = (1.0 + w.attribute(patrons, "ideology_tjk")) / 2.0
+    at_its_side = 0.3 + w.levers.hold()[:, at] + w.levers.security[:, at]
+    appeal = w.attribute(patrons, "capability") * kinship * at_its_side
+    w.pull_many(me.code, patrons, 0.6 * k * need * appeal)
+    w.propose_many(me.code, patrons, "request", 0.04 * k * need * np.minimum(appeal, 1.0),
+                   w.labels("Tajikistan asks {} for support", patrons), alignment=0.03)
 
 
-@rule("R20", "In the 2010s, dependence on Russia is felt as a cost, most when Russia's economy falters (stage 3)",
-      "seed:002", "stage 3 in the 2010s, when Tajik policymakers slowly realised the negative consequences of "
-      "excessive economic dependence on Russia", ("TJK",), default=False)
-def stage3_costs_of_dependence(w: World, me: Actor, k: float) -> None:
-    dep = w.dependence[:, me.index, w.i("RUS")]
-    slump = max(-w.drive("russia_growth"), 0.0) / 5.0
-    w.pull(me.code, "RUS", -k * dep * (0.15 + slump))
-    if w.present("CHN"):
-        w.pull(me.code, "CHN", 0.2 * k * dep)
+@rule("R19", "At peace and secure but short of money, Tajikistan opens its door to every capable partner, "
+      "keeping its main holders first (stage 2)", "seed:002", "stage 2 in the 2000s, when Tajikistan launched an "
+      "‘open door’ foreign policy but continued to prioritise Russia", ("TJK",))
+def open_door(w: World, me: Actor, k: float) -> None:
+    partners = w.others("states")
+    at = w.at(partners)
+    opening = ((1.0 - w.conflict.war) * w.security * w.need_economy)[:, None]
+    capable = w.attribute(partners, "capability")
+    w.pull_many(me.code, partners, 0.5 * k * opening * (capable + w.levers.hold()[:, at]))
+    w.propose_many(me.code, partners, "visit", 0.04 * k * opening * capable,
+                   w.labels("Tajikistan's president visits {} under the open-door policy", partners), alignment=0.03)
 
 
-@rule("R21", "From 2022, Tajikistan asserts itself within a subordinate position it cannot leave (stage 4)",
-      "seed:002", "stage 4, from 2022 onwards when Tajikistan started trying to navigate its subordinated position "
-      "while recognising that it cannot disengage with Russia.", ("TJK",), default=False)
-def stage4_navigate(w: World, me: Actor, k: float) -> None:
-    w.propose(me.code, "RUS", "pressure", 0.03 * k, "Tajikistan's president publicly demands respect from Russia",
-              alignment=-0.05, pressure=0.1)
-    w.pull(me.code, "RUS", 0.3 * k)
-    for other in ("CHN", "UZB", "KAZ", "USA"):
-        if w.present(other):
-            w.pull(me.code, other, 0.25 * k)
+@rule("R20", "A hold that hurts is resented: Tajikistan cools to a holder as its economy falters or it squeezes "
+      "(stage 3)", "seed:002", "stage 3 in the 2010s, when Tajik policymakers slowly realised the negative "
+      "consequences of excessive economic dependence on Russia", ("TJK",))
+def costs_of_dependence(w: World, me: Actor, k: float) -> None:
+    holders = w.others("states")
+    at = w.at(holders)
+    excessive = pos(w.levers.hold()[:, at] - 0.25)
+    hurt = w.levers.slumps()[:, at] + w.levers.squeezing()[:, at]
+    w.pull_many(me.code, holders, -1.5 * k * excessive * (0.1 + hurt))
+
+
+@rule("R21", "When a patron it cannot leave weakens, Tajikistan demands respect and widens its options, keeping "
+      "the tie (stage 4)", "seed:002", "stage 4, from 2022 onwards when Tajikistan started trying to navigate its "
+      "subordinated position while recognising that it cannot disengage with Russia.", ("TJK",))
+def navigate_subordination(w: World, me: Actor, k: float) -> None:
+    patrons = w.others("states")
+    at = w.at(patrons)
+    hold = w.levers.hold()[:, at]
+    weakened = w.weakened(patrons)
+    voice = hold * weakened
+    w.propose_many(me.code, patrons, "pressure", 0.3 * k * np.minimum(voice, 1.0),
+                   w.labels("Tajikistan's president publicly demands respect from {}", patrons),
+                   alignment=-0.05, pressure=0.1)
+    w.pull_many(me.code, patrons, 0.5 * k * voice)              # it cannot disengage: the tie is kept
+    others_capable = w.attribute(patrons, "capability") * (1.0 - hold)
+    w.pull_many(me.code, patrons, 0.5 * k * voice.max(axis=1, keepdims=True) * others_capable)

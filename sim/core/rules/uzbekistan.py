@@ -44,9 +44,9 @@ def uzbekistan_fears_radicalism(w: World, me: Actor, k: float) -> None:
       "in Tajikistan's civil war were much less amenable to Uzbekistan's leadership than were the factions that had "
       "controlled Tajikistani politics before the war.", ("UZB",))
 def uzbekistan_ambivalent(w: World, me: Actor, k: float) -> None:
-    consolidated = w.security * (1.0 - w.conflict.war)
-    w.pull(me.code, "TJK", -0.6 * k * consolidated)
-    w.apply_pressure(me.code, "TJK", 0.02 * k * consolidated, "Uzbekistan presses Dushanbe, displeased with the victors")
+    consolidated = w.security * (1.0 - w.conflict.war) * w.trait(me.code, "assertiveness")
+    w.pull(me.code, "TJK", -0.75 * k * consolidated)
+    w.apply_pressure(me.code, "TJK", 0.025 * k * consolidated, "Uzbekistan presses Dushanbe, displeased with the victors")
 
 
 @rule("R32", "Uzbekistan urges Dushanbe towards conciliation with the opposition as the war ebbs",

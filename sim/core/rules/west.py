@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import pos
+from sim.core.rules.common import pos, us_at_war_next_door
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def us_peace_and_finance(w: World, me: Actor, k: float) -> None:
     for org in ("IMF", "WB"):
         if w.present(org):
             w.pull("TJK", org, 0.15 * k)
-    engagement = w.drive("western_engagement")
+    engagement = 0.15 + 0.85 * us_at_war_next_door(w)
     w.give_aid(me.code, "TJK", 0.08 * k * engagement)
     w.pull(me.code, "TJK", 0.4 * k * engagement)
     w.propose(me.code, "TJK", "mediation", 0.01 * k * w.conflict.war, "The United States supports the inter-Tajik peace talks")

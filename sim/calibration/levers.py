@@ -1,0 +1,222 @@
+"""The levers' part of calibration: fitting migration and trade to the figures they leave behind.
+
+What is fitted (:data:`LEVER_FREE`): the constants of the migration and trade levers
+(sim/core/levers.py) that no text fixes - how many Tajiks could work abroad, how fast they go and
+follow one another, how far the host's wages and the oil price draw them, how much they send
+home, and how trade shares follow the partners' economies and the open road.
+
+The loss, on the training years only (calibration/record/relations/README.md):
+
+    loss = mean CRPS of the ensemble's yearly remittances (percent of GDP) against the World
+           Bank's, 2002-2009, divided by their standard deviation over those years
+           + mean CRPS of the ensemble's yearly trade shares against COW's, for the partners the
+           model follows one by one, 1993-2009, divided by their standard deviation
+
+Both parts are proper scores of the ensemble, scaled so that neither dominates for its units.
+The test years (remittances 2010-2023, trade 2010-2014) are scored afterwards against two
+baselines that need no model: persistence (the last training year's figure carried forward) and
+the training years' linear trend. China's lending is not fitted: its weight is a rule's, and the
+report sets the model's debt to China beside AidData's commitments as a check.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from sim.calibration.free import Free
+from sim.paths import record_dir
+from sim.record.scores import crps_ensemble
+
+LEVER_FREE: tuple[Free, ...] = (
+    Free("migration_max", 0.05, 0.6, "the share of Tajikistan's workforce that could work abroad"),
+    Free("migration_rate", 0.005, 0.2, "how fast migrants follow a change in the wage gap"),
+    Free("migration_network", 0.0, 0.5, "how far migration starts without a network of earlier migrants"),
+    Free("migration_wage_gap", 0.5, 8.0, "the host's wages against Tajikistan's in a sound economy"),
+    Free("migration_oil", 0.0, 1.5, "how far the oil price moves Russia's wages for migrants"),
+    Free("remittance_scale", 5.0, 300.0, "remittances, percent of GDP, per migrant share and wage ratio"),
+    Free("trade_mass", 0.0, 1.5, "how far trade follows the partners' economic mass"),
+    Free("trade_rest", 0.1, 3.0, "the pull of the partners not followed one by one"),
+    Free("trade_rate", 0.005, 0.2, "how fast trade shares follow their target"),
+)
+
+#: The years each table is fitted on and scored on (calibration/record/relations/README.md).
+REMITTANCE_TRAIN = (2002, 2009)
+REMITTANCE_TEST = (2010, 2023)
+TRADE_TRAIN = (1993, 2009)
+TRADE_TEST = (2010, 2014)
+CHINA_TRAIN = (2000, 2009)
+CHINA_TEST = (2010, 2017)
+#: The partners whose trade share the model follows and COW records.
+TRADE_SCORED = ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN")
+
+
+@dataclass(frozen=True)
+class LeverRecord:
+    """The observed yearly figures: remittances (percent of GDP), trade shares, China's finance."""
+
+    remittances: dict[int, float]
+    trade: dict[tuple[int, str], float]
+    china: dict[int, float]
+
+
+def _rows(name: str) -> list[dict]:
+    with (record_dir() / "relations" / name).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@lru_cache(maxsize=1)
+def load_record() -> LeverRecord:
+    """Read the derived tables (World Bank remittances, COW trade, AidData finance)."""
+    remittances = {int(r["year"]): float(r["remittances_pct_gdp"]) for r in _rows("remittances.csv")
+                   if r["remittances_pct_gdp"]}
+    trade = {(int(r["year"]), r["partner"]): float(r["share_of_trade"]) for r in _rows("trade.csv")
+             if r["share_of_trade"] and r["partner"] in TRADE_SCORED}
+    china = {int(r["year"]): float(r["total_usd"]) for r in _rows("china_finance.csv") if r["total_usd"]}
+    return LeverRecord(remittances, trade, china)
+
+
+@dataclass(frozen=True)
+class LeverRun:
+    """An ensemble's yearly levers: ``[replicate, year]`` arrays."""
+
+    years: np.ndarray
+    remittances: np.ndarray
+    trade: dict[str, np.ndarray]
+    china_debt: np.ndarray
+
+
+def _yearly(series: np.ndarray, months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar-year means of a ``[replicate, month]`` series over the complete years it covers."""
+    first = int(months[0]) // 12 + (months[0] % 12 != 0)
+    last = (int(months[-1]) + 1) // 12 - 1
+    years = np.arange(first, last + 1)
+    start = first * 12 - int(months[0])
+    block = series[:, start:start + 12 * len(years)].reshape(series.shape[0], len(years), 12)
+    return years, block.mean(axis=2)
+
+
+def lever_run(result) -> LeverRun:
+    """Read a run's levers as yearly means per replicate."""
+    months = np.asarray(result.months)
+    remitted = sum(result.series("remittances", host, "TJK") for host in ("RUS", "KAZ") if host in result.codes)
+    years, remittances = _yearly(remitted, months)
+    trade = {code: _yearly(result.series("trade_share", code, "TJK"), months)[1]
+             for code in TRADE_SCORED if code in result.codes}
+    china = _yearly(result.series("debt", "CHN", "TJK"), months)[1] if "CHN" in result.codes else \
+        np.zeros_like(remittances)
+    return LeverRun(years, remittances, trade, china)
+
+
+def _pairs(run: LeverRun, record: LeverRecord, window: tuple[int, int]):
+    """(simulated ``[rows, replicate]``, observed ``[rows]``) of remittances and of trade in ``window``."""
+    column = {int(y): n for n, y in enumerate(run.years)}
+    years = [y for y in range(window[0], window[1] + 1) if y in column]
+    rem = [(run.remittances[:, column[y]], record.remittances[y]) for y in years if y in record.remittances]
+    trade = [(run.trade[code][:, column[y]], record.trade[(y, code)])
+             for y in years for code in run.trade if (y, code) in record.trade]
+    return rem, trade
+
+
+def _crps(pairs) -> float:
+    if not pairs:
+        return float("nan")
+    samples = np.stack([p[0] for p in pairs])
+    observed = np.array([p[1] for p in pairs])
+    return float(crps_ensemble(samples, observed).mean())
+
+
+@dataclass(frozen=True)
+class LeverScore:
+    loss: float
+    remittances: float
+    trade: float
+
+
+def lever_loss(run: LeverRun, record: LeverRecord) -> LeverScore:
+    """The loss of one candidate's ensemble on the training years (see the module doc)."""
+    rem, _ = _pairs(run, record, REMITTANCE_TRAIN)
+    _, trade = _pairs(run, record, TRADE_TRAIN)
+    rem_scale = float(np.std([o for _, o in rem])) or 1.0
+    trade_scale = float(np.std([o for _, o in trade])) or 1.0
+    r, t = _crps(rem) / rem_scale, _crps(trade) / trade_scale
+    return LeverScore(r + t, r, t)
+
+
+def _baselines(observed: dict, train: tuple[int, int], test_years: list[int]) -> dict[str, np.ndarray]:
+    """Persistence and the training years' linear trend, for the test years."""
+    years = np.array([y for y in range(train[0], train[1] + 1) if y in observed], dtype=float)
+    values = np.array([observed[int(y)] for y in years])
+    slope, intercept = np.polyfit(years, values, 1) if len(years) > 1 else (0.0, values.mean())
+    return {"persistence": np.full(len(test_years), values[-1]),
+            "trend": intercept + slope * np.array(test_years, dtype=float)}
+
+
+def scores_against_baselines(run: LeverRun, record: LeverRecord) -> dict:
+    """Test-year scores of the model's ensemble against persistence and trend: the CRPS (for a
+    baseline's single value, its absolute error) of remittances and of each partner's trade share."""
+    column = {int(y): n for n, y in enumerate(run.years)}
+    out: dict = {}
+    series = {"remittances": (run.remittances, record.remittances, REMITTANCE_TRAIN, REMITTANCE_TEST)}
+    for code, shares in run.trade.items():
+        observed = {y: v for (y, c), v in record.trade.items() if c == code}
+        series[f"trade_{code}"] = (shares, observed, TRADE_TRAIN, TRADE_TEST)
+    for name, (simulated, observed, train, test) in series.items():
+        years = [y for y in range(test[0], test[1] + 1) if y in observed and y in column]
+        if not years:
+            continue
+        truth = np.array([observed[y] for y in years])
+        samples = np.stack([simulated[:, column[y]] for y in years])
+        scores = {"model": float(crps_ensemble(samples, truth).mean()), "years": len(years)}
+        for label, values in _baselines(observed, train, years).items():
+            scores[label] = float(np.abs(values - truth).mean())
+        scores["skill_vs_persistence"] = _skill(scores["model"], scores["persistence"])
+        scores["skill_vs_trend"] = _skill(scores["model"], scores["trend"])
+        out[name] = scores
+    return out
+
+
+def china_check(run: LeverRun, record: LeverRecord) -> dict:
+    """Rank correlation of the model's yearly debt to China with AidData's cumulative commitments,
+    on the training and the test years (a check, not a fit)."""
+    column = {int(y): n for n, y in enumerate(run.years)}
+    cumulative, total = {}, 0.0
+    for year in sorted(record.china):
+        total += record.china[year]
+        cumulative[year] = total
+    out = {}
+    for label, (first, last) in (("train", CHINA_TRAIN), ("test", CHINA_TEST)):
+        years = [y for y in range(first, last + 1) if y in cumulative and y in column]
+        if len(years) < 3:
+            continue
+        model = np.array([run.china_debt[:, column[y]].mean() for y in years])
+        out[label] = {"spearman": _spearman(model, np.array([cumulative[y] for y in years])), "years": len(years)}
+    return out
+
+
+def yearly_table(run: LeverRun, record: LeverRecord) -> list[dict]:
+    """Per year: the ensemble's mean and 90% band of remittances against the World Bank's."""
+    rows = []
+    for n, year in enumerate(run.years.tolist()):
+        low, mid, high = np.quantile(run.remittances[:, n], [0.05, 0.5, 0.95])
+        rows.append({"year": year, "remittances_median": float(mid), "remittances_q05": float(low),
+                     "remittances_q95": float(high), "observed": record.remittances.get(year)})
+    return rows
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
+    if ra.std() == 0 or rb.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def _skill(score: float, reference: float) -> float:
+    return float("nan") if not reference else 1.0 - score / reference
+
+
+__all__ = ["LEVER_FREE", "LeverRecord", "LeverRun", "LeverScore", "china_check", "lever_loss", "lever_run",
+           "load_record", "scores_against_baselines", "yearly_table"]

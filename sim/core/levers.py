@@ -1,0 +1,204 @@
+"""Dependency levers as state: what each holder has over Tajikistan, month by month.
+
+Asymmetric dependence gives the less dependent side influence, and the influence grows with the
+dependent side's cost of switching (Hirschman 1945; Keohane and Nye 1977: sensitivity and
+vulnerability). Each lever is a stock per replicate that moves with the model's own flows and
+the exogenous world, never with the calendar:
+
+* **migration** - Tajik migrants working in Russia and Kazakhstan, drawn by the gap between the
+  host's wages (its economy, and for Russia the oil price) and Tajikistan's, as far as the host
+  lets them in; their **remittances** (a share of Tajikistan's income) feed its economy;
+* **energy and transit** - the share of Tajikistan's gas, power and overland routes that pass
+  through a neighbour (Uzbekistan above all), shrinking as Tajikistan builds its own supply
+  (the Rogun dam, plants built with other partners' money);
+* **debt** - what Tajikistan owes each creditor (China's lending above all), repaid slowly;
+* **trade** - each partner's share of Tajikistan's trade, following the partners' economic mass,
+  how open the road to them is, and how well the two regard each other;
+* **security** - the share of the outside military support present in Tajikistan that each
+  patron provides (Russia's base and border troops, the CSTO, US access).
+
+A holder can **squeeze** its lever (rules in :mod:`sim.core.rules.levers`): a squeeze is a
+decaying stock that closes the lever for a while - migrants turned back, gas cut, the railway
+blocked - and hurts Tajikistan in proportion to how much it depends on that lever, at a cost to
+the holder that its own rules weigh.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.core.world import World
+    from sim.scenario.schema import LeverStart, Parameters
+
+#: The levers a holder can squeeze.
+LEVERS = ("migration", "energy", "debt", "trade", "security")
+#: Tajikistan's trade partners followed one by one; the rest of the world is one more share.
+TRADE_PARTNERS = ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN", "USA", "AFG", "TKM", "KGZ", "PAK")
+#: Which driver grows each partner's economic mass (real GDP growth, percent a year).
+GROWTH_DRIVERS = {"RUS": "russia_growth", "CHN": "china_growth", "KAZ": "kazakhstan_growth"}
+#: Partners whose goods reach Tajikistan by rail through Uzbekistan (every railway into the country
+#: crosses it), so that Uzbekistan's blockade of its transit closes their road too.
+VIA_UZBEKISTAN = ("RUS", "KAZ", "TKM", "IRN", "TUR")
+#: The oil price at which Russia's wages, in what they buy at home, are at their reference level.
+OIL_REFERENCE = 50.0
+
+
+class Levers:
+    """The levers' stocks for R replicates of N actors (arrays ``[replicate, actor]`` by holder)."""
+
+    def __init__(self, replicates: int, codes: list[str], specs: dict):
+        R, N = replicates, len(codes)
+        self.codes = list(codes)
+        self.migrants = np.zeros((R, N))       # share of Tajikistan's workforce working in each host
+        self.remittances = np.zeros((R, N))    # what they send home, percent of Tajikistan's GDP
+        self.energy = np.zeros((R, N))         # share of Tajikistan's energy and transit through each holder
+        self.own_supply = np.zeros(R)          # how far Tajikistan has built its own energy (Rogun and plants), 0..1
+        self.debt = np.zeros((R, N))           # what Tajikistan owes each creditor, in years of its outside aid
+        self.trade = np.zeros((R, N))          # each partner's share of Tajikistan's trade
+        self.security = np.zeros((R, N))       # each patron's share of the military support present
+        self.squeeze = {lever: np.zeros((R, N)) for lever in LEVERS}  # the holders' squeezes, decaying
+        self.mass = np.ones((R, N))            # partners' economic mass, relative to independence
+        self.growth = np.zeros(N)              # partners' real growth this year, percent (where a driver gives it)
+        self.lending = np.zeros((R, N))        # this month's new lending by each creditor
+        self.energy_base = np.array([getattr(specs[c], "energy_share", 0.0) for c in codes])
+        self.destination = np.array([getattr(specs[c], "migrant_share", 0.0) for c in codes])
+        self.trade_weight = np.array([getattr(specs[c], "trade_share", 0.0) for c in codes])
+        self.energy[:] = self.energy_base
+        self.trade[:] = self.trade_weight
+        self._settling = False
+        self.via_uzbekistan = np.array([code in VIA_UZBEKISTAN for code in codes], dtype=float)
+
+    def start(self, given: LeverStart, before: dict[str, np.ndarray]) -> None:
+        """The stocks when a run starts: what the scenario gives, and for a run that opens after
+        independence (``given.settled``) the partners' masses grown by ``before``, each growth
+        driver's monthly values since independence, with migrants and trade to settle at once."""
+        for code, share in given.migrants.items():
+            if code in self.codes:
+                self.migrants[:, self.index(code)] = share
+        for code, owed in given.debt.items():
+            if code in self.codes:
+                self.debt[:, self.index(code)] = owed
+        self.own_supply[:] = given.own_supply
+        self.energy = self.energy_base[None, :] * (1.0 - self.own_supply[:, None])
+        self._settling = given.settled
+        if given.settled:
+            for code, driver in GROWTH_DRIVERS.items():
+                if code in self.codes and driver in before:
+                    self.mass[:, self.index(code)] = float(np.prod((1.0 + before[driver] / 100.0) ** (1.0 / 12.0)))
+
+    def index(self, code: str) -> int:
+        return self.codes.index(code)
+
+    # --- what the rules read ------------------------------------------------------------------
+
+    def holds(self, lever: str) -> np.ndarray:
+        """How much each holder holds over Tajikistan through ``lever``, ``[replicate, actor]`` in [0, 1]."""
+        return {"migration": np.minimum(self.remittances / 50.0, 1.0), "energy": self.energy,
+                "debt": np.minimum(self.debt, 1.0), "trade": self.trade, "security": self.security}[lever]
+
+    def hold(self) -> np.ndarray:
+        """Each holder's whole hold over Tajikistan: its levers together, ``[replicate, actor]``."""
+        return np.minimum(sum(self.holds(lever) for lever in LEVERS) / 2.0, 1.0)
+
+    def squeezing(self) -> np.ndarray:
+        """How hard each holder squeezes Tajikistan now, its levers together, ``[replicate, actor]``."""
+        total = np.zeros_like(self.migrants)
+        for squeeze in self.squeeze.values():
+            total += squeeze
+        return total
+
+    def alternatives(self, lever: str, holder: int) -> np.ndarray:
+        """How far other holders could replace ``holder`` in ``lever``: their share, ``[replicate]``."""
+        held = self.holds(lever)
+        return np.minimum(held.sum(axis=1) - held[:, holder], 1.0)
+
+    # --- one month ---------------------------------------------------------------------------
+
+    def step(self, w: World, p: Parameters, military_stock: np.ndarray, members_of: dict[str, np.ndarray]) -> None:
+        """Move every lever one month. ``military_stock`` is ``[replicate, actor]``: each patron's
+        decaying stock of military support to Tajikistan; ``members_of`` says, per replicate,
+        whether Tajikistan belongs to an organisation (``EAEU``, ...)."""
+        for squeeze in self.squeeze.values():
+            squeeze *= p.squeeze_decay
+            np.minimum(squeeze, 1.0, out=squeeze)
+        self.lending = w.lending.copy()
+        self._grow_masses(w)
+        settle, self._settling = self._settling, False
+        self._migration(w, p, members_of, settle)
+        self._energy(w, p)
+        self._debt(p)
+        self._trade(w, p, settle)
+        total = military_stock.sum(axis=1, keepdims=True)
+        self.security = np.divide(military_stock, total, out=np.zeros_like(military_stock), where=total > 1e-9)
+
+    def reach(self, code: str) -> np.ndarray:
+        """A partner's economic reach into Central Asia, 0..1 per replicate: slight at independence,
+        full once its economy is ten times what it was (China's by the 2010s)."""
+        return np.clip(0.05 + np.log10(np.maximum(self.mass[:, self.index(code)], 1e-9)), 0.0, 1.0)
+
+    def slumps(self) -> np.ndarray:
+        """How far each partner's economy is shrinking, 0 when it grows, 1 at a 5% fall, ``[1, actor]``."""
+        return np.maximum(-self.growth, 0.0)[None, :] / 5.0
+
+    def _grow_masses(self, w: World) -> None:
+        for code, driver in GROWTH_DRIVERS.items():
+            if code in self.codes and driver in w.drivers:
+                self.growth[self.index(code)] = w.drivers[driver]
+                self.mass[:, self.index(code)] *= (1.0 + w.drivers[driver] / 100.0) ** (1.0 / 12.0)
+
+    def host_income(self, w: World, p: Parameters) -> np.ndarray:
+        """Each host's wages as a migrant sees them, ``[replicate, actor]`` (Tajikistan's at 1 in a sound economy)."""
+        income = self.mass * p.migration_wage_gap
+        oil = w.drivers.get("oil_price")
+        if oil is not None and "RUS" in self.codes:
+            income[:, self.index("RUS")] *= (max(oil, 1.0) / OIL_REFERENCE) ** p.migration_oil
+        return income
+
+    def _migration(self, w: World, p: Parameters, members_of: dict[str, np.ndarray], settle: bool) -> None:
+        """Migrants go where wages are higher, as far as the host lets them, and they follow those
+        already there (a network: the flow grows with the stock); they send money home."""
+        home = 0.2 + w.economy[:, None]
+        income = self.host_income(w, p)
+        pull = income / (income + home)
+        barred = np.zeros_like(pull)
+        if "EAEU" in members_of and "EAEU" in self.codes:
+            # from the union's founding, its members admit non-members' workers on harder terms
+            in_union = w.has_many("EAEU", self.codes, "member") if w.present("EAEU") else np.zeros_like(pull, bool)
+            barred = p.migration_union_barrier * in_union * ~members_of["EAEU"][:, None]
+        openness = (1.0 - self.squeeze["migration"]) * (1.0 - barred)
+        target = p.migration_max * self.destination * pull * openness
+        if settle:
+            self.migrants = target
+        else:
+            network = np.where(target > self.migrants, p.migration_network + self.migrants / p.migration_max, 1.0)
+            self.migrants += p.migration_rate * np.minimum(network, 1.0) * (target - self.migrants)
+        self.remittances = p.remittance_scale * self.migrants * income / home
+
+    def _energy(self, w: World, p: Parameters) -> None:
+        """Supply through a neighbour shrinks as Tajikistan builds its own; building goes on
+        while energy is short (the squeeze makes it shorter) and someone pays for it."""
+        self.own_supply = np.minimum(self.own_supply + w.energy_building, 1.0)
+        self.energy = self.energy_base[None, :] * (1.0 - self.own_supply[:, None])
+
+    def shortfall(self) -> np.ndarray:
+        """How much of Tajikistan's energy and transit is cut off this month, ``[replicate]``."""
+        return (self.energy * self.squeeze["energy"]).sum(axis=1)
+
+    def _debt(self, p: Parameters) -> None:
+        """New loans add to what is owed; a steady share is repaid, or written off, each month."""
+        self.debt += self.lending - p.debt_repayment * self.debt
+        np.maximum(self.debt, 0.0, out=self.debt)
+
+    def _trade(self, w: World, p: Parameters, settle: bool) -> None:
+        """Trade shares follow the partners' economic mass, the open road and good relations."""
+        t = w.tjk
+        regard = 1.0 + 0.5 * np.clip(w.alignment[:, t, :] + w.alignment[:, :, t], -1.0, 1.0)
+        blockade = self.squeeze["energy"][:, [self.index("UZB")]] if "UZB" in self.codes else 0.0
+        road = 1.0 - self.squeeze["trade"] - p.trade_transit * blockade * self.via_uzbekistan[None, :]
+        attraction = self.trade_weight[None, :] * self.mass ** p.trade_mass * regard * np.maximum(road, 0.0)
+        total = attraction.sum(axis=1, keepdims=True) + p.trade_rest
+        target = attraction / total
+        self.trade += (1.0 if settle else p.trade_rate) * (target - self.trade)

@@ -1,0 +1,191 @@
+"""Leverage and hedging: holders squeeze their levers when Tajikistan defects, Tajikistan
+concedes, hedges or defies, patrons compete for it, and it builds what frees it.
+
+The levers themselves move in :mod:`sim.core.levers`. A squeeze is a discrete decision (an
+episode, logged as ``pressure``) whose chance grows with how far Tajikistan has moved against the
+holder's interests and with how much the holder holds over it, and shrinks with what the squeeze
+costs the holder. Tajikistan's answer reads the same state: it concedes where it cannot do
+without the holder (vulnerability: Keohane and Nye), hedges where others could replace it
+(Kuik), and defies where its regime is secure and the lever weak.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.core.rulebook import rule
+from sim.core.rules.common import pos, us_at_war_next_door
+from sim.core.world import World
+
+if TYPE_CHECKING:
+    from sim.core.agents import Actor
+
+#: Russia's rivals for Tajikistan, and how far it minds each (Cooley 2012: basing rights for the
+#: United States, resources for China, influence for Russia).
+RUSSIAS_RIVALS = {"USA": 1.0, "CHN": 0.4}
+
+
+def defection_from_russia(w: World) -> np.ndarray:
+    """How far Tajikistan has moved against Russia's interests, ``[replicate]``: warmer to its
+    rivals than to Russia, a rival's forces on its soil, outside an economic union Russia leads."""
+    t, rus = w.tjk, w.i("RUS")
+    regard_rus = w.alignment[:, t, rus]
+    tilt = sum(weight * pos(w.alignment[:, t, w.i(code)] - regard_rus + 0.3)
+               for code, weight in RUSSIAS_RIVALS.items() if w.present(code))
+    hosting = w.has("TJK", "USA", "base") if w.present("USA") else 0.0
+    outside_union = (~w.has("TJK", "EAEU", "member")) * 0.5 if w.present("EAEU") else 0.0
+    return np.minimum(tilt + hosting + outside_union, 1.5)
+
+
+# --- the holders' squeezes -------------------------------------------------------------------------
+
+
+@rule("R65", "Russia squeezes its migrants' lever when Dushanbe defects, the less when its economy needs the workers",
+      "rferl2011", "Russian media and politicians suggested that Russia hit Tajikistan in the pocketbook by targeting "
+      "the massive army of Tajik labor migrants in Russia", ("RUS",))
+def russia_squeezes_migrants(w: World, me: Actor, k: float) -> None:
+    held = w.levers.holds("migration")[:, me.index]
+    labour_need = pos(w.drive("russia_growth")) / 8.0
+    chance = 0.03 * k * defection_from_russia(w) * held * pos(1.0 - labour_need) * w.trait(me.code, "assertiveness")
+    w.propose(me.code, "TJK", "pressure", chance, "Russia tightens its rules for Tajik migrants and deports some",
+              alignment=-0.1, pressure=0.3, lever="migration", lever_amount=0.5)
+
+
+@rule("R69", "Uzbekistan cuts gas and blocks the railway while Dushanbe builds the Rogun dam upstream",
+      "afp2010", "Tajikistan’s plan to move ahead with a mega-dam project that Uzbekistan fears could cut off water to "
+      "its vital cotton industry has seen the neighbors’ already frigid relations cool even further in recent weeks.",
+      ("UZB",))
+def uzbekistan_squeezes_energy(w: World, me: Actor, k: float) -> None:
+    held = w.levers.holds("energy")[:, me.index]
+    building = np.minimum(w.levers.own_supply * 5.0, 1.0)  # the dam under way, not yet supplying
+    chance = 0.08 * k * building * me.spec.downstream * w.trait(me.code, "assertiveness") * held
+    w.propose(me.code, "TJK", "pressure", chance, "Uzbekistan cuts gas supplies and holds up rail freight to Tajikistan",
+              alignment=-0.15, pressure=0.4, lever="energy", lever_amount=0.6)
+
+
+@rule("R72", "China turns what Tajikistan owes it into concessions: land and mines for debt",
+      "asiaplus2018", "“Under the reached agreements, TBEA has the right to develop the deposits until it recovers "
+      "expenses made on construction of the Dushanbe-2 CHP plant,” the source said.", ("CHN",))
+def china_takes_concessions(w: World, me: Actor, k: float) -> None:
+    owed = w.levers.holds("debt")[:, me.index]
+    w.propose(me.code, "TJK", "treaty", 0.02 * k * pos(owed - 0.3) * w.need_economy,
+              "Tajikistan grants China land or mining rights against its debt", alignment=0.05,
+              lever="relief", lever_amount=0.3)
+
+
+# --- Tajikistan's answers -----------------------------------------------------------------------
+
+
+@rule("R66", "Squeezed where it cannot do without the holder, Tajikistan gives way",
+      "moscowtimes2011", "Tajik authorities on Tuesday bowed to pressure from Moscow, releasing from prison a Russian "
+      "pilot jailed on murky charges earlier this month.", ("TJK",))
+def concede(w: World, me: Actor, k: float) -> None:
+    squeezed = w.levers.squeezing()
+    holders = w.others("states")
+    at = w.at(holders)
+    vulnerable = w.levers.hold()[:, at] * (1.0 - np.minimum(w.levers.hold().sum(axis=1, keepdims=True)
+                                                            - w.levers.hold()[:, at], 1.0))
+    giving_way = squeezed[:, at] * vulnerable
+    w.pull_many(me.code, holders, 1.5 * k * giving_way)
+    w.propose_many(me.code, holders, "treaty", 0.3 * k * np.minimum(giving_way, 1.0),
+                   w.labels("Tajikistan gives way to {} and signs what it asked for", holders), alignment=0.1)
+
+
+@rule("R67", "Tajikistan keeps fallback options the more one holder holds over it, the more when it squeezes",
+      "kuik2021", "I define hedging as insurance-seeking behavior under situations of high uncertainty and high stakes, "
+      "where a rational state avoids taking sides and pursues opposite measures vis-à-vis competing powers to have a "
+      "fallback position.", ("TJK",))
+def hedge(w: World, me: Actor, k: float) -> None:
+    holders = w.others("states")
+    at = w.at(holders)
+    hold = w.levers.hold()[:, at]
+    concentration = hold.max(axis=1, keepdims=True) + w.levers.squeezing()[:, at].sum(axis=1, keepdims=True)
+    capable = w.attribute(holders, "capability")
+    # the fallback is sought from the capable partners that hold little over it yet
+    w.pull_many(me.code, holders, 0.4 * k * concentration * capable * (1.0 - hold) * (1.0 - w.conflict.war[:, None]))
+    w.propose_many(me.code, holders, "visit", 0.02 * k * np.minimum(concentration, 1.0) * capable * (1.0 - hold),
+                   w.labels("Tajikistan's president courts {} as a counterweight", holders), alignment=0.03)
+
+
+@rule("R68", "Squeezed by a holder it could do without, a secure regime stands firm",
+      "goble2021", "Instead, the Tajik authorities regularly block Russian economic projects and go their own way "
+      "geopolitically, insisting on a multi-vector foreign policy rather than falling in line behind Russia’s "
+      "security goals", ("TJK",))
+def defy(w: World, me: Actor, k: float) -> None:
+    squeezed = w.levers.squeezing()
+    holders = w.others("states")
+    at = w.at(holders)
+    standing_firm = squeezed[:, at] * (1.0 - w.levers.hold()[:, at]) * w.security[:, None]
+    w.pull_many(me.code, holders, -1.0 * k * standing_firm)
+    w.propose_many(me.code, holders, "pressure", 0.2 * k * np.minimum(standing_firm, 1.0),
+                   w.labels("Dushanbe rejects {}'s pressure in public", holders), alignment=-0.05, pressure=0.1)
+
+
+@rule("R70", "Tajikistan builds its own power (the Rogun dam, new plants) while its neighbours' energy is unsure, "
+      "as far as it can find the money", "afp2010", "Tajikistan now sees the construction of Rogun as a possible "
+      "solution to its energy woes, allowing it to meet its domestic needs while becoming a net exporter of electricity "
+      "to neighboring Afghanistan and others.", ("TJK",))
+def build_own_energy(w: World, me: Actor, k: float) -> None:
+    exposed = w.levers.energy.sum(axis=1)
+    unsure = exposed * (0.3 + w.levers.squeeze["energy"].sum(axis=1))
+    money = np.minimum(w.levers.lending.sum(axis=1) * 20.0 + 0.3 * w.economy, 1.0)
+    w.build_energy(0.002 * k * unsure * money * (1.0 - w.conflict.war))
+
+
+# --- patrons that compete -------------------------------------------------------------------------
+
+
+@rule("R71", "China lends for roads and plants as its economy grows, the more where Russia falls back",
+      "asiaplus2017", "China remains Tajikistan’s largest creditor; China accounts for more than a half of Tajikistan’s "
+      "external debt – about 1.2 billion U.S. dollars.", ("CHN",))
+def china_lends(w: World, me: Actor, k: float) -> None:
+    reach = w.levers.reach(me.code)
+    russia_falters = pos(-w.drive("russia_growth")) / 5.0 + w.levers.squeeze["migration"][:, w.i("RUS")]
+    amount = 0.004 * k * reach * w.need_economy * (0.5 + pos(w.align(me.code, "TJK"))) * (1.0 + russia_falters)
+    w.lend(me.code, amount)
+    w.give_aid(me.code, "TJK", 2.0 * amount, "China lends for roads, power plants and mines")
+
+
+@rule("R73", "While it fights next door in Afghanistan, the United States seeks access in Tajikistan and pays for it",
+      "jamestown2001", "The United States has in turn agreed to pay an as yet undisclosed sum, to the order of tens of "
+      "millions of dollars, for the privilege.", ("USA",))
+def us_seeks_access(w: World, me: Actor, k: float) -> None:
+    fighting = us_at_war_next_door(w)
+    w.give_aid(me.code, "TJK", 0.1 * k * fighting, "The United States pays for access and border security", military=True)
+    w.pull(me.code, "TJK", 0.5 * k * fighting)
+    w.propose(me.code, "TJK", "request", 0.05 * k * fighting * ~w.has("TJK", me.code, "base"),
+              "The United States asks for the use of Tajik airfields and transit", alignment=0.03)
+
+
+@rule("R74", "Asked by a distant power at war next door, Tajikistan grants access when it pays and its patron lets it",
+      "moscowtimes2001", "The day after President Vladimir Putin gave the Central Asian states a green light to support "
+      "U.S. military action in Afghanistan, Russia hinted that Tajikistan might offer the U.S. forces the use of its "
+      "main airport.", ("TJK",))
+def grant_access(w: World, me: Actor, k: float) -> None:
+    if not w.present("USA"):
+        return
+    asked = w.requests[:, w.i("USA"), me.index]
+    paid = pos(w.align(me.code, "USA") + 0.5)
+    russian_hold = w.levers.hold()[:, w.i("RUS")]
+    w.propose(me.code, "USA", "military", 0.5 * k * asked * paid * (1.0 - 0.5 * russian_hold),
+              "Tajikistan opens its airspace and airfields to the US-led coalition", tie="base", alignment=0.1)
+    fighting = us_at_war_next_door(w)
+    w.propose(me.code, "USA", "military", 0.1 * k * (1.0 - fighting) * w.has(me.code, "USA", "base"),
+              "The coalition's use of Tajik airfields ends", untie="base")
+
+
+@rule("R75", "Russia outbids its rivals when Tajikistan leans to them: investment, debt relief and a base deal",
+      "aljazeera2004", "Tajikistan had been slow in implementing a 1999 pact granting the Russians a formal base, but "
+      "promises of big investment and debt relief by Moscow changed that.", ("RUS",))
+def russia_outbids(w: World, me: Actor, k: float) -> None:
+    leaning = defection_from_russia(w)
+    w.give_aid(me.code, "TJK", 0.05 * k * leaning * w.trait(me.code, "capability"),
+               "Russia promises investment and debt relief to keep Tajikistan close")
+    w.pull(me.code, "TJK", 0.3 * k * leaning)
+    w.propose(me.code, "TJK", "treaty", 0.02 * k * leaning * w.trait(me.code, "capability"),
+              "Russia and Tajikistan sign a base and investment deal", tie="base", alignment=0.1)
+    for code, weight in RUSSIAS_RIVALS.items():
+        if w.present(code):
+            w.pull(me.code, code, -0.3 * k * weight * leaning)

@@ -1,0 +1,204 @@
+"""The levers' mechanisms: migrants follow wages and go home when squeezed, Tajikistan's own
+energy frees it from its neighbour, a blockade closes the road, debt accrues and is repaid;
+Tajikistan concedes where it cannot do without the holder and defies where it can; no rule
+reads the calendar and no period file switches a rule on."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.core import rules as rule_modules
+from sim.core.rules import RULES
+from sim.core.world import World
+from sim.paths import default_scenario, project_root
+from sim.scenario import load_scenario
+from sim.scenario.schema import Parameters
+from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES
+
+PLAN = load_scenario(default_scenario(), calibration=False)
+CODES = [code for code in ACTOR_CODES if code in PLAN.actors]
+P = Parameters()
+
+
+def world(replicates: int = 3, economy: float = 0.3, **drivers: float) -> World:
+    w = World(CODES, replicates, PLAN.actors, ACTOR_NAMES)
+    for code in CODES:
+        w.activate(code)
+    w.security[:], w.economy[:] = 0.7, economy
+    w.drivers = {"oil_price": 60.0, **drivers}
+    w.clear_intentions()
+    return w
+
+
+def months(w: World, count: int, military: dict[str, float] | None = None) -> World:
+    """Step the levers alone for ``count`` months (no rules), with steady military support."""
+    stock = np.zeros((w.R, w.N))
+    for code, amount in (military or {}).items():
+        stock[:, w.i(code)] = amount
+    members = {code: w.has("TJK", code, "member") for code in w.organisations}
+    for _ in range(count):
+        w.levers.step(w, P, stock, members)
+        w.clear_intentions()
+    return w
+
+
+def at(w: World, array: np.ndarray, code: str) -> np.ndarray:
+    return array[:, w.i(code)]
+
+
+# --- the levers' own dynamics ------------------------------------------------------------------
+
+
+def test_migrants_follow_the_hosts_wages_and_send_money_home():
+    boom, slump = world(russia_growth=8.0), world(russia_growth=-8.0)
+    months(boom, 120), months(slump, 120)
+    assert (at(boom, boom.levers.migrants, "RUS") > at(slump, slump.levers.migrants, "RUS")).all()
+    assert (at(boom, boom.levers.remittances, "RUS") > at(slump, slump.levers.remittances, "RUS")).all()
+    assert (at(boom, boom.levers.migrants, "RUS") > at(boom, boom.levers.migrants, "KAZ")).all()  # most go to Russia
+
+
+def test_a_migration_squeeze_sends_migrants_home_and_cuts_remittances():
+    open_door, squeezed = months(world(), 120), months(world(), 120)
+    before = at(squeezed, squeezed.levers.remittances, "RUS").copy()
+    for _ in range(12):
+        squeezed.levers.squeeze["migration"][:, squeezed.i("RUS")] = 0.8  # held closed for a year
+        months(squeezed, 1), months(open_door, 1)
+    assert (at(squeezed, squeezed.levers.remittances, "RUS") < before).all()
+    assert (at(squeezed, squeezed.levers.migrants, "RUS") < at(open_door, open_door.levers.migrants, "RUS")).all()
+
+
+def test_building_its_own_energy_shrinks_a_neighbours_energy_lever_and_a_cut_hurts_less():
+    w = world()
+    exposed = at(w, w.levers.energy, "UZB").copy()
+    w.levers.squeeze["energy"][:, w.i("UZB")] = 1.0
+    cut_before = w.levers.shortfall().copy()
+    w.build_energy(0.5)
+    months(w, 1)
+    w.levers.squeeze["energy"][:, w.i("UZB")] = 1.0
+    assert (at(w, w.levers.energy, "UZB") < exposed).all()
+    assert (w.levers.shortfall() < cut_before).all()
+
+
+def test_uzbekistans_blockade_closes_the_road_to_the_partners_beyond_it():
+    calm, blockaded = world(), world()
+    for _ in range(60):
+        blockaded.levers.squeeze["energy"][:, blockaded.i("UZB")] = 1.0
+        months(blockaded, 1), months(calm, 1)
+    assert (at(blockaded, blockaded.levers.trade, "RUS") < at(calm, calm.levers.trade, "RUS")).all()
+    assert (at(blockaded, blockaded.levers.trade, "CHN") > at(calm, calm.levers.trade, "CHN")).all()  # not via Uzbekistan
+
+
+def test_trade_follows_a_growing_economy():
+    growing, flat = world(china_growth=10.0), world(china_growth=0.0)
+    months(growing, 240), months(flat, 240)
+    assert (at(growing, growing.levers.trade, "CHN") > 2 * at(flat, flat.levers.trade, "CHN")).all()
+    assert (growing.levers.reach("CHN") > flat.levers.reach("CHN")).all()
+
+
+def test_debt_accrues_with_lending_and_is_repaid_without_it():
+    w = world()
+    for _ in range(24):
+        w.lend("CHN", 0.02)
+        months(w, 1)
+    owed = at(w, w.levers.debt, "CHN").copy()
+    assert (owed > 0.3).all()
+    months(w, 24)
+    assert (at(w, w.levers.debt, "CHN") < owed).all()
+
+
+def test_the_security_lever_is_each_patrons_share_of_the_support_present():
+    w = months(world(), 1, military={"RUS": 0.3, "USA": 0.1})
+    assert np.allclose(at(w, w.levers.security, "RUS"), 0.75) and np.allclose(at(w, w.levers.security, "USA"), 0.25)
+
+
+@settings(max_examples=40, deadline=None)
+@given(growth=st.floats(-15, 15), oil=st.floats(5, 150), economy=st.floats(0, 1), squeeze=st.floats(0, 1),
+       lent=st.floats(0, 0.2), span=st.integers(1, 60))
+def test_the_levers_stay_in_range(growth, oil, economy, squeeze, lent, span):
+    w = world(economy=economy, russia_growth=growth, china_growth=growth, oil_price=oil)
+    for _ in range(span):
+        for lever in w.levers.squeeze:
+            w.levers.squeeze[lever][:, w.i("RUS")] = squeeze
+        w.lend("CHN", lent)
+        w.build_energy(lent)
+        months(w, 1)
+    lv = w.levers
+    for share in (lv.migrants, lv.trade, lv.energy, lv.security, lv.hold()):
+        assert np.isfinite(share).all() and (share >= 0).all() and (share <= 1 + 1e-9).all()
+    assert (lv.trade.sum(axis=1) <= 1 + 1e-9).all()
+    assert (lv.remittances >= 0).all() and (lv.debt >= 0).all() and (0 <= lv.own_supply).all() and (lv.own_supply <= 1).all()
+
+
+# --- concede, hedge or defy --------------------------------------------------------------------
+
+
+class _Agent:
+    def __init__(self, code: str, w: World):
+        self.code, self.index, self.spec = code, w.i(code), PLAN.actors[code]
+
+
+def answer(rule_id: str, russias_hold: float) -> float:
+    """Tajikistan's pull towards Russia under rule ``rule_id`` while Russia squeezes, with
+    Russia holding ``russias_hold`` of its security and remittances."""
+    w = world()
+    w.levers.squeeze["migration"][:, w.i("RUS")] = 0.6
+    w.levers.security[:, w.i("RUS")] = russias_hold
+    w.levers.remittances[:, w.i("RUS")] = 50.0 * russias_hold
+    w.levers.security[:, w.i("CHN")] = 1.0 - russias_hold  # the rest of its security comes from elsewhere
+    w.current_rule = rule_id
+    RULES[rule_id].fn(w, _Agent("TJK", w), 1.0)
+    return float(w.pulls[:, w.tjk, w.i("RUS")].mean())
+
+
+def test_tajikistan_concedes_to_a_holder_it_cannot_do_without_and_defies_one_it_can():
+    assert answer("R66", 0.9) > answer("R66", 0.2) > 0  # the more it depends, the more it gives way
+    assert answer("R68", 0.2) < answer("R68", 0.9) <= 0  # the less it depends, the firmer it stands
+
+
+def test_tajikistan_hedges_towards_capable_partners_that_hold_little_over_it():
+    w = world()
+    w.levers.security[:, w.i("RUS")] = 1.0
+    w.levers.squeeze["migration"][:, w.i("RUS")] = 0.5
+    w.current_rule = "R67"
+    RULES["R67"].fn(w, _Agent("TJK", w), 1.0)
+    pulls = w.pulls[:, w.tjk]
+    assert (pulls[:, w.i("CHN")] > pulls[:, w.i("RUS")]).all() and (pulls[:, w.i("USA")] > pulls[:, w.i("AFG")]).all()
+
+
+# --- mechanisms, not scripts ------------------------------------------------------------------
+
+CALENDAR = re.compile(r"\bw\.month\b|\bparse_month\b|\bmonth\b\s*[<>=]|[\"'](19|20)\d\d-\d\d[\"']")
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_no_rule_reads_the_date(rule_id):
+    body = inspect.getsource(RULES[rule_id].fn)
+    body = body[body.index("def "):]  # the decorator's title and quote may speak of years
+    assert not CALENDAR.search(body), f"{rule_id} reads the calendar"
+
+
+def test_the_rules_helpers_read_no_date():
+    for path in Path(rule_modules.__file__).parent.glob("*.py"):
+        code = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                         if not line.lstrip().startswith(('"', "'", "#")))
+        assert not re.search(r"\bw\.month\b|\bparse_month\(", code), path.name
+
+
+def _period_files() -> list[Path]:
+    return sorted((project_root() / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", _period_files(), ids=lambda p: p.name)
+def test_no_period_file_switches_a_rule(path):
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert not spec.get("rules"), f"{path.name} sets rules"
+    for event in spec.get("events", []):
+        assert not event.get("effects", {}).get("rules"), f"{path.name}: the event of {event['date']} switches rules"
