@@ -1,5 +1,10 @@
 """Write docs/drivers.md and docs/drivers.png from the code (``python docs/update_drivers.py``).
 
+First it recomputes the one derived driver, ``afghan_instability``: its points in
+``scenarios/base/drivers.yaml`` become ``sim.vocabulary.afghan_instability_index`` of the
+``afghan_battle_deaths`` points at the same months (the rest of the file is left as written), so
+that the index is never typed by hand. ``tests/test_drivers_data.py`` fails when they disagree.
+
 Everything in them comes from the code and the default replay: each driver's meaning, unit and
 valid range from ``sim.vocabulary.DRIVERS``, its source and interpolation from the scenario
 files (``scenarios/base/drivers.yaml`` through ``scenarios/full_replay.yaml``), its monthly
@@ -19,6 +24,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -28,13 +34,37 @@ from sim.core.rules import RULES  # noqa: E402
 from sim.months import format_month  # noqa: E402
 from sim.paths import default_scenario  # noqa: E402
 from sim.scenario import Scenario, load_scenario  # noqa: E402
-from sim.vocabulary import DRIVERS, PERIODS  # noqa: E402
+from sim.vocabulary import DRIVERS, PERIODS, afghan_instability_index  # noqa: E402
 
 DOC = Path(__file__).with_name("drivers.md")
 FIGURE = Path(__file__).with_name("drivers.png")
+BASE_DRIVERS = ROOT / "scenarios" / "base" / "drivers.yaml"
 #: Model code outside the rules that reads drivers, and what it does with them.
 PHASES = {"sim/core/dynamics.py": "the monthly update of regime security and the economy",
           "sim/core/model.py": "Tajikistan's need for security, each month"}
+
+
+def flow_mapping(points: dict[str, float], indent: int, width: int = 112) -> str:
+    """``{"1989-01": 0.8156, ...}`` wrapped at ``width`` columns, continuation lines at ``indent``."""
+    items = [f'"{month}": {value:g}' for month, value in points.items()]
+    lines = [""]
+    for item in items:
+        if lines[-1] and indent + len(lines[-1]) + len(item) + 3 > width:
+            lines.append("")
+        lines[-1] += (" " if lines[-1] else "") + item + ","
+    return "{" + ("\n" + " " * indent).join(lines)[:-1] + "}"
+
+
+def derive_instability(text: str) -> str:
+    """The text of scenarios/base/drivers.yaml with the ``afghan_instability`` points recomputed
+    from the ``afghan_battle_deaths`` points, at the same months."""
+    deaths = yaml.safe_load(text)["drivers"]["afghan_battle_deaths"]["points"]
+    points = {month: afghan_instability_index(number) for month, number in deaths.items()}
+    block = re.compile(r"(^  afghan_instability:\n(?:    .*\n)*?    points: )\{[^}]*\}", re.M)
+    new, found = block.subn(lambda m: m.group(1) + flow_mapping(points, indent=13), text)
+    if found != 1:
+        raise SystemExit(f"{BASE_DRIVERS}: no 'afghan_instability:' block with 'points: {{...}}' to rewrite")
+    return new
 
 
 def replay() -> Scenario:
@@ -157,7 +187,8 @@ def draw(plan: Scenario | None = None) -> bytes:
 if __name__ == "__main__":
     from sim.files import atomic_write
 
+    atomic_write(BASE_DRIVERS, derive_instability(BASE_DRIVERS.read_text(encoding="utf-8")))
     plan = replay()
     atomic_write(DOC, render(plan))
     atomic_write(FIGURE, draw(plan))
-    print(f"updated {DOC} and {FIGURE}")
+    print(f"updated the afghan_instability points in {BASE_DRIVERS}, {DOC} and {FIGURE}")

@@ -6,6 +6,7 @@ the same words (DESIGN.md, "Codes").
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 STATES: dict[str, str] = {
@@ -95,13 +96,45 @@ class Driver:
 #: Exogenous monthly series a scenario may drive. To add one: an entry here, its points (with
 #: their source) in scenarios/base/drivers.yaml, the rules that read it (``w.drive(name)``), and
 #: ``python docs/update_drivers.py`` to regenerate docs/drivers.md and its figure.
+#: ``tests/test_drivers_data.py`` checks the sourced series against the figures their sources print.
 DRIVERS: dict[str, Driver] = {
-    "afghan_instability": Driver("insecurity on the Afghan side of the border, 0 (calm) to 1 (open war)",
+    "afghan_instability": Driver("insecurity on the Afghan side of the border, 0 (calm) to 1 (open war), "
+                                 "derived from afghan_battle_deaths (afghan_instability_index)",
                                  "index", 0.0, 1.0),
+    "afghan_battle_deaths": Driver("battle-related deaths in Afghanistan (UCDP, state-based conflict)",
+                                   "deaths a year", 0.0, 100000.0),
+    "us_troops_afghanistan": Driver("US military personnel in Afghanistan", "thousands", 0.0, 150.0),
     "russia_growth": Driver("Russia's real GDP growth", "percent a year", -30.0, 30.0),
+    "russia_rouble": Driver("the rouble's price of a US dollar, annual average (roubles of 1998: before "
+                            "1998, thousands of old roubles)", "roubles per US$", 0.0, 200.0),
+    "oil_price": Driver("the Brent crude oil price, annual average", "US$ a barrel", 0.0, 200.0),
+    "china_growth": Driver("China's real GDP growth", "percent a year", -30.0, 30.0),
+    "kazakhstan_growth": Driver("Kazakhstan's real GDP growth (the second destination of Tajik migrants)",
+                                "percent a year", -30.0, 30.0),
     "remittances": Driver("personal remittances received by Tajikistan", "percent of GDP", 0.0, 100.0),
     "china_reach": Driver("China's economic reach into Central Asia, 0 (none) to 1 (Tajikistan's leading "
                           "lender and investor)", "index", 0.0, 1.0),
     "western_engagement": Driver("Western (US-led) strategic engagement in Central Asia, 0 (none) to 1 "
                                  "(a war next door)", "index", 0.0, 1.0),
 }
+
+#: The most battle-related deaths Afghanistan had in any year of 1989-2023 (35,787 in 2021; UCDP via
+#: WDI VC.BTL.DETH, scenarios/base/drivers.yaml): the deaths that make ``afghan_instability`` 1.
+AFGHAN_DEATHS_REFERENCE = 35787
+
+
+def afghan_instability_index(deaths: float, reference: float = AFGHAN_DEATHS_REFERENCE) -> float:
+    """The ``afghan_instability`` index of a year with ``deaths`` battle-related deaths in Afghanistan:
+    ``min(1, log10(1 + deaths) / log10(1 + reference))``, rounded to 4 decimals.
+
+    A log scale, because the yearly deaths span two orders of magnitude (230 in 2023, 35,787 in
+    2021) and a border's insecurity grows with the order of magnitude of the fighting beyond it, not
+    in proportion to it: on a linear scale the 1990s war (3,000 to 9,000 deaths a year: Najibullah's
+    fall, the Taliban's advance to the Tajik border) would read 0.09 to 0.25, nearer the calm after
+    2021 (0.01 to 0.03) than the insurgency of 2014-2021. The cap at 1 matters only for a counterfactual series above the
+    reference. The scenario's ``afghan_instability`` points are this function of its
+    ``afghan_battle_deaths`` points (written by docs/update_drivers.py, checked by
+    tests/test_drivers_data.py)."""
+    if deaths < 0:
+        raise ValueError(f"battle-related deaths cannot be negative, got {deaths:g}")
+    return round(min(1.0, math.log10(1.0 + deaths) / math.log10(1.0 + reference)), 4)
