@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from sim.cli.errors import UsageError, at_least, output_dir
@@ -19,11 +20,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     at_least("--replicates", args.replicates, 1)
     at_least("--seed", args.seed, 0)
     at_least("--window", args.window, 0)
+    at_least("--batch", args.batch, 1)
     out = output_dir("--out", args.out if args.out else Path("runs") / f"{scenario.stem}-seed{args.seed}")
-    result = run(scenario, seed=args.seed, replicates=args.replicates, out=out, window=args.window)
+    result = run(scenario, seed=args.seed, replicates=args.replicates, out=out, window=args.window,
+                 format=args.format, batch=args.batch, progress=not args.quiet)
     if not args.quiet:
         print(summary_table(result))
-        print(f"wrote {out}/trajectory.csv, events.csv, comparison.csv, manifest.json")
+        files = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+        print(f"wrote {out}/{', '.join(name for name in files if name != 'manifest.json')}, manifest.json")
     return 0
 
 
@@ -55,5 +59,9 @@ def add_commands(sub) -> None:
     p.add_argument("--replicates", type=int, default=1, help="independent replicates run at once (default 1)")
     p.add_argument("--out", help="output directory (default runs/<scenario>-seed<N>)")
     p.add_argument("--window", type=int, default=6, help="months of tolerance when matching record events (default 6)")
+    p.add_argument("--format", choices=["parquet", "csv"],
+                   help="trajectory and events as Parquet or CSV (default: Parquet for replicates > 1, else CSV)")
+    p.add_argument("--batch", type=int, default=250,
+                   help="replicates simulated at once and streamed to disk together (default 250)")
     p.add_argument("--quiet", action="store_true", help="print nothing")
     p.set_defaults(func=cmd_run)

@@ -1,0 +1,228 @@
+"""A run's long tables, built from the recorded arrays straight into Arrow.
+
+Every replicate of a run has the same trajectory rows in the same order: each month, the
+dyads alive then (sorted by variable, actor, target), Tajikistan's security and economy, and
+the partners' live dyads. So the rows of one replicate are a :class:`Layout`, worked out once
+from the run's months, actors and live pairs; the table of a batch of B replicates is that
+layout repeated B times beside the values, gathered from the arrays with one index. String
+columns are Arrow dictionaries (the layout's indices into a few dozen strings), values float32:
+no Python loop over replicates, months or rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sim.core.recording import TRACKED
+from sim.months import format_month
+from sim.vocabulary import EVENT_TYPES
+
+if TYPE_CHECKING:
+    from sim.core.model import TajikistanModel
+
+#: How each recorded variable maps onto trajectory rows: (variable, partner is actor?).
+ROWS = {
+    "alignment": ("alignment", False),
+    "regard": ("alignment", True),
+    "aid_in": ("aid", True),
+    "pressure_in": ("pressure", True),
+    "dependence": ("dependence", False),
+}
+DOMESTIC = ("security", "economy")
+
+TRAJECTORY_COLUMNS = ("date", "actor", "target", "variable", "value")
+EVENT_COLUMNS = ("date", "actor", "target", "type", "summary", "rule")
+STRINGS = ("date", "actor", "target", "variable", "type", "summary", "rule")
+
+_DICT = pa.dictionary(pa.int32(), pa.string())
+TRAJECTORY_SCHEMA = pa.schema([("replicate", pa.int32())] + [(name, _DICT) for name in TRAJECTORY_COLUMNS[:-1]]
+                              + [("value", pa.float32())])
+EVENTS_SCHEMA = pa.schema([("replicate", pa.int32())] + [(name, _DICT) for name in EVENT_COLUMNS])
+
+
+@dataclass
+class Recorded:
+    """What one model recorded: replicates ``first .. first + count - 1`` of a run.
+
+    ``dyads`` is ``[month, replicate, variable, actor]`` (Tajikistan's dyads, see
+    :data:`~sim.core.recording.TRACKED`), ``domestic`` holds ``[month, replicate]`` arrays,
+    ``others`` the partners' live dyads per month, ``log`` the event log's columns (replicates
+    numbered from 0) and ``texts`` its (summary, rule) pairs.
+    """
+
+    first: int
+    count: int
+    start: int
+    months: np.ndarray
+    codes: list[str]
+    dyads: np.ndarray
+    domestic: dict[str, np.ndarray]
+    others: list[tuple[tuple[tuple[int, int], ...], np.ndarray]]
+    log: dict[str, np.ndarray]
+    texts: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, model: TajikistanModel) -> Recorded:
+        history = model.history
+        return cls(first=model.first_replicate, count=model.replicates, start=model.plan.start,
+                   months=np.array(history.months), codes=list(model.codes), dyads=np.stack(history.dyads),
+                   domestic={"security": np.stack(history.security), "economy": np.stack(history.economy)},
+                   others=list(history.others), log=model.log.arrays(), texts=list(model.log.texts))
+
+    def pairs(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        return tuple(pairs for pairs, _ in self.others)
+
+    def wide(self, dtype=np.float64) -> np.ndarray:
+        """Every recorded value of each replicate in one row, ``[replicate, column]``."""
+        T, B = len(self.months), self.count
+        parts = [self.dyads.transpose(1, 0, 2, 3).reshape(B, -1),
+                 np.stack([self.domestic[name] for name in DOMESTIC], axis=2).transpose(1, 0, 2).reshape(B, 2 * T)]
+        parts += [block for _, block in self.others if block.size]
+        return np.concatenate(parts, axis=1, dtype=dtype)
+
+    def values(self, layout: Layout, dtype=np.float64) -> np.ndarray:
+        """The trajectory's values, ``[replicate, layout row]``."""
+        return np.take(self.wide(dtype), layout.columns, axis=1)
+
+    def series(self, variable: str, actor: str, target: str) -> np.ndarray:
+        """A dyadic variable as ``[replicate, month]``; only Tajikistan's dyads are kept."""
+        for number, name in enumerate(TRACKED):
+            var, partner_acts = ROWS[name]
+            if var != variable:
+                continue
+            partner = actor if partner_acts else target
+            fixed = target if partner_acts else actor
+            if fixed == "TJK" and partner in self.codes:
+                return self.dyads[:, :, number, self.codes.index(partner)].T.astype(float)
+        raise KeyError(f"{variable} {actor}->{target} is not recorded (only Tajikistan's dyads are)")
+
+    def events(self) -> pd.DataFrame:
+        """The events as a frame of strings, replicates numbered from ``first``, in the log's order."""
+        log = self.log
+        codes = np.array(self.codes, dtype=object)
+        texts = np.array(self.texts or [("", "")], dtype=object)
+        return pd.DataFrame({
+            "replicate": log["replicate"].astype(np.int64) + self.first,
+            "date": np.array([format_month(m) for m in self.months], dtype=object)[log["month"] - self.start],
+            "actor": codes[log["actor"]],
+            "target": codes[log["target"]],
+            "type": np.array(EVENT_TYPES, dtype=object)[log["type"]],
+            "summary": texts[log["text"], 0],
+            "rule": texts[log["text"], 1],
+        })
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The trajectory rows of one replicate: where each value sits in :meth:`Recorded.wide`, and its labels."""
+
+    columns: np.ndarray
+    labels: dict[str, np.ndarray]
+    dictionaries: dict[str, list[str]]
+    pairs: tuple
+
+    @property
+    def rows(self) -> int:
+        return len(self.columns)
+
+    @classmethod
+    def of(cls, recorded: Recorded, founded: dict[str, int]) -> Layout:
+        codes, months = recorded.codes, recorded.months
+        T, V, N = len(months), len(TRACKED), len(codes)
+        keys: dict[tuple[str, str, str], int] = {}
+
+        def key(variable: str, actor: str, target: str) -> int:
+            return keys.setdefault((variable, actor, target), len(keys))
+
+        tjk = codes.index("TJK")
+        tracked = np.array([[key(ROWS[name][0], code, "TJK") if ROWS[name][1] else key(ROWS[name][0], "TJK", code)
+                             for code in codes] for name in TRACKED])  # [variable, actor]
+        month_of = [np.repeat(np.arange(T), V * N), np.repeat(np.arange(T), len(DOMESTIC))]
+        key_of = [np.tile(tracked.reshape(-1), T), np.tile([key(name, "TJK", "") for name in DOMESTIC], T)]
+        alive = np.array([founded[code] for code in codes])
+        keep = [np.tile(np.arange(N) != tjk, T * V) & (months[month_of[0]] >= np.tile(alive, T * V)),
+                np.ones(len(DOMESTIC) * T, dtype=bool)]
+        for t, (pairs, block) in enumerate(recorded.others):
+            if block.size:
+                month_of.append(np.full(len(pairs), t))
+                key_of.append(np.array([key("alignment", codes[i], codes[j]) for i, j in pairs]))
+                keep.append(np.ones(len(pairs), dtype=bool))
+        month, which, kept = np.concatenate(month_of), np.concatenate(key_of), np.concatenate(keep)
+        names = sorted(keys)
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[[keys[k] for k in names]] = np.arange(len(names))
+        chosen = np.flatnonzero(kept)
+        columns = chosen[np.lexsort((rank[which[chosen]], month[chosen]))]
+        labels, dictionaries = {}, {}
+        dates = [format_month(m) for m in months]
+        labels["date"], dictionaries["date"] = month[columns].astype(np.int32), dates
+        for place, name in enumerate(("variable", "actor", "target")):
+            strings = [k[place] for k in names]
+            dictionary, inverse = np.unique(np.array(strings, dtype=object), return_inverse=True)
+            labels[name] = inverse[rank[which[columns]]].astype(np.int32)
+            dictionaries[name] = [str(s) for s in dictionary]
+        return cls(columns=columns, labels=labels, dictionaries=dictionaries, pairs=recorded.pairs())
+
+
+def _dictionary(indices: np.ndarray, strings: list[str]) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(strings, pa.string()))
+
+
+def trajectory_table(layout: Layout, values: np.ndarray, first: int, replicate: bool = True) -> pa.Table:
+    """The long table of a batch: ``values`` is ``[replicate, layout row]``, replicates numbered from ``first``.
+
+    Values keep their type: float32 for Parquet, float64 where they are written as text (so
+    that a single run's CSV has the digits it always had).
+    """
+    count = values.shape[0]
+    columns = {}
+    if replicate:
+        columns["replicate"] = pa.array(np.repeat(np.arange(first, first + count, dtype=np.int32), layout.rows))
+    for name in TRAJECTORY_COLUMNS[:-1]:
+        columns[name] = _dictionary(np.tile(layout.labels[name], count), layout.dictionaries[name])
+    columns["value"] = pa.array(values.reshape(-1))
+    schema = TRAJECTORY_SCHEMA.set(TRAJECTORY_SCHEMA.get_field_index("value"), pa.field("value", columns["value"].type))
+    return pa.table(columns, schema=schema if replicate else schema.remove(0))
+
+
+def events_table(recorded: Recorded, replicate: bool = True) -> pa.Table:
+    """The events of a batch, sorted by replicate, month and order of logging."""
+    log = recorded.log
+    columns = {}
+    if replicate:
+        columns["replicate"] = pa.array((log["replicate"] + recorded.first).astype(np.int32))
+    columns["date"] = _dictionary(log["month"] - recorded.start, [format_month(m) for m in recorded.months])
+    codes, order = np.unique(np.array(recorded.codes, dtype=object), return_inverse=True)
+    columns["actor"] = _dictionary(order[log["actor"]], list(codes))
+    columns["target"] = _dictionary(order[log["target"]], list(codes))
+    types, order = np.unique(np.array(EVENT_TYPES, dtype=object), return_inverse=True)
+    columns["type"] = _dictionary(order[log["type"]], list(types))
+    for place, name in enumerate(("summary", "rule")):
+        strings, order = np.unique(np.array([t[place] for t in recorded.texts] or [""], dtype=object),
+                                   return_inverse=True)
+        columns[name] = _dictionary(order[log["text"]], list(strings))
+    return pa.table(columns, schema=EVENTS_SCHEMA if replicate else EVENTS_SCHEMA.remove(0))
+
+
+def categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """String columns as categories holding the values present, sorted; replicate as int64.
+
+    The one shape in which a run's tables are handed out, whichever file they came from.
+    """
+    for name in STRINGS:
+        if name in frame.columns:
+            column = frame[name].astype("category").cat.remove_unused_categories()
+            frame[name] = column.cat.set_categories(sorted(column.cat.categories))
+    if "replicate" in frame.columns:
+        frame["replicate"] = frame["replicate"].astype(np.int64)
+    return frame
+
+
+def to_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table of a run as pandas (see :func:`categories`)."""
+    return categories(table.to_pandas())
