@@ -54,7 +54,8 @@ def _keys(events: pd.DataFrame) -> dict[tuple[str, str, str], np.ndarray]:
     """The rows of each event key (type, actor, target; either way round for symmetric types)."""
     actor, target, kind = (events[c].to_numpy(dtype=object) for c in ("actor", "target", "type"))
     swap = np.isin(kind, list(SYMMETRIC_EVENT_TYPES)) & (target < actor)
-    frame = pd.DataFrame({"type": kind, "actor": np.where(swap, target, actor), "target": np.where(swap, actor, target)})
+    frame = pd.DataFrame({"type": kind, "actor": np.where(swap, target, actor), "target": np.where(swap, actor, target)},
+                         dtype=object)
     return {tuple(k): rows for k, rows in frame.groupby(["type", "actor", "target"], sort=False).indices.items()}
 
 
@@ -116,12 +117,12 @@ def check_fact(fact: StylizedFact, low: int, high: int, months: np.ndarray, seri
     if c.kind == "event_count_at_least":
         assert c.target is not None and c.type is not None and c.count is not None  # the check's validator says so
         endogenous = events[~events["rule"].str.startswith("scheduled")]
-        actor, target = (endogenous[k].to_numpy(dtype=object) for k in ("actor", "target"))
+        actor, target = endogenous["actor"], endogenous["target"]
         pair = (actor == c.actor) & (target == c.target)
         if c.type in SYMMETRIC_EVENT_TYPES:
             pair |= (actor == c.target) & (target == c.actor)
         month = endogenous["month"].to_numpy()
-        mask = pair & (endogenous["type"].to_numpy(dtype=object) == c.type) & (month >= low) & (month <= high)
+        mask = (pair & (endogenous["type"] == c.type)).to_numpy(dtype=bool) & (month >= low) & (month <= high)
         counts = np.bincount(endogenous["replicate"].to_numpy()[mask], minlength=replicates)[:replicates]
         return counts >= c.count
     assert c.variable is not None and c.target is not None  # every other kind names them (Check._complete)

@@ -11,7 +11,7 @@ no Python loop over replicates, months or rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,10 +39,13 @@ TRAJECTORY_COLUMNS = ("date", "actor", "target", "variable", "value")
 EVENT_COLUMNS = ("date", "actor", "target", "type", "summary", "rule")
 STRINGS = ("date", "actor", "target", "variable", "type", "summary", "rule")
 
-_DICT = pa.dictionary(pa.int32(), pa.string())
-TRAJECTORY_SCHEMA = pa.schema([("replicate", pa.int32())] + [(name, _DICT) for name in TRAJECTORY_COLUMNS[:-1]]
-                              + [("value", pa.float32())])
-EVENTS_SCHEMA = pa.schema([("replicate", pa.int32())] + [(name, _DICT) for name in EVENT_COLUMNS])
+#: Index types of the trajectory's dictionaries: months fit 16 bits, the rest 8.
+_INDEX = {"date": np.int16, "actor": np.int8, "target": np.int8, "variable": np.int8}
+TRAJECTORY_SCHEMA = pa.schema([("replicate", pa.int32())]
+                              + [(name, pa.dictionary(pa.from_numpy_dtype(_INDEX[name]), pa.string()))
+                                 for name in TRAJECTORY_COLUMNS[:-1]] + [("value", pa.float32())])
+EVENTS_SCHEMA = pa.schema([("replicate", pa.int32())] + [(name, pa.dictionary(pa.int32(), pa.string()))
+                                                         for name in EVENT_COLUMNS])
 
 
 @dataclass
@@ -102,19 +105,8 @@ class Recorded:
         raise KeyError(f"{variable} {actor}->{target} is not recorded (only Tajikistan's dyads are)")
 
     def events(self) -> pd.DataFrame:
-        """The events as a frame of strings, replicates numbered from ``first``, in the log's order."""
-        log = self.log
-        codes = np.array(self.codes, dtype=object)
-        texts = np.array(self.texts or [("", "")], dtype=object)
-        return pd.DataFrame({
-            "replicate": log["replicate"].astype(np.int64) + self.first,
-            "date": np.array([format_month(m) for m in self.months], dtype=object)[log["month"] - self.start],
-            "actor": codes[log["actor"]],
-            "target": codes[log["target"]],
-            "type": np.array(EVENT_TYPES, dtype=object)[log["type"]],
-            "summary": texts[log["text"], 0],
-            "rule": texts[log["text"], 1],
-        })
+        """The events as a frame (see :func:`categories`), replicates numbered from ``first``, in the log's order."""
+        return to_frame(events_table(self))
 
 
 @dataclass(frozen=True)
@@ -125,6 +117,16 @@ class Layout:
     labels: dict[str, np.ndarray]
     dictionaries: dict[str, list[str]]
     pairs: tuple
+    _tiles: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def tiled(self, count: int) -> dict[str, pa.DictionaryArray]:
+        """The label columns of ``count`` replicates, as Arrow dictionaries (kept for the next batch)."""
+        if count not in self._tiles:
+            self._tiles.clear()
+            self._tiles[count] = {name: pa.DictionaryArray.from_arrays(
+                pa.array(np.tile(self.labels[name].astype(_INDEX[name]), count)),
+                pa.array(self.dictionaries[name], pa.string())) for name in TRAJECTORY_COLUMNS[:-1]}
+        return self._tiles[count]
 
     @property
     def rows(self) -> int:
@@ -183,8 +185,7 @@ def trajectory_table(layout: Layout, values: np.ndarray, first: int, replicate: 
     columns = {}
     if replicate:
         columns["replicate"] = pa.array(np.repeat(np.arange(first, first + count, dtype=np.int32), layout.rows))
-    for name in TRAJECTORY_COLUMNS[:-1]:
-        columns[name] = _dictionary(np.tile(layout.labels[name], count), layout.dictionaries[name])
+    columns.update(layout.tiled(count))
     columns["value"] = pa.array(values.reshape(-1))
     schema = TRAJECTORY_SCHEMA.set(TRAJECTORY_SCHEMA.get_field_index("value"), pa.field("value", columns["value"].type))
     return pa.table(columns, schema=schema if replicate else schema.remove(0))

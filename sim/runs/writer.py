@@ -32,8 +32,9 @@ from sim.runs.stored import QUANTILES, SUMMARY, SUMMARY_COLUMNS, TABLES
 from sim.runs.tables import EVENTS_SCHEMA, TRAJECTORY_SCHEMA, Layout, Recorded, events_table, trajectory_table
 
 FORMATS = ("parquet", "csv")
-#: Parquet writer options, fixed so that the same run gives the same bytes.
-PARQUET = {"compression": "zstd", "compression_level": 3, "use_dictionary": True, "write_statistics": True,
+#: Parquet writer options, fixed so that the same run gives the same bytes (statistics only
+#: where they let a reader skip row groups: every batch holds every month, actor and variable).
+PARQUET = {"compression": "zstd", "compression_level": 3, "use_dictionary": True, "write_statistics": ["replicate"],
            "version": "2.6", "data_page_version": "1.0", "store_schema": True}
 #: Bytes of float64 values the summary reduces at once (bounds its memory for any R).
 SUMMARY_BUDGET = 64 * 2**20
