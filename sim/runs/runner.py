@@ -10,6 +10,7 @@ so the batches give the same replicates as one big model.
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def run(scenario: str | Path | Scenario | None = None, *, seed: int = 0, replica
             _progress(len(spans), plan.name, progress and len(spans) > 1) as bar:
         for first, count in spans:
             recorded = simulate(plan, seed, first, count, overrides)
+            gc.collect()  # the spent model and its agents refer to each other: free them before the next batch
             writer.add(recorded)
             tally.add(recorded)
             bar.update(1)

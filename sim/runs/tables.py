@@ -81,12 +81,18 @@ class Recorded:
         return tuple(pairs for pairs, _ in self.others)
 
     def wide(self, dtype=np.float64) -> np.ndarray:
-        """Every recorded value of each replicate in one row, ``[replicate, column]``."""
+        """Every recorded value of each replicate in one row, ``[replicate, column]``: the dyads
+        by month, variable and actor, then security and economy by month, then the partners' dyads."""
         T, B = len(self.months), self.count
-        parts = [self.dyads.transpose(1, 0, 2, 3).reshape(B, -1),
-                 np.stack([self.domestic[name] for name in DOMESTIC], axis=2).transpose(1, 0, 2).reshape(B, 2 * T)]
-        parts += [block for _, block in self.others if block.size]
-        return np.concatenate(parts, axis=1, dtype=dtype)
+        others = [block for _, block in self.others if block.size]
+        dyads = self.dyads[0, 0].size * T
+        wide = np.empty((B, dyads + len(DOMESTIC) * T + sum(block.shape[1] for block in others)), dtype=dtype)
+        wide[:, :dyads].reshape(B, T, -1)[...] = self.dyads.reshape(T, B, -1).transpose(1, 0, 2)
+        for n, name in enumerate(DOMESTIC):
+            wide[:, dyads + n:dyads + len(DOMESTIC) * T:len(DOMESTIC)] = self.domestic[name].T
+        if others:
+            wide[:, dyads + len(DOMESTIC) * T:] = np.concatenate(others, axis=1)
+        return wide
 
     def values(self, layout: Layout, dtype=np.float64) -> np.ndarray:
         """The trajectory's values, ``[replicate, layout row]``."""
