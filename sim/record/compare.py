@@ -161,7 +161,8 @@ def fact_scores(facts: tuple[StylizedFact, ...], periods: list[Period], months: 
             if high < low:
                 continue
             passed = check_fact(fact, low, high, months, series, events, replicates, states)
-            rows.append((name, fact.id, int(passed.sum()) if counts else float(passed.mean()), f"{format_month(low)}..{format_month(high)}",
+            share = int(passed.sum()) if counts else float(passed.mean())
+            rows.append((name, fact.id, share, f"{format_month(low)}..{format_month(high)}",
                          fact.statement))
     return pd.DataFrame(rows, columns=["period", "fact", "passed", "window", "statement"])
 

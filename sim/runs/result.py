@@ -61,7 +61,8 @@ class Tally:
         self.replicates = 0
 
     def add(self, recorded: Recorded) -> None:
-        events = recorded.events().assign(replicate=recorded.log["replicate"], month=recorded.log["month"])
+        events = recorded.events(categorical=True).assign(replicate=recorded.log["replicate"],
+                                                          month=recorded.log["month"])
         rows = event_scores(events, self.record, self.periods, recorded.count, self.actors, self.inputs, self.window)
         self.scores.append(rows.assign(replicate=rows["replicate"] + recorded.first))
         facts = fact_scores(self.facts, self.periods, recorded.months, recorded.series, events, recorded.count,
@@ -106,6 +107,10 @@ class RunResult:
     def codes(self) -> list[str]:
         return [code for code in ACTOR_CODES if code in self.scenario.actors]
 
+    def _files(self) -> Path:
+        assert self.folder is not None, "a run not held in memory was written to a folder"
+        return self.folder
+
     def _held(self) -> Recorded:
         if self.recorded is None:
             raise ValueError(f"the run was streamed to {self.folder} in batches and is not held in memory: "
@@ -130,7 +135,7 @@ class RunResult:
         streamed run, where months before the partner existed are NaN)."""
         if self.recorded is not None:
             return self.recorded.series(variable, actor, target)
-        rows = read_table(self.folder, "trajectory", where={"variable": variable, "actor": actor, "target": target})
+        rows = read_table(self._files(), "trajectory", where={"variable": variable, "actor": actor, "target": target})
         if rows.empty:
             raise KeyError(f"{variable} {actor}->{target} is not recorded (only Tajikistan's dyads are)")
         values = np.full((self.replicates, len(self.months)), np.nan)
@@ -155,7 +160,7 @@ class RunResult:
         """The long table: one row per month, dyad and variable (and replicate)."""
         if self._trajectory is None:
             if self.recorded is None:
-                self._trajectory = read_table(self.folder, "trajectory")
+                self._trajectory = read_table(self._files(), "trajectory")
             else:
                 layout = Layout.of(self.recorded, self.founded)
                 table = trajectory_table(layout, self.recorded.values(layout), self.first_replicate,
@@ -168,7 +173,7 @@ class RunResult:
         """Every event, with a ``replicate`` column even for a single replicate."""
         if self._events is None:
             if self.recorded is None:
-                events = read_table(self.folder, "events")
+                events = read_table(self._files(), "events")
                 if "replicate" not in events:
                     events.insert(0, "replicate", self.first_replicate)
                 self._events = events

@@ -4,9 +4,10 @@
 (a single replicate, by default, or ``--format csv``); its manifest lists the files. Everything
 that reads a saved run - figures, the report, :class:`~sim.present.saved.SavedRun`, a streamed
 :class:`~sim.runs.result.RunResult` - reads them through :func:`read_table`, which gives the
-same frame from either file: string columns as sorted pandas categories, ``replicate`` as
-int64 (where there is more than one replicate), ``value`` as float32 from Parquet and float64
-from CSV. :func:`read_summary` gives each month's ensemble mean and 5/50/95% quantiles.
+same frame from either file: the trajectory's string columns as sorted pandas categories (it
+is large), the events' as plain strings, ``replicate`` as int64 (where there is more than one
+replicate), ``value`` as float32 from Parquet and float64 from CSV. :func:`read_summary` gives
+each month's ensemble mean and 5/50/95% quantiles.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.errors import UserError
-from sim.runs.tables import EVENT_COLUMNS, STRINGS, TRAJECTORY_COLUMNS, categories
+from sim.runs.tables import EVENT_COLUMNS, STRINGS, TRAJECTORY_COLUMNS, categories, plain
 
 #: The tables a run writes, and the columns each must have.
 TABLES = {"trajectory": TRAJECTORY_COLUMNS, "events": EVENT_COLUMNS}
@@ -55,7 +56,7 @@ def table_path(folder: str | Path, name: str, manifest: dict | None = None) -> P
     raise ResultsError(f"{folder / 'manifest.json'}: lists no {name} file")
 
 
-def read_table(folder: str | Path, name: str, *, where: dict[str, str] | None = None,
+def read_table(folder: str | Path, name: str, *, where: dict[str, str | int] | None = None,
                manifest: dict | None = None) -> pd.DataFrame:
     """A saved run's ``trajectory`` or ``events`` as a data frame, from Parquet or CSV.
 
@@ -71,7 +72,8 @@ def read_table(folder: str | Path, name: str, *, where: dict[str, str] | None = 
             filters = [(column, "==", value) for column, value in where.items()] or None
             frame = pq.read_table(path, filters=filters).to_pandas()
         else:
-            strings = {column: "category" for column in TABLES[name] if column in STRINGS}
+            kind = "category" if name == "trajectory" else str
+            strings = {column: kind for column in TABLES[name] if column in STRINGS}
             frame = pd.read_csv(path, dtype=strings, keep_default_na=False, na_values={"value": [""]})
             for column, value in where.items():
                 frame = frame[frame[column] == value]
@@ -82,7 +84,8 @@ def read_table(folder: str | Path, name: str, *, where: dict[str, str] | None = 
     missing = [c for c in TABLES[name] if c not in frame.columns]
     if missing:
         raise ResultsError(f"{path}: missing column(s) {', '.join(missing)}")
-    return categories(frame)
+    frame = categories(frame)
+    return frame if name == "trajectory" else plain(frame)
 
 
 def summarise(trajectory: pd.DataFrame) -> pd.DataFrame:

@@ -110,9 +110,11 @@ class Recorded:
                 return self.dyads[:, :, number, self.codes.index(partner)].T.astype(float)
         raise KeyError(f"{variable} {actor}->{target} is not recorded (only Tajikistan's dyads are)")
 
-    def events(self) -> pd.DataFrame:
-        """The events as a frame (see :func:`categories`), replicates numbered from ``first``, in the log's order."""
-        return to_frame(events_table(self))
+    def events(self, categorical: bool = False) -> pd.DataFrame:
+        """The events as a frame (see :func:`to_frame`), replicates numbered from ``first``, in the
+        log's order; ``categorical`` keeps the strings as categories (quicker to compare)."""
+        frame = to_frame(events_table(self))
+        return frame if categorical else plain(frame)
 
 
 @dataclass(frozen=True)
@@ -217,19 +219,36 @@ def events_table(recorded: Recorded, replicate: bool = True) -> pa.Table:
 
 
 def categories(frame: pd.DataFrame) -> pd.DataFrame:
-    """String columns as categories holding the values present, sorted; replicate as int64.
-
-    The one shape in which a run's tables are handed out, whichever file they came from.
-    """
+    """String columns as categories holding the values present, sorted; replicate as int64."""
     for name in STRINGS:
-        if name in frame.columns:
-            column = frame[name].astype("category").cat.remove_unused_categories()
-            frame[name] = column.cat.set_categories(sorted(column.cat.categories))
+        if name not in frame.columns:
+            continue
+        column = frame[name]
+        if not isinstance(column.dtype, pd.CategoricalDtype):
+            column = column.astype("category")
+        codes = column.cat.codes.to_numpy()
+        if not np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)).all():
+            column = column.cat.remove_unused_categories()
+        order = sorted(column.cat.categories)
+        if list(column.cat.categories) != order:
+            column = column.cat.reorder_categories(order)
+        frame[name] = column
     if "replicate" in frame.columns:
         frame["replicate"] = frame["replicate"].astype(np.int64)
     return frame
 
 
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """String columns as plain strings."""
+    for name in STRINGS:
+        if name in frame.columns:
+            frame[name] = frame[name].astype(str)
+    return frame
+
+
 def to_frame(table: pa.Table) -> pd.DataFrame:
-    """An Arrow table of a run as pandas (see :func:`categories`)."""
-    return categories(table.to_pandas())
+    """An Arrow table of a run as pandas, in the shape every reader hands out: the trajectory's
+    string columns as categories (see :func:`categories`; it is large), the events' as plain
+    strings; replicate as int64."""
+    frame = categories(table.to_pandas())
+    return frame if "value" in frame.columns else plain(frame)
