@@ -186,3 +186,22 @@ def test_the_long_table_is_the_plain_per_replicate_build(months, replicates, fir
     assert built["value"].tolist() == expected["value"].tolist()
     for column in ("replicate", "date", "actor", "target", "variable"):
         assert built[column].astype(str).tolist() == expected[column].astype(str).tolist(), column
+
+
+def test_a_run_that_fails_part_way_leaves_the_earlier_results_whole(tmp_path, monkeypatch):
+    from sim.runs import runner
+
+    out = tmp_path / "run"
+    sim.run(POST_WAR, seed=1, replicates=3, out=out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = runner.simulate
+
+    def second_batch_fails(plan, seed, first, count, overrides=None):
+        if first > 0:
+            raise RuntimeError("the machine went away")
+        return real(plan, seed, first, count, overrides)
+
+    monkeypatch.setattr(runner, "simulate", second_batch_fails)
+    with pytest.raises(RuntimeError, match="went away"):
+        sim.run(POST_WAR, seed=2, replicates=3, out=out, batch=2)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temporary file or scratch folder left
