@@ -92,7 +92,6 @@ class RunResult:
     folder: Path | None = None
     window: int = DEFAULT_WINDOW
     overrides: dict = field(default_factory=dict)
-    batch: int | None = None
     _comparison: pd.DataFrame | None = None
     _trajectory: pd.DataFrame | None = None
     _events: pd.DataFrame | None = None
@@ -203,7 +202,7 @@ class RunResult:
             "replicates": self.replicates,
             "first_replicate": self.first_replicate,
             "format": format,
-            "batch": min(batch or self.batch or self.replicates, self.replicates),
+            "batch": min(batch or self.replicates, self.replicates),
             "start": format_month(self.scenario.start),
             "end": format_month(self.scenario.end),
             "event_window_months": self.window,

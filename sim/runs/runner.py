@@ -57,7 +57,7 @@ def run(scenario: str | Path | Scenario | None = None, *, seed: int = 0, replica
     founded = {code: (plan.start if spec.founded is None else max(plan.start, parse_month(spec.founded)))
                for code, spec in plan.actors.items()}
     result = RunResult(scenario=plan, seed=seed, replicates=replicates, first_replicate=first_replicate,
-                       founded=founded, window=window, overrides=dict(overrides or {}), batch=batch)
+                       founded=founded, window=window, overrides=dict(overrides or {}))
     if out is None:
         result.recorded = simulate(plan, seed, first_replicate, replicates, overrides)
         return result

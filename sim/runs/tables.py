@@ -113,7 +113,7 @@ class Recorded:
     def events(self, categorical: bool = False) -> pd.DataFrame:
         """The events as a frame (see :func:`to_frame`), replicates numbered from ``first``, in the
         log's order; ``categorical`` keeps the strings as categories (quicker to compare)."""
-        frame = to_frame(events_table(self))
+        frame = categories(events_table(self).to_pandas())
         return frame if categorical else plain(frame)
 
 
