@@ -118,12 +118,9 @@ def _event_counts(run: SavedRun, numbers: list[int]) -> str:
 
 
 def _events(run: SavedRun, most: int = 400) -> str:
-    events = run.events
     numbers = run.replicate_numbers
-    counts = ""
-    if "replicate" in events.columns:
-        counts = _event_counts(run, numbers)
-        events = events[events["replicate"] == numbers[0]]
+    counts = _event_counts(run, numbers) if run.ensemble else ""
+    events = run.first_events
     rows = []
     for row in events.head(most).itertuples():
         rule = RULES.get(row.rule)
@@ -147,7 +144,7 @@ def build(run: SavedRun) -> str:
         pairs = [p for p in KEY_PAIRS]
         figures = [_img(plots.trajectories(run, pairs, folder / "trajectories.png", overlay=plots.unga_overlay(pairs)),
                         "alignment over time")]
-        dates = sorted(run.trajectory["date"].unique())
+        dates = sorted(run.summary["date"].unique())
         for date in ([d for d in ("1993-06", "2005-06") if d in dates] + [dates[-1]])[:3]:
             figures.append(_img(plots.network(run, date, folder / f"network-{date}.png"), f"alignment network {date}"))
         figures.append(_img(plots.timeline(run, folder / "timeline.png"), "events against the record"))
