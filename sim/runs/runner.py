@@ -54,6 +54,20 @@ def advance(model: TajikistanModel, progress: Callable[[int], object] | None = N
         progress(1)
 
 
+def collect(model: TajikistanModel, *, window: int = DEFAULT_WINDOW) -> RunResult:
+    """What a model has recorded so far (every month it has simulated), as a :class:`RunResult`."""
+    plan, history = model.plan, model.history
+    founded = {code: (plan.start if spec.founded is None else max(plan.start, parse_month(spec.founded)))
+               for code, spec in plan.actors.items()}
+    return RunResult(
+        scenario=plan, seed=model.seed, replicates=model.replicates, first_replicate=model.first_replicate,
+        months=np.array(history.months), codes=model.codes, founded=founded,
+        dyads=np.stack(history.dyads), others=list(history.others),
+        domestic={"security": np.stack(history.security), "economy": np.stack(history.economy)},
+        events=_events_table(model), window=window, overrides=dict(model.overrides),
+    )
+
+
 def run(scenario: str | Path | Scenario | None = None, *, seed: int = 0, replicates: int = 1,
         first_replicate: int = 0, out: str | Path | None = None, window: int = DEFAULT_WINDOW,
         overrides: dict[str, tuple[bool, float]] | None = None,
@@ -70,16 +84,7 @@ def run(scenario: str | Path | Scenario | None = None, *, seed: int = 0, replica
     model = TajikistanModel(plan, seed=seed, replicates=replicates, first_replicate=first_replicate,
                             overrides=overrides)
     advance(model, progress)
-    history = model.history
-    founded = {code: (plan.start if spec.founded is None else max(plan.start, parse_month(spec.founded)))
-               for code, spec in plan.actors.items()}
-    result = RunResult(
-        scenario=plan, seed=seed, replicates=replicates, first_replicate=first_replicate,
-        months=np.array(history.months), codes=model.codes, founded=founded,
-        dyads=np.stack(history.dyads), others=list(history.others),
-        domestic={"security": np.stack(history.security), "economy": np.stack(history.economy)},
-        events=_events_table(model), window=window, overrides=dict(overrides or {}),
-    )
+    result = collect(model, window=window)
     if out is not None:
         result.write(out)
     return result
