@@ -311,6 +311,27 @@ def test_mistakes_are_one_line_and_exit_code_2(tmp_path, capsys, flags, message)
     assert not (tmp_path / "out" / "attribution.csv").exists()
 
 
+def test_another_commands_results_are_not_overwritten(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert main(["run", str(NAVIGATING), "--out", str(run), "--quiet"]) == 0
+    before = (run / "manifest.json").read_bytes()
+    assert main(["attribute", str(NAVIGATING), "--outcome", "security", "--from", "2022-03", "--to", "2022-06",
+                 "--out", str(run), "--quiet"]) == 2
+    assert "--out: holds another command's results (manifest.json)" in capsys.readouterr().err
+    assert (run / "manifest.json").read_bytes() == before and not (run / "attribution.csv").exists()
+
+
+def test_more_than_six_levers_are_sampled_and_still_add_up(navigating):
+    twin = Lever("remittances_again", "RUS", "the same change as remittances", LEVERS["remittances"].changes)
+    spec = parse_outcome("dependence:TJK:RUS", "2022-03", "2022-09", navigating)
+    attribution = build_attribution(navigating, list(LEVERS.values()) + [twin], spec, seed=2, replicates=2,
+                                    permutations=4)
+    assert not attribution.coalitions.exact and len(attribution.scenarios) < 2**7
+    result = run_attribution(attribution)
+    assert np.abs(result.shapley.sum(axis=0) - result.total).max() <= 1e-9
+    assert result.table["lever"].iloc[-1] == "total" and len(result.table) == 8
+
+
 def test_missing_files_and_folders_are_one_line(tmp_path, capsys):
     assert main(["attribute", str(tmp_path / "nothing.yaml"), "--outcome", "security", "--from", "2022-03",
                  "--to", "2022-06", "--out", str(tmp_path / "out")]) == 2

@@ -29,7 +29,13 @@ def _table(table) -> str:
 
 def cmd_attribute(args: argparse.Namespace) -> int:
     from sim.experiments import ExperimentError
-    from sim.experiments.attribution import build_attribution, parse_outcome, run_attribution, write_attribution
+    from sim.experiments.attribution import (
+        build_attribution,
+        check_out,
+        parse_outcome,
+        run_attribution,
+        write_attribution,
+    )
     from sim.experiments.levers import choose
     from sim.months import format_month
     from sim.scenario import load_scenario
@@ -41,6 +47,7 @@ def cmd_attribute(args: argparse.Namespace) -> int:
         at_least("--workers", args.workers, 1)
     out = output_dir("--out", args.out)
     try:
+        check_out(out)
         levers = choose(args.levers)
         plan = load_scenario(input_file("SCENARIO", args.scenario))
         outcome = parse_outcome(args.outcome, args.start, args.end, plan)
@@ -52,7 +59,7 @@ def cmd_attribute(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if not args.quiet:
         what = {"change": "change over", "mean": "mean over"}[args.statistic]
-        orders = attribution.plan.orders
+        orders = attribution.coalitions.orders
         method = "exact Shapley values" if orders is None else f"Shapley values from {len(orders)} sampled orders"
         print(f"{args.outcome}, {what} {format_month(outcome.start)}..{format_month(outcome.end)} in {plan.name}: "
               f"{len(attribution.scenarios)} subsets of {len(levers)} levers x {args.replicates} replicates, "

@@ -160,7 +160,7 @@ class Attribution:
     statistic: str
     seed: int
     replicates: int
-    plan: Coalitions
+    coalitions: Coalitions
     scenarios: dict[int, Scenario]
     batch: int
 
@@ -178,6 +178,7 @@ class Attribution:
                 for group in groups for first in range(0, self.replicates, self.batch)]
 
     def changes(self, lever: Lever) -> list:
+        """The changes that switch ``lever`` off, with their months."""
         return lever.switched_off(format_month(self.outcome.start), format_month(self.base.end))
 
     def digest(self) -> str:
@@ -199,7 +200,7 @@ def build_attribution(base: Scenario, levers: list[Lever], outcome: OutcomeSpec,
         raise ExperimentError("--levers: names no lever")
     if len({lever.name for lever in levers}) < len(levers):
         raise ExperimentError("--levers: a lever is named twice")
-    plan = coalitions(len(levers), permutations, seed)
+    subsets = coalitions(len(levers), permutations, seed)
     start, end = format_month(outcome.start), format_month(base.end)
     changes = {}
     for lever in levers:
@@ -210,14 +211,14 @@ def build_attribution(base: Scenario, levers: list[Lever], outcome: OutcomeSpec,
             raise ExperimentError(f"--levers: lever {lever.name} cannot be switched off in {base.name} from "
                                   f"{start}: {error}") from None
     scenarios = {}
-    for mask in plan.switched_off:
+    for mask in subsets.switched_off:
         off = [lever for number, lever in enumerate(levers) if mask >> number & 1]
         scenario = base
         for lever in off:
             scenario = apply_changes(scenario, changes[lever.name], "levers off: " + "+".join(x.name for x in off))
         scenarios[mask] = scenario
     return Attribution(base=base, levers=tuple(levers), outcome=outcome, statistic=statistic, seed=seed,
-                       replicates=replicates, plan=plan, scenarios=scenarios, batch=default_batch(replicates))
+                       replicates=replicates, coalitions=subsets, scenarios=scenarios, batch=default_batch(replicates))
 
 
 # --- running it ----------------------------------------------------------------------------------------
@@ -277,8 +278,8 @@ def run_attribution(attribution: Attribution, *, workers: int = 1, progress: boo
         for mask, part in zip(group, found[call.key]):
             parts[mask].append(part)
     values = {mask: np.concatenate(parts[mask]) for mask in scenarios}
-    contributions = shapley(values, attribution.plan)
-    totals = total(values, attribution.plan)
+    contributions = shapley(values, attribution.coalitions)
+    totals = total(values, attribution.coalitions)
     rows = [_row(lever.name, contributions[number]) for number, lever in enumerate(attribution.levers)]
     table = pd.DataFrame(rows + [_row(TOTAL, totals)], columns=COLUMNS)
     return AttributionResult(attribution, values, contributions, totals, table)
@@ -294,7 +295,7 @@ def csv_text(table: pd.DataFrame) -> str:
 
 def manifest(attribution: Attribution) -> dict:
     """What shaped the results, and nothing that varies between runs (no times, no worker counts)."""
-    base, outcome, plan = attribution.base, attribution.outcome, attribution.plan
+    base, outcome, subsets = attribution.base, attribution.outcome, attribution.coalitions
     return {
         "command": "attribute",
         "scenario": base.name,
@@ -311,20 +312,35 @@ def manifest(attribution: Attribution) -> dict:
         "levers": [{"name": lever.name, "holder": lever.holder, "description": lever.description,
                     "changes": [change.model_dump(mode="json", by_alias=True, exclude_none=True)
                                 for change in attribution.changes(lever)]} for lever in attribution.levers],
-        "method": {"shapley": "exact" if plan.exact else "sampled orders (antithetic pairs)",
+        "method": {"shapley": "exact" if subsets.exact else "sampled orders (antithetic pairs)",
                    "subsets": len(attribution.scenarios),
-                   "orders": None if plan.orders is None else plan.orders.tolist()},
+                   "orders": None if subsets.orders is None else subsets.orders.tolist()},
         "runs": attribution.runs,
         "interval": "95% t-interval over replicates",
         "versions": versions(),
     }
 
 
-def write_attribution(result: AttributionResult, out: str | Path) -> tuple[Path, ...]:
-    """Write attribution.csv and manifest.json into ``out``, each atomically; the paths written."""
+def check_out(out: str | Path) -> Path:
+    """An output directory an attribution may write to: not a file, and not another command's
+    results (their manifest.json would be replaced); an earlier attribution's is replaced."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ExperimentError(f"{out}: --out: exists and is not a directory")
+    path = out / "manifest.json"
+    if path.is_file():
+        try:
+            command = json.loads(path.read_text(encoding="utf-8")).get("command")
+        except (ValueError, AttributeError, UnicodeDecodeError):
+            command = None
+        if command != "attribute":
+            raise ExperimentError(f"{out}: --out: holds another command's results (manifest.json); choose another folder")
+    return out
+
+
+def write_attribution(result: AttributionResult, out: str | Path) -> tuple[Path, ...]:
+    """Write attribution.csv and manifest.json into ``out``, each atomically; the paths written."""
+    out = check_out(out)
     out.mkdir(parents=True, exist_ok=True)
     table = out / "attribution.csv"
     atomic_write(table, csv_text(result.table))
