@@ -156,3 +156,66 @@ class SavedExperiment:
 
 def load_experiment(folder: str | Path) -> SavedExperiment:
     return _open(SavedExperiment, folder)
+
+
+@dataclass
+class SavedAttribution:
+    """The files of one attribution directory (``tajsim attribute --out DIR``)."""
+
+    folder: Path
+
+    def _file(self, name: str) -> Path:
+        path = self.folder / name
+        if not path.is_file():
+            raise ResultsError(f"{path}: no such file (is {self.folder} the output of 'tajsim attribute'?)")
+        return path
+
+    @cached_property
+    def manifest(self) -> dict:
+        path = self._file("manifest.json")
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ResultsError(f"{path}: not valid JSON ({exc})") from None
+        if not isinstance(manifest, dict) or manifest.get("command") != "attribute":
+            raise ResultsError(f"{path}: not the manifest of 'tajsim attribute'")
+        return manifest
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """attribution.csv: ``lever, contribution, ci_low, ci_high``, the row ``total`` last."""
+        path = self._file("attribution.csv")
+        try:
+            table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+            raise ResultsError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
+        missing = [c for c in ("lever", "contribution", "ci_low", "ci_high") if c not in table.columns]
+        if missing:
+            raise ResultsError(f"{path}: missing column(s) {', '.join(missing)}")
+        if table.empty or table["lever"].iloc[-1] != "total":
+            raise ResultsError(f"{path}: the last row is not the total")
+        return table
+
+    @property
+    def outcome(self) -> str:
+        """The outcome in words: ``dependence TJK → RUS, change 2010-01..2023-12``."""
+        m = self.manifest
+        outcome, window = m.get("outcome", {}), m.get("window", {})
+        who = " → ".join(code for code in (outcome.get("actor"), outcome.get("target")) if code)
+        return (f"{outcome.get('variable', '?')}{' ' + who if who else ''}, {m.get('statistic', '?')} "
+                f"{window.get('from', '?')}..{window.get('to', '?')}")
+
+    @property
+    def title(self) -> str:
+        m = self.manifest
+        return f"{m.get('scenario', '?')} — seed {m.get('seed', '?')}, {m.get('replicates', '?')} replicates"
+
+    def holders(self) -> dict[str, str]:
+        """Each lever's holder, as the manifest gives it (``RUS``, ``CSTO, SCO``)."""
+        return {lever["name"]: lever.get("holder", "") for lever in self.manifest.get("levers", [])}
+
+
+def load_attribution(folder: str | Path) -> SavedAttribution:
+    saved = _open(SavedAttribution, folder)
+    saved.table  # noqa: B018
+    return saved

@@ -100,6 +100,9 @@ class RunResult:
 
     @property
     def months(self) -> np.ndarray:
+        """The months recorded: the scenario's, or those a model held in memory has simulated so far."""
+        if self.recorded is not None:
+            return self.recorded.months
         return np.arange(self.scenario.start, self.scenario.end + 1)
 
     @property

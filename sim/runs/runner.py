@@ -59,6 +59,21 @@ def batches(replicates: int, batch: int = DEFAULT_BATCH) -> int:
     return -(-replicates // batch)
 
 
+def founding_months(plan: Scenario) -> dict[str, int]:
+    """The month each actor enters the run (its founding, or the run's start)."""
+    return {code: (plan.start if spec.founded is None else max(plan.start, parse_month(spec.founded)))
+            for code, spec in plan.actors.items()}
+
+
+def collect(model: TajikistanModel, *, window: int = DEFAULT_WINDOW) -> RunResult:
+    """What a model has recorded so far (every month it has simulated), as a :class:`RunResult`."""
+    result = RunResult(scenario=model.plan, seed=model.seed, replicates=model.replicates,
+                       first_replicate=model.first_replicate, founded=founding_months(model.plan), window=window,
+                       overrides=dict(model.overrides))
+    result.recorded = Recorded.of(model)
+    return result
+
+
 def run(scenario: str | Path | Scenario | None = None, *, seed: int = 0, replicates: int = 1,
         first_replicate: int = 0, out: str | Path | None = None, window: int = DEFAULT_WINDOW,
         overrides: dict[str, tuple[bool, float]] | None = None, format: str | None = None,
@@ -79,8 +94,7 @@ def run(scenario: str | Path | Scenario | None = None, *, seed: int = 0, replica
     if scenario is None:
         scenario = default_scenario()
     plan = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    founded = {code: (plan.start if spec.founded is None else max(plan.start, parse_month(spec.founded)))
-               for code, spec in plan.actors.items()}
+    founded = founding_months(plan)
     result = RunResult(scenario=plan, seed=seed, replicates=replicates, first_replicate=first_replicate,
                        founded=founded, window=window, overrides=dict(overrides or {}))
     if out is None:
