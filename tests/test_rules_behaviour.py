@@ -209,6 +209,7 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     war.accord = world.has("TJK", "UTO", "accord")
     war.ceasefire = world.has("TJK", "UTO", "ceasefire")
     war.sharing = np.where(war.accord, 0.2, 0.0)
+    war.read_off()
     return model, agents
 
 

@@ -97,7 +97,7 @@ class CivilWar:
         self.ceasefire = np.zeros(R, dtype=bool)
         self.accord = np.zeros(R, dtype=bool)
         self.costs = 0.5                     # how far fighting's costs open a bargaining range (war_costs)
-        self._read_off()
+        self.read_off()
 
     def start(self, p: Parameters, opposition: float, control: float = 1.0, intensity: float = 0.0,
               exhaustion: float = 0.0, talks: float = 0.0, sharing: float = 0.0) -> None:
@@ -110,11 +110,11 @@ class CivilWar:
         self.exhaustion_gov[:] = self.exhaustion_opp[:] = exhaustion
         self.talks[:] = talks
         self.optimism_gov[:] = self.optimism_opp[:] = p.war_optimism
-        self._read_off()
+        self.read_off()
 
     # --- what the rules read -------------------------------------------------------------
 
-    def _read_off(self) -> None:
+    def read_off(self) -> None:
         """What the actors read off the war, computed once a month (rules read them many times).
 
         ``war``: how far the country is at war, 0 (peace) to 1 (at war), as the actors see it;
@@ -169,7 +169,11 @@ class CivilWar:
         hardship = 1.0 - w.economy
         illegitimacy = np.minimum(1.0 - w.security + p.war_exclusion * self.exclusion, 1.0)
         grievance = hardship * illegitimacy
-        recruits = p.war_recruitment * grievance * (1.0 - self.exhaustion_opp) * (1.0 - self.integrated)
+        # recruits come to an organisation: a disbanded opposition cannot mobilise the aggrieved
+        # until outside backing rebuilds it (Mason et al. 2011: multiple sovereignty)
+        organisation = self.opposition / (self.opposition + p.war_organisation + 1e-12)
+        recruits = (p.war_recruitment * grievance * organisation * (1.0 - self.exhaustion_opp)
+                    * (1.0 - self.integrated))
         losses = p.war_attrition * self.intensity * pi * self.opposition
         disbanding = np.where(self.accord, p.war_integration * self.opposition, 0.0)
         self.opposition = np.maximum(self.opposition + recruits + p.war_opp_backing * to_opp - losses - disbanding
@@ -203,7 +207,7 @@ class CivilWar:
         self.displaced += p.war_displacement * self.intensity * (1.0 - self.displaced) - returning * self.displaced
         self.displaced = _unit(self.displaced)
         self.sharing -= _unit(w.reneging) * self.sharing
-        self._read_off()
+        self.read_off()
 
 
 class BorderDispute:
