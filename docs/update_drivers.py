@@ -4,7 +4,7 @@ Everything in them comes from the code and the default replay: each driver's mea
 valid range from ``sim.vocabulary.DRIVERS``, its source and interpolation from the scenario
 files (``scenarios/base/drivers.yaml`` through ``scenarios/full_replay.yaml``), its monthly
 values from ``load_scenario(...).driver_table()``, and which rules read it from the rules' own
-source (``w.drive("name")``, or a World helper that reads it, such as ``w.war()``). A new driver
+source (``w.drive("name")``, or a World helper that reads one of them). A new driver
 needs only its entry in ``DRIVERS`` and its points in a scenario; then run this script.
 ``tests/test_docs.py`` fails when the committed page is out of date.
 """

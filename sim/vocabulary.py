@@ -35,7 +35,12 @@ ORGANISATIONS: dict[str, str] = {
     "EAEU": "Eurasian Economic Union",
 }
 
-ACTOR_NAMES: dict[str, str] = {**STATES, **ORGANISATIONS}
+#: Armed movements that are parties to Tajikistan's conflicts (DESIGN.md, "Codes").
+MOVEMENTS: dict[str, str] = {
+    "UTO": "United Tajik Opposition",
+}
+
+ACTOR_NAMES: dict[str, str] = {**STATES, **ORGANISATIONS, **MOVEMENTS}
 ACTOR_CODES: tuple[str, ...] = tuple(ACTOR_NAMES)
 
 EVENT_TYPES: tuple[str, ...] = (
@@ -88,8 +93,6 @@ class Driver:
 #: their source) in scenarios/base/drivers.yaml, the rules that read it (``w.drive(name)``), and
 #: ``python docs/update_drivers.py`` to regenerate docs/drivers.md and its figure.
 DRIVERS: dict[str, Driver] = {
-    "civil_war": Driver("intensity of Tajikistan's civil war, 0 (peace) to 1 (the height of the war)",
-                        "index", 0.0, 1.0),
     "afghan_instability": Driver("insecurity on the Afghan side of the border, 0 (calm) to 1 (open war)",
                                  "index", 0.0, 1.0),
     "russia_growth": Driver("Russia's real GDP growth", "percent a year", -30.0, 30.0),

@@ -130,7 +130,7 @@ BAD = [
     ({"arms": {"a": {"changes": [{"parameter": {"name": "speed", "value": 1}}]}}},
      "arms.a.changes.0.parameter.name", "Input should be"),
     ({"arms": {"a": {"changes": [{"event": {"match": {"record": "E999"}, "delete": True}}]}}},
-     "arms.a.changes.0.event.match", "matches none of the scenario's 3 scheduled events: 1995-12 RUS>AFG aid E041, "),
+     "arms.a.changes.0.event.match", "matches none of the scenario's 2 scheduled events: 1995-12 RUS>AFG aid E041, "),
     ({"arms": {"a": {"changes": [{"event": {"match": {"record": "E999"}, "delete": True}}]}}},
      "arms.a.changes.0.event.match", f"'tajsim scenario events {CIVIL_WAR}' lists them"),
     ({"arms": {"a": {"changes": [{"remove_actor": "TJK"}]}}}, "arms.a.changes.0.remove_actor", "focal state"),
@@ -139,10 +139,12 @@ BAD = [
      "arms.a.changes.0.actor.set.script_barrier", "less than or equal to 1"),
     ({"arms": {"a": {"changes": [{"driver": {"name": "remittances", "from": "1995-01", "to": "1994-01", "hold": True}}]}}},
      "arms.a.changes.0.driver", "to 1994-01 is before from 1995-01"),
-    ({"arms": {"a": {"changes": [{"driver": {"name": "civil_war", "from": "1993-01", "to": "1993-06", "value": 5}}]}}},
-     "arms.a.changes.0.driver", "civil_war set to 5 over 1993-01..1993-06 leaves its range 0..1 (index): 5 in 1993-01"),
-    ({"arms": {"a": {"changes": [{"driver": {"name": "civil_war", "from": "1993-01", "to": "1993-06", "add": -0.9}}]}}},
-     "arms.a.changes.0.driver", "civil_war raised by -0.9 over 1993-01..1993-06 leaves its range 0..1 (index): "),
+    ({"arms": {"a": {"changes": [{"driver": {"name": "afghan_instability", "from": "1993-01", "to": "1993-06",
+                                              "value": 5}}]}}},
+     "arms.a.changes.0.driver", "afghan_instability set to 5 over 1993-01..1993-06 leaves its range 0..1 (index): 5 in"),
+    ({"arms": {"a": {"changes": [{"driver": {"name": "afghan_instability", "from": "1993-01", "to": "1993-06",
+                                              "add": -0.95}}]}}},
+     "arms.a.changes.0.driver", "afghan_instability raised by -0.95 over 1993-01..1993-06 leaves its range 0..1"),
     ({"outcomes": {"x": {"variable": "aid", "actor": "TJK", "target": "RUS"}}, "arms": {"a": {"changes": [
         {"remove_actor": "PAK"}]}}}, "outcomes.x", "target must be TJK"),
     ({"outcomes": {"x": {"variable": "alignment", "actor": "TJK", "target": "PAK"}},
@@ -322,7 +324,7 @@ def test_a_driver_change_keeps_the_months_outside_its_window(tmp_path):
 def test_event_actor_and_intervention_changes(tmp_path):
     baseline, shifted, deleted, added, actors = arms_of(
         tmp_path, CIVIL_WAR,
-        shifted=[{"event": {"match": {"record": "E045"}, "shift_to": "1996-06"}}],
+        shifted=[{"event": {"match": {"record": "E041"}, "shift_to": "1996-06"}}],
         deleted=[{"event": {"match": {"summary": "taliban take kabul"}, "delete": True}}],
         added=[{"add_event": {"date": "1993-03", "actor": "IRN", "target": "TJK", "type": "aid", "summary": "Iran aid",
                               "source": "counterfactual", "effects": {"aid": 0.3}}}],
@@ -330,7 +332,7 @@ def test_event_actor_and_intervention_changes(tmp_path):
                 {"force": {"actor": "CIS", "target": "TJK", "type": "military", "from": "1992-09", "to": "1992-11"}}],
     )
     events = {e.record: e.date for e in shifted.scenario.events}
-    assert events["E045"] == "1996-06" and [e.date for e in shifted.scenario.events] == sorted(
+    assert events["E041"] == "1996-06" and [e.date for e in shifted.scenario.events] == sorted(
         e.date for e in shifted.scenario.events)
     assert len(deleted.scenario.events) == len(baseline.scenario.events) - 1
     assert any(e.summary == "Iran aid" for e in added.scenario.events)

@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import SEEDS, normalise
 
 from sim.record import load_events, load_facts
@@ -67,7 +66,6 @@ class Row:
         self.opening = opening[1:-1]
         self.events = self._ids(events, r"E\d{3}")
         self.facts = self._ids(facts, r"SF\d{2}")
-        self.pending = re.findall(r"\bEUTO\d+\b", self.note)
 
     def _ids(self, cell: str, pattern: str) -> list[str]:
         ids = [part.strip() for part in cell.split(",")] if cell else []
@@ -85,11 +83,6 @@ def table() -> tuple[str, list[Row]]:
     section = re.split(r"^## ", section, maxsplit=1, flags=re.M)[0]
     rows = [Row(line) for line in section.splitlines() if re.match(r"^\|\s*\d{3}-P", line)]
     return section, rows
-
-
-@pytest.fixture(scope="module")
-def pending() -> list[dict]:
-    return yaml.safe_load((RECORD / "pending_uto_events.yaml").read_text(encoding="utf-8"))
 
 
 def test_every_paragraph_is_in_the_table_once_in_order(texts, table):
@@ -120,14 +113,12 @@ def test_a_row_without_items_says_why(table):
             assert row.note, f"{row.id}: yields nothing and gives no reason"
 
 
-def test_every_named_item_exists(table, pending):
+def test_every_named_item_exists(table):
     events = {e.id for e in load_events()}
     facts = {f.id for f in load_facts()}
-    pending_ids = {item["id"] for item in pending}
     for row in table[1]:
         assert set(row.events) <= events, f"{row.id}: no such event {set(row.events) - events}"
         assert set(row.facts) <= facts, f"{row.id}: no such fact {set(row.facts) - facts}"
-        assert set(row.pending) <= pending_ids, f"{row.id}: no such pending event {set(row.pending) - pending_ids}"
 
 
 def _home(item_id: str, source: str, quote: str, texts) -> str:
@@ -147,12 +138,3 @@ def test_every_seed_item_is_named_in_its_paragraphs_row_only(texts, table):
         home = _home(item.id, item.source, item.quote, texts)
         named_in = [row.id for row in rows if item.id in row.events or item.id in row.facts]
         assert named_in == [home], f"{item.id}: quoted from {home}, named in {named_in}"
-
-
-def test_every_pending_uto_event_is_named_in_its_paragraphs_row_only(texts, table, pending):
-    rows = table[1]
-    for item in pending:
-        assert re.fullmatch(r"EUTO\d+", item["id"]) and "UTO" in (item["actor"], item["target"]), item["id"]
-        home = _home(item["id"], item["source"], item["quote"], texts)
-        named_in = [row.id for row in rows if item["id"] in row.pending]
-        assert named_in == [home], f"{item['id']}: quoted from {home}, named in {named_in}"

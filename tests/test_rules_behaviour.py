@@ -17,9 +17,16 @@ The probe has three replicates in different states, and two sets of drivers:
 * replicate 2: in between (0.4, 0.5), regard 0.55, recognition only;
 * in all three, Russia gives Tajikistan aid (0.5), Uzbekistan presses it (0.8), Tajikistan
   depends on Russia (0.6) and has asked everyone for help (requests 0.5); June 1993;
-* drivers: ``war`` has the civil war at 0.8, ``peace`` at 0; both have Afghan instability
-  0.8, Russia's economy shrinking 5%, remittances at 20% of GDP, China's reach and Western
-  engagement at 0.5.
+* the civil war: ``war`` has fighting at intensity 0.3, 0.15 and 0.05 in the three replicates
+  (the country fully, 60% and 20% at war), the government
+  holding 70% of the country against an opposition of strength 0.6 that Afghan factions supply,
+  both sides hurt (exhaustion 0.3), talks under way (0.5), the government rather optimistic;
+  ``peace`` has no fighting and a spent opposition. In replicate 0, whose every tie stands, the
+  accord and a ceasefire stand too, and Uzbekistan resents Dushanbe (regard -0.3); replicate 2
+  has a ceasefire without an accord; in ``war`` Kyrgyzstan presses Tajikistan at the border;
+* drivers: Afghan instability 0.8, Russia's economy shrinking 5%, remittances at 20% of GDP,
+  China's reach and Western engagement at 0.5; the Kyrgyz border quiet in ``peace`` and fighting
+  (intensity 0.2) in ``war``.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES
 #   aid A>B / military A>B        A gives B aid / military support (an aid flow logged as military)
 #   pressure A>B / support A>B    A presses B / supports B outside aid (remittances, troops)
 #   secure SIGN                   Tajikistan's regime security is pushed up or down
+#   renege                        the government takes back posts an accord gave the opposition
 #   propose TYPE A>B [SIGN] [tie:T | untie:T]
 #                                 A offers B a discrete action of TYPE (probability above zero in
 #                                 some replicate) whose alignment effect is SIGN (none: zero) and
@@ -111,7 +119,7 @@ EXPECTED: dict[str, list[str]] = {
     # the United States
     "R43": ["aid USA>TJK (war)"],
     "R44": ["pull TJK>IMF,WB +", "aid USA>TJK", "pull USA>TJK +", "propose mediation USA>TJK (war)"],
-    "R45": ["propose embassy USA>TJK - untie:embassy (war)", "propose embassy USA>TJK + tie:embassy (peace)"],
+    "R45": ["propose embassy USA>TJK - untie:embassy (war)", "propose embassy USA>TJK + tie:embassy"],
     # many actors
     "R46": ["propose recognition states>TJK + tie:recognition",
             "propose embassy RUS,UZB,KGZ,KAZ,TKM,IRN,AFG,CHN,TUR,PAK>TJK + tie:embassy"],  # the US by R45
@@ -119,15 +127,33 @@ EXPECTED: dict[str, list[str]] = {
     "R48": ["aid UN>TJK (war)", "propose mediation UN>TJK + (war)"],
     "R49": ["aid IMF,WB>TJK", "pull IMF,WB>TJK +"],
     "R50": ["pull CSTO,SCO>TJK +", "military CSTO,SCO>TJK", "propose military CSTO,SCO>TJK +"],
+    # war and peace
+    "R52": ["pull UTO>AFG,IRN +", "propose request UTO>AFG,IRN +"],
+    "R53": ["pull AFG>UTO +", "military AFG>UTO"],
+    "R54": ["pull IRN>UTO +", "aid IRN>UTO"],
+    "R55": ["propose treaty UTO>TJK + tie:ceasefire (war)"],
+    "R56": ["propose conflict TJK>UTO - untie:ceasefire"],  # a government sure to win breaks it, in war or peace
+    "R57": ["propose treaty UTO>TJK + tie:accord (war)"],
+    "R58": ["renege (peace)"],  # only once the war is over
+    "R59": ["propose mediation RUS>TJK,UTO (war)"],
+    "R60": ["propose mediation IRN>UTO (war)"],
+    "R61": ["military UZB>UTO"],
+    "R62": ["pressure TJK>KGZ (war)", "pull TJK>KGZ - (war)"],
+    "R63": ["propose mediation RUS>KGZ + (war)", "pull KGZ>TJK + (war)", "pull TJK>KGZ + (war)"],
+    "R64": ["military RUS>AFG", "pull RUS>AFG +"],
 }
 
 # --- the probe --------------------------------------------------------------------------------
 
+DRIVERS = {"afghan_instability": 0.8, "russia_growth": -5.0, "remittances": 20.0, "china_reach": 0.5,
+           "western_engagement": 0.5}
+#: The civil war's and the border's state in each probe (CivilWar and BorderDispute attributes).
 PROBES = {
-    "war": {"civil_war": 0.8, "afghan_instability": 0.8, "russia_growth": -5.0, "remittances": 20.0,
-            "china_reach": 0.5, "western_engagement": 0.5},
-    "peace": {"civil_war": 0.0, "afghan_instability": 0.8, "russia_growth": -5.0, "remittances": 20.0,
-              "china_reach": 0.5, "western_engagement": 0.5},
+    "war": {"intensity": (0.3, 0.15, 0.05), "control": 0.7, "opposition": 0.6, "balance": 0.6, "backing_gov": 0.3,
+            "backing_opp": 0.2, "exhaustion_gov": 0.3, "exhaustion_opp": 0.3, "talks": 0.5, "optimism_gov": 0.15,
+            "border": 0.2},
+    "peace": {"intensity": 0.0, "control": 1.0, "opposition": 0.02, "balance": 0.95, "backing_gov": 0.0,
+              "backing_opp": 0.0, "exhaustion_gov": 0.0, "exhaustion_opp": 0.0, "talks": 0.0, "border": 0.0},
 }
 REGARD = (0.35, 0.7, 0.55)
 SECURITY = (0.2, 0.6, 0.4)
@@ -156,7 +182,7 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     for code in CODES:
         world.activate(code)
     world.month = parse_month("1993-06")
-    world.drivers = dict(PROBES[name])
+    world.drivers = dict(DRIVERS)
     others = ~np.eye(world.N, dtype=bool)
     for r in range(world.R):
         world.alignment[r][others] = REGARD[r]
@@ -169,6 +195,21 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     world.requests[:, :, tjk] = 0.5
     world.need_security = np.clip(1.0 - world.security + 0.3 * world.drive("afghan_instability"), 0.0, 1.0)
     world.need_economy = 1.0 - world.economy
+    war = world.conflict
+    for attribute, value in PROBES[name].items():
+        if attribute == "border":
+            world.border.intensity[:] = value
+            world.pressure[:, world.i("KGZ"), tjk] = value
+        else:
+            getattr(war, attribute)[:] = value
+    uto = world.i("UTO")
+    world.ties[2, tjk, uto] |= TIE_BITS["ceasefire"]
+    world.ties[2, uto, tjk] |= TIE_BITS["ceasefire"]
+    world.alignment[0, world.i("UZB"), tjk] = -0.3
+    war.accord = world.has("TJK", "UTO", "accord")
+    war.ceasefire = world.has("TJK", "UTO", "ceasefire")
+    war.sharing = np.where(war.accord, 0.2, 0.0)
+    war.read_off()
     return model, agents
 
 
@@ -211,6 +252,7 @@ def intentions(world: World) -> dict[str, np.ndarray]:
     return {
         "pulls": world.pulls.copy(), "aid": world.aid_given.copy(), "pressure": world.pressure_given.copy(),
         "support": world.support_given.copy(), "security": np.asarray(world.security_push, dtype=float).copy(),
+        "reneging": np.asarray(world.reneging, dtype=float).copy(),
         "flows": np.array([np.broadcast_to(flow.amount, (world.R,)) for flow in world.flows]).reshape(-1, world.R),
         "proposals": np.array([p for _, p in probabilities(world)]).reshape(-1, world.R),
     }
@@ -230,6 +272,8 @@ def recorded(world: World) -> set[str]:
     lines |= {f"support {codes[i]}>{codes[j]}" for i, j in zip(*np.nonzero((world.support_given != 0).any(axis=0)))}
     if np.any(world.security_push != 0):
         lines.add(f"secure {_sign(np.asarray(world.security_push))}")
+    if np.any(world.reneging != 0):
+        lines.add("renege")
     for key, chance in probabilities(world):
         if np.any(chance > 0):
             action = world.actions[key]

@@ -9,3 +9,6 @@ intervals (:mod:`~sim.calibration.forecast`). ``calibration/README.md`` explains
 DEFAULT_BUDGET = 600
 #: Default replicates per candidate evaluation.
 DEFAULT_REPLICATES = 8
+#: Default candidate evaluations and replicates per evaluation of the war's stage.
+DEFAULT_WAR_BUDGET = 240
+DEFAULT_WAR_REPLICATES = 16

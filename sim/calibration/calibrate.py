@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from sim.calibration import DEFAULT_WAR_BUDGET, DEFAULT_WAR_REPLICATES
 from sim.calibration.fit import (
     DEFAULT_BUDGET,
     DEFAULT_REPLICATES,
-    FREE,
     LOSS_DRAWS,
     SIGMA0,
     Fit,
@@ -27,6 +27,16 @@ from sim.calibration.fit import (
 from sim.calibration.forecast import record_for
 from sim.calibration.report import write_outputs
 from sim.calibration.scoring import facts_by_period, rolling, score_years
+from sim.calibration.war import (
+    DATE_CAP,
+    DATES_WEIGHT,
+    load_observed,
+    scores_against_baselines,
+    settlement_months,
+    war_loss,
+    war_run,
+    yearly_table,
+)
 from sim.months import parse_month
 from sim.paths import default_scenario
 from sim.record.observation import ObservationModel, load_record
@@ -44,14 +54,17 @@ def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: b
     check_years(settings)
     base = load_scenario(settings.scenario or default_scenario(), calibration=False)
     record = record_for(base)
-    fit = search(settings, workers, progress)
-    say(f"best loss {fit.best.loss:.5f} (defaults {fit.default.loss:.5f}); scoring with "
+    war_fit = search(settings, workers, progress, stage="war")
+    say(f"war: best loss {war_fit.best.loss:.5f} (defaults {war_fit.default.loss:.5f})")
+    fit = search(settings, workers, progress, stage="alignment", fixed=war_fit.values)
+    say(f"alignment: best loss {fit.best.loss:.5f} (defaults {fit.default.loss:.5f}); scoring with "
         f"{settings.report_replicates} replicates")
-    calibration = calibration_of(fit.values)
+    calibration = calibration_of({**war_fit.values, **fit.values})
     plan = overlay(base, calibration)
     last_train_month = (settings.train[1] + 1) * 12 - 1
-    latent, facts = simulate(plan, record, settings.seed, settings.report_replicates)
-    default_latent, default_facts = simulate(base, record, settings.seed, settings.report_replicates)
+    latent, facts, result = simulate(plan, record, settings.seed, settings.report_replicates, keep=True)
+    default_latent, default_facts, default_result = simulate(base, record, settings.seed, settings.report_replicates,
+                                                             keep=True)
     observation = ObservationModel.fit(latent, record, *settings.train)
     default_observation = ObservationModel.fit(default_latent, record, *settings.train)
     report = {
@@ -59,7 +72,7 @@ def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: b
         "train_years": list(settings.train),
         "test_years": list(settings.test),
         "seed": settings.seed,
-        "parameters": dict(fit.values),
+        "parameters": {**war_fit.values, **fit.values},
         "rows": "usable (partner, year) rows of calibration/record/unga_agreement.csv: at least "
                 f"{observation.to_dict()['min_n']} roll calls; {len(record.partners)} partners, "
                 f"{int(observation.modelled.sum())} of them model actors",
@@ -78,7 +91,9 @@ def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: b
             "in_loss": sorted(set(f for f, w in zip(facts["fact"], facts["window"])
                                   if parse_month(w.split("..")[1]) <= last_train_month)),
         },
-        "fit": fit_provenance(settings, fit),
+        "war": war_report(result, default_result, settings),
+        "fit": fit_provenance(settings, fit, "alignment"),
+        "war_fit": fit_provenance(settings, war_fit, "war"),
     }
     report["verdict"] = verdict(report)
     write_outputs(Path(out), settings, fit, calibration, observation, report)
@@ -95,8 +110,9 @@ def check_years(settings: Settings) -> None:
         raise ValueError(f"--train: {a}-{b} must start in {first} or later and span at least 3 years")
     if not (b < c <= d <= last):
         raise ValueError(f"--test: {c}-{d} must follow the training years and end by {last} (the last year of usable votes)")
-    if settings.budget < 1 or settings.replicates < 1 or settings.report_replicates < 1:
-        raise ValueError("--budget, --replicates and --report-replicates must be at least 1")
+    if min(settings.budget, settings.replicates, settings.report_replicates, settings.war_budget,
+           settings.war_replicates) < 1:
+        raise ValueError("--budget, --replicates, --report-replicates, --war-budget and --war-replicates must be at least 1")
     if settings.seed < 0:
         raise ValueError(f"--seed: must be 0 or more, got {settings.seed}")
 
@@ -106,37 +122,59 @@ def command_line(settings: Settings) -> str:
             f"--test {settings.test[0]}-{settings.test[1]}")
     extras = [("--seed", settings.seed, 0), ("--budget", settings.budget, DEFAULT_BUDGET),
               ("--replicates", settings.replicates, DEFAULT_REPLICATES),
-              ("--report-replicates", settings.report_replicates, 100)]
+              ("--report-replicates", settings.report_replicates, 100),
+              ("--war-budget", settings.war_budget, DEFAULT_WAR_BUDGET),
+              ("--war-replicates", settings.war_replicates, DEFAULT_WAR_REPLICATES)]
     return text + "".join(f" {flag} {value}" for flag, value, default in extras if value != default)
 
 
-def fit_provenance(settings: Settings, fit: Fit) -> dict:
-    """How the parameters were found: everything needed to reproduce them, and nothing dated."""
+def fit_provenance(settings: Settings, fit: Fit, stage: str) -> dict:
+    """How a stage's parameters were found: everything needed to reproduce them, and nothing dated."""
     import cma
 
+    war = stage == "war"
+    loss = (f"mean Brier score of P(level >= 1) and P(level >= 2) against UCDP's yearly levels of both conflicts "
+            f"over the training years + {DATES_WEIGHT} * mean miss of the first ceasefire and the accord from the "
+            f"record's months (in units of {DATE_CAP} months, capped)") if war else (
+            f"mean CRPS on training rows of modelled partners (ensemble x {LOSS_DRAWS}-point observation-noise "
+            f"quadrature) + {settings.facts_weight} * (1 - share of stylized-fact checks passed whose window "
+            f"ends by {settings.train[1]})")
+    parts = ("brier", "dates") if war else ("crps", "facts")
     return {
         "optimiser": f"CMA-ES (cma {cma.__version__}), ask/tell, unit cube of each parameter's range, start at the defaults",
         "seed": settings.seed,
-        "budget": settings.budget,
+        "budget": settings.war_budget if war else settings.budget,
         "evaluations": fit.evaluations,
-        "generations": settings.generations,
-        "popsize": settings.popsize,
+        "generations": settings.generations(stage),
+        "popsize": settings.popsize(stage),
         "sigma0": SIGMA0,
-        "replicates_per_evaluation": settings.replicates,
+        "replicates_per_evaluation": settings.war_replicates if war else settings.replicates,
         "report_replicates": settings.report_replicates,
         "train_years": list(settings.train),
         "test_years_never_used_in_fit": list(settings.test),
-        "loss": (f"mean CRPS on training rows of modelled partners (ensemble x {LOSS_DRAWS}-point observation-noise "
-                 f"quadrature) + {settings.facts_weight} * (1 - share of stylized-fact checks passed whose window "
-                 f"ends by {settings.train[1]})"),
+        "loss": loss,
         "loss_best": _round(fit.best.loss),
-        "crps_best": _round(fit.best.crps),
-        "facts_best": _round(fit.best.facts),
+        **{f"{part}_best": _round(getattr(fit.best, part)) for part in parts},
         "loss_defaults": _round(fit.default.loss),
-        "crps_defaults": _round(fit.default.crps),
-        "facts_defaults": _round(fit.default.facts),
-        "free": {f.name: {"low": f.low, "high": f.high, "default": f.default, "what": f.why} for f in FREE},
+        **{f"{part}_defaults": _round(getattr(fit.default, part)) for part in parts},
+        "free": {f.name: {"low": f.low, "high": f.high, "default": f.default, "what": f.why}
+                 for f in settings.free(stage)},
         "history": fit.history,
+    }
+
+
+def war_report(result, default_result, settings: Settings) -> dict:
+    """The war against UCDP, year by year, with its baselines, and when the accord comes."""
+    observed = load_observed()
+    run, default = war_run(result), war_run(default_result)
+    return {
+        "yearly": yearly_table(run, observed),
+        "train": war_loss(run, observed, settings.train).__dict__,
+        "test": scores_against_baselines(run, observed, settings.train, settings.test_war),
+        "uncalibrated_test": scores_against_baselines(default, observed, settings.train, settings.test_war),
+        "settlement": settlement_months(run),
+        "settlement_uncalibrated": settlement_months(default),
+        "test_years": list(settings.test_war),
     }
 
 

@@ -1,8 +1,13 @@
-"""The fit: the free parameters, one candidate's loss, and the CMA-ES search.
+"""The fit: the free parameters, one candidate's loss, and the CMA-ES search, in two stages.
 
-Calibration fits the free parameters to the UN voting record on training years only.
+Calibration fits the free parameters on training years only, in two stages:
 
-What is fitted (:data:`FREE`): two model constants (how fast and how far alignment moves) and the
+1. **the war** (:data:`sim.calibration.war.WAR_FREE`): the conflict submodel's constants and the
+   war rules' weights, against UCDP's yearly levels and the record's ceasefire and accord months
+   (the loss is in :mod:`sim.calibration.war`);
+2. **alignment** (:data:`FREE`), with the war's fitted values held: against the UN voting record.
+
+What the alignment stage fits (:data:`FREE`): two model constants (how fast and how far alignment moves) and the
 weights of the sixteen rules that pull Tajikistan's alignment with particular partners. The
 observation model (:mod:`sim.observation`) is not searched: for every candidate it is fitted in
 closed form on the training years, so the optimiser only sees behaviour.
@@ -41,8 +46,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.calibration import DEFAULT_BUDGET, DEFAULT_REPLICATES
+from sim.calibration import DEFAULT_BUDGET, DEFAULT_REPLICATES, DEFAULT_WAR_BUDGET, DEFAULT_WAR_REPLICATES
 from sim.calibration.forecast import record_for
+from sim.calibration.free import Free
+from sim.calibration.war import UCDP_LAST_YEAR, WAR_FREE, load_observed, war_loss, war_run
 from sim.months import parse_month
 from sim.paths import default_scenario
 from sim.record.compare import fact_scores, periods_of
@@ -51,8 +58,7 @@ from sim.record.observation import ObservationModel, Record, yearly_latent
 from sim.record.scores import crps_ensemble
 from sim.runs import run
 from sim.scenario import Scenario, load_scenario
-from sim.scenario.compose import with_calibration
-from sim.scenario.schema import Parameters
+from sim.scenario.compose import until, with_calibration
 
 #: Weight of the stylized facts in the loss: one check in 25 lost costs 0.002 of CRPS.
 FACTS_WEIGHT = 0.05
@@ -60,24 +66,6 @@ FACTS_WEIGHT = 0.05
 LOSS_DRAWS = 9
 #: CMA-ES initial step, in units of each parameter's range.
 SIGMA0 = 0.2
-
-
-@dataclass(frozen=True)
-class Free:
-    """A fitted quantity: a model constant (``Parameters`` field) or a rule's weight (rule id)."""
-
-    name: str
-    low: float
-    high: float
-    why: str
-
-    @property
-    def is_rule(self) -> bool:
-        return self.name[0] == "R" and self.name[1:].isdigit()
-
-    @property
-    def default(self) -> float:
-        return 1.0 if self.is_rule else float(Parameters.model_fields[self.name].default)
 
 
 FREE: tuple[Free, ...] = (
@@ -114,33 +102,46 @@ class Settings:
     report_replicates: int = 100
     facts_weight: float = FACTS_WEIGHT
     scenario: str | None = None
+    war_budget: int = DEFAULT_WAR_BUDGET
+    war_replicates: int = DEFAULT_WAR_REPLICATES
 
     @property
-    def popsize(self) -> int:
-        return 4 + int(3 * math.log(len(FREE)))
+    def test_war(self) -> tuple[int, int]:
+        """The war's test years: from the first test year to the last year UCDP covers."""
+        return self.test[0], UCDP_LAST_YEAR
 
-    @property
-    def generations(self) -> int:
-        return max(1, (self.budget - 1) // self.popsize)
+    def free(self, stage: str) -> tuple[Free, ...]:
+        return WAR_FREE if stage == "war" else FREE
+
+    def popsize(self, stage: str) -> int:
+        return 4 + int(3 * math.log(len(self.free(stage))))
+
+    def generations(self, stage: str) -> int:
+        budget = self.war_budget if stage == "war" else self.budget
+        return max(1, (budget - 1) // self.popsize(stage))
 
 
 # --- candidates as calibration files ------------------------------------------------------
 
 
-def values_of(x: Sequence[float]) -> dict[str, float]:
+def values_of(x: Sequence[float], free: tuple[Free, ...] = FREE) -> dict[str, float]:
     """Unit-cube coordinates to parameter values, rounded to 6 significant digits."""
-    return {f.name: _round(f.low + float(min(max(u, 0.0), 1.0)) * (f.high - f.low)) for f, u in zip(FREE, x)}
+    return {f.name: _round(f.low + float(min(max(u, 0.0), 1.0)) * (f.high - f.low)) for f, u in zip(free, x)}
 
 
-def unit_of(values: dict[str, float]) -> list[float]:
-    return [(values[f.name] - f.low) / (f.high - f.low) for f in FREE]
+def unit_of(values: dict[str, float], free: tuple[Free, ...] = FREE) -> list[float]:
+    return [(values[f.name] - f.low) / (f.high - f.low) for f in free]
+
+
+def _is_rule(name: str) -> bool:
+    return name[0] == "R" and name[1:].isdigit()
 
 
 def calibration_of(values: dict[str, float]) -> dict:
     """The ``parameters``/``rules`` part of ``params.yaml`` for these values."""
     return {
-        "parameters": {f.name: values[f.name] for f in FREE if not f.is_rule},
-        "rules": {f.name: {"weight": values[f.name]} for f in FREE if f.is_rule},
+        "parameters": {name: value for name, value in values.items() if not _is_rule(name)},
+        "rules": {name: {"weight": value} for name, value in values.items() if _is_rule(name)},
     }
 
 
@@ -155,14 +156,21 @@ def overlay(plan: Scenario, calibration: dict) -> Scenario:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """One candidate's loss and its parts (the alignment stage's CRPS, facts and slope; the war's
+    Brier score and dates)."""
+
     loss: float
-    crps: float
-    facts: float
-    slope: float
+    crps: float = math.nan
+    facts: float = math.nan
+    slope: float = math.nan
+    brier: float = math.nan
+    dates: float = math.nan
 
 
-def simulate(plan: Scenario, record: Record, seed: int, replicates: int, last_month: int | None = None):
-    """Run an ensemble; return its yearly latent and the share of fact checks passed by ``last_month``."""
+def simulate(plan: Scenario, record: Record, seed: int, replicates: int, last_month: int | None = None,
+             keep: bool = False):
+    """Run an ensemble; return its yearly latent and its fact checks (those ending by ``last_month``),
+    and with ``keep`` the run itself."""
 
     result = run(plan, seed=seed, replicates=replicates)
     latent = yearly_latent(result.dyads, result.months, result.codes, record.partners, record.years)
@@ -172,7 +180,7 @@ def simulate(plan: Scenario, record: Record, seed: int, replicates: int, last_mo
                         set(result.codes))
     if last_month is not None:
         facts = facts[[parse_month(w.split("..")[1]) <= last_month for w in facts["window"]]]
-    return latent, facts
+    return (latent, facts, result) if keep else (latent, facts)
 
 
 def train_loss(latent: np.ndarray, record: Record, train: tuple[int, int], facts_share: float,
@@ -188,17 +196,33 @@ def train_loss(latent: np.ndarray, record: Record, train: tuple[int, int], facts
 _WORKER: dict = {}
 
 
-def _start_worker(settings: Settings) -> None:
-    """Per-process set-up: the scenario (without any calibration file) and the record."""
-
+def base_plan(settings: Settings, fixed: dict[str, float] | None = None) -> Scenario:
+    """The scenario without any calibration file, with the values of an earlier stage laid under it."""
     plan = load_scenario(settings.scenario or default_scenario(), calibration=False)
-    _WORKER.update(plan=plan, record=record_for(plan), settings=settings)
+    return overlay(plan, calibration_of(fixed)) if fixed else plan
+
+
+def _start_worker(settings: Settings, stage: str = "alignment", fixed: dict[str, float] | None = None) -> None:
+    """Per-process set-up: the stage, its scenario (the war stage's cut at the training years' end)
+    and its record."""
+    plan = base_plan(settings, fixed)
+    record: object
+    if stage == "war":
+        plan = until(plan, (settings.train[1] + 1) * 12 - 1)
+        record = load_observed()
+    else:
+        record = record_for(plan)
+    _WORKER.update(plan=plan, record=record, settings=settings, stage=stage, fixed=dict(fixed or {}))
 
 
 def evaluate(x: Sequence[float]) -> Evaluation:
     """The loss of the candidate at unit-cube point ``x`` (in a worker, or in-process)."""
-    plan, record, settings = _WORKER["plan"], _WORKER["record"], _WORKER["settings"]
-    candidate = overlay(plan, calibration_of(values_of(x)))
+    plan, record, settings, stage = _WORKER["plan"], _WORKER["record"], _WORKER["settings"], _WORKER["stage"]
+    candidate = overlay(plan, calibration_of(values_of(x, settings.free(stage))))
+    if stage == "war":
+        result = run(candidate, seed=settings.seed, replicates=settings.war_replicates)
+        score = war_loss(war_run(result), record, settings.train)
+        return Evaluation(score.loss, brier=score.brier, dates=score.dates)
     latent, facts = simulate(candidate, record, settings.seed, settings.replicates, (settings.train[1] + 1) * 12 - 1)
     share = float(facts["passed"].mean()) if len(facts) else 1.0
     return train_loss(latent, record, settings.train, share, settings.facts_weight)
@@ -218,22 +242,25 @@ class Fit:
     history: list[dict] = field(default_factory=list)
 
 
-def search(settings: Settings, workers: int = 1, progress: bool = False) -> Fit:
-    """CMA-ES over :data:`FREE`, starting at the model's defaults; deterministic for a seed."""
+def search(settings: Settings, workers: int = 1, progress: bool = False, stage: str = "alignment",
+           fixed: dict[str, float] | None = None) -> Fit:
+    """CMA-ES over a stage's free parameters (the war's or alignment's), starting at the model's
+    defaults, with ``fixed`` (an earlier stage's values) held; deterministic for a seed."""
     import cma
     from tqdm import tqdm
 
-    x0 = [min(max(u, 0.0), 1.0) for u in unit_of({f.name: f.default for f in FREE})]
-    options = {"bounds": [0.0, 1.0], "seed": settings.seed + 1, "popsize": settings.popsize, "verbose": -9}
+    free, popsize, generations = settings.free(stage), settings.popsize(stage), settings.generations(stage)
+    x0 = [min(max(u, 0.0), 1.0) for u in unit_of({f.name: f.default for f in free}, free)]
+    options = {"bounds": [0.0, 1.0], "seed": settings.seed + 1, "popsize": popsize, "verbose": -9}
     strategy = cma.CMAEvolutionStrategy(x0, SIGMA0, options)
-    bar = tqdm(total=1 + settings.generations * settings.popsize, desc="calibrate", unit="run", disable=not progress,
+    bar = tqdm(total=1 + generations * popsize, desc=f"calibrate {stage}", unit="run", disable=not progress,
                dynamic_ncols=True)
-    with _evaluator(settings, workers) as run_all:
+    with _evaluator(settings, workers, stage, fixed) as run_all:
         default = run_all([x0])[0]
         bar.update(1)
         best_x, best = x0, default
         history = []
-        for generation in range(settings.generations):
+        for generation in range(generations):
             xs = [list(map(float, x)) for x in strategy.ask()]
             results = run_all(xs)
             strategy.tell(xs, [r.loss for r in results])
@@ -244,24 +271,24 @@ def search(settings: Settings, workers: int = 1, progress: bool = False) -> Fit:
             history.append({"generation": generation + 1, "best_loss": _round(min(losses)),
                             "median_loss": _round(float(np.median(losses))), "best_so_far": _round(best.loss)})
             bar.update(len(xs))
-            bar.set_postfix(best=f"{best.loss:.5f}", crps=f"{best.crps:.5f}", facts=f"{best.facts:.2f}")
+            bar.set_postfix(best=f"{best.loss:.5f}")
     bar.close()
-    return Fit(values_of(best_x), best, default, 1 + settings.generations * settings.popsize, history)
+    return Fit(values_of(best_x, free), best, default, 1 + generations * popsize, history)
 
 
 class _evaluator:
     """Context manager yielding ``run_all(xs) -> [Evaluation]`` in candidate order."""
 
-    def __init__(self, settings: Settings, workers: int):
-        self.settings, self.workers = settings, workers
+    def __init__(self, settings: Settings, workers: int, stage: str, fixed: dict[str, float] | None):
+        self.settings, self.workers, self.stage, self.fixed = settings, workers, stage, fixed
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Callable[[list], list[Evaluation]]:
         if self.workers <= 1:
-            _start_worker(self.settings)
+            _start_worker(self.settings, self.stage, self.fixed)
             return lambda xs: [evaluate(x) for x in xs]
         pool = self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                               initializer=_start_worker, initargs=(self.settings,))
+                                               initializer=_start_worker, initargs=(self.settings, self.stage, self.fixed))
         return lambda xs: list(pool.map(evaluate, xs))
 
     def __exit__(self, *exc) -> None:

@@ -24,6 +24,7 @@ def write_outputs(out: Path, settings: Settings, fit: Fit, calibration: dict, ob
         **calibration,
         "observation": observation.to_dict() | {"fitted_on": list(settings.train)},
         "fit": {k: v for k, v in report["fit"].items() if k not in ("history", "free")},
+        "war_fit": {k: v for k, v in report["war_fit"].items() if k not in ("history", "free")},
     }
     header = (f"# Written by `{report['command']}` (calibration/README.md). Every scenario load lays\n"
               "# `parameters` and `rules` under the periods' own settings; `observation` and `fit` are calibration's own.\n")
@@ -79,7 +80,7 @@ def markdown(report: dict) -> str:
     train, test, fit = report["train"], report["test"], report["fit"]
     (a, b), (c, d) = report["train_years"], report["test_years"]
     out = [
-        "# Calibration report: UN General Assembly agreement",
+        "# Calibration report: UN General Assembly agreement and the wars against UCDP",
         "",
         f"Written by `{report['command']}`. Parameters fitted on {a}–{b} only; {c}–{d} were never "
         "used in the fit (calibration/README.md explains the method). Rows: " + report["rows"] + ".",
@@ -140,12 +141,14 @@ def markdown(report: dict) -> str:
         "",
         "In the loss: " + ", ".join(report["facts"]["in_loss"]) + " (facts whose window ends by the last training year).",
         "",
+        *war_section(report),
         "## Fitted parameters",
         "",
-        *_table(["name", "what", "range", "default", "calibrated", "at an edge of its range"],
-                [[name, spec["what"], f"{spec['low']:g}–{spec['high']:g}", spec["default"],
+        *_table(["stage", "name", "what", "range", "default", "calibrated", "at an edge of its range"],
+                [[stage, name, spec["what"], f"{spec['low']:g}–{spec['high']:g}", spec["default"],
                   report["parameters"][name], _at_edge(report["parameters"][name], spec)]
-                 for name, spec in fit["free"].items()]),
+                 for stage, block in (("war", report["war_fit"]), ("alignment", fit))
+                 for name, spec in block["free"].items()]),
         "",
         "A weight near 0 means the fit switched that rule (nearly) off; a value at an edge means the optimum may lie "
         "beyond the range searched.",
@@ -169,6 +172,44 @@ def markdown(report: dict) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def war_section(report: dict) -> list[str]:
+    """The wars against UCDP: year by year, the test years against the baselines, the accord's month."""
+    war, wf = report["war"], report["war_fit"]
+    (a, b), (c, d) = report["train_years"], war["test_years"]
+    rows = [[str(r["year"]) + (" (train)" if a <= r["year"] <= b else " (test)" if c <= r["year"] <= d else ""),
+             r["p_level1"], r["p_level2"], str(r["ucdp"]), r["border_p_level1"], str(r["border_ucdp"])]
+            for r in war["yearly"]]
+    tests = [[conflict, f"level >= {level[-1]}", s["years"], s["model"], s["persistence"], s["climatology"],
+              s["skill_vs_persistence"], s["skill_vs_climatology"], war["uncalibrated_test"][conflict][level]["model"]]
+             for conflict, block in war["test"].items() for level, s in block.items()]
+    settle = war["settlement"]
+    quantiles = ", ".join(f"{k} {v}" for k, v in settle.items() if k.startswith("q")) or "none"
+    return [
+        "## The wars against UCDP",
+        "",
+        f"The civil war and the Kyrgyz-Tajik border conflict are the model's own state (sim/core/conflict.py). "
+        f"Their parameters were fitted first, on {a}–{b} ({wf['evaluations']} evaluations of "
+        f"{wf['replicates_per_evaluation']} replicates; loss: {wf['loss']}), then held while alignment was fitted. "
+        f"Below, {report['fit']['report_replicates']} replicates of the calibrated model: the share of replicates "
+        "whose year reaches each UCDP level (level 1: 25-999 battle deaths a year; level 2: 1,000 or more), "
+        "against UCDP's own level of that year.",
+        "",
+        *_table(["year", "P(civil war >= 1)", "P(civil war >= 2)", "UCDP", "P(border >= 1)", "UCDP border"], rows),
+        "",
+        f"Test years {c}–{d}, Brier scores (lower is better): persistence carries the level of {b} forward, "
+        f"climatology is each level's frequency over {a}–{b}.",
+        "",
+        *_table(["conflict", "event", "years", "model", "persistence", "climatology", "skill vs pers.",
+                 "skill vs clim.", "uncalibrated model"], tests),
+        "",
+        f"The accord: signed in {settle['share_with_accord']:.0%} of replicates; its month by quantile: {quantiles} "
+        f"(the record: June 1997). Uncalibrated: "
+        + (", ".join(f"{k} {v}" for k, v in war["settlement_uncalibrated"].items() if k.startswith("q")) or "none")
+        + ".",
+        "",
+    ]
 
 
 def _at_edge(value: float, spec: dict) -> str:

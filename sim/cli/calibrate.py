@@ -12,7 +12,7 @@ import re
 import sys
 import time
 
-from sim.calibration import DEFAULT_BUDGET, DEFAULT_REPLICATES
+from sim.calibration import DEFAULT_BUDGET, DEFAULT_REPLICATES, DEFAULT_WAR_BUDGET, DEFAULT_WAR_REPLICATES
 from sim.cli.errors import UsageError, at_least, input_file, output_dir, seed
 from sim.cli.progress import month_bar
 
@@ -59,20 +59,23 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     seed("--seed", args.seed, CALIBRATION_SEED_MAX)
     for flag, value in (("--budget", args.budget), ("--replicates", args.replicates),
-                        ("--report-replicates", args.report_replicates)):
+                        ("--report-replicates", args.report_replicates), ("--war-budget", args.war_budget),
+                        ("--war-replicates", args.war_replicates)):
         at_least(flag, value, 1)
     workers = default_workers() if args.workers is None else at_least("--workers", args.workers, 1)
     settings = Settings(train=parse_years("--train", args.train), test=parse_years("--test", args.test),
                         seed=args.seed, budget=args.budget, replicates=args.replicates,
-                        report_replicates=args.report_replicates, scenario=args.scenario)
+                        report_replicates=args.report_replicates, scenario=args.scenario,
+                        war_budget=args.war_budget, war_replicates=args.war_replicates)
     try:
         check_years(settings)
     except ValueError as error:
         raise _usage_error(str(error)) from None
     out = output_dir("--out", args.out if args.out else project_root() / "calibration")
     say = _say(args.quiet)
-    say(f"calibrating on {settings.train[0]}-{settings.train[1]} ({settings.budget} evaluations of "
-        f"{settings.replicates} replicates, {workers} worker{'s' if workers > 1 else ''})")
+    say(f"calibrating on {settings.train[0]}-{settings.train[1]}: the war ({settings.war_budget} evaluations of "
+        f"{settings.war_replicates} replicates), then alignment ({settings.budget} of {settings.replicates}), "
+        f"{workers} worker{'s' if workers > 1 else ''}")
     start = time.perf_counter()
     try:
         report = calibrate(settings, out, workers=workers, progress=not args.quiet, say=say)
@@ -135,6 +138,10 @@ def add_commands(subparsers) -> None:
     p.add_argument("--replicates", type=int, default=DEFAULT_REPLICATES,
                    help=f"replicates per candidate, each its own seed (default {DEFAULT_REPLICATES})")
     p.add_argument("--report-replicates", type=int, default=100, help="replicates for the final scores (default 100)")
+    p.add_argument("--war-budget", type=int, default=DEFAULT_WAR_BUDGET,
+                   help=f"candidate evaluations of the war's stage (default {DEFAULT_WAR_BUDGET})")
+    p.add_argument("--war-replicates", type=int, default=DEFAULT_WAR_REPLICATES,
+                   help=f"replicates per candidate of the war's stage (default {DEFAULT_WAR_REPLICATES})")
     p.add_argument("--workers", type=int, help="parallel processes, 1 or more (default: one per core)")
     p.add_argument("--scenario", help="scenario to calibrate (default: the full replay)")
     p.add_argument("--out", help="output directory (default: the project's calibration/)")

@@ -47,15 +47,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def rulebook_markdown() -> str:
     """The rulebook as Markdown, generated from the code (used in docs/ODD.md)."""
-    from sim.core.rulebook import SOURCES
     from sim.core.rules import RULES
+    from sim.core.sources import SOURCES
 
     lines = ["| id | who | summary | source | quote |", "| --- | --- | --- | --- | --- |"]
     for r in _in_order(RULES):
         who = ", ".join(r.actors).replace("*state", "every state").replace("*", "every actor")
         stage = "" if r.default else " (stage rule: on where a period switches it on)"
         lines.append(f"| {r.id} | {who} | {r.summary}{stage} | {r.source} | \u201c{r.quote}\u201d |")
-    lines += ["", "Sources: " + "; ".join(f"`{k}` {v}" for k, v in SOURCES.items()) + "."]
+    lines += ["", "Sources: " + "; ".join(f"`{k}` {v.citation()}" for k, v in SOURCES.items()) + "."]
     return "\n".join(lines) + "\n"
 
 

@@ -42,7 +42,7 @@ class Actor(mesa.Agent):
         world.begin(self.index)
         for rule, weight in self.rulebook:
             world.current_rule = rule.id
-            rule(world, self, weight)
+            rule.fn(world, self, weight)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.code})"

@@ -8,11 +8,14 @@ this order, each step changing one part of the state:
    alignment, aid, pressure and security;
 2. :meth:`Dynamics.update_flows` - aid, pressure and support stocks decay and take this
    month's flows; an episode's onset is logged as an event;
-3. :meth:`Dynamics.relax_alignment` - alignment relaxes towards ``tanh(gain * pulls)``, with
+3. :meth:`Dynamics.update_conflicts` - the civil war and the border dispute move with this
+   month's outside support to each side and the mediation that reached them
+   (:mod:`sim.core.conflict`);
+4. :meth:`Dynamics.relax_alignment` - alignment relaxes towards ``tanh(gain * pulls)``, with
    noise on the live dyads;
-4. :meth:`Dynamics.update_dependence` - Tajikistan's dependence follows the shares of its
+5. :meth:`Dynamics.update_dependence` - Tajikistan's dependence follows the shares of its
    outside support;
-5. :meth:`Dynamics.update_domestic` - regime security and the economy move towards targets set
+6. :meth:`Dynamics.update_domestic` - regime security and the economy move towards targets set
    by the war, the Afghan border, aid, remittances and pressure.
 """
 
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core import conflict
 from sim.core.eventlog import EventLog
 from sim.core.interventions import Interventions
 from sim.core.world import Flow, World
@@ -47,6 +51,10 @@ class Dynamics:
         self._flow_cache: tuple = (None, None)
         self.diagonal = np.arange(world.N)
         self.inactive = np.zeros(0, dtype=np.intp)
+        self.mediation_type = log.type_ids["mediation"]
+        self.parties = np.array([world.idx[code] for code in ("TJK", "UTO") if code in world.idx], dtype=np.intp)
+        self.to_gov = np.zeros(world.R)
+        self.to_opp = np.zeros(world.R)
 
     def apply(self, month: int, p: Parameters, draws_for) -> None:
         """Apply this month's intentions; ``draws_for(count)`` gives ``[replicate, count]`` uniforms."""
@@ -54,11 +62,14 @@ class Dynamics:
         proposals = w.ordered_proposals()
         keys = tuple(chain.from_iterable(block for block, _ in proposals))
         rows, cols = w.live_pairs()
-        draws = draws_for(len(keys) + len(rows))
+        count = len(keys)
+        draws = draws_for(count + len(rows) + conflict.DRAWS)
         fired_requests = np.zeros_like(w.requests)
-        self.fire_actions(month, p, proposals, keys, draws[:, :len(keys)], fired_requests)
+        w.conflict.mediation[:] = 0.0
+        self.fire_actions(month, p, proposals, keys, draws[:, :count], fired_requests)
         self.update_flows(month, p)
-        self.relax_alignment(p, rows, cols, draws[:, len(keys):])
+        self.update_conflicts(month, p, draws[:, count + len(rows):])
+        self.relax_alignment(p, rows, cols, draws[:, count:count + len(rows)])
         self.update_dependence(p)
         self.update_domestic(p)
         w.requests = fired_requests
@@ -122,6 +133,10 @@ class Dynamics:
         np.bitwise_and.at(w.ties, (reps, a, b), ~untie)
         asked = t["request"][cols]
         np.add.at(fired_requests, (reps[asked], b[asked], a[asked]), 1.0)
+        talks = (t["type"][cols] == self.mediation_type) & np.isin(b, self.parties)
+        if talks.any():
+            trust = sum(np.maximum(w.alignment[reps[talks], party, a[talks]], 0.0) for party in self.parties)
+            np.add.at(w.conflict.mediation, reps[talks], trust)
         self.log.add(month, reps, a, b, t["type"][cols], t["text"][cols])
 
     # --- 2. flows ------------------------------------------------------------------------
@@ -135,6 +150,29 @@ class Dynamics:
             stock *= decay
             stock += given
         self._log_onsets(month, w.flows, p)
+        t, uto = w.tjk, w.idx.get("UTO")
+        self.to_gov = sum((flow.amount for flow in w.flows if flow.type == "military" and flow.target == t),
+                          np.zeros(w.R))
+        self.to_opp = sum((flow.amount for flow in w.flows if flow.target == uto), np.zeros(w.R))
+
+    # --- 3. the conflicts ------------------------------------------------------------------
+
+    def update_conflicts(self, month: int, p: Parameters, noise: np.ndarray) -> None:
+        """Step the civil war and the border dispute; log where fighting breaks out (crosses UCDP's threshold)."""
+        w = self.world
+        was_fighting = w.conflict.intensity >= conflict.MINOR_INTENSITY
+        was_clashing = w.border.intensity >= conflict.MINOR_INTENSITY
+        w.conflict.step(w, p, self.to_gov, self.to_opp, noise[:, 0])
+        w.border.step(w, p, noise[:, 1])
+        outbreaks = ((w.conflict.intensity, was_fighting, "UTO", "TJK",
+                      "Fighting flares between the armed opposition and the government"),
+                     (w.border.intensity, was_clashing, "KGZ", "TJK", "Kyrgyz and Tajik forces fight at the disputed border"))
+        for now, before, actor, target, label in outbreaks:
+            reps = np.flatnonzero((now >= conflict.MINOR_INTENSITY) & ~before)
+            if reps.size and actor in w.idx:
+                n = reps.size
+                self.log.add(month, reps, np.full(n, w.idx[actor]), np.full(n, w.idx[target]),
+                             np.full(n, self.log.type_ids["conflict"]), np.full(n, self.log.text(label, conflict.EVENT_SOURCE)))
 
     def _log_onsets(self, month: int, flows: list[Flow], p: Parameters) -> None:
         """Log an event where one rule's aid or pressure flow to a target becomes notable.
@@ -177,7 +215,7 @@ class Dynamics:
             self._flow_cache = (key, (decay, scale))
         return self._flow_cache[1]
 
-    # --- 3. alignment ----------------------------------------------------------------------
+    # --- 4. alignment ----------------------------------------------------------------------
 
     def relax_alignment(self, p: Parameters, rows: np.ndarray, cols: np.ndarray, noise: np.ndarray) -> None:
         """Alignment relaxes towards ``tanh(gain * pulls)``, plus uniform noise of the stated s.d. on
@@ -198,7 +236,7 @@ class Dynamics:
             w.alignment[:, :, self.inactive] = 0.0
         w.alignment[:, self.diagonal, self.diagonal] = 0.0
 
-    # --- 4. dependence ---------------------------------------------------------------------
+    # --- 5. dependence ---------------------------------------------------------------------
 
     def update_dependence(self, p: Parameters) -> None:
         """Tajikistan's dependence: the share of its outside support from each partner."""
@@ -209,20 +247,19 @@ class Dynamics:
         share = np.divide(inflow, total, out=np.zeros_like(inflow), where=total > 1e-9)
         w.dependence[:, t, :] += p.dependence_rate * (share - w.dependence[:, t, :])
 
-    # --- 5. regime security and the economy --------------------------------------------------
+    # --- 6. regime security and the economy --------------------------------------------------
 
     def update_domestic(self, p: Parameters) -> None:
         w = self.world
         t = w.tjk
-        war = w.drivers.get("civil_war", 0.0)
         afghan = w.drivers.get("afghan_instability", 0.0)
         received = 1.0 - np.exp(-w.aid[:, :, t].sum(axis=1))
         squeezed = 1.0 - np.exp(-w.pressure[:, :, t].sum(axis=1))
         remitted = w.drivers.get("remittances", 0.0) / 100.0
-        security_target = p.security_base - p.security_war * war - p.security_afghan * afghan
-        military_in = sum((flow.amount for flow in w.flows if flow.type == "military" and flow.target == t), 0.0)
-        w.security += p.security_rate * (security_target - w.security) + w.security_push + p.security_military * military_in
-        economy_target = (p.economy_base - p.economy_war * war + p.economy_aid * received
+        security_target = p.security_base - p.security_war * w.conflict.threat - p.security_afghan * afghan
+        w.security += (p.security_rate * (security_target - w.security) + w.security_push
+                       + p.security_military * self.to_gov)
+        economy_target = (p.economy_base - p.economy_war * w.conflict.war + p.economy_aid * received
                           + p.economy_remittances * remitted - p.economy_pressure * squeezed)
         w.economy += p.economy_rate * (economy_target - w.economy)
         np.clip(w.security, 0.0, 1.0, out=w.security)

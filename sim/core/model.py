@@ -248,20 +248,24 @@ class TajikistanModel(mesa.Model):
                 w.ties[:, w.i(a), w.i(b)] |= TIE_BITS[tie]
         w.security[:] = init.regime_security
         w.economy[:] = init.economy
+        war = init.conflict
+        w.conflict.start(self.parameters, opposition=war.opposition, control=war.control, intensity=war.intensity,
+                         exhaustion=war.exhaustion, talks=war.talks, sharing=war.sharing)
 
     def _reporters(self) -> dict:
-        """The DataCollector's reporters: plain numbers per month (means over replicates)."""
+        """The DataCollector's reporters: plain numbers per month (means over replicates), read
+        from :meth:`_report`, which computes them all at once."""
+        self._partners = [code for code in self.codes if code in STATES and code != "TJK"]
+        names = ["security", "economy"] + [f"alignment_TJK_{code}" for code in self._partners]
+        self._report: dict[str, float] = dict.fromkeys(names, 0.0)
+        return {"month": "month", **{name: (lambda m, name=name: m._report[name]) for name in names}}
+
+    def _summarise(self) -> None:
+        """This month's means over replicates, for the DataCollector."""
         w = self.world
-        reporters = {
-            "month": "month",
-            "security": lambda m: float(m.world.security.mean()),
-            "economy": lambda m: float(m.world.economy.mean()),
-        }
-        for code in self.codes:
-            if code in STATES and code != "TJK":
-                j = w.i(code)
-                reporters[f"alignment_TJK_{code}"] = lambda m, j=j: float(m.world.alignment[:, m.world.tjk, j].mean())
-        return reporters
+        alignment = w.alignment[:, w.tjk, w.at(self._partners)].mean(axis=0).tolist()
+        self._report.update(security=float(w.security.mean()), economy=float(w.economy.mean()),
+                            **{f"alignment_TJK_{code}": value for code, value in zip(self._partners, alignment)})
 
     # --- one month ---------------------------------------------------------------------
 
@@ -275,7 +279,7 @@ class TajikistanModel(mesa.Model):
         w.month = self.month
         w.drivers = {name: float(series[t]) for name, series in self.drivers.items()}
         afghan = w.drivers.get("afghan_instability", 0.0)
-        w.need_security = np.clip(1.0 - w.security + 0.3 * afghan, 0.0, 1.0)
+        w.need_security = np.minimum(np.maximum(1.0 - w.security + 0.3 * afghan, 0.0), 1.0)
         w.need_economy = 1.0 - w.economy
         w.clear_intentions()
         self.agents.shuffle_do("decide")
@@ -285,6 +289,7 @@ class TajikistanModel(mesa.Model):
             rule(w, followers, weight)
         self.dynamics.apply(self.month, self.parameters, self._draws)
         self.history.record(self.month, w)
+        self._summarise()
         self.datacollector.collect(self)
         self.month += 1
         if self.month > self.plan.end:

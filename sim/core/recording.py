@@ -35,12 +35,52 @@ def tracked_dyads(w: World) -> np.ndarray:
     ], axis=1).astype(np.float32)
 
 
+#: The conflicts' series recorded each month: (actor, target, variable) -> what it reads.
+CONFLICT_SERIES = {
+    ("TJK", "UTO", "conflict_intensity"): ("conflict", "intensity"),
+    ("TJK", "UTO", "fighting"): ("conflict", "fighting"),
+    ("TJK", "UTO", "holds_capital"): ("conflict", "holds_capital"),
+    ("TJK", "UTO", "government_control"): ("conflict", "control"),
+    ("TJK", "UTO", "opposition_strength"): ("conflict", "opposition"),
+    ("TJK", "UTO", "talks"): ("conflict", "talks"),
+    ("TJK", "UTO", "displaced"): ("conflict", "displaced"),
+    ("TJK", "UTO", "power_sharing"): ("conflict", "sharing"),
+    ("TJK", "KGZ", "conflict_intensity"): ("border", "intensity"),
+    ("TJK", "KGZ", "border_tension"): ("border", "tension"),
+}
+CONFLICT_MEANING = {
+    "conflict_intensity": "fighting, 0 (peace) to 1 (the war's peak); ~3,000 x intensity^2 battle deaths a month",
+    "fighting": "1 in a month whose fighting reaches UCDP's threshold (intensity >= 0.026: 25 battle deaths a year)",
+    "holds_capital": "1 in a month the government holds Dushanbe (its control above 0.5)",
+    "government_control": "the government's share of the country (it holds Dushanbe above 0.5)",
+    "opposition_strength": "the armed opposition's strength (the government's own is about 0.4)",
+    "talks": "momentum of the peace talks, 0..1",
+    "displaced": "share of the population displaced or abroad",
+    "power_sharing": "share of posts held by the opposition after an accord",
+    "border_tension": "tension of the Kyrgyz-Tajik border dispute (clashes' pressure both ways and ill will)",
+}
+
+
+def conflict_series(w: World) -> np.ndarray:
+    """This month's conflict series, ``[replicate, series]`` in the order of :data:`CONFLICT_SERIES`."""
+    return np.stack([getattr(getattr(w, part), name) for part, name in CONFLICT_SERIES.values()],
+                    axis=1).astype(np.float32)
+
+
 def other_dyads(w: World) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
     """Alignment of the live dyads between Tajikistan's partners: (pairs, ``[replicate, pair]``)."""
     rows, cols = w.live_pairs()
     keep = (rows != w.tjk) & (cols != w.tjk)
     pairs = tuple(zip(rows[keep].tolist(), cols[keep].tolist()))
     return pairs, w.alignment[:, rows[keep], cols[keep]].astype(np.float32)
+
+
+def conflict_table(history: History) -> dict[tuple[str, str, str], np.ndarray]:
+    """The recorded conflict series as ``{(actor, target, variable): [month, replicate]}``."""
+    if not history.conflicts:
+        return {}
+    stacked = np.stack(history.conflicts)  # month, replicate, series
+    return {key: stacked[:, :, n] for n, key in enumerate(CONFLICT_SERIES)}
 
 
 class History:
@@ -52,6 +92,7 @@ class History:
         self.others: list[tuple[tuple[tuple[int, int], ...], np.ndarray]] = []
         self.security: list[np.ndarray] = []
         self.economy: list[np.ndarray] = []
+        self.conflicts: list[np.ndarray] = []
 
     def record(self, month: int, w: World) -> None:
         self.months.append(month)
@@ -59,6 +100,7 @@ class History:
         self.others.append(other_dyads(w))
         self.security.append(w.security.copy())
         self.economy.append(w.economy.copy())
+        self.conflicts.append(conflict_series(w))
 
     def __len__(self) -> int:
         return len(self.months)

@@ -1,4 +1,5 @@
-"""How a rule is declared: an id, a one-line summary, a source text and a verbatim quote.
+"""How a rule is declared: an id, a one-line summary, a source (a key of
+:data:`sim.core.sources.SOURCES`) and a verbatim quote from it.
 
 The rules themselves live in :mod:`sim.core.rules`; this module only holds the registry so that
 the schema, the agents and the CLI can all look rules up by id.
@@ -10,18 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.core.sources import SOURCES
+
 if TYPE_CHECKING:
     from sim.core.agents import Actor
     from sim.core.world import World
 
 RuleFn = Callable[["World", "Actor", float], None]
-
-#: Short names of the two texts the rules are drawn from.
-SOURCES: dict[str, str] = {
-    "seed:000": "Library of Congress country study, Tajikistan, 'Foreign Relations' (c. 1996)",
-    "seed:002": "Kluczewska, 'Transformation of Tajikistan's foreign policy towards Russia' (1991-2023)",
-}
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -40,7 +36,7 @@ class Rule:
         """Whether an actor of this code and kind follows the rule."""
         if code in self.actors:
             return True
-        if code == "TJK":
+        if code == "TJK" or kind == "movement":  # the focal state and armed movements follow only rules naming them
             return False
         return "*" in self.actors or (f"*{kind}" in self.actors)
 

@@ -12,7 +12,9 @@ histories with vectorised numpy. Dyadic arrays are ``[replicate, actor, target]`
 * ``ties``: bit flags of standing relations (recognition, embassy, membership, treaty, base).
 
 Tajikistan's domestic situation is two arrays over replicates, ``security`` (of the regime)
-and ``economy``, which drive its needs; the civil war itself is an exogenous driver.
+and ``economy``, which drive its needs. Its armed conflicts are state too: ``conflict`` (the
+civil war with the opposition, :class:`~sim.core.conflict.CivilWar`) and ``border`` (the dispute
+with Kyrgyzstan).
 
 Rules never change the state directly. In the decide phase they record *intentions* on the
 world (alignment pulls, aid and pressure given, support, and discrete actions each with a
@@ -27,7 +29,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16}
+from sim.core.conflict import BorderDispute, CivilWar
+
+TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16, "ceasefire": 32, "accord": 64}
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class World:
         self.support_stock = np.zeros(shape)
         self.need_security = np.full(self.R, 0.5)
         self.need_economy = np.full(self.R, 0.5)
+        self.conflict = CivilWar(self.R)
+        self.border = BorderDispute(self.R)
         self.active = np.zeros(self.N, dtype=bool)
         self.states: list[str] = []
         self.organisations: list[str] = []
@@ -182,9 +188,6 @@ class World:
         """The present states (or organisations) other than Tajikistan."""
         return self._others[kind]
 
-    def war(self) -> float:
-        return self.drivers.get("civil_war", 0.0)
-
     # --- recording intentions (what rules do) ----------------------------------------
 
     def clear_intentions(self) -> None:
@@ -197,6 +200,7 @@ class World:
         for buffer in (self.pulls, self.aid_given, self.pressure_given, self.support_given):
             buffer.fill(0.0)
         self.security_push = np.zeros(self.R)
+        self.reneging = np.zeros(self.R)
         self.proposals: list[tuple[tuple, object]] = []  # (keys of the actions, their probability)
         self.blocks: dict[int, list] = {-1: self.proposals}
         self.flows: list[Flow] = []
@@ -269,6 +273,10 @@ class World:
     def secure(self, amount) -> None:
         """Push Tajikistan's regime security up (or down, if negative)."""
         self.security_push += amount
+
+    def renege(self, amount) -> None:
+        """The government takes back a share (``amount`` a month) of the posts an accord gave the opposition."""
+        self.reneging += amount
 
     def propose(self, actor: str, target: str, type: str, prob, summary: str, **effects) -> None:
         """Offer a discrete action: it happens in each replicate with probability ``prob``.

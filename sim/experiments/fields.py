@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
+from sim.core.recording import CONFLICT_SERIES
 from sim.core.rules import RULES
 from sim.months import parse_month
 from sim.scenario.schema import (
@@ -24,8 +25,16 @@ BASELINE = "baseline"
 #: Tajikistan's domestic state.
 DYADIC = ("alignment", "aid", "pressure", "dependence")
 DOMESTIC = ("security", "economy")
-Variable = Literal["alignment", "aid", "pressure", "dependence", "security", "economy"]
-Statistic = Literal["mean", "sum", "last", "max", "min", "any"]
+#: The conflicts' series (sim.core.recording.CONFLICT_SERIES): variable -> the opponents it is recorded against.
+CONFLICT: dict[str, tuple[str, ...]] = {}
+for _actor, _target, _variable in CONFLICT_SERIES:
+    CONFLICT.setdefault(_variable, ())
+    CONFLICT[_variable] += (_target,)
+if TYPE_CHECKING:
+    Variable = str
+else:
+    Variable = Literal[DYADIC + DOMESTIC + tuple(CONFLICT)]
+Statistic = Literal["mean", "sum", "last", "max", "min", "any", "first"]
 #: Actor attributes a change or a design factor may set (the kind of an actor is fixed).
 ACTOR_ATTRIBUTES = tuple(name for name in ActorSpec.model_fields if name != "kind")
 NUMERIC_ATTRIBUTES = ("capability", "culture_tjk", "script_barrier", "ideology_tjk", "islamist_concern")

@@ -25,6 +25,7 @@ from sim.experiments.design import Design
 from sim.experiments.fields import (
     ACTOR_ATTRIBUTES,
     BASELINE,
+    CONFLICT,
     DOMESTIC,
     Name,
     ParameterName,
@@ -256,6 +257,11 @@ class Outcome(Strict):
             return self
         if self.actor is None or self.target is None:
             raise ValueError(f"{self.variable} needs an actor and a target")
+        if self.variable in CONFLICT:
+            opponents = CONFLICT[self.variable]
+            if self.actor != "TJK" or self.target not in opponents:
+                raise ValueError(f"{self.variable} is recorded from TJK towards {' or '.join(opponents)}")
+            return self
         if self.actor == self.target:
             raise ValueError(f"actor and target are both {self.actor}")
         if self.variable in ("aid", "pressure") and self.target != "TJK":

@@ -123,6 +123,9 @@ def reduce(values: np.ndarray, statistic: str) -> np.ndarray:
         return values.max(axis=-1)
     if statistic == "min":
         return values.min(axis=-1)
+    if statistic == "first":  # months to the first non-zero month; the window's length when there is none
+        happened = values != 0
+        return np.where(happened.any(axis=-1), happened.argmax(axis=-1), values.shape[-1]).astype(float)
     return (values != 0).any(axis=-1).astype(float)
 
 

@@ -18,6 +18,7 @@ COLOURS: dict[str, str] = {
     "USA": "#1f3a93",
     "TUR": "#e84393",
     "PAK": "#00838f",
+    "UTO": "#4d5656",
     "CIS": "#a93226",
     "UN": "#5dade2",
     "CSCE": "#85929e",

@@ -1,8 +1,9 @@
 """A run's long tables, built from the recorded arrays straight into Arrow.
 
 Every replicate of a run has the same trajectory rows in the same order: each month, the
-dyads alive then (sorted by variable, actor, target), Tajikistan's security and economy, and
-the partners' live dyads. So the rows of one replicate are a :class:`Layout`, worked out once
+dyads alive then, Tajikistan's security and economy, the state series of the conflicts
+(:data:`~sim.core.recording.CONFLICT_SERIES`) and the partners' live dyads, sorted by variable,
+actor and target. So the rows of one replicate are a :class:`Layout`, worked out once
 from the run's months, actors and live pairs; the table of a batch of B replicates is that
 layout repeated B times beside the values, gathered from the arrays with one index. String
 columns are Arrow dictionaries (the layout's indices into a few dozen strings), values float32:
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from sim.core.recording import TRACKED
+from sim.core.recording import TRACKED, conflict_table
 from sim.months import format_month
 from sim.vocabulary import EVENT_TYPES
 
@@ -55,7 +56,8 @@ class Recorded:
     ``dyads`` is ``[month, replicate, variable, actor]`` (Tajikistan's dyads, see
     :data:`~sim.core.recording.TRACKED`), ``domestic`` holds ``[month, replicate]`` arrays,
     ``others`` the partners' live dyads per month, ``log`` the event log's columns (replicates
-    numbered from 0) and ``texts`` its (summary, rule) pairs.
+    numbered from 0) and ``texts`` its (summary, rule) pairs; ``series`` the state series
+    ``{(actor, target, variable): [month, replicate]}`` (the conflicts').
     """
 
     first: int
@@ -68,6 +70,7 @@ class Recorded:
     others: list[tuple[tuple[tuple[int, int], ...], np.ndarray]]
     log: dict[str, np.ndarray]
     texts: list[tuple[str, str]]
+    states: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def of(cls, model: TajikistanModel) -> Recorded:
@@ -75,23 +78,29 @@ class Recorded:
         return cls(first=model.first_replicate, count=model.replicates, start=model.plan.start,
                    months=np.array(history.months), codes=list(model.codes), dyads=np.stack(history.dyads),
                    domestic={"security": np.stack(history.security), "economy": np.stack(history.economy)},
-                   others=list(history.others), log=model.log.arrays(), texts=list(model.log.texts))
+                   others=list(history.others), log=model.log.arrays(), texts=list(model.log.texts),
+                   states=conflict_table(history))
 
     def pairs(self) -> tuple[tuple[tuple[int, int], ...], ...]:
         return tuple(pairs for pairs, _ in self.others)
 
     def wide(self, dtype=np.float64) -> np.ndarray:
         """Every recorded value of each replicate in one row, ``[replicate, column]``: the dyads
-        by month, variable and actor, then security and economy by month, then the partners' dyads."""
+        by month, variable and actor, then security and economy by month, then the state series
+        by month, then the partners' dyads."""
         T, B = len(self.months), self.count
         others = [block for _, block in self.others if block.size]
         dyads = self.dyads[0, 0].size * T
-        wide = np.empty((B, dyads + len(DOMESTIC) * T + sum(block.shape[1] for block in others)), dtype=dtype)
+        states, S = list(self.states), len(self.states)
+        base = dyads + len(DOMESTIC) * T
+        wide = np.empty((B, base + S * T + sum(block.shape[1] for block in others)), dtype=dtype)
         wide[:, :dyads].reshape(B, T, -1)[...] = self.dyads.reshape(T, B, -1).transpose(1, 0, 2)
         for n, name in enumerate(DOMESTIC):
-            wide[:, dyads + n:dyads + len(DOMESTIC) * T:len(DOMESTIC)] = self.domestic[name].T
+            wide[:, dyads + n:base:len(DOMESTIC)] = self.domestic[name].T
+        for n, key in enumerate(states):
+            wide[:, base + n:base + S * T:S] = self.states[key].T
         if others:
-            wide[:, dyads + len(DOMESTIC) * T:] = np.concatenate(others, axis=1)
+            wide[:, base + S * T:] = np.concatenate(others, axis=1)
         return wide
 
     def values(self, layout: Layout, dtype=np.float64) -> np.ndarray:
@@ -99,7 +108,10 @@ class Recorded:
         return np.take(self.wide(dtype), layout.columns, axis=1)
 
     def series(self, variable: str, actor: str, target: str) -> np.ndarray:
-        """A dyadic variable as ``[replicate, month]``; only Tajikistan's dyads are kept."""
+        """A dyadic or state variable as ``[replicate, month]``; only Tajikistan's dyads are kept."""
+        state = self.states.get((actor, target, variable))
+        if state is not None:
+            return state.T.astype(float)
         for number, name in enumerate(TRACKED):
             var, partner_acts = ROWS[name]
             if var != variable:
@@ -157,6 +169,10 @@ class Layout:
         alive = np.array([founded[code] for code in codes])
         keep = [np.tile(np.arange(N) != tjk, T * V) & (months[month_of[0]] >= np.tile(alive, T * V)),
                 np.ones(len(DOMESTIC) * T, dtype=bool)]
+        if recorded.states:
+            month_of.append(np.repeat(np.arange(T), len(recorded.states)))
+            key_of.append(np.tile([key(variable, actor, target) for actor, target, variable in recorded.states], T))
+            keep.append(np.ones(len(recorded.states) * T, dtype=bool))
         for t, (pairs, block) in enumerate(recorded.others):
             if block.size:
                 month_of.append(np.full(len(pairs), t))

@@ -47,6 +47,18 @@ def with_calibration(plan: Scenario, calibration: Calibration | Mapping) -> Scen
     return replace(plan, segments=tuple(segments))
 
 
+def until(plan: Scenario, month: int) -> Scenario:
+    """``plan`` cut to end with ``month``: later periods and scheduled events dropped (the runs up
+    to then are the same)."""
+    segments = tuple(replace(s, end=min(s.end, month)) for s in plan.segments if s.start <= month)
+    if not segments:
+        raise ValueError(f"the run starts after month {month}")
+    from sim.months import parse_month
+
+    events = tuple(e for e in plan.events if parse_month(e.date) <= month)
+    return replace(plan, segments=segments, events=events)
+
+
 def split_at(segments: tuple[Segment, ...], month: int) -> tuple[Segment, ...]:
     """Split the period holding ``month`` so that a period starts there (the model runs alike)."""
     out: list[Segment] = []

@@ -28,13 +28,13 @@ from sim.scenario.fields import (  # noqa: F401  (re-exported: the format's fiel
     Tie,
     Unit,
 )
-from sim.vocabulary import DRIVERS, ORGANISATIONS
+from sim.vocabulary import DRIVERS, MOVEMENTS, ORGANISATIONS
 
 
 class ActorSpec(Strict):
     """What the texts tell of an actor, as numbers the rules read."""
 
-    kind: Literal["state", "organisation"]
+    kind: Literal["state", "organisation", "movement"]
     capability: Unit = Field(description="ability to project power and give aid")
     regime: Literal[
         "post_communist", "islamic_republic", "liberal_democracy", "communist_party",
@@ -155,6 +155,47 @@ class Parameters(Strict):
     economy_aid: Unit = 0.25
     economy_remittances: Unit = 0.4
     economy_pressure: Unit = 0.3
+    # the civil war (sim/core/conflict.py; docs/ODD.md, "Conflict")
+    war_gov_base: Unit = 0.4
+    war_gov_backing: Annotated[float, Field(ge=0, le=50)] = 4.0
+    war_recruitment: Unit = 0.06
+    war_opp_backing: Annotated[float, Field(ge=0, le=50)] = 3.0
+    war_attrition: Unit = 0.15
+    war_dissolution: Unit = 0.01
+    war_organisation: Unit = 0.2
+    war_threshold: Unit = 0.05
+    war_intensity_gain: Annotated[float, Field(ge=0, le=50)] = 3.0
+    war_intensity_rate: Unit = 0.4
+    war_noise: Unit = 0.05
+    war_control_rate: Unit = 0.3
+    war_exhaustion: Unit = 0.05
+    war_recovery: Unit = 0.02
+    war_costs: Annotated[float, Field(ge=0, le=5)] = 0.5
+    war_optimism: Unit = 0.3
+    war_learning: Unit = 0.1
+    war_talks_gain: Unit = 0.3
+    war_talks_decay: Unit = 0.05
+    war_ceasefire_effect: Unit = 0.7
+    war_accord_effect: Unit = 0.9
+    war_power_sharing: Unit = 0.3
+    war_integration: Unit = 0.05
+    war_exclusion: Unit = 0.5
+    war_displacement: Unit = 0.15
+    war_return: Unit = 0.05
+    # the Kyrgyz-Tajik border dispute
+    border_escalation: Annotated[float, Field(ge=0, le=50)] = 2.0
+    border_threshold: Annotated[float, Field(ge=0, le=2)] = 0.6
+
+
+class ConflictStart(Strict):
+    """The civil war's state when a run starts (a period that opens mid-war says so)."""
+
+    opposition: Annotated[float, Field(ge=0, le=5)] = 0.1
+    control: Unit = 1.0
+    intensity: Unit = 0.0
+    exhaustion: Unit = 0.0
+    talks: Unit = 0.0
+    sharing: Unit = 0.0
 
 
 class InitialState(Strict):
@@ -165,6 +206,7 @@ class InitialState(Strict):
     ties: dict[Dyad, tuple[Tie, ...]] = {}
     regime_security: Unit = 0.5
     economy: Unit = 0.5
+    conflict: ConflictStart = ConflictStart()
 
 
 class ScenarioFile(Strict):
@@ -225,8 +267,9 @@ class ScenarioFile(Strict):
                 if code not in self.actors:
                     raise ValueError(f"initial: dyad {dyad!r} names {code!r}, not among the actors")
         for code, spec in self.actors.items():
-            if (code in ORGANISATIONS) != (spec.kind == "organisation"):
-                raise ValueError(f"actors.{code}.kind: {code} is {'an organisation' if code in ORGANISATIONS else 'a state'}")
+            expected = "organisation" if code in ORGANISATIONS else "movement" if code in MOVEMENTS else "state"
+            if spec.kind != expected:
+                raise ValueError(f"actors.{code}.kind: {code} is {'an' if expected[0] == 'o' else 'a'} {expected}")
             if spec.kind == "organisation" and spec.role is None:
                 raise ValueError(f"actors.{code}.role: an organisation needs a role")
         return self

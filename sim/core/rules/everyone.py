@@ -39,18 +39,18 @@ def recognise_and_open(w: World, them: AgentSet, k: float) -> None:
 def cis_follows_russia(w: World, me: Actor, k: float) -> None:
     w.pull(me.code, "TJK", 0.8 * k * w.align("RUS", "TJK"))
     engaged = pos(w.align(me.code, "TJK") - 0.2)
-    w.give_aid(me.code, "TJK", 0.05 * k * engaged * w.war(), "CIS collective peacekeeping forces support the government",
-               military=True)
-    w.propose(me.code, "TJK", "military", 0.03 * k * engaged * w.war(), "CIS collective peacekeeping forces deploy in Tajikistan",
-              alignment=0.05, security=0.05)
+    w.give_aid(me.code, "TJK", 0.05 * k * engaged * w.conflict.threat,
+               "CIS collective peacekeeping forces support the government", military=True)
+    w.propose(me.code, "TJK", "military", 0.03 * k * engaged * w.conflict.war,
+              "CIS collective peacekeeping forces deploy in Tajikistan", alignment=0.05, security=0.05)
 
 
 @rule("R48", "The UN answers Tajikistan with a mission and calls for peace rather than force",
       "seed:000", "only a UN mission and a call for an end to hostilities resulted.", ("UN",))
 def un_limited_response(w: World, me: Actor, k: float) -> None:
-    w.propose(me.code, "TJK", "mediation", 0.06 * k * w.war() * (0.3 + w.requests[:, me.index, w.tjk]),
+    w.propose(me.code, "TJK", "mediation", 0.06 * k * w.conflict.war * (0.3 + w.requests[:, me.index, w.tjk]),
               "The UN sends a mission and calls for an end to hostilities", alignment=0.03)
-    w.give_aid(me.code, "TJK", 0.03 * k * w.war())
+    w.give_aid(me.code, "TJK", 0.03 * k * w.conflict.war)
 
 
 @rule("R49", "The international financial institutions lend to member Tajikistan as its economy needs",
@@ -58,7 +58,7 @@ def un_limited_response(w: World, me: Actor, k: float) -> None:
       "Development (IBRD), the World Bank, the IMF, and the Economic Cooperation Organization.", ("IMF", "WB"))
 def ifis_lend(w: World, me: Actor, k: float) -> None:
     member = w.has("TJK", me.code, "member")
-    w.give_aid(me.code, "TJK", 0.06 * k * member * w.need_economy * (1 - 0.7 * w.war()))
+    w.give_aid(me.code, "TJK", 0.06 * k * member * w.need_economy * (1 - 0.7 * w.conflict.war))
     w.pull(me.code, "TJK", 0.2 * k * member)
 
 

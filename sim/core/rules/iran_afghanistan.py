@@ -28,9 +28,9 @@ def iran_cultural_pull(w: World, me: Actor, k: float) -> None:
       "seed:000", "In the fall of 1992, Iran repeatedly offered to help mediate Tajikistan's civil war in cooperation "
       "with other Central Asian states.", ("IRN",))
 def iran_mediates(w: World, me: Actor, k: float) -> None:
-    w.propose(me.code, "TJK", "mediation", 0.06 * k * w.war(), "Iran offers to mediate between Dushanbe and the opposition",
-              alignment=0.02)
-    w.give_aid(me.code, "TJK", 0.03 * k * w.war(), "Iran sends food and sets up refugee camps")
+    w.propose(me.code, "TJK", "mediation", 0.06 * k * w.conflict.war,
+              "Iran offers to mediate between Dushanbe and the opposition", alignment=0.02)
+    w.give_aid(me.code, "TJK", 0.03 * k * w.conflict.war, "Iran sends food and sets up refugee camps")
 
 
 @rule("R39", "Afghanistan's rulers approach Dushanbe as they approach Moscow, and then mediate",
@@ -39,5 +39,5 @@ def iran_mediates(w: World, me: Actor, k: float) -> None:
 def afghanistan_follows_russia(w: World, me: Actor, k: float) -> None:
     with_moscow = w.align(me.code, "RUS")
     w.pull(me.code, "TJK", 0.5 * k * with_moscow)
-    w.propose(me.code, "TJK", "mediation", 0.04 * k * pos(with_moscow) * w.war(),
+    w.propose(me.code, "TJK", "mediation", 0.04 * k * pos(with_moscow) * w.conflict.war,
               "Afghanistan's government offers to mediate Tajikistan's peace talks", alignment=0.05)

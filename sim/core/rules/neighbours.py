@@ -45,5 +45,5 @@ def kyrgyz_land_and_water(w: World, me: Actor, k: float) -> None:
       "seed:000", "Despite tense relations between the two republics, Kyrgyzstan attempted to negotiate an end to "
       "Tajikistan's civil war, and it sent medicine and other aid to its beleaguered neighbor.", ("KGZ",))
 def kyrgyz_help(w: World, me: Actor, k: float) -> None:
-    w.give_aid(me.code, "TJK", 0.04 * k * w.war(), "Kyrgyzstan sends medicine and other aid")
-    w.propose(me.code, "TJK", "mediation", 0.02 * k * w.war(), "Kyrgyzstan offers to mediate in Tajikistan's civil war")
+    w.give_aid(me.code, "TJK", 0.04 * k * w.conflict.war, "Kyrgyzstan sends medicine and other aid")
+    w.propose(me.code, "TJK", "mediation", 0.02 * k * w.conflict.war, "Kyrgyzstan offers to mediate in Tajikistan's civil war")

@@ -25,10 +25,10 @@ def russia_preoccupied(w: World, me: Actor, k: float) -> None:
       "Dushanbe and launch an offensive against the rebels", ("RUS",))
 def russia_backs_government(w: World, me: Actor, k: float) -> None:
     engaged = pos(w.align(me.code, "TJK"))
-    need = w.war() + 0.3 * w.drive("afghan_instability")
+    need = w.conflict.threat + 0.3 * w.drive("afghan_instability")
     w.give_aid(me.code, "TJK", 0.12 * k * engaged * need, "Russia's 201st division and border troops back the Tajik government",
                military=True)
-    w.propose(me.code, "TJK", "military", 0.2 * k * pos(engaged - 0.2) * w.war() * ~w.has(me.code, "TJK", "base"),
+    w.propose(me.code, "TJK", "military", 0.2 * k * pos(engaged - 0.2) * w.conflict.war * ~w.has(me.code, "TJK", "base"),
               "Russia puts the 201st division at the Tajik government's side", tie="base", alignment=0.1, security=0.1)
 
 
@@ -47,9 +47,9 @@ def russia_guards_border(w: World, me: Actor, k: float) -> None:
       "seed:000", "The protection of the Russian minority in strife-ridden Tajikistan is a stated foreign policy goal "
       "of the Russian government.", ("RUS",))
 def russia_protects_minority(w: World, me: Actor, k: float) -> None:
-    w.pull(me.code, "TJK", 0.4 * k * w.war())
-    calm = 1.0 - w.war()
-    w.propose(me.code, "TJK", "treaty", 0.004 * k * calm * pos(w.align(me.code, "TJK")) * (w.war() > 0.05),
+    w.pull(me.code, "TJK", 0.4 * k * w.conflict.war)
+    calm = 1.0 - w.conflict.war
+    w.propose(me.code, "TJK", "treaty", 0.004 * k * calm * pos(w.align(me.code, "TJK")) * (w.conflict.war > 0.05),
               "Russia and Tajikistan agree on dual citizenship", tie="treaty", alignment=0.05)
 
 
@@ -76,3 +76,14 @@ def remittance_tie(w: World, me: Actor, k: float) -> None:
 def strategic_partnership(w: World, me: Actor, k: float) -> None:
     w.pull(me.code, "TJK", 0.5 * k * w.has(me.code, "TJK", "base"))
     w.pull("TJK", me.code, 0.3 * k * w.has("TJK", me.code, "treaty"))
+
+
+@rule("R64", "Russia arms the Afghan government that holds the Islamists away from the Tajik border, while it is a partner",
+      "seed:000", "The situation changed in late 1995 and early 1996, when Russia began to support President Burhanuddin "
+      "Rabbani's faction in the ongoing Afghan civil war.", ("RUS",))
+def russia_arms_afghan_partners(w: World, me: Actor, k: float) -> None:
+    threat = w.drive("afghan_instability")
+    partner = pos(w.align("AFG", me.code) + 0.2)
+    w.give_aid(me.code, "AFG", 0.04 * k * threat * partner * pos(w.align(me.code, "TJK")),
+               "Russia arms the Afghan government against the Islamists", military=True)
+    w.pull(me.code, "AFG", 0.3 * k * threat * partner)

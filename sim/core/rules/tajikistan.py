@@ -34,11 +34,13 @@ def diversify(w: World, me: Actor, k: float) -> None:
       "seed:000", "The potential for political support and economic aid is at least as important in shaping "
       "Tajikistan's diplomacy as are ideological and cultural ties.", ("TJK",))
 def aid_outweighs_ideology(w: World, me: Actor, k: float) -> None:
+    partners = w.others("states") + w.others("organisations")
+    at = w.at(partners)
     received = w.aid[:, :, me.index]
     total = received.sum(axis=1) + 0.2
-    pressed = w.pressure[:, :, me.index]
-    support = w.alignment[:, :, me.index]
-    w.pulls[:, me.index, :] += k * (2.0 * received / total[:, None] - 0.8 * pressed + 0.6 * support)
+    pressed = w.pressure[:, at, me.index]
+    support = w.alignment[:, at, me.index]
+    w.pull_many(me.code, partners, k * (2.0 * received[:, at] / total[:, None] - 0.8 * pressed + 0.6 * support))
 
 
 @rule("R03", "Former Soviet republics and the culturally related neighbours, Iran and Afghanistan, get particular attention",
@@ -76,7 +78,7 @@ def join_organisations(w: World, me: Actor, k: float) -> None:
       "seed:000", "he asked several presidents of former Soviet republics, including President Boris N. Yeltsin of "
       "Russia, to help him stay in power.", ("TJK",))
 def plea_for_help(w: World, me: Actor, k: float) -> None:
-    urgency = (w.need_security * (w.war() + 0.3 * w.drive("afghan_instability")))[:, None]
+    urgency = (w.need_security * (w.conflict.threat + 0.3 * w.drive("afghan_instability")))[:, None]
     asked = [other for other in FORMER_SOVIET + ("CIS", "UN", "IRN") if w.present(other)]
     w.propose_many(me.code, asked, "request", 0.04 * k * urgency * (0.5 + pos(w.align_many(me.code, asked))),
                    w.labels("Tajikistan asks {} for help to end the fighting", asked), alignment=0.02)
@@ -97,7 +99,7 @@ def answer_requests(w: World, them: AgentSet, k: float) -> None:
       "seed:002", "The Tajik pro-government forces, however, were actively seeking Russia’s attention and "
       "eventually managed to mobilise its support.", ("TJK",))
 def court_russia(w: World, me: Actor, k: float) -> None:
-    need = w.need_security * (w.war() + 0.2)
+    need = w.need_security * (w.conflict.threat + 0.2)
     w.pull(me.code, "RUS", 0.6 * k * need)
     w.pull("RUS", me.code, 0.5 * k * need)
     w.propose(me.code, "RUS", "visit", 0.05 * k * need, "Tajik leaders travel to Moscow seeking support", alignment=0.04)
@@ -173,7 +175,7 @@ def criticise_uzbekistan(w: World, me: Actor, k: float) -> None:
       "seed:000", "Tajikistan accused Afghanistan of complicity in cross-border attacks by exiled opposition members "
       "based in northern Afghanistan.", ("TJK",))
 def accuse_afghanistan(w: World, me: Actor, k: float) -> None:
-    threat = w.drive("afghan_instability") * (w.war() + 0.25)
+    threat = w.drive("afghan_instability") * (w.conflict.war + 0.25)
     w.pull(me.code, "AFG", -0.4 * k * threat)
     w.propose(me.code, "AFG", "pressure", 0.04 * k * threat,
               "Tajikistan accuses Afghanistan of harbouring cross-border attackers", alignment=-0.1, pressure=0.2)
@@ -183,7 +185,7 @@ def accuse_afghanistan(w: World, me: Actor, k: float) -> None:
       "seed:000", "By early 1993, the United Nations High Commissioner for Refugees estimated that 50,000 to 70,000 "
       "refugees had gone from southern Tajikistan to northern Afghanistan.", ("TJK",))
 def refugees_flee(w: World, me: Actor, k: float) -> None:
-    surge = max(w.war() - 0.5, 0.0)
+    surge = pos(w.conflict.war - 0.5)
     w.propose(me.code, "AFG", "refugees", 0.3 * k * surge, "Refugees flee southern Tajikistan into northern Afghanistan")
     w.propose(me.code, "IRN", "refugees", 0.05 * k * surge, "Refugees from Tajikistan reach camps set up by Iran")
 
@@ -193,7 +195,8 @@ def refugees_flee(w: World, me: Actor, k: float) -> None:
       "secular communist regime in newly independent Tajikistan, Nabiyev actively cultivated relations with Iran.", ("TJK",))
 def cultivate_iran(w: World, me: Actor, k: float) -> None:
     w.pull(me.code, "IRN", 0.3 * k * w.need_security)
-    w.propose(me.code, "IRN", "request", 0.02 * k * w.need_security * w.war(), "Tajikistan asks Iran for aid", alignment=0.03)
+    w.propose(me.code, "IRN", "request", 0.02 * k * w.need_security * w.conflict.war, "Tajikistan asks Iran for aid",
+              alignment=0.03)
 
 
 @rule("R18", "In the 1990s, Tajik policymakers actively search for Russia's support (stage 1)",

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
       "seed:000", "Uzbekistan gave military support to the factions that won Tajikistan's civil war", ("UZB",))
 def uzbekistan_backs_government(w: World, me: Actor, k: float) -> None:
     engaged = me.spec.islamist_concern * (0.5 + pos(w.align(me.code, "TJK") + 0.5))
-    w.give_aid(me.code, "TJK", 0.08 * k * w.war() * engaged, "Uzbekistan gives military support to the government side",
+    w.give_aid(me.code, "TJK", 0.08 * k * w.conflict.threat * engaged, "Uzbekistan gives military support to the government side",
                military=True)
-    w.propose(me.code, "TJK", "treaty", 0.03 * k * w.war() * engaged * ~w.has(me.code, "TJK", "treaty"),
+    w.propose(me.code, "TJK", "treaty", 0.03 * k * w.conflict.threat * engaged * ~w.has(me.code, "TJK", "treaty"),
               "Uzbekistan and Tajikistan sign a defence cooperation treaty", tie="treaty", alignment=0.05)
 
 
@@ -26,14 +26,14 @@ def uzbekistan_backs_government(w: World, me: Actor, k: float) -> None:
       "seed:000", "closed its border with Tajikistan in the fall of 1992 to prevent opposition refugees from the "
       "civil war from fleeing to Uzbekistan.", ("UZB",))
 def uzbekistan_closes_border(w: World, me: Actor, k: float) -> None:
-    w.apply_pressure(me.code, "TJK", 0.08 * k * max(w.war() - 0.3, 0.0), "Uzbekistan closes its border with Tajikistan")
+    w.apply_pressure(me.code, "TJK", 0.08 * k * pos(w.conflict.war - 0.3), "Uzbekistan closes its border with Tajikistan")
 
 
 @rule("R30", "Uzbekistan answers with fear of Islamic radicalism, pressing Tajik-language schooling",
       "seed:000", "In response, citing fears of Islamic radicalism in Tajikistan, Uzbekistan closed its Tajik-language "
       "schools in mid-1992.", ("UZB",))
 def uzbekistan_fears_radicalism(w: World, me: Actor, k: float) -> None:
-    fear = me.spec.islamist_concern * (w.war() + 0.3 * w.drive("afghan_instability"))
+    fear = me.spec.islamist_concern * (w.conflict.war + 0.3 * w.drive("afghan_instability"))
     w.pull(me.code, "TJK", -0.2 * k * fear)
     w.propose(me.code, "TJK", "cultural", 0.02 * k * fear, "Uzbekistan closes Tajik-language schools",
               alignment=-0.08, pressure=0.1)
@@ -44,7 +44,7 @@ def uzbekistan_fears_radicalism(w: World, me: Actor, k: float) -> None:
       "in Tajikistan's civil war were much less amenable to Uzbekistan's leadership than were the factions that had "
       "controlled Tajikistani politics before the war.", ("UZB",))
 def uzbekistan_ambivalent(w: World, me: Actor, k: float) -> None:
-    consolidated = w.security * (1.0 - w.war())
+    consolidated = w.security * (1.0 - w.conflict.war)
     w.pull(me.code, "TJK", -0.6 * k * consolidated)
     w.apply_pressure(me.code, "TJK", 0.02 * k * consolidated, "Uzbekistan presses Dushanbe, displeased with the victors")
 
@@ -53,5 +53,5 @@ def uzbekistan_ambivalent(w: World, me: Actor, k: float) -> None:
       "seed:000", "By 1995 the Uzbekistani government was urging the government in Dushanbe to be more conciliatory "
       "toward the opposition in postwar peace talks.", ("UZB",))
 def uzbekistan_urges_conciliation(w: World, me: Actor, k: float) -> None:
-    ebbing = w.war() * (1.0 - w.war()) * w.security
+    ebbing = w.conflict.war * (1.0 - w.conflict.war) * w.security
     w.propose(me.code, "TJK", "mediation", 0.08 * k * ebbing, "Uzbekistan urges Dushanbe to compromise with the opposition")

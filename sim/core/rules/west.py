@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.core.rulebook import rule
+from sim.core.rules.common import pos
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
       "seed:000", "During the civil war, the United States provided emergency food supplies and medicines to Tajikistan",
       ("USA",))
 def us_emergency_relief(w: World, me: Actor, k: float) -> None:
-    w.give_aid(me.code, "TJK", 0.08 * k * w.war(), "The United States sends emergency food and medicine")
+    w.give_aid(me.code, "TJK", 0.08 * k * w.conflict.war, "The United States sends emergency food and medicine")
 
 
 @rule("R44", "The United States backs peace talks and steers Tajikistan to the IMF and the banks",
@@ -29,7 +30,7 @@ def us_peace_and_finance(w: World, me: Actor, k: float) -> None:
     engagement = w.drive("western_engagement")
     w.give_aid(me.code, "TJK", 0.08 * k * engagement)
     w.pull(me.code, "TJK", 0.4 * k * engagement)
-    w.propose(me.code, "TJK", "mediation", 0.01 * k * w.war(), "The United States supports the inter-Tajik peace talks")
+    w.propose(me.code, "TJK", "mediation", 0.01 * k * w.conflict.war, "The United States supports the inter-Tajik peace talks")
 
 
 @rule("R45", "The US embassy is evacuated at the height of the war and reopened when it eases",
@@ -37,9 +38,9 @@ def us_peace_and_finance(w: World, me: Actor, k: float) -> None:
       "until March 1993.", ("USA",))
 def us_embassy_safety(w: World, me: Actor, k: float) -> None:
     open_now = w.has(me.code, "TJK", "embassy")
-    danger = max(w.war() - 0.75, 0.0) * 4
+    danger = pos(w.conflict.war - 0.75) * 4
     w.propose(me.code, "TJK", "embassy", 0.5 * k * danger * open_now, "The United States evacuates its embassy in Dushanbe",
               untie="embassy", alignment=-0.05)
-    calm = max(0.75 - w.war(), 0.0)
+    calm = pos(0.75 - w.conflict.war)
     w.propose(me.code, "TJK", "embassy", 0.15 * k * calm * ~open_now * w.has(me.code, "TJK", "recognition"),
               "The United States opens its embassy in Dushanbe", tie="embassy", alignment=0.05)

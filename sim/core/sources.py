@@ -1,0 +1,85 @@
+"""The works the rules rest on: the two seed texts and named public sources after them.
+
+Every rule cites one of these by key, with a verbatim quote from it. The seed texts' quotes are
+checked against the texts (tests/test_rules_and_record.py); a public source's quote was copied
+from the work as stored in the project's source dossier, and its address is given here so that a
+reader can check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    """A work a rule rests on."""
+
+    author: str
+    title: str
+    year: int | None
+    venue: str
+    url: str = ""
+
+    def citation(self) -> str:
+        year = f" ({self.year})" if self.year else ""
+        where = f", {self.venue}" if self.venue else ""
+        link = f", {self.url}" if self.url else ""
+        return f"{self.author}{year}, \u201c{self.title}\u201d{where}{link}"
+
+
+SOURCES: dict[str, Source] = {
+    "seed:000": Source("Library of Congress, Federal Research Division", "Tajikistan: Foreign Relations", 1996,
+                       "Tajikistan: A Country Study (Library of Congress country studies)"),
+    "seed:002": Source("K. Kluczewska", "Transformation of Tajikistan's foreign policy towards Russia", 2023,
+                       "Ghent Institute for International and European Studies"),
+    # --- theory ---------------------------------------------------------------------------
+    "fearon1995": Source("J. D. Fearon", "Rationalist Explanations for War", 1995, "International Organization 49(3)",
+                         "https://doi.org/10.1017/S0020818300033324"),
+    "zartman2000": Source("I. W. Zartman", "Ripeness: The Hurting Stalemate and Beyond", 2000,
+                          "in P. Stern and D. Druckman (eds.), International Conflict Resolution After the Cold War, "
+                          "National Academies Press", "http://www.nap.edu/openbook.php?record_id=9897&page=225"),
+    "salehyan2007": Source("I. Salehyan", "Transnational Rebels: Neighboring States as Sanctuary for Rebel Groups", 2007,
+                           "World Politics 59(2)", "https://doi.org/10.1353/wp.2007.0024"),
+    "stedman1997": Source("S. J. Stedman", "Spoiler Problems in Peace Processes", 1997, "International Security 22(2)",
+                          "https://doi.org/10.1162/isec.22.2.5"),
+    "mason2011": Source("T. D. Mason, M. Gurses, P. T. Brandt and J. M. Quinn",
+                        "When Civil Wars Recur: Conditions for Durable Peace after Civil Wars", 2011,
+                        "International Studies Perspectives 12, 171-189",
+                        "https://paperzz.com/doc/7921906/when-civil-wars-recur--conditions-for-durable-peace-after..."),
+    "cunningham2010": Source("D. E. Cunningham", "Blocking resolution: How external states can prolong civil wars",
+                             2010, "Journal of Peace Research 47(2)", "https://doi.org/10.1177/0022343309353488"),
+    # --- the civil war and the peace process ---------------------------------------------------
+    "rferl1997iran": Source("Radio Free Europe/Radio Liberty", "News item, Tehran, 20 January 1997", 1997, "RFE/RL",
+                            "https://www.rferl.org/a/1083308.html"),
+    "jamestown1996": Source("Jamestown Foundation", "CIS peacekeeping force mandate extended in Tajikistan", 1996,
+                            "Monitor 2(16)", "https://jamestown.org/program/cis-peacekeeping-force-mandate-extended-in-tajikistan/"),
+    "rediff1997": Source("Rediff.com", "Tajikstan on the road to peace, finally", 1997, "Rediff.com, April 1997",
+                         "http://rediff.com/news/apr/15tajik.htm"),
+    "pam1996": Source("Kroc Institute, Peace Accords Matrix",
+                      "General Agreement on the Establishment of Peace and National Accord in Tajikistan: cease fire",
+                      None, "University of Notre Dame",
+                      "http://peaceaccords.nd.edu/accord/general-agreement-establishment-peace-and-national-accord-tajikistan"),
+    "pam1997": Source("Kroc Institute, Peace Accords Matrix",
+                      "General Agreement on the Establishment of Peace and National Accord in Tajikistan: power-sharing "
+                      "transitional government", None, "University of Notre Dame",
+                      "http://peaceaccords.nd.edu/provision/powersharing-transitional-government-general-agreement-"
+                      "establishment-peace-and-national"),
+    "hrw1996": Source("Human Rights Watch", "World Report 1996: Tajikistan", 1996, "Human Rights Watch",
+                      "https://www.hrw.org/legacy/reports/1996/WR96/Helsinki-18.htm"),
+    "eurasianet2000": Source("EurasiaNet", "Nuri and the future of Tajikistan", 2000, "EurasiaNet",
+                             "https://eurasianet.org/nuri-and-the-future-of-tajikistan"),
+    "jamestown1998": Source("Jamestown Foundation", "Cold war breaks out between Uzbekistan and Tajikistan", 1998,
+                            "Monitor 4(213)", "https://jamestown.org/program/cold-war-breaks-out-between-uzbekistan-and-tajikistan/"),
+    "iwpr2010": Source("V. Davlatov (IWPR)", "Tajikistan Moves Against Militants", None,
+                       "Institute for War and Peace Reporting", "https://iwpr.net/global-voices/tajikistan-moves-against-militants"),
+    # --- the Kyrgyz-Tajik border ---------------------------------------------------------------
+    "wps2021": Source("A. Arynova and S. Schmeier",
+                      "Conflicts over water and water infrastructure at the Tajik-Kyrgyz border", None,
+                      "Water, Peace and Security partnership",
+                      "https://readkong.com/page/conflicts-over-water-and-water-infrastructure-at-the-4151923"),
+    "aa2022": Source("Anadolu Agency", "Putin meets Kyrgyz, Tajik counterparts on sidelines of CICA summit in Astana",
+                     2022, "The Asia Today / AA",
+                     "https://theasiatoday.org/news/central-asia/putin-meets-kyrgyz-tajik-counterparts-on-sidelines-of-"
+                     "cica-summit-in-astana-%ef%bf%bc/amp"),
+}
