@@ -60,7 +60,7 @@ def test_an_ensemble_shows_its_progress_unless_quiet(tmp_path, capsys):
     assert capsys.readouterr().err == ""
     assert main(["run", str(POST_WAR), "--out", str(tmp_path / "c")]) == 0
     assert capsys.readouterr().err == "", "one replicate is quick: no bar"
-    for name in ("trajectory.csv", "events.csv"):
+    for name in ("trajectory.parquet", "events.parquet", "comparison.csv"):  # an ensemble is written as Parquet
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 

@@ -151,9 +151,10 @@ def test_every_input_starts_on_its_sliders_grid_and_reads_out_its_value():
         if isinstance(spec, dict) and spec["type"].startswith("Slider"):
             assert _as_the_slider_holds(spec) == spec["value"], name
     pull = params["pull_gain_factor"]
-    assert pull["value"] == 1.0 and pull["scenario"] == [1.23605]
-    assert dashboard.input_label("pull_gain_factor", pull, 1.0) == "Pull gain ×1.00 = 1.236"
-    assert dashboard.input_label("pull_gain_factor", pull, 0.5) == "Pull gain ×0.50 = 0.618"
+    calibrated = load_scenario(default_scenario()).segments[0].parameters.pull_gain  # calibration/params.yaml's
+    assert pull["value"] == 1.0 and pull["scenario"] == [calibrated]
+    assert dashboard.input_label("pull_gain_factor", pull, 1.0) == f"Pull gain ×1.00 = {calibrated:.4g}"
+    assert dashboard.input_label("pull_gain_factor", pull, 0.5) == f"Pull gain ×0.50 = {calibrated / 2:.4g}"
     assert dashboard.input_label("pull_gain_factor", {**pull, "scenario": [0.6, 1.2]}, 2.0) == \
         "Pull gain ×2.00 = 1.2-2.4 by period"
     assert dashboard.input_label("seed", params["seed"], 3) == "Seed: 3"

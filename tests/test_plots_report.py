@@ -118,7 +118,7 @@ def test_the_report_says_which_replicates_its_tables_hold(runs, tmp_path):
     out = tmp_path / "ensemble.html"
     assert main(["report", str(runs / "ensemble"), "--out", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    events = pd.read_csv(runs / "ensemble" / "events.csv")
+    events = pd.read_parquet(runs / "ensemble" / "events.parquet")  # an ensemble's files are Parquet
     counts = events.groupby("replicate").size()
     assert "means and shares over all 4 replicates (replicates 0–3)" in page
     assert f"The events of replicate 0 of 4 (replicates 0–3): all {counts[0]}." in page

@@ -37,6 +37,8 @@ from sim.paths import record_dir
 def _free() -> tuple[Free, ...]:
     return (
         Free("war_recruitment", 0.005, 0.3, "how fast the opposition recruits at full grievance"),
+        Free("war_organisation", 0.0, 1.0, "the opposition's strength at which it recruits at half its full rate "
+             "(0: an organisation of any size recruits fully)"),
         Free("war_opp_backing", 0.2, 10.0, "strength the opposition gains per unit of outside support"),
         Free("war_gov_backing", 0.5, 20.0, "strength outside military backing gives the government"),
         Free("war_threshold", 0.0, 0.3, "the opposition's effective strength at which fighting starts"),

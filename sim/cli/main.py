@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import NoReturn
 
-from sim.cli import calibrate, dashboard, experiment, inspect, present, run
+from sim.cli import attribute, calibrate, dashboard, experiment, inspect, present, run
 from sim.errors import UserError
 
 
@@ -24,7 +24,7 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="tajsim", description="Agent-based simulation of Tajikistan's foreign relations, 1991-2023.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (run, inspect, present, calibrate, experiment, dashboard):
+    for module in (run, inspect, present, calibrate, experiment, attribute, dashboard):
         module.add_commands(sub)
     return parser
 

@@ -13,6 +13,12 @@ def cmd_plot(args: argparse.Namespace) -> int:
     from sim.present.saved import load_experiment, load_run
 
     out = output_file("--out", args.out, make_folder=True)
+    if args.figure == "attribution":
+        from sim.present.attribution import attribution
+        from sim.present.saved import load_attribution
+
+        print(f"wrote {attribution(load_attribution(args.folder), out)}")
+        return 0
     if args.figure in ("counterfactual", "sensitivity"):
         experiment = load_experiment(args.folder)
         if args.figure == "counterfactual":
@@ -40,9 +46,12 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from sim.present import report
-    from sim.present.saved import load_run
+    from sim.present.saved import load_attribution, load_run
 
-    path = report.write(load_run(args.folder), output_file("--out", args.out, make_folder=True))
+    out = output_file("--out", args.out, make_folder=True)
+    run = load_run(args.folder)
+    attributions = [load_attribution(folder) for folder in args.attribution or []]
+    path = report.write(run, out, attributions)
     print(f"wrote {path}")
     return 0
 
@@ -70,9 +79,14 @@ def add_commands(sub) -> None:
     f = kinds.add_parser("sensitivity", help="Sobol or Morris indices with their intervals (an experiment with a design)")
     f.add_argument("folder", metavar="DIR")
     f.add_argument("--out", required=True, help="output file, .png or .svg")
+    f = kinds.add_parser("attribution", help="each lever's Shapley value with its interval, and the total (tajsim attribute)")
+    f.add_argument("folder", metavar="DIR")
+    f.add_argument("--out", required=True, help="output file, .png or .svg")
     p.set_defaults(func=cmd_plot)
 
     p = sub.add_parser("report", help="write one self-contained HTML page about a run")
     p.add_argument("folder", metavar="DIR")
+    p.add_argument("--attribution", action="append", metavar="DIR",
+                   help="also show an attribution (the output of tajsim attribute); repeatable")
     p.add_argument("--out", required=True, help="output file, .html")
     p.set_defaults(func=cmd_report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from sim.cli.errors import UsageError, at_least, output_dir, seed
@@ -12,6 +13,7 @@ from sim.cli.progress import month_bar
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.paths import default_scenario
     from sim.runs import run
+    from sim.runs.runner import batches
     from sim.scenario import load_scenario
 
     scenario = Path(args.scenario) if args.scenario else default_scenario()
@@ -21,14 +23,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     at_least("--replicates", args.replicates, 1)
     seed("--seed", args.seed)
     at_least("--window", args.window, 0)
+    at_least("--batch", args.batch, 1)
     out = output_dir("--out", args.out if args.out else Path("runs") / f"{scenario.stem}-seed{args.seed}")
     plan = load_scenario(scenario)
-    with month_bar(plan, "run", quiet=args.quiet or args.replicates == 1) as bar:
+    with month_bar(plan, "run", quiet=args.quiet or args.replicates == 1,
+                   passes=batches(args.replicates, args.batch)) as bar:
         result = run(plan, seed=args.seed, replicates=args.replicates, out=out, window=args.window,
-                     progress=bar)
+                     format=args.format, batch=args.batch, progress=bar)
     if not args.quiet:
         print(summary_table(result))
-        print(f"wrote {out}/trajectory.csv, events.csv, comparison.csv, manifest.json")
+        files = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+        print(f"wrote {out}/{', '.join(name for name in files if name != 'manifest.json')}, manifest.json")
     return 0
 
 
@@ -60,5 +65,9 @@ def add_commands(sub) -> None:
     p.add_argument("--replicates", type=int, default=1, help="independent replicates run at once (default 1)")
     p.add_argument("--out", help="output directory (default runs/<scenario>-seed<N>)")
     p.add_argument("--window", type=int, default=6, help="months of tolerance when matching record events (default 6)")
+    p.add_argument("--format", choices=["parquet", "csv"],
+                   help="trajectory and events as Parquet or CSV (default: Parquet for replicates > 1, else CSV)")
+    p.add_argument("--batch", type=int, default=250,
+                   help="replicates simulated at once and streamed to disk together (default 250)")
     p.add_argument("--quiet", action="store_true", help="print nothing (no progress bar for an ensemble)")
     p.set_defaults(func=cmd_run)

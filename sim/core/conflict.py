@@ -169,7 +169,11 @@ class CivilWar:
         hardship = 1.0 - w.economy
         illegitimacy = np.minimum(1.0 - w.security + p.war_exclusion * self.exclusion, 1.0)
         grievance = hardship * illegitimacy
-        recruits = p.war_recruitment * grievance * (1.0 - self.exhaustion_opp) * (1.0 - self.integrated)
+        # recruits come to an organisation: a disbanded opposition cannot mobilise the aggrieved
+        # until outside backing rebuilds it (Mason et al. 2011: multiple sovereignty)
+        organisation = self.opposition / (self.opposition + p.war_organisation + 1e-12)
+        recruits = (p.war_recruitment * grievance * organisation * (1.0 - self.exhaustion_opp)
+                    * (1.0 - self.integrated))
         losses = p.war_attrition * self.intensity * pi * self.opposition
         disbanding = np.where(self.accord, p.war_integration * self.opposition, 0.0)
         self.opposition = np.maximum(self.opposition + recruits + p.war_opp_backing * to_opp - losses - disbanding

@@ -21,10 +21,12 @@ the scenario's last month, so ``run_model()`` replays the whole scenario.
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from mesa.time import Event
 
 from sim.core.agents import make_actor
 from sim.core.dynamics import Dynamics
@@ -106,37 +108,75 @@ class TajikistanModel(mesa.Model):
         self.drivers = plan.driver_table()
         self.log = EventLog(replicates)
         self.history = History()
-        interventions = Interventions([
-            Intervention(iv.mode, self.world.i(iv.actor), self.world.i(iv.target), iv.type, parse_month(iv.start),
-                         parse_month(iv.end) if iv.end else plan.end, iv.amount)
-            for iv in plan.interventions if iv.actor in plan.actors and iv.target in plan.actors
-        ])
         capability = np.array([plan.actors[code].capability for code in self.codes])
-        self.dynamics = Dynamics(self.world, self.log, interventions, capability)
+        self.dynamics = Dynamics(self.world, self.log, self._interventions(plan), capability)
         self.segment: Segment = plan.segments[0]
         self.parameters: Parameters = self.segment.parameters
         self._set_initial_state()
         self._timeline: list[PeriodStart | Founding | Happening] = []
+        self._coming: list[Event] = []
         for code in self.codes:
             founded = plan.actors[code].founded
             if founded is None or parse_month(founded) <= plan.start:
                 self.found(code)
-            else:
-                self._at(parse_month(founded), Founding(self, code), 0.2)
         self.enter(self.segment)
-        for segment in plan.segments[1:]:
-            self._at(segment.start, PeriodStart(self, segment), 0.25)
-        for event in plan.events:
-            self._at(parse_month(event.date), Happening(self, event), 0.5)
+        self._schedule(plan, plan.start)
         self.running = self.months > 0
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
 
     # --- the timeline ------------------------------------------------------------------
 
+    def _interventions(self, plan: Scenario) -> Interventions:
+        return Interventions([
+            Intervention(iv.mode, self.world.i(iv.actor), self.world.i(iv.target), iv.type, parse_month(iv.start),
+                         parse_month(iv.end) if iv.end else plan.end, iv.amount)
+            for iv in plan.interventions if iv.actor in plan.actors and iv.target in plan.actors
+        ])
+
+    def _schedule(self, plan: Scenario, month: int) -> None:
+        """Put the scenario's historical inputs of ``month`` and after on the timeline: foundings,
+        period starts and scheduled events, in this order (those of one month keep the file's order)."""
+        for code in self.codes:
+            founded = plan.actors[code].founded
+            if founded is not None and parse_month(founded) > plan.start and parse_month(founded) >= month:
+                self._at(parse_month(founded), Founding(self, code), 0.2)
+        for segment in plan.segments[1:]:
+            if segment.start >= month:
+                self._at(segment.start, PeriodStart(self, segment), 0.25)
+        for event in plan.events:
+            if parse_month(event.date) >= month:
+                self._at(parse_month(event.date), Happening(self, event), 0.5)
+
     def _at(self, month: int, item, offset: float) -> None:
         """Schedule ``item.fire`` just before the step that simulates ``month``."""
         self._timeline.append(item)
-        self.schedule_event(item.fire, at=(month - self.plan.start) + offset)
+        self._coming.append(self.schedule_event(item.fire, at=(month - self.plan.start) + offset))
+
+    def branch(self, plan: Scenario) -> TajikistanModel:
+        """A copy of this model that goes on under another scenario, from the month it is about to simulate.
+
+        Counterfactuals that change things from a month on (an attribution's levers switched off)
+        share their history up to it: run it once, then branch. ``plan`` must agree with this
+        model's scenario on everything before ``self.month`` (actors, initial state, periods, events,
+        driver values, interventions; checked, a ValueError otherwise); what happens from
+        ``self.month`` on is taken from ``plan``. The copy's state, past and random streams (each
+        replicate's, and Mesa's) are this model's, so it goes on exactly as a model of ``plan`` run
+        from the start would (tested bit for bit).
+        """
+        if self.time != self.month - self.plan.start:
+            raise ValueError(f"a model branches between months, not at time {self.time}")
+        differs = differs_before(self.plan, plan, self.month)
+        if differs:
+            raise ValueError(f"the scenarios differ before {format_month(self.month)}: {differs}")
+        twin = copy.deepcopy(self)
+        for event in twin._coming:
+            event.cancel()
+        twin._timeline, twin._coming = [], []
+        twin.plan, twin.months, twin.drivers = plan, plan.end - plan.start + 1, plan.driver_table()
+        twin.dynamics.interventions = twin._interventions(plan)
+        twin._schedule(plan, self.month)
+        twin.running = twin.month <= plan.end
+        return twin
 
     def enter(self, segment: Segment) -> None:
         """Switch to a period's parameters and rules; the state carries over.
@@ -282,3 +322,23 @@ class TajikistanModel(mesa.Model):
     @property
     def date(self) -> str:
         return format_month(self.month)
+
+
+def differs_before(a: Scenario, b: Scenario, month: int) -> str:
+    """What two scenarios do differently before ``month`` (empty where nothing): what a model of
+    one has done by then, a model of the other would have done too."""
+    def events(plan: Scenario) -> list:
+        return [event for event in plan.events if parse_month(event.date) < month]
+
+    def periods(plan: Scenario) -> list:
+        return [(s.start, s.parameters, s.rules) for s in plan.segments if s.start < month]
+
+    def interventions(plan: Scenario) -> list:
+        return [iv for iv in plan.interventions if parse_month(iv.start) < month]
+
+    def drivers(plan: Scenario) -> dict:
+        return {name: series[:month - plan.start].tolist() for name, series in plan.driver_table().items()}
+
+    checks = {"start": lambda p: p.start, "actors": lambda p: p.actors, "initial state": lambda p: p.initial,
+              "events": events, "periods": periods, "interventions": interventions, "drivers": drivers}
+    return ", ".join(what for what, of in checks.items() if of(a) != of(b))

@@ -43,6 +43,10 @@ SOURCES: dict[str, Source] = {
                            "World Politics 59(2)", "https://doi.org/10.1353/wp.2007.0024"),
     "stedman1997": Source("S. J. Stedman", "Spoiler Problems in Peace Processes", 1997, "International Security 22(2)",
                           "https://doi.org/10.1162/isec.22.2.5"),
+    "mason2011": Source("T. D. Mason, M. Gurses, P. T. Brandt and J. M. Quinn",
+                        "When Civil Wars Recur: Conditions for Durable Peace after Civil Wars", 2011,
+                        "International Studies Perspectives 12, 171-189",
+                        "https://paperzz.com/doc/7921906/when-civil-wars-recur--conditions-for-durable-peace-after..."),
     "cunningham2010": Source("D. E. Cunningham", "Blocking resolution: How external states can prolong civil wars",
                              2010, "Journal of Peace Research 47(2)", "https://doi.org/10.1177/0022343309353488"),
     # --- the civil war and the peace process ---------------------------------------------------

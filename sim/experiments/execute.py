@@ -55,7 +55,8 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def _relative(path: str | Path) -> str:
+def relative_path(path: str | Path) -> str:
+    """A path relative to the project's checkout where it lies inside it, else its name (no home folders in manifests)."""
     from sim.paths import project_root
 
     try:
@@ -70,13 +71,13 @@ def manifest(experiment: Experiment) -> dict:
     return {
         "experiment": experiment.name,
         "title": experiment.spec.title,
-        "file": _relative(experiment.path),
+        "file": relative_path(experiment.path),
         "file_sha256": experiment.file_sha256,
         "experiment_sha256": experiment.digest(),
         "scenario": experiment.base.name,
-        "scenario_files": [_relative(f) for f in experiment.base.files],
+        "scenario_files": [relative_path(f) for f in experiment.base.files],
         "scenario_sha256": experiment.base.digest(),
-        "calibration_file": _relative(experiment.base.calibration) if experiment.base.calibration else None,
+        "calibration_file": relative_path(experiment.base.calibration) if experiment.base.calibration else None,
         "seed": experiment.seed,
         "streams": "replicate k of every arm draws from numpy SeedSequence(seed, spawn_key=(k,))",
         "replicates": experiment.replicates,
@@ -90,9 +91,14 @@ def manifest(experiment: Experiment) -> dict:
         "arms": [{"name": arm.name, "title": arm.title, "description": arm.description,
                   "scenario_sha256": arm.scenario.digest(), "factors": arm.factors} for arm in experiment.arms],
         "outcomes": [outcome.canonical() for outcome in experiment.outcomes],
-        "versions": {"python": platform.python_version(), **{package: _version(package) for package in (
-            "tajsim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib", "pydantic")}},
+        "versions": versions(),
     }
+
+
+def versions() -> dict[str, str]:
+    """The versions of Python and of the packages behind the results."""
+    return {"python": platform.python_version(), **{package: _version(package) for package in (
+        "tajsim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib", "pydantic")}}
 
 
 def _manifest_text(experiment: Experiment, warnings: list[str] | None = None) -> str:

@@ -173,7 +173,8 @@ def _design_point(plan: Scenario, factors: list[Factor], row: np.ndarray, arm: s
 # --- the whole experiment ---------------------------------------------------------------------
 
 
-def _outcome(name: str, spec, plan: Scenario) -> OutcomeSpec:
+def compile_outcome(name: str, spec, plan: Scenario) -> OutcomeSpec:
+    """An outcome of the file checked against the scenario (actors present, months inside the run)."""
     start = in_run(plan, spec.from_, "from") if spec.from_ else plan.start
     end = in_run(plan, spec.to, "to") if spec.to else plan.end
     for role in ("actor", "target"):
@@ -216,7 +217,7 @@ def build_experiment(spec: ExperimentFile, path: str | Path) -> Experiment:
     outcomes = []
     for name, outcome in spec.outcomes.items():
         try:
-            outcomes.append(_outcome(name, outcome, base))
+            outcomes.append(compile_outcome(name, outcome, base))
         except OverlayError as error:
             raise fail(error, f"outcomes.{name}") from None
 

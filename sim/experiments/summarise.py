@@ -129,7 +129,7 @@ def reduce(values: np.ndarray, statistic: str) -> np.ndarray:
     return (values != 0).any(axis=-1).astype(float)
 
 
-def _half_width(differences: np.ndarray) -> np.ndarray:
+def half_width(differences: np.ndarray) -> np.ndarray:
     """Half-width of the 95% t-interval of the mean over the first axis (NaN with one replicate)."""
     from scipy import stats
 
@@ -193,7 +193,7 @@ def paired_summary(cubes: dict[str, np.ndarray], experiment) -> pd.DataFrame:
             values = reduce(cube[arm.index], outcome.statistic)
             difference = values - base
             effect = float(difference.mean())
-            half = float(_half_width(difference[:, None])[0])
+            half = float(half_width(difference[:, None])[0])
             monthly = cube[arm.index] - cube[0]
             if outcome.counts_events:
                 monthly = np.cumsum(monthly, axis=1)

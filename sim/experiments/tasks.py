@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.experiments.changes import MARKER
+from sim.experiments.fields import DOMESTIC
 from sim.experiments.plan import OutcomeSpec
 from sim.months import format_month
 from sim.scenario import Scenario
@@ -55,6 +56,13 @@ def _event_counts(events: pd.DataFrame, outcome: OutcomeSpec, first: int, count:
     return counts
 
 
+def variable_series(result, outcome: OutcomeSpec) -> np.ndarray:
+    """A trajectory variable's outcome over every month a run recorded, ``[replicate, month]``."""
+    if outcome.variable in DOMESTIC:
+        return result.domestic[outcome.variable].T.astype(float)
+    return result.series(outcome.variable, outcome.actor, outcome.target)
+
+
 def chunk_table(result, arm: str, outcomes: tuple[OutcomeSpec, ...], first: int, count: int) -> pa.Table:
     """A run's outcomes as rows ``arm, replicate, date, outcome, value``, by replicate, outcome, month."""
     offset = int(result.months[0])
@@ -70,10 +78,7 @@ def chunk_table(result, arm: str, outcomes: tuple[OutcomeSpec, ...], first: int,
             values = _event_counts(events, outcome, first, count)
         else:
             window = slice(outcome.start - offset, outcome.end - offset + 1)
-            if outcome.variable in ("security", "economy"):
-                values = result.domestic[outcome.variable][window, :].T.astype(float)
-            else:
-                values = result.series(outcome.variable, outcome.actor, outcome.target)[:, window]
+            values = variable_series(result, outcome)[:, window]
         blocks.append(values)
         span = range(outcome.start, outcome.end + 1)
         dates += [format_month(m) for m in span]

@@ -125,7 +125,7 @@ def trajectories(run: SavedRun, pairs: list[tuple[str, str]], out: str | Path, v
     ``overlay``: optional ``{(actor, target): DataFrame[year, value]}`` drawn as points (the UNGA
     record mapped through the observation model, where calibration provides it).
     """
-    table = run.trajectory
+    table = run.summary
     fig = Figure(figsize=(11, 5.5))
     ax = fig.subplots()
     record = load_events()
@@ -135,18 +135,15 @@ def trajectories(run: SavedRun, pairs: list[tuple[str, str]], out: str | Path, v
         if rows.empty:
             continue
         shown += 1
-        months = rows["date"].map(parse_month)
+        x = _dates(rows["date"].map(parse_month))
         c = style.colour(target if actor == "TJK" else actor)
         dash = "-" if actor == "TJK" or target != "TJK" else "--"  # the partner's view of Tajikistan is dashed
         label = style.pair_label(actor, target)
         if run.ensemble:
-            grouped = rows.assign(month=months).groupby("month")["value"]
-            summary = grouped.quantile([0.05, 0.5, 0.95]).unstack()
-            x = _dates(summary.index)
-            ax.fill_between(x, summary[0.05], summary[0.95], color=c, alpha=0.18, linewidth=0)
-            ax.plot(x, summary[0.5], color=c, linewidth=1.8, linestyle=dash, label=f"{label} (median, 5–95%)")
+            ax.fill_between(x, rows["q05"], rows["q95"], color=c, alpha=0.18, linewidth=0)
+            ax.plot(x, rows["q50"], color=c, linewidth=1.8, linestyle=dash, label=f"{label} (median, 5–95%)")
         else:
-            ax.plot(_dates(months), rows["value"], color=c, linewidth=1.6, linestyle=dash, label=label)
+            ax.plot(x, rows["mean"], color=c, linewidth=1.6, linestyle=dash, label=label)
         ticks = [e for e in record if {e.actor, e.target} == {actor, target}]
         for event in ticks:
             low, high = event.window
@@ -211,12 +208,12 @@ def unga_overlay(pairs: list[tuple[str, str]], variable: str = "alignment") -> d
 def alignment_network(run: SavedRun, date: str) -> nx.DiGraph:
     """The signed, weighted alignment network at a month (ensemble mean where there are replicates)."""
     month = parse_month(date)
-    table = run.trajectory
+    table = run.summary
     rows = table[(table["variable"] == "alignment") & (table["date"] == format_month(month))]
     if rows.empty:
         raise ResultsError(f"{run.folder}: no alignment recorded for {date} (the run covers "
                            f"{table['date'].min()}..{table['date'].max()})")
-    weights = rows.groupby(["actor", "target"])["value"].mean()
+    weights = rows.groupby(["actor", "target"])["mean"].mean()
     graph = nx.DiGraph(date=format_month(month))
     for (actor, target), weight in weights.items():
         graph.add_node(actor)
@@ -263,12 +260,9 @@ def network(run: SavedRun, date: str, out: str | Path, threshold: float = 0.05) 
 
 def timeline(run: SavedRun, out: str | Path, most: int = 18) -> Path:
     """Simulated events against the record's, by pair of actors (the first replicate of an ensemble, as titled)."""
-    events = run.events
+    events = run.first_events
     numbers = run.replicate_numbers
-    which = ""
-    if "replicate" in events.columns:
-        events = events[events["replicate"] == numbers[0]]
-        which = f", replicate {numbers[0]} of {len(numbers)}"
+    which = f", replicate {numbers[0]} of {len(numbers)}" if run.ensemble else ""
     start, end = run.periods[0][1], run.periods[-1][2]
     record = [e for e in load_events() if start <= e.month <= end]
     def pair(a, b):
@@ -286,7 +280,7 @@ def timeline(run: SavedRun, out: str | Path, most: int = 18) -> Path:
     palette = _colours("tab20")  # event types, deliberately not the countries' colours
     fig = Figure(figsize=(12, 0.42 * len(rows) + 2.2))
     ax = fig.subplots()
-    sim_months = events["date"].map(parse_month).to_numpy()
+    sim_months = np.array([parse_month(d) for d in events["date"].astype(str)], dtype=int)
     keys = [pair(a, b) for a, b in zip(events["actor"], events["target"])]
     for kind in EVENT_TYPES:
         chosen = [(m, y_of[k]) for m, k, t in zip(sim_months, keys, events["type"]) if t == kind and k in y_of]

@@ -5,7 +5,9 @@ shows the scenario, how each period compares with the record (event recall and p
 the stylized facts passed or failed), the UNGA fit where calibration has one, the figures, and
 every event with the rule that produced it and the rule's quote. It says which replicates each
 part is drawn from: for an ensemble, the comparison pools them all and the event table holds
-the first replicate, with every replicate's event count beside it.
+the first replicate, with every replicate's event count beside it. With ``--attribution DIR``
+(repeatable) it also shows what the levers explain of an outcome (``tajsim attribute``): the
+figure of :mod:`sim.present.attribution` and the table.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import base64
 import html
 import json
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +25,7 @@ from sim.core.rules import RULES
 from sim.files import atomic_write
 from sim.paths import project_root
 from sim.present import plots, style
-from sim.present.saved import ResultsError, SavedRun
+from sim.present.saved import ResultsError, SavedAttribution, SavedRun
 
 KEY_PAIRS = [("TJK", "RUS"), ("RUS", "TJK"), ("TJK", "UZB"), ("TJK", "CHN"), ("TJK", "USA"), ("TJK", "IRN")]
 
@@ -118,12 +121,9 @@ def _event_counts(run: SavedRun, numbers: list[int]) -> str:
 
 
 def _events(run: SavedRun, most: int = 400) -> str:
-    events = run.events
     numbers = run.replicate_numbers
-    counts = ""
-    if "replicate" in events.columns:
-        counts = _event_counts(run, numbers)
-        events = events[events["replicate"] == numbers[0]]
+    counts = _event_counts(run, numbers) if run.ensemble else ""
+    events = run.first_events
     rows = []
     for row in events.head(most).itertuples():
         rule = RULES.get(row.rule)
@@ -139,20 +139,46 @@ def _events(run: SavedRun, most: int = 400) -> str:
             "<th>the rule's words</th></tr>" + "".join(rows) + "</table>")
 
 
-def build(run: SavedRun) -> str:
-    """The report page as one HTML string."""
+def _attribution(saved: SavedAttribution, figure_path: Path) -> str:
+    """An attribution's figure and table, and how to read them."""
+    from sim.present.attribution import attribution
+
+    m = saved.manifest
+    figure = _img(attribution(saved, figure_path), f"attribution of {saved.outcome}")
+    rows = "".join(
+        f"<tr><td>{_e(row.lever)}</td>" + "".join(
+            f'<td class="num">{value:.4g}</td>' if pd.notna(value) else "<td>–</td>"
+            for value in (row.contribution, row.ci_low, row.ci_high)) + "</tr>"
+        for row in saved.table.itertuples(index=False))
+    return (f"<h3>{_e(saved.outcome)}</h3>"
+            f"<p class='meta'>scenario <code>{_e(m.get('scenario'))}</code>, seed {_e(m.get('seed'))}, "
+            f"{_e(m.get('replicates'))} replicates of each of {_e(m.get('method', {}).get('subsets'))} subsets of "
+            f"levers switched off from {_e(m.get('window', {}).get('from'))} "
+            f"(<code>{_e(saved.folder)}</code>).</p>"
+            "<p>Each lever's contribution is its Shapley value: its effect on the outcome when it is switched on, "
+            "averaged over every order in which the levers could be switched on, replicate by replicate on "
+            "common random numbers. The contributions add up to the total, the outcome with every lever on "
+            "minus with every lever off; the intervals are 95% t-intervals over replicates.</p>"
+            + figure + "<table><tr><th>lever</th><th>contribution</th><th>95% low</th><th>95% high</th></tr>"
+            + rows + "</table>")
+
+
+def build(run: SavedRun, attributions: Sequence[SavedAttribution] = ()) -> str:
+    """The report page as one HTML string, with a section on each attribution given."""
     m = run.manifest
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         pairs = [p for p in KEY_PAIRS]
         figures = [_img(plots.trajectories(run, pairs, folder / "trajectories.png", overlay=plots.unga_overlay(pairs)),
                         "alignment over time")]
-        dates = sorted(run.trajectory["date"].unique())
+        dates = sorted(run.summary["date"].unique())
         for date in ([d for d in ("1993-06", "2005-06") if d in dates] + [dates[-1]])[:3]:
             figures.append(_img(plots.network(run, date, folder / f"network-{date}.png"), f"alignment network {date}"))
         figures.append(_img(plots.timeline(run, folder / "timeline.png"), "events against the record"))
         figures.append(_img(plots.trajectories(run, [("TJK", "RUS"), ("TJK", "CHN"), ("TJK", "USA")],
                                                folder / "dependence.png", variable="dependence"), "dependence"))
+        levers = "".join(_attribution(saved, folder / f"attribution-{number}.png")
+                         for number, saved in enumerate(attributions))
     meta = (f"scenario <code>{_e(m.get('scenario'))}</code> ({_e(m.get('start'))} … {_e(m.get('end'))}), seed "
             f"{_e(m.get('seed'))}, {_e(m.get('replicates'))} replicate(s); scenario SHA-256 "
             f"<code>{_e(str(m.get('scenario_sha256', ''))[:16])}…</code>; tajsim {_e(m.get('tajsim_version'))}, "
@@ -174,16 +200,17 @@ the record bears out. Imposed historical inputs are left out of both.</p>
 {_unga()}
 <h2>Figures</h2>
 {''.join(figures)}
+{"<h2>What the levers explain</h2>" + levers if levers else ""}
 <h2>Events and the rules behind them</h2>
 {_events(run)}
 </body></html>
 """
 
 
-def write(run: SavedRun, out: str | Path) -> Path:
+def write(run: SavedRun, out: str | Path, attributions: Sequence[SavedAttribution] = ()) -> Path:
     out = Path(out)
     if out.suffix.lower() not in (".html", ".htm"):
         raise ResultsError(f"{out}: --out must end in .html")
     out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(out, build(run))
+    atomic_write(out, build(run, attributions))
     return out

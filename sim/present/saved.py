@@ -1,7 +1,10 @@
-"""Reading a run's saved results back (``tajsim run --out DIR``), for figures and reports.
+"""Reading saved results back (``tajsim run --out DIR``, ``tajsim experiment``), for figures and reports.
 
-Presentation never re-runs the model: it reads the four files a run wrote. A missing or
-unreadable file is a :class:`ResultsError`: one line naming the file.
+Presentation never re-runs the model: it reads the files a run wrote, through the one reader
+of :mod:`sim.runs.stored` (Parquet or CSV alike). Figures of a run's trajectories draw from
+its summary (each month's mean and 5/50/95% quantiles), so they are as fast for ten thousand
+replicates as for one. A missing or unreadable file is a :class:`ResultsError`: one line
+naming the file.
 """
 
 from __future__ import annotations
@@ -13,12 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.errors import UserError
 from sim.months import parse_month
+from sim.runs.stored import ResultsError, manifest_of, read_summary, read_table
 
-
-class ResultsError(UserError, ValueError):
-    """Saved results that cannot be read: one line naming the file and the reason."""
+__all__ = ["ResultsError", "SavedExperiment", "SavedRun", "load_experiment", "load_run"]
 
 
 @dataclass
@@ -27,46 +28,49 @@ class SavedRun:
 
     folder: Path
 
-    def _csv(self, name: str, columns: list[str]) -> pd.DataFrame:
-        path = self.folder / name
+    @cached_property
+    def manifest(self) -> dict:
+        return manifest_of(self.folder)
+
+    @cached_property
+    def trajectory(self) -> pd.DataFrame:
+        """Every row of every replicate (large for a large ensemble: figures use :attr:`summary`)."""
+        return read_table(self.folder, "trajectory", manifest=self.manifest)
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """date, actor, target, variable, mean, q05, q50, q95 (for one replicate all four are its value)."""
+        return read_summary(self.folder, self.manifest)
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        return read_table(self.folder, "events", manifest=self.manifest)
+
+    @cached_property
+    def first_events(self) -> pd.DataFrame:
+        """The events of the run's first replicate (the only ones read from Parquet)."""
+        if not self.ensemble:
+            return self.events
+        first = int(self.manifest.get("first_replicate", 0))
+        return read_table(self.folder, "events", where={"replicate": first}, manifest=self.manifest)
+
+    @cached_property
+    def comparison(self) -> pd.DataFrame:
+        path = self.folder / "comparison.csv"
         if not path.is_file():
             raise ResultsError(f"{path}: no such file (is {self.folder} the output of 'tajsim run'?)")
         try:
             table = pd.read_csv(path, keep_default_na=False, na_values=[""])
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
             raise ResultsError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
-        missing = [c for c in columns if c not in table.columns]
+        missing = [c for c in ("period", "metric", "value", "detail") if c not in table.columns]
         if missing:
             raise ResultsError(f"{path}: missing column(s) {', '.join(missing)}")
         return table
 
-    @cached_property
-    def manifest(self) -> dict:
-        path = self.folder / "manifest.json"
-        if not path.is_file():
-            raise ResultsError(f"{path}: no such file (is {self.folder} the output of 'tajsim run'?)")
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ResultsError(f"{path}: not valid JSON ({exc})") from None
-
-    @cached_property
-    def trajectory(self) -> pd.DataFrame:
-        table = self._csv("trajectory.csv", ["date", "actor", "target", "variable", "value"])
-        table["target"] = table["target"].fillna("")
-        return table
-
-    @cached_property
-    def events(self) -> pd.DataFrame:
-        return self._csv("events.csv", ["date", "actor", "target", "type", "summary", "rule"])
-
-    @cached_property
-    def comparison(self) -> pd.DataFrame:
-        return self._csv("comparison.csv", ["period", "metric", "value", "detail"])
-
     @property
     def ensemble(self) -> bool:
-        return "replicate" in self.trajectory.columns
+        return int(self.manifest.get("replicates", 1)) > 1
 
     @property
     def replicate_numbers(self) -> list[int]:
@@ -152,3 +156,66 @@ class SavedExperiment:
 
 def load_experiment(folder: str | Path) -> SavedExperiment:
     return _open(SavedExperiment, folder)
+
+
+@dataclass
+class SavedAttribution:
+    """The files of one attribution directory (``tajsim attribute --out DIR``)."""
+
+    folder: Path
+
+    def _file(self, name: str) -> Path:
+        path = self.folder / name
+        if not path.is_file():
+            raise ResultsError(f"{path}: no such file (is {self.folder} the output of 'tajsim attribute'?)")
+        return path
+
+    @cached_property
+    def manifest(self) -> dict:
+        path = self._file("manifest.json")
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ResultsError(f"{path}: not valid JSON ({exc})") from None
+        if not isinstance(manifest, dict) or manifest.get("command") != "attribute":
+            raise ResultsError(f"{path}: not the manifest of 'tajsim attribute'")
+        return manifest
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """attribution.csv: ``lever, contribution, ci_low, ci_high``, the row ``total`` last."""
+        path = self._file("attribution.csv")
+        try:
+            table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+            raise ResultsError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
+        missing = [c for c in ("lever", "contribution", "ci_low", "ci_high") if c not in table.columns]
+        if missing:
+            raise ResultsError(f"{path}: missing column(s) {', '.join(missing)}")
+        if table.empty or table["lever"].iloc[-1] != "total":
+            raise ResultsError(f"{path}: the last row is not the total")
+        return table
+
+    @property
+    def outcome(self) -> str:
+        """The outcome in words: ``dependence TJK → RUS, change 2010-01..2023-12``."""
+        m = self.manifest
+        outcome, window = m.get("outcome", {}), m.get("window", {})
+        who = " → ".join(code for code in (outcome.get("actor"), outcome.get("target")) if code)
+        return (f"{outcome.get('variable', '?')}{' ' + who if who else ''}, {m.get('statistic', '?')} "
+                f"{window.get('from', '?')}..{window.get('to', '?')}")
+
+    @property
+    def title(self) -> str:
+        m = self.manifest
+        return f"{m.get('scenario', '?')} — seed {m.get('seed', '?')}, {m.get('replicates', '?')} replicates"
+
+    def holders(self) -> dict[str, str]:
+        """Each lever's holder, as the manifest gives it (``RUS``, ``CSTO, SCO``)."""
+        return {lever["name"]: lever.get("holder", "") for lever in self.manifest.get("levers", [])}
+
+
+def load_attribution(folder: str | Path) -> SavedAttribution:
+    saved = _open(SavedAttribution, folder)
+    saved.table  # noqa: B018
+    return saved

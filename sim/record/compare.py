@@ -40,67 +40,65 @@ def _key(actor: str, target: str, type_: str) -> tuple[str, str, str]:
     return type_, actor, target
 
 
-def _period_of(month: int, periods: list[Period]) -> str:
-    for period in periods:
-        if period.start <= month <= period.end:
-            return period.name
-    raise ValueError(f"month {format_month(month)} lies in none of the run's periods")
+def _period_index(months: np.ndarray, periods: list[Period]) -> np.ndarray:
+    """For each month, the number of the first period that holds it."""
+    index = np.full(len(months), -1, dtype=np.int64)
+    for number, period in enumerate(periods):
+        index[(index < 0) & (months >= period.start) & (months <= period.end)] = number
+    if (index < 0).any():
+        raise ValueError(f"month {format_month(int(months[index < 0][0]))} lies in none of the run's periods")
+    return index
+
+
+def _keys(events: pd.DataFrame) -> dict[tuple[str, str, str], np.ndarray]:
+    """The rows of each event key (type, actor, target; either way round for symmetric types)."""
+    actor, target, kind = (events[c].to_numpy(dtype=object) for c in ("actor", "target", "type"))
+    swap = np.isin(kind, list(SYMMETRIC_EVENT_TYPES)) & (target < actor)
+    frame = pd.DataFrame({"type": kind, "actor": np.where(swap, target, actor), "target": np.where(swap, actor, target)},
+                         dtype=object)
+    return {tuple(k): rows for k, rows in frame.groupby(["type", "actor", "target"], sort=False).indices.items()}
 
 
 def event_scores(events: pd.DataFrame, record: tuple[RecordEvent, ...], periods: list[Period], replicates: int,
                  actors: set[str], inputs: set[str], window: int = DEFAULT_WINDOW) -> pd.DataFrame:
     """Recall and precision of simulated events against the record, per period and replicate.
 
-    ``events`` has columns replicate, month (number), actor, target, type, rule. A record event
-    is reproduced in a replicate when that replicate has an endogenous event of the same type
-    between the same actors (either way round for treaties and conflicts) within ``window``
-    months of the record's dating. Returns rows: period, replicate, recall_hits, recall_n,
-    precision_hits, precision_n.
+    ``events`` has columns replicate (numbered from 0), month (number), actor, target, type,
+    rule. A record event is reproduced in a replicate when that replicate has an endogenous
+    event of the same type between the same actors (either way round for treaties and
+    conflicts) within ``window`` months of the record's dating. Returns rows: period,
+    replicate, recall_hits, recall_n, precision_hits, precision_n.
     """
     start, end = periods[0].start, periods[-1].end
     endogenous = events[~events["rule"].str.startswith("scheduled")]
     scored = [e for e in record
               if e.actor in actors and e.target in actors and e.id not in inputs
               and start <= e.month <= end]
-    windows: dict[tuple, list[tuple[int, int]]] = {}
+    names = list(dict.fromkeys(p.name for p in periods))
+    name_of = np.array([names.index(p.name) for p in periods])
+    counts = np.zeros((len(names), replicates, 4), dtype=np.int64)
+    month = endogenous["month"].to_numpy(dtype=np.int64)
+    replicate = endogenous["replicate"].to_numpy(dtype=np.int64)
+    rows = _keys(endogenous)
+    matched = np.zeros(len(month), dtype=bool)
     for e in scored:
         low, high = e.window
-        windows.setdefault(_key(e.actor, e.target, e.type), []).append((low - window, high + window))
-
-    names = [p.name for p in periods]
-    rows = {(name, r): [0, 0, 0, 0] for name in names for r in range(replicates)}
-    groups = {k: g for k, g in endogenous.groupby(["type", "actor", "target"], sort=False)}
-    by_key: dict[tuple, list[pd.DataFrame]] = {}
-    for (type_, actor, target), group in groups.items():
-        by_key.setdefault(_key(actor, target, type_), []).append(group)
-
-    for e in scored:
-        period = _period_of(e.month, periods)
-        low, high = e.window
-        hit_reps: set[int] = set()
-        for group in by_key.get(_key(e.actor, e.target, e.type), []):
-            month = group["month"].to_numpy()
-            inside = (month >= low - window) & (month <= high + window)
-            hit_reps.update(group["replicate"].to_numpy()[inside].tolist())
-        for r in range(replicates):
-            rows[(period, r)][1] += 1
-            rows[(period, r)][0] += r in hit_reps
-
-    for key, frames in by_key.items():
-        spans = windows.get(key, [])
-        for group in frames:
-            month = group["month"].to_numpy()
-            matched = np.zeros(len(month), dtype=bool)
-            for low, high in spans:
-                matched |= (month >= low) & (month <= high)
-            for m, r, ok in zip(month.tolist(), group["replicate"].tolist(), matched.tolist()):
-                period = _period_of(m, periods)
-                rows[(period, r)][3] += 1
-                rows[(period, r)][2] += ok
-    return pd.DataFrame(
-        [(p, r, *v) for (p, r), v in rows.items()],
-        columns=["period", "replicate", "recall_hits", "recall_n", "precision_hits", "precision_n"],
-    )
+        period = name_of[_period_index(np.array([e.month]), periods)[0]]
+        counts[period, :, 1] += 1
+        at = rows.get(_key(e.actor, e.target, e.type))
+        if at is not None:
+            inside = (month[at] >= low - window) & (month[at] <= high + window)
+            counts[period, np.unique(replicate[at][inside]), 0] += 1
+            matched[at[inside]] = True
+    period = name_of[_period_index(month, periods)]
+    np.add.at(counts[:, :, 3], (period, replicate), 1)
+    np.add.at(counts[:, :, 2], (period, replicate), matched)
+    return pd.DataFrame({
+        "period": np.repeat(np.array(names, dtype=object), replicates),
+        "replicate": np.tile(np.arange(replicates), len(names)),
+        **{name: counts[:, :, k].reshape(-1) for k, name in enumerate(("recall_hits", "recall_n", "precision_hits",
+                                                                       "precision_n"))},
+    })
 
 
 def _mean(series: np.ndarray, months: np.ndarray, low: int, high: int) -> np.ndarray:
@@ -119,12 +117,13 @@ def check_fact(fact: StylizedFact, low: int, high: int, months: np.ndarray, seri
     if c.kind == "event_count_at_least":
         assert c.target is not None and c.type is not None and c.count is not None  # the check's validator says so
         endogenous = events[~events["rule"].str.startswith("scheduled")]
-        key = _key(c.actor, c.target, c.type)
-        keys = [_key(a, t, y) for a, t, y in zip(endogenous["actor"], endogenous["target"], endogenous["type"])]
-        mask = np.array([k == key for k in keys], dtype=bool) if keys else np.zeros(0, dtype=bool)
+        actor, target = endogenous["actor"], endogenous["target"]
+        pair = (actor == c.actor) & (target == c.target)
+        if c.type in SYMMETRIC_EVENT_TYPES:
+            pair |= (actor == c.target) & (target == c.actor)
         month = endogenous["month"].to_numpy()
-        chosen = endogenous["replicate"].to_numpy()[mask & (month >= low) & (month <= high)]
-        counts = np.bincount(chosen, minlength=replicates)[:replicates]
+        mask = (pair & (endogenous["type"] == c.type)).to_numpy(dtype=bool) & (month >= low) & (month <= high)
+        counts = np.bincount(endogenous["replicate"].to_numpy()[mask], minlength=replicates)[:replicates]
         return counts >= c.count
     assert c.variable is not None and c.target is not None  # every other kind names them (Check._complete)
     values = series(c.variable, c.actor, c.target)
@@ -142,8 +141,9 @@ def check_fact(fact: StylizedFact, low: int, high: int, months: np.ndarray, seri
 
 
 def fact_scores(facts: tuple[StylizedFact, ...], periods: list[Period], months: np.ndarray, series: Series,
-                events: pd.DataFrame, replicates: int, actors: set[str]) -> pd.DataFrame:
-    """Each fact in each of its periods the run covers: the share of replicates that show it."""
+                events: pd.DataFrame, replicates: int, actors: set[str], *, counts: bool = False) -> pd.DataFrame:
+    """Each fact in each of its periods the run covers: the share of replicates that show it
+    (with ``counts``, how many do: counts of batches of replicates add up)."""
     states = [code for code in STATES if code in actors]
     covered = {p.name: p for p in periods}
     rows = []
@@ -161,7 +161,8 @@ def fact_scores(facts: tuple[StylizedFact, ...], periods: list[Period], months: 
             if high < low:
                 continue
             passed = check_fact(fact, low, high, months, series, events, replicates, states)
-            rows.append((name, fact.id, float(passed.mean()), f"{format_month(low)}..{format_month(high)}",
+            share = int(passed.sum()) if counts else float(passed.mean())
+            rows.append((name, fact.id, share, f"{format_month(low)}..{format_month(high)}",
                          fact.statement))
     return pd.DataFrame(rows, columns=["period", "fact", "passed", "window", "statement"])
 

@@ -1,20 +1,26 @@
-"""What a run produced, as arrays and tables, and how it is written.
+"""What a run produced: its arrays (when held), its tables, its comparison, and its files.
 
-A run yields four tables, written to an output directory atomically (each file is written
-under a temporary name, then renamed into place, so an interrupted run never leaves a file
-half-written):
+A run writes into its output directory (see :mod:`sim.runs.writer`):
 
-* ``trajectory.csv``: ``date,actor,target,variable,value`` - every dyad of Tajikistan, monthly;
-* ``events.csv``: ``date,actor,target,type,summary,rule`` - every event, with the rule behind it;
+* ``trajectory.parquet`` or ``.csv``: ``date,actor,target,variable,value`` - every dyad of
+  Tajikistan, monthly;
+* ``events.parquet`` or ``.csv``: ``date,actor,target,type,summary,rule`` - every event, with
+  the rule behind it;
+* ``trajectory_summary.csv`` (ensembles): ``date,actor,target,variable,mean,q05,q50,q95``;
 * ``comparison.csv``: ``period,metric,value,detail`` - the run against the record;
-* ``manifest.json``: scenario hash, seed, parameters, versions.
+* ``manifest.json``: scenario hash, seed, parameters, versions, the files written.
 
 With more than one replicate the first two tables gain a leading ``replicate`` column.
+Ensembles are written as Parquet and a single replicate as CSV unless ``format`` says otherwise.
+
+A :class:`RunResult` holds the recorded arrays of a run that ran as one model (``sim.run``
+without ``out``, or a run of one batch); a run streamed to disk in several batches holds only
+its comparison and reads everything else from its files, lazily, through
+:func:`sim.runs.stored.read_table`.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -22,22 +28,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.core.recording import TRACKED
-from sim.files import atomic_write
-from sim.months import format_month
+from sim.months import format_month, parse_month
 from sim.paths import project_root
 from sim.record.compare import DEFAULT_WINDOW, comparison_table, event_scores, fact_scores, periods_of
 from sim.record.items import load_events, load_facts
+from sim.runs.stored import read_table
+from sim.runs.tables import Layout, Recorded, to_frame, trajectory_table
+from sim.runs.writer import RunWriter
 from sim.scenario.spec import Scenario
-
-#: How each recorded variable maps onto trajectory rows: (variable, partner is actor?).
-_ROWS = {
-    "alignment": ("alignment", False),
-    "regard": ("alignment", True),
-    "aid_in": ("aid", True),
-    "pressure_in": ("pressure", True),
-    "dependence": ("dependence", False),
-}
+from sim.vocabulary import ACTOR_CODES
 
 
 def _version(package: str) -> str:
@@ -45,6 +44,39 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "unknown"
+
+
+class Tally:
+    """The comparison with the record, added up batch by batch: each replicate's event scores,
+    and for each fact how many replicates show it."""
+
+    def __init__(self, scenario: Scenario, codes: list[str], window: int):
+        self.periods = periods_of(scenario.segments)
+        self.actors = set(codes)
+        self.inputs = {event.record for event in scenario.events if event.record}
+        self.record, self.facts = load_events(), load_facts()
+        self.window = window
+        self.scores: list[pd.DataFrame] = []
+        self.passed: pd.DataFrame | None = None
+        self.replicates = 0
+
+    def add(self, recorded: Recorded) -> None:
+        events = recorded.events(categorical=True).assign(replicate=recorded.log["replicate"],
+                                                          month=recorded.log["month"])
+        rows = event_scores(events, self.record, self.periods, recorded.count, self.actors, self.inputs, self.window)
+        self.scores.append(rows.assign(replicate=rows["replicate"] + recorded.first))
+        facts = fact_scores(self.facts, self.periods, recorded.months, recorded.series, events, recorded.count,
+                            self.actors, counts=True)
+        if self.passed is None:
+            self.passed = facts
+        else:
+            self.passed["passed"] += facts["passed"].to_numpy()
+        self.replicates += recorded.count
+
+    def table(self) -> pd.DataFrame:
+        assert self.passed is not None, "no batch was added"
+        facts = self.passed.assign(passed=self.passed["passed"] / self.replicates)
+        return comparison_table(pd.concat(self.scores, ignore_index=True), facts, self.periods, self.window)
 
 
 @dataclass
@@ -55,119 +87,101 @@ class RunResult:
     seed: int
     replicates: int
     first_replicate: int
-    months: np.ndarray
-    codes: list[str]
     founded: dict[str, int]
-    dyads: np.ndarray
-    domestic: dict[str, np.ndarray]
-    events: pd.DataFrame
-    others: list[tuple[tuple[tuple[int, int], ...], np.ndarray]] = field(default_factory=list)
-    conflicts: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
+    recorded: Recorded | None = None
+    folder: Path | None = None
     window: int = DEFAULT_WINDOW
     overrides: dict = field(default_factory=dict)
     _comparison: pd.DataFrame | None = None
     _trajectory: pd.DataFrame | None = None
+    _events: pd.DataFrame | None = None
 
-    # --- the series the comparison reads ------------------------------------------------
+    # --- the arrays, where the run is held in memory ---------------------------------------
+
+    @property
+    def months(self) -> np.ndarray:
+        """The months recorded: the scenario's, or those a model held in memory has simulated so far."""
+        if self.recorded is not None:
+            return self.recorded.months
+        return np.arange(self.scenario.start, self.scenario.end + 1)
+
+    @property
+    def codes(self) -> list[str]:
+        return [code for code in ACTOR_CODES if code in self.scenario.actors]
+
+    def _files(self) -> Path:
+        assert self.folder is not None, "a run not held in memory was written to a folder"
+        return self.folder
+
+    def _held(self) -> Recorded:
+        if self.recorded is None:
+            raise ValueError(f"the run was streamed to {self.folder} in batches and is not held in memory: "
+                             "read its files (sim.runs.read_table)")
+        return self.recorded
+
+    @property
+    def dyads(self) -> np.ndarray:
+        """Tajikistan's dyads, ``[month, replicate, variable, actor]``."""
+        return self._held().dyads
+
+    @property
+    def domestic(self) -> dict[str, np.ndarray]:
+        return self._held().domestic
+
+    @property
+    def others(self) -> list:
+        return self._held().others
 
     def series(self, variable: str, actor: str, target: str) -> np.ndarray:
-        """A dyadic or conflict variable as ``[replicate, month]``; only Tajikistan's dyads are kept."""
-        conflict = self.conflicts.get((actor, target, variable))
-        if conflict is not None:
-            return conflict.T.astype(float)
-        for number, name in enumerate(TRACKED):
-            var, partner_acts = _ROWS[name]
-            if var != variable:
-                continue
-            partner = actor if partner_acts else target
-            fixed = target if partner_acts else actor
-            if fixed == "TJK" and partner in self.codes:
-                return self.dyads[:, :, number, self.codes.index(partner)].T.astype(float)
-        raise KeyError(f"{variable} {actor}->{target} is not recorded (only Tajikistan's dyads are)")
+        """A dyadic variable of Tajikistan as ``[replicate, month]`` (read from the files of a
+        streamed run, where months before the partner existed are NaN)."""
+        if self.recorded is not None:
+            return self.recorded.series(variable, actor, target)
+        rows = read_table(self._files(), "trajectory", where={"variable": variable, "actor": actor, "target": target})
+        if rows.empty:
+            raise KeyError(f"{variable} {actor}->{target} is not recorded (only Tajikistan's dyads are)")
+        values = np.full((self.replicates, len(self.months)), np.nan)
+        replicate = rows["replicate"].to_numpy() - self.first_replicate if "replicate" in rows else 0
+        dates = rows["date"].cat
+        month = np.array([parse_month(d) for d in dates.categories]) - self.scenario.start
+        values[replicate, month[dates.codes.to_numpy()]] = rows["value"].to_numpy()
+        return values
+
+    # --- the tables ----------------------------------------------------------------------
 
     @property
     def comparison(self) -> pd.DataFrame:
         if self._comparison is None:
-            periods = periods_of(self.scenario.segments)
-            actors = set(self.codes)
-            inputs = {event.record for event in self.scenario.events if event.record}
-            events = self.events.assign(month=self._event_months())
-            ev = event_scores(events, load_events(), periods, self.replicates, actors, inputs, self.window)
-            facts = fact_scores(load_facts(), periods, self.months, self.series, events, self.replicates, actors)
-            self._comparison = comparison_table(ev, facts, periods, self.window)
+            tally = Tally(self.scenario, self.codes, self.window)
+            tally.add(self._held())
+            self._comparison = tally.table()
         return self._comparison
-
-    def _event_months(self) -> np.ndarray:
-        years = self.events["date"].str.slice(0, 4).astype(int).to_numpy()
-        months = self.events["date"].str.slice(5, 7).astype(int).to_numpy()
-        return years * 12 + months - 1
 
     @property
     def trajectory(self) -> pd.DataFrame:
         """The long table: one row per month, dyad and variable (and replicate)."""
         if self._trajectory is None:
-            self._trajectory = self._build_trajectory()
+            if self.recorded is None:
+                self._trajectory = read_table(self._files(), "trajectory")
+            else:
+                layout = Layout.of(self.recorded, self.founded)
+                table = trajectory_table(layout, self.recorded.values(layout), self.first_replicate,
+                                         replicate=self.replicates > 1)
+                self._trajectory = to_frame(table)
         return self._trajectory
 
-    def _build_trajectory(self) -> pd.DataFrame:
-        T, R, V, N = self.dyads.shape
-        partners = [n for n, code in enumerate(self.codes) if code != "TJK"]
-        frames = []
-        for r in range(R):
-            block = self.dyads[:, r][:, :, partners]  # month, variable, partner
-            month = np.repeat(self.months, len(partners) * V)
-            variable = np.tile(np.repeat(np.arange(V), len(partners)), T)
-            partner = np.tile(np.array(partners), T * V)
-            values = block.reshape(-1).astype(float)
-            founded = np.array([self.founded[self.codes[p]] for p in partner])
-            keep = month >= founded
-            partner_code = np.array(self.codes, dtype=object)[partner]
-            names = np.array([_ROWS[v][0] for v in TRACKED], dtype=object)[variable]
-            partner_acts = np.array([_ROWS[v][1] for v in TRACKED])[variable]
-            frame = pd.DataFrame({
-                "month": month[keep],
-                "actor": np.where(partner_acts, partner_code, "TJK")[keep],
-                "target": np.where(partner_acts, "TJK", partner_code)[keep],
-                "variable": names[keep],
-                "value": values[keep],
-            })
-            domestic = pd.DataFrame({
-                "month": np.tile(self.months, len(self.domestic)),
-                "actor": "TJK", "target": "",
-                "variable": np.repeat(list(self.domestic), T),
-                "value": np.concatenate([self.domestic[k][:, r] for k in self.domestic]),
-            })
-            keys = list(self.conflicts)
-            if keys:
-                conflicts = pd.DataFrame({
-                    "month": np.tile(self.months, len(keys)),
-                    "actor": np.repeat([k[0] for k in keys], T),
-                    "target": np.repeat([k[1] for k in keys], T),
-                    "variable": np.repeat([k[2] for k in keys], T),
-                    "value": np.concatenate([self.conflicts[k][:, r].astype(float) for k in keys]),
-                })
-                domestic = pd.concat([domestic, conflicts], ignore_index=True)
-            frame = pd.concat([frame, domestic, self._third_party(r)], ignore_index=True)
-            frame = frame.sort_values(["month", "variable", "actor", "target"], kind="stable")
-            frame.insert(0, "replicate", self.first_replicate + r)
-            frames.append(frame)
-        table = pd.concat(frames, ignore_index=True)
-        table.insert(1, "date", [format_month(m) for m in table.pop("month")])
-        if self.replicates == 1:
-            table = table.drop(columns="replicate")
-        return table
-
-    def _third_party(self, r: int) -> pd.DataFrame:
-        """Alignment between Tajikistan's partners, for the dyads some rule moves."""
-        months, actors, targets, values = [], [], [], []
-        for month, (pairs, block) in zip(self.months, self.others):
-            for (i, j), value in zip(pairs, block[r].tolist()):
-                months.append(month)
-                actors.append(self.codes[i])
-                targets.append(self.codes[j])
-                values.append(value)
-        return pd.DataFrame({"month": months, "actor": actors, "target": targets, "variable": "alignment",
-                             "value": np.array(values, dtype=float)})
+    @property
+    def events(self) -> pd.DataFrame:
+        """Every event, with a ``replicate`` column even for a single replicate."""
+        if self._events is None:
+            if self.recorded is None:
+                events = read_table(self._files(), "events")
+                if "replicate" not in events:
+                    events.insert(0, "replicate", self.first_replicate)
+                self._events = events
+            else:
+                self._events = self.recorded.events()
+        return self._events
 
     def public_events(self) -> pd.DataFrame:
         """The events table as written: date, actor, target, type, summary, rule."""
@@ -176,11 +190,12 @@ class RunResult:
             table = table.drop(columns="replicate")
         return table.reset_index(drop=True)
 
-    def manifest(self) -> dict:
+    def manifest(self, format: str = "csv", batch: int | None = None) -> dict:
         return {
             "tajsim_version": _version("tajsim"),
             "mesa_version": _version("mesa"),
             "numpy_version": np.__version__,
+            "pyarrow_version": _version("pyarrow"),
             "scenario": self.scenario.name,
             "scenario_title": self.scenario.title,
             "scenario_sha256": self.scenario.digest(),
@@ -189,6 +204,8 @@ class RunResult:
             "seed": self.seed,
             "replicates": self.replicates,
             "first_replicate": self.first_replicate,
+            "format": format,
+            "batch": min(batch or self.replicates, self.replicates),
             "start": format_month(self.scenario.start),
             "end": format_month(self.scenario.end),
             "event_window_months": self.window,
@@ -196,17 +213,15 @@ class RunResult:
             "segments": self.scenario.canonical()["segments"],
         }
 
-    def write(self, out: str | Path) -> Path:
-        """Write the four files into ``out``, each atomically."""
-        out = Path(out)
-        if out.exists() and not out.is_dir():
-            raise FileExistsError(f"{out}: exists and is not a directory")
-        out.mkdir(parents=True, exist_ok=True)
-        atomic_write(out / "trajectory.csv", self.trajectory.to_csv(index=False, float_format="%.6f", lineterminator="\n"))
-        atomic_write(out / "events.csv", self.public_events().to_csv(index=False, lineterminator="\n"))
-        atomic_write(out / "comparison.csv", self.comparison.to_csv(index=False, float_format="%.4f", lineterminator="\n"))
-        atomic_write(out / "manifest.json", json.dumps(self.manifest(), indent=2, sort_keys=True) + "\n")
-        return out
+    def write(self, out: str | Path, format: str | None = None) -> Path:
+        """Write the run's files into ``out`` (Parquet for an ensemble, CSV for one replicate,
+        unless ``format`` says otherwise); only a run held in memory can be written again."""
+        recorded = self._held()
+        format = format or ("csv" if self.replicates == 1 else "parquet")
+        with RunWriter(out, format=format, replicates=self.replicates, founded=self.founded) as writer:
+            writer.add(recorded)
+            writer.finish(self.comparison, self.manifest(format))
+        return Path(out)
 
 
 def _relative(path: str) -> str:

@@ -2,46 +2,45 @@
 
 A run builds the model for a composed scenario, runs it to the end, and gathers what it
 recorded into a :class:`~sim.runs.result.RunResult` (its tables, its comparison with the
-record), written to an output directory when asked.
+record). Asked to write its files (``out``), it runs its replicates in batches of ``batch``
+and streams each batch to disk while the next one runs, adding up the comparison as it goes:
+memory does not grow with the number of replicates. Replicate k draws from its own stream,
+so the batches give the same replicates as one big model.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from sim.core.model import TajikistanModel
-from sim.core.recording import conflict_table
-from sim.months import format_month, parse_month
+from sim.months import parse_month
 from sim.paths import default_scenario
 from sim.record.compare import DEFAULT_WINDOW
-from sim.runs.result import RunResult
+from sim.runs.result import RunResult, Tally
+from sim.runs.tables import Recorded
+from sim.runs.writer import FORMATS, RunWriter
 from sim.scenario import Scenario, load_scenario
-from sim.vocabulary import EVENT_TYPES
+
+#: Replicates simulated in one model when a run streams to disk: large enough that the
+#: model's cost per month is shared by many, small enough that a batch's tables stay small.
+DEFAULT_BATCH = 250
 
 
-def _events_table(model: TajikistanModel) -> pd.DataFrame:
-    cols = model.log.arrays()
-    texts = model.log.texts
-    codes = np.array(model.codes, dtype=object)
-    summary = np.array([t[0] for t in texts] or [""], dtype=object)
-    rule = np.array([t[1] for t in texts] or [""], dtype=object)
-    return pd.DataFrame({
-        "replicate": cols["replicate"] + model.first_replicate,
-        "date": [format_month(m) for m in cols["month"]],
-        "actor": codes[cols["actor"]] if len(cols["actor"]) else [],
-        "target": codes[cols["target"]] if len(cols["target"]) else [],
-        "type": np.array(EVENT_TYPES, dtype=object)[cols["type"]] if len(cols["type"]) else [],
-        "summary": summary[cols["text"]] if len(cols["text"]) else [],
-        "rule": rule[cols["text"]] if len(cols["text"]) else [],
-    })
+#: A progress callback: called with 1 after each month a model simulates (``tqdm.update`` fits).
+Progress = Callable[[int], object]
 
 
-def advance(model: TajikistanModel, progress: Callable[[int], object] | None = None,
-            months: int | None = None) -> None:
+def simulate(plan: Scenario, seed: int, first: int, count: int,
+             overrides: dict[str, tuple[bool, float]] | None = None, progress: Progress | None = None) -> Recorded:
+    """Replicates ``first .. first + count - 1`` of a scenario, run in one model."""
+    model = TajikistanModel(plan, seed=seed, replicates=count, first_replicate=first, overrides=overrides)
+    advance(model, progress)
+    return Recorded.of(model)
+
+
+def advance(model: TajikistanModel, progress: Progress | None = None, months: int | None = None) -> None:
     """Run ``model`` to its end (or ``months`` months on), calling ``progress(1)`` after each month."""
     if progress is None:
         if months is None:
@@ -55,34 +54,65 @@ def advance(model: TajikistanModel, progress: Callable[[int], object] | None = N
         progress(1)
 
 
+def batches(replicates: int, batch: int = DEFAULT_BATCH) -> int:
+    """How many models a run of ``replicates`` writing its files simulates, one after another."""
+    return -(-replicates // batch)
+
+
+def founding_months(plan: Scenario) -> dict[str, int]:
+    """The month each actor enters the run (its founding, or the run's start)."""
+    return {code: (plan.start if spec.founded is None else max(plan.start, parse_month(spec.founded)))
+            for code, spec in plan.actors.items()}
+
+
+def collect(model: TajikistanModel, *, window: int = DEFAULT_WINDOW) -> RunResult:
+    """What a model has recorded so far (every month it has simulated), as a :class:`RunResult`."""
+    result = RunResult(scenario=model.plan, seed=model.seed, replicates=model.replicates,
+                       first_replicate=model.first_replicate, founded=founding_months(model.plan), window=window,
+                       overrides=dict(model.overrides))
+    result.recorded = Recorded.of(model)
+    return result
+
+
 def run(scenario: str | Path | Scenario | None = None, *, seed: int = 0, replicates: int = 1,
         first_replicate: int = 0, out: str | Path | None = None, window: int = DEFAULT_WINDOW,
-        overrides: dict[str, tuple[bool, float]] | None = None,
-        progress: Callable[[int], object] | None = None) -> RunResult:
+        overrides: dict[str, tuple[bool, float]] | None = None, format: str | None = None,
+        batch: int = DEFAULT_BATCH, progress: Progress | None = None) -> RunResult:
     """Run a scenario (the full 1991-2023 replay by default) and compare it with the record.
 
     Returns a :class:`RunResult` whose ``trajectory``, ``events`` and ``comparison`` are
-    pandas DataFrames; with ``out`` the four output files are written there too. ``progress``,
-    if given, is called with 1 after each month is simulated (``tqdm.update`` fits).
+    pandas DataFrames. With ``out`` the run's files are written there (``format``: "parquet"
+    or "csv"; by default Parquet for an ensemble, CSV for one replicate), ``batch`` replicates
+    at a time; a run of more than one batch is then not held in memory, and its result reads its
+    tables from the files. ``progress``, if given, is called with 1 after each month each batch
+    simulates (:func:`batches` says how many batches there are; ``tqdm.update`` fits).
     """
+    if replicates < 1 or batch < 1:
+        raise ValueError(f"replicates and batch must be at least 1, got {replicates} and {batch}")
+    if format is not None and format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     if scenario is None:
         scenario = default_scenario()
     plan = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    model = TajikistanModel(plan, seed=seed, replicates=replicates, first_replicate=first_replicate,
-                            overrides=overrides)
-    advance(model, progress)
-    history = model.history
-    founded = {code: (plan.start if spec.founded is None else max(plan.start, parse_month(spec.founded)))
-               for code, spec in plan.actors.items()}
-    result = RunResult(
-        scenario=plan, seed=seed, replicates=replicates, first_replicate=first_replicate,
-        months=np.array(history.months), codes=model.codes, founded=founded,
-        dyads=np.stack(history.dyads), others=list(history.others),
-        domestic={"security": np.stack(history.security), "economy": np.stack(history.economy),
-                  "own_energy": np.stack(history.own_energy)},
-        conflicts=conflict_table(history),
-        events=_events_table(model), window=window, overrides=dict(overrides or {}),
-    )
-    if out is not None:
-        result.write(out)
+    founded = founding_months(plan)
+    result = RunResult(scenario=plan, seed=seed, replicates=replicates, first_replicate=first_replicate,
+                       founded=founded, window=window, overrides=dict(overrides or {}))
+    if out is None:
+        result.recorded = simulate(plan, seed, first_replicate, replicates, overrides, progress)
+        return result
+    format = format or ("csv" if replicates == 1 else "parquet")
+    spans = [(first, min(batch, first_replicate + replicates - first))
+             for first in range(first_replicate, first_replicate + replicates, batch)]
+    tally = Tally(plan, result.codes, window)
+    with RunWriter(out, format=format, replicates=replicates, founded=founded) as writer:
+        for first, count in spans:
+            recorded = simulate(plan, seed, first, count, overrides, progress)
+            gc.collect()  # the spent model and its agents refer to each other: free them before the next batch
+            writer.add(recorded)
+            tally.add(recorded)
+        result._comparison = tally.table()
+        writer.finish(result._comparison, result.manifest(format, batch))
+    result.folder = Path(out)
+    if len(spans) == 1:
+        result.recorded = recorded
     return result

@@ -169,6 +169,7 @@ class Parameters(Strict):
     war_opp_backing: Annotated[float, Field(ge=0, le=50)] = 3.0
     war_attrition: Unit = 0.15
     war_dissolution: Unit = 0.01
+    war_organisation: Unit = 0.2
     war_threshold: Unit = 0.05
     war_intensity_gain: Annotated[float, Field(ge=0, le=50)] = 3.0
     war_intensity_rate: Unit = 0.4

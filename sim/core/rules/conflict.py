@@ -27,6 +27,12 @@ def _armed(w: World) -> np.ndarray:
     return np.minimum(c.opposition / 0.2, 1.0) * (1.0 - c.integrated)
 
 
+def _in_exile(w: World) -> np.ndarray:
+    """How far the opposition is based abroad: wholly until an accord brings its leaders and
+    fighters home (the 1997 General Agreement's return of the opposition), not at all after."""
+    return _armed(w) * (1.0 - w.conflict.accord)
+
+
 # --- the opposition and its outside support ---------------------------------------------------
 
 
@@ -44,23 +50,24 @@ def opposition_seeks_support(w: World, me: Actor, k: float) -> None:
 
 
 @rule("R53", "Across a permeable border, Afghan factions give the exiled opposition bases and arms, less as they "
-      "come to terms with Dushanbe", "salehyan2007", "Results suggest that weak neighbors, rival neighbors, and refugee "
-      "diasporas contribute to rebellion and that conflicts endure longer when rebels have access to external bases.",
+      "come to terms with Dushanbe, none once an accord brings it home", "salehyan2007",
+      "Results suggest that weak neighbors, rival neighbors, and refugee diasporas contribute to rebellion and that "
+      "conflicts endure longer when rebels have access to external bases.",
       ("AFG",))
 def afghan_sanctuary(w: World, me: Actor, k: float) -> None:
     weak_border = w.drive("afghan_instability")
     sympathy = 0.3 + pos(w.align(me.code, "UTO"))
     estranged = 1.0 - pos(w.align(me.code, "TJK"))
     w.pull(me.code, "UTO", 0.2 * k * me.spec.culture_tjk)
-    w.give_aid(me.code, "UTO", 0.03 * k * weak_border * sympathy * estranged * _armed(w),
+    w.give_aid(me.code, "UTO", 0.03 * k * weak_border * sympathy * estranged * _in_exile(w),
                "Afghan factions give the Tajik opposition bases and arms", military=True)
 
 
-@rule("R54", "Iran hosts the opposition's leaders and supports them, while it mediates",
+@rule("R54", "Iran hosts the opposition's leaders and supports them while they are in exile and it mediates",
       "rferl1997iran", "Iran, which supports the opposition, and Russia, which backs the Dushanbe government, launched a "
       "diplomatic drive under UN auspices three years ago to end the fighting.", ("IRN",))
 def iran_hosts_opposition(w: World, me: Actor, k: float) -> None:
-    need = _armed(w)
+    need = _in_exile(w)
     w.pull(me.code, "UTO", 0.3 * k * need)
     w.give_aid(me.code, "UTO", 0.005 * k * need, "Iran hosts and supports the Tajik opposition's leaders")
 
