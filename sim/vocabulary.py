@@ -111,11 +111,6 @@ DRIVERS: dict[str, Driver] = {
     "china_growth": Driver("China's real GDP growth", "percent a year", -30.0, 30.0),
     "kazakhstan_growth": Driver("Kazakhstan's real GDP growth (the second destination of Tajik migrants)",
                                 "percent a year", -30.0, 30.0),
-    "remittances": Driver("personal remittances received by Tajikistan", "percent of GDP", 0.0, 100.0),
-    "china_reach": Driver("China's economic reach into Central Asia, 0 (none) to 1 (Tajikistan's leading "
-                          "lender and investor)", "index", 0.0, 1.0),
-    "western_engagement": Driver("Western (US-led) strategic engagement in Central Asia, 0 (none) to 1 "
-                                 "(a war next door)", "index", 0.0, 1.0),
 }
 
 #: The most battle-related deaths Afghanistan had in any year of 1989-2023 (35,787 in 2021; UCDP via

@@ -26,7 +26,7 @@ from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 NAVIGATING = ROOT / "scenarios" / "2022-2023_navigating.yaml"
-SMALL = ["remittances", "uzbek_pressure", "chinese_finance"]
+SMALL = ["migration", "uzbek_pressure", "chinese_finance"]
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +78,10 @@ def test_the_values_are_the_textbook_shapley_values_computed_by_hand(small):
 
 
 def test_two_levers_that_change_the_same_get_the_same_and_one_that_changes_nothing_gets_zero(navigating):
-    twin = Lever("remittances_again", "RUS", "the same change as remittances", LEVERS["remittances"].changes)
-    idle = Lever("idle", "TKM", "a stage rule the period leaves off, and a flow that never happens",
-                 ({"rule": {"id": "R18", "enabled": False}}, {"forbid": {"actor": "TKM", "target": "TJK", "type": "military"}}))
-    result = attribute(navigating, [LEVERS["remittances"], twin, idle, LEVERS["chinese_finance"]])
+    twin = Lever("migration_again", "RUS", "the same change as migration", LEVERS["migration"].changes)
+    idle = Lever("idle", "TKM", "a rule that gives nothing in peacetime, and a flow that never happens",
+                 ({"rule": {"id": "R43", "enabled": False}}, {"forbid": {"actor": "TKM", "target": "TJK", "type": "military"}}))
+    result = attribute(navigating, [LEVERS["migration"], twin, idle, LEVERS["chinese_finance"]])
     np.testing.assert_allclose(result.shapley[0], result.shapley[1], rtol=0, atol=1e-12)
     assert np.abs(result.shapley[0]).min() > 0
     assert (result.shapley[2] == 0).all()
@@ -185,7 +185,7 @@ def test_a_branched_model_equals_a_full_run_bit_for_bit(tmp_path, month):
     (a driver held, a parameter, a flow forced), branched mid-period and at a period boundary."""
     plan = load_scenario(_chain(tmp_path))
     others = Lever("other_kinds", "RUS", "a driver held, a parameter set, a flow forced",
-                   ({"driver": {"name": "remittances", "hold": True}},
+                   ({"driver": {"name": "oil_price", "hold": True}},
                     {"parameter": {"name": "alignment_noise", "value": 0.02}},
                     {"force": {"actor": "CHN", "target": "TJK", "type": "aid", "amount": 0.05}}))
     levers = list(LEVERS.values()) + [others]
@@ -209,10 +209,10 @@ def test_a_branched_model_equals_a_full_run_bit_for_bit(tmp_path, month):
 def test_branching_refuses_a_scenario_that_differs_before_the_month(navigating):
     model = TajikistanModel(navigating, seed=0)
     advance(model, months=4)
-    earlier = apply_changes(navigating, LEVERS["remittances"].switched_off("2022-02", "2023-12"), "early")
+    earlier = apply_changes(navigating, LEVERS["migration"].switched_off("2022-02", "2023-12"), "early")
     with pytest.raises(ValueError, match="differ before 2022-05: events"):
         model.branch(earlier)
-    later = apply_changes(navigating, LEVERS["remittances"].switched_off("2022-05", "2023-12"), "later")
+    later = apply_changes(navigating, LEVERS["migration"].switched_off("2022-05", "2023-12"), "later")
     assert model.branch(later).month == parse_month("2022-05")
 
 
@@ -220,7 +220,7 @@ def test_branching_refuses_a_scenario_that_differs_before_the_month(navigating):
 def test_one_and_two_workers_write_the_same_bytes(tmp_path, capsys):
     for workers in (1, 2):
         assert main(["attribute", str(NAVIGATING), "--outcome", "security", "--from", "2022-03", "--to", "2022-12",
-                     "--levers", "russian_security,security_organisations,western_engagement", "--replicates", "3",
+                     "--levers", "russian_security,security_organisations,us_access", "--replicates", "3",
                      "--workers", str(workers), "--out", str(tmp_path / str(workers)), "--quiet"]) == 0
     for name in ("attribution.csv", "manifest.json"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes()
@@ -245,7 +245,9 @@ def test_the_command_writes_the_table_and_a_manifest_and_prints_them(attributed,
     assert manifest["window"] == {"from": "2022-03", "to": "2023-06"}
     assert manifest["outcome"] == {"variable": "dependence", "actor": "TJK", "target": "RUS"}
     assert [lever["name"] for lever in manifest["levers"]] == SMALL
-    assert manifest["levers"][0]["changes"] == [{"rule": {"id": "R27", "enabled": False, "from": "2022-03"}}]
+    written = manifest["levers"][0]["changes"]
+    assert written[0] == {"rule": {"id": "R27", "enabled": False, "from": "2022-03"}}
+    assert len(written) == len(LEVERS["migration"].changes) and all(c[next(iter(c))]["from"] == "2022-03" for c in written)
     assert manifest["method"]["subsets"] == 8 and manifest["method"]["shapley"] == "exact"
     assert len(manifest["scenario_sha256"]) == 64 and "versions" in manifest
     assert not any("time" in key or "worker" in key for key in manifest)
@@ -286,8 +288,8 @@ def test_a_lever_is_only_what_can_be_switched_off_from_a_month():
 
 
 @pytest.mark.parametrize("flags, message", [
-    (["--levers", "remittances,oil"], "--levers: unknown lever 'oil' (known: remittances, russian_security"),
-    (["--levers", "remittances,remittances"], "--levers: remittances named twice"),
+    (["--levers", "migration,oil"], "--levers: unknown lever 'oil' (known: migration, russian_security"),
+    (["--levers", "migration,migration"], "--levers: migration named twice"),
     (["--outcome", "alignment"], "--outcome: alignment: alignment needs an actor and a target"),
     (["--outcome", "wealth:TJK:RUS"], "--outcome: wealth:TJK:RUS: variable: Input should be"),
     (["--outcome", "aid:TJK:RUS"], "target must be TJK"),
@@ -322,7 +324,7 @@ def test_another_commands_results_are_not_overwritten(tmp_path, capsys):
 
 
 def test_more_than_six_levers_are_sampled_and_still_add_up(navigating):
-    twin = Lever("remittances_again", "RUS", "the same change as remittances", LEVERS["remittances"].changes)
+    twin = Lever("migration_again", "RUS", "the same change as migration", LEVERS["migration"].changes)
     spec = parse_outcome("dependence:TJK:RUS", "2022-03", "2022-09", navigating)
     attribution = build_attribution(navigating, list(LEVERS.values()) + [twin], spec, seed=2, replicates=2,
                                     permutations=4)

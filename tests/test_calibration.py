@@ -160,7 +160,7 @@ def test_same_seed_gives_the_same_parameters(tiny):
 def test_params_file_is_loadable_and_documents_the_fit(tiny):
     first, _, _ = tiny
     data = yaml.safe_load((first / "params.yaml").read_text())
-    assert set(data) == {"parameters", "rules", "observation", "fit", "war_fit"}
+    assert set(data) == {"parameters", "rules", "observation", "fit", "war_fit", "lever_fit"}
     assert data["fit"]["seed"] == 5 and data["fit"]["train_years"] == [1992, 2009]
     assert set(data["observation"]["intercept"]) == set(load_record().partners)
     sim.load_scenario(default_scenario(), calibration=first / "params.yaml")

@@ -9,6 +9,7 @@ model actually uses.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from pathlib import Path
 
@@ -28,7 +29,8 @@ from sim.months import format_month, parse_month
 from sim.present.dashboard.model import overlay as dashboard_overlay
 from sim.scenario import load_scenario
 from sim.scenario.compose import rule_setting_at, with_calibration, with_parameters
-from sim.scenario.schema import Parameters
+from sim.scenario.schema import Parameters, ScheduledEvent
+from sim.scenario.spec import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted(path for path in (ROOT / "scenarios").glob("*.yaml"))
@@ -127,10 +129,23 @@ def test_an_experiment_files_arm_is_its_base_with_the_parameters(tmp_path):
 # --- rule_setting_at says what the running model uses ---------------------------------------------
 
 
+KARIMOV = parse_month("2016-09")
+#: A scheduled rule switch, as an experiment's or a user's scenario may write one (the shipped
+#: periods switch no rule: their stages emerge), at the month of Karimov's death.
+SWITCH = ScheduledEvent.model_validate({
+    "date": "2016-09", "actor": "UZB", "target": "TJK", "type": "personnel", "summary": "a switch under test",
+    "source": "tests", "effects": {"rules": {"R31": {"enabled": False}, "R34": {"weight": 3.0}}}})
+
+
+def with_switch(plan: Scenario) -> Scenario:
+    """The plan with :data:`SWITCH` among its scheduled events."""
+    return dataclasses.replace(plan, events=tuple(sorted((*plan.events, SWITCH), key=lambda e: parse_month(e.date))))
+
+
 @functools.cache
 def rules_in_use(plan_name: str) -> tuple:
     """Each month's rules as a running model holds them, ``{month: {rule id: weight}}``, for a plan."""
-    plan = load_scenario(FULL)
+    plan = with_switch(load_scenario(FULL))
     if plan_name == "scaled":
         plan = dashboard_overlay(plan, rule_weights={"R34": 0.5, "R31": 2.0, "R18": 3.0})
     model = TajikistanModel(plan, seed=0)
@@ -143,8 +158,6 @@ def rules_in_use(plan_name: str) -> tuple:
             assert all(used[month][rule.id] == weight for rule, weight in agent.rulebook)
     return plan, used
 
-
-KARIMOV = parse_month("2016-09")
 
 
 @settings(max_examples=100)
@@ -171,3 +184,20 @@ def test_the_switch_after_karimov_holds_to_the_end_of_the_replay(plan_name, r31,
     assert before["R31"] == rule_setting_at(plan, "R31", KARIMOV - 1).weight == r31 and "R31" not in after
     assert after["R34"] == r34 and all(used[m]["R34"] == r34 for m in used if m >= KARIMOV)
     assert not rule_setting_at(plan, "R31", parse_month("2023-12")).enabled
+
+
+def test_rule_weight_scales_every_period_and_scheduled_switch_and_keeps_on_off():
+    plan = with_switch(load_scenario(FULL))
+    changed = dashboard_overlay(plan, rule_weights={"R34": 2.0, "R18": 0.5})
+    for before, after in zip(plan.segments, changed.segments):
+        assert after.rules["R34"].enabled and after.rules["R34"].weight == 2.0
+        r18 = before.rules.get("R18")
+        assert after.rules["R18"].enabled == (r18.enabled if r18 else RULES["R18"].default)
+        assert after.rules["R18"].weight == 0.5
+    switches = [(b.effects.rules, a.effects.rules) for b, a in zip(plan.events, changed.events) if b.effects.rules]
+    assert switches
+    for before, after in switches:
+        if "R34" in before:
+            assert after["R34"].weight == min(10.0, before["R34"].weight * 2.0)
+        assert set(after) == set(before)  # a switch is scaled, never added
+    assert dashboard_overlay(plan, rule_weights={"R34": 1.0}).segments == plan.segments

@@ -77,24 +77,6 @@ def test_overlay_scales_each_periods_own_parameters_and_validates_them():
         overlay(plan, rule_weights={"R99": 2.0})
 
 
-def test_rule_weight_scales_every_period_and_scheduled_switch_and_keeps_on_off():
-    plan = load_scenario(default_scenario())
-    changed = overlay(plan, rule_weights={"R34": 2.0, "R18": 0.5})
-    for before, after in zip(plan.segments, changed.segments):
-        assert after.rules["R34"].enabled and after.rules["R34"].weight == 2.0
-        # R18 is a stage rule: on only where the period switches it on, and scaled there
-        r18 = before.rules.get("R18")
-        assert after.rules["R18"].enabled == (r18.enabled if r18 else RULES["R18"].default)
-        assert after.rules["R18"].weight == 0.5
-    switches = [(b.effects.rules, a.effects.rules) for b, a in zip(plan.events, changed.events) if b.effects.rules]
-    assert switches
-    for before, after in switches:
-        if "R34" in before:
-            assert after["R34"].weight == min(10.0, before["R34"].weight * 2.0)
-        assert set(after) == set(before)  # a switch is scaled, never added
-    assert overlay(plan, rule_weights={"R34": 1.0}).segments == plan.segments
-
-
 def _as_the_slider_holds(spec: dict):
     """The value a slider widget holds for ``spec``: Vuetify 2's ``VSlider.roundValue``, in Python.
 

@@ -208,11 +208,8 @@ PRODUCERS = {
     "oil_price": "Energy Information Administration",
     "china_growth": "World Bank",
     "kazakhstan_growth": "World Bank",
-    "remittances": "World Bank",
-    "china_reach": "Project coding",
-    "western_engagement": "Project coding",
 }
-DERIVED_OR_CODED = {"afghan_instability", "remittances", "china_reach", "western_engagement"}
+DERIVED_OR_CODED = {"afghan_instability"}
 
 
 def test_every_driver_has_a_source_naming_its_producer():

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import sim
 from sim.cli import main
 from sim.runs.stored import read_summary, read_table
-from sim.runs.tables import TRACKED, Layout, Recorded, to_frame, trajectory_table
+from sim.runs.tables import DOMESTIC, TRACKED, Layout, Recorded, to_frame, trajectory_table
 from sim.runs.writer import quantiles
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,7 +149,7 @@ def reference(recorded: Recorded, founded: dict[str, int]) -> pd.DataFrame:
                     if code != "TJK" and month >= founded[code]:
                         actor, target = (code, "TJK") if partner_acts else ("TJK", code)
                         rows.append((r, month, variable, actor, target, float(recorded.dyads[t, r, v, n])))
-            for name in ("security", "economy"):
+            for name in DOMESTIC:
                 rows.append((r, month, name, "TJK", "", float(recorded.domestic[name][t, r])))
             pairs, block = recorded.others[t]
             for (i, j), value in zip(pairs, block[r]):
@@ -178,7 +178,7 @@ def test_the_long_table_is_the_plain_per_replicate_build(months, replicates, fir
         others.append((tuple(live), rng.random((replicates, len(live))).astype(np.float32)))
     recorded = Recorded(first=first, count=replicates, start=start, months=np.arange(start, start + months),
                         codes=codes, dyads=rng.random((months, replicates, len(TRACKED), len(codes))).astype(np.float32),
-                        domestic={name: rng.random((months, replicates)) for name in ("security", "economy")},
+                        domestic={name: rng.random((months, replicates)) for name in DOMESTIC},
                         others=others, log={}, texts=[])
     layout = Layout.of(recorded, founded)
     built = to_frame(trajectory_table(layout, recorded.values(layout), first))

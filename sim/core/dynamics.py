@@ -251,7 +251,7 @@ class Dynamics:
         step *= p.pull_gain
         np.tanh(step, out=step)
         mine = rows == w.tjk
-        warm = np.maximum(step[:, mine], 0.0)
+        warm = np.ascontiguousarray(np.maximum(step[:, mine], 0.0))  # row by row, so a replicate sums alike in any batch
         scale = np.minimum(1.0, p.attention_budget / np.maximum(warm.sum(axis=1, keepdims=True), 1e-12))
         step[:, mine] -= warm * (1.0 - scale)
         step *= p.alignment_rate

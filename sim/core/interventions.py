@@ -62,7 +62,7 @@ class Interventions:
                         kept.append(flow)
                 w.flows = kept
                 kind = "pressure" if item.type == "pressure" else "aid"
-                if any((flow.kind, flow.actor, flow.target) == (kind, i, j) for flow in kept):
+                if any((flow.kind, flow.actor, flow.target) == (kind, i, j) and np.any(flow.amount) for flow in kept):
                     np.maximum(given[:, i, j], 0.0, out=given[:, i, j])
                 else:  # nothing of this kind is left: none at all, not what subtracting leaves after rounding
                     given[:, i, j] = 0.0

@@ -173,7 +173,7 @@ class Levers:
         if settle:
             self.migrants = target
         else:
-            network = np.where(target > self.migrants, p.migration_network + self.migrants / p.migration_max, 1.0)
+            network = np.where(target > self.migrants, p.migration_network + self.migrants / max(p.migration_max, 1e-9), 1.0)
             self.migrants += p.migration_rate * np.minimum(network, 1.0) * (target - self.migrants)
         self.remittances = p.remittance_scale * self.migrants * income / home
 

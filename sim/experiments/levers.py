@@ -10,22 +10,23 @@ of the run), so that one lever can be switched off from any month.
 
 :data:`LEVERS` is the registry ``tajsim attribute --levers`` chooses from. The machinery
 (:mod:`sim.experiments.attribution`) knows nothing of what is in it: replace or extend its
-entries as the model's levers change, nothing else needs to. The first set, from the rules of
-``sim/core/rules/`` as they are:
+entries as the model's levers change, nothing else needs to. The levers are those of
+``sim/core/levers.py`` and the rules that use them (``sim/core/rules/levers.py``):
 
-* ``remittances`` (Russia): Tajik migrants' earnings in Russia, which make Tajikistan depend on
-  Russia and pull its regard towards it (R27 off; the ``remittances`` driver itself is kept,
-  since nothing else reads it);
+* ``migration`` (Russia, Kazakhstan): Tajik labour migrants and their remittances: no more
+  migrants go (``migration_max`` 0, so those abroad come home at the migration rate), and the
+  rules that ride on them are off (R27, the remittance tie; R65, Russia's migrant squeeze);
 * ``russian_security`` (Russia): the 201st division's backing of the government (R23), the
-  defence of the Afghan border (R24), and every Russian military flow or action towards
-  Tajikistan forbidden (so no other rule gives it instead);
-* ``uzbek_pressure`` (Uzbekistan): Uzbekistan's squeeze on energy and transit: its border
-  closure (R29 off) and every Uzbek pressure flow or action on Tajikistan forbidden, which is how
-  its share of the fuel cut-offs (R33, a rule Kazakhstan and Turkmenistan follow too) goes while
-  theirs stays; the displeased pressure after the war (R31) goes with it;
-* ``chinese_finance`` (China): loans and investment as China's reach grows (R42 off);
-* ``western_engagement`` (United States): peace talks, aid and steering to the IMF and the banks
-  (R44 off);
+  defence of the Afghan border (R24), Russia's bids to keep Tajikistan close (R75), and every
+  Russian military flow or action towards Tajikistan forbidden (so no other rule gives it instead);
+* ``uzbek_pressure`` (Uzbekistan): Uzbekistan's squeeze on energy and transit: its gas and rail
+  cut-offs over the Rogun dam (R69), its border closure (R29 off) and every Uzbek pressure flow or
+  action on Tajikistan forbidden, which is how its share of the fuel cut-offs (R33, a rule
+  Kazakhstan and Turkmenistan follow too) goes while theirs stays;
+* ``chinese_finance`` (China): loans and investment (R42), lending that becomes debt (R71) and
+  concessions against the debt (R72) off;
+* ``us_access`` (United States): peace talks, aid and steering to the IMF and the banks (R44),
+  paying for access while at war next door (R73) off, and every US military flow forbidden;
 * ``security_organisations`` (CSTO, SCO): the security organisations' backing of a member
   against threats from Afghanistan (R50 off).
 """
@@ -113,17 +114,18 @@ def _forbid(actor: str, type_: str, target: str = "TJK") -> dict[str, Any]:
 
 
 LEVERS: dict[str, Lever] = registry([
-    Lever("remittances", "RUS", "Labour migration: Tajik migrants' earnings in Russia tie Tajikistan to it (R27)",
-          (_off("R27"),)),
+    Lever("migration", "RUS, KAZ", "Labour migration: Tajik migrants abroad and their remittances, and the rules "
+          "that ride on them (R27, R65)", (_off("R27"), _off("R65"), {"parameter": {"name": "migration_max", "value": 0.0}})),
     Lever("russian_security", "RUS", "Russian security provision: the 201st division's backing (R23), the Afghan "
-          "border's defence (R24) and every Russian military flow to Tajikistan",
-          (_off("R23"), _off("R24"), _forbid("RUS", "military"))),
-    Lever("uzbek_pressure", "UZB", "Uzbekistan's squeeze on energy and transit: border closure (R29), its fuel "
-          "cut-offs (R33) and every other Uzbek pressure on Tajikistan",
-          (_off("R29"), _forbid("UZB", "pressure"))),
-    Lever("chinese_finance", "CHN", "Chinese loans and investment as China's reach grows (R42)", (_off("R42"),)),
-    Lever("western_engagement", "USA", "US engagement: peace talks, aid and steering to the IMF and the banks (R44)",
-          (_off("R44"),)),
+          "border's defence (R24), Russia's bids to keep Tajikistan close (R75) and every Russian military flow",
+          (_off("R23"), _off("R24"), _off("R75"), _forbid("RUS", "military"))),
+    Lever("uzbek_pressure", "UZB", "Uzbekistan's squeeze on energy and transit: gas and rail cut-offs over Rogun "
+          "(R69), border closure (R29), its fuel cut-offs (R33) and every other Uzbek pressure on Tajikistan",
+          (_off("R69"), _off("R29"), _forbid("UZB", "pressure"))),
+    Lever("chinese_finance", "CHN", "Chinese loans, investment and the debt they leave (R42, R71, R72)",
+          (_off("R42"), _off("R71"), _off("R72"))),
+    Lever("us_access", "USA", "US engagement: peace talks, aid, the financial institutions (R44), paying for access "
+          "while at war next door (R73) and every US military flow", (_off("R44"), _off("R73"), _forbid("USA", "military"))),
     Lever("security_organisations", "CSTO, SCO", "The CSTO's and SCO's backing of a member against threats from "
           "Afghanistan (R50)", (_off("R50"),)),
 ])
