@@ -49,7 +49,7 @@ def yearly_regard(replicates: int = REPLICATES, seed: int = SEED) -> pd.DataFram
     table = per_replicate.groupby(["target", "year"])["value"].agg(
         mean="mean", q05=lambda v: float(np.quantile(v, 0.05)), q95=lambda v: float(np.quantile(v, 0.95)))
     table = table.reset_index().rename(columns={"target": "partner"})
-    table["partner"] = pd.Categorical(table["partner"], PARTNERS, ordered=True)
+    table["partner"] = pd.Categorical(table["partner"].astype(str), PARTNERS, ordered=True)
     return table.sort_values(["partner", "year"]).reset_index(drop=True)
 
 
@@ -58,7 +58,9 @@ def draw(table: pd.DataFrame, out: Path) -> None:
     fig, ax = plt.subplots(figsize=(9, 4.2), dpi=120)
     for n, (first, last, label) in enumerate(STAGES):
         ax.axvspan(first, last + 0.01, color="0.93" if n % 2 == 0 else "0.97", zorder=0)
-        ax.text((first + last) / 2, 1.02, label, ha="center", va="top", fontsize=7.5, color="0.35")
+        final = n == len(STAGES) - 1  # the last stage is short: its label ends at the figure's edge
+        ax.text(last if final else (first + last) / 2, 1.02, label, ha="right" if final else "center", va="top",
+                fontsize=7.5, color="0.35")
     for code in PARTNERS:
         rows = table[table["partner"] == code]
         ax.fill_between(rows["year"], rows["q05"], rows["q95"], color=colour(code), alpha=0.18, linewidth=0)
