@@ -138,7 +138,8 @@ def test_a_restart_without_changes_is_the_free_run():
 
 # --- a tiny calibration, twice --------------------------------------------------------------------
 
-TINY = Settings(train=(1992, 2009), test=(2010, 2019), seed=5, budget=9, replicates=2, report_replicates=4)
+TINY = Settings(train=(1992, 2009), test=(2010, 2019), seed=5, budget=9, replicates=2, report_replicates=4,
+                war_budget=9, war_replicates=2, lever_budget=9, lever_replicates=2)
 
 
 @pytest.fixture(scope="module")
