@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.months import format_month, parse_month
+from sim.record.baselines import baseline_metrics
 from sim.record.items import RecordEvent, StylizedFact
 from sim.record.matching import DEFAULT_WINDOW, Period, Targets, key_ids
 from sim.vocabulary import PERIODS, STATES, SYMMETRIC_EVENT_TYPES
@@ -120,8 +121,13 @@ def fact_scores(facts: tuple[StylizedFact, ...], periods: list[Period], months: 
 
 
 def comparison_table(event_rows: pd.DataFrame, fact_rows: pd.DataFrame, periods: list[Period],
-                     window: int = DEFAULT_WINDOW) -> pd.DataFrame:
-    """One row per period and metric: the table written to ``comparison.csv``."""
+                     window: int = DEFAULT_WINDOW, baselines: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per period and metric: the table written to ``comparison.csv``.
+
+    Per period, then over all of them: event recall and precision, the same scores of the
+    baselines (``baselines``: :func:`~sim.record.baselines.baseline_scores`' rows, if given),
+    the share of stylized facts passed, and each fact.
+    """
     out = []
     for name in [p.name for p in periods] + ["all"]:
         ev = event_rows if name == "all" else event_rows[event_rows["period"] == name]
@@ -136,6 +142,8 @@ def comparison_table(event_rows: pd.DataFrame, fact_rows: pd.DataFrame, periods:
             precision = (per_rep["precision_hits"] / per_rep["precision_n"].replace(0, np.nan)).mean()
             out.append((name, "event_precision", precision,
                         f"mean share of {n_sim:.1f} simulated events that the record bears out"))
+        if baselines is not None:
+            out.extend(baseline_metrics(baselines, name, window))
         facts = fact_rows if name == "all" else fact_rows[fact_rows["period"] == name]
         if len(facts):
             out.append((name, "facts_passed", facts["passed"].mean(), f"mean over {len(facts)} stylized-fact checks"))
