@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import sim
 from sim.cli.main import build_parser
 from sim.months import parse_month
-from sim.record.baselines import DRAWS, TRAIN_YEARS, baseline_scores
+from sim.record.baselines import DRAWS, TRAIN_YEARS, baseline_scores, bernoulli_successes
 from sim.record.compare import Period, comparison_table, event_scores
 from sim.record.items import RecordEvent
 from sim.record.matching import Targets
@@ -79,6 +79,17 @@ def test_the_base_rate_draws_each_key_at_its_training_frequency():
     assert abs(per_draw["early"] - 0.25 * 24) < 0.6       # 24 months in training: sd 0.21
     random = rows[rows["baseline"] == "random"].set_index("period")
     assert (random.loc["later", "events"] == DRAWS).all()  # the one pressure event, at random months of "later"
+
+
+def test_bernoulli_successes_are_one_trial_at_a_time_at_the_given_rate():
+    rate = np.array([1.0, 0.5, 0.01, 0.3] * 2000)   # rows of each rate: 2000
+    row, trial = bernoulli_successes(rate, 120, np.random.default_rng(5))
+    assert len(np.unique(row * 120 + trial)) == len(row) and trial.min() >= 0 and trial.max() < 120
+    per_row = np.bincount(row, minlength=len(rate)).reshape(-1, 4)
+    assert (per_row[:, 0] == 120).all()                                   # certain: every trial
+    np.testing.assert_allclose(per_row[:, 1:].mean(axis=0), [60, 1.2, 36], rtol=0.03)
+    by_trial = np.bincount(trial[row % 4 == 3], minlength=120) / 2000       # as likely early as late
+    assert abs(by_trial[:60].mean() - 0.3) < 0.01 and abs(by_trial[60:].mean() - 0.3) < 0.01
 
 
 def test_a_run_with_no_training_month_has_no_base_rate():

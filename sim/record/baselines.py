@@ -69,12 +69,13 @@ def baseline_scores(events: pd.DataFrame, targets: Targets, replicates: int, fir
     ids, month, replicate = ids[order], month[order], replicate[order]
     code = targets.codes(keys)
     calendar = _Calendar(targets, TRAIN_YEARS)
+    period = targets.period_of(month)
     ends = np.searchsorted(replicate, np.arange(replicates + 1))
     drawn: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {name: [] for name in NAMES}
     for r in range(replicates):
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STREAM, first + r)))
         own = slice(ends[r], ends[r + 1])
-        moved = calendar.random_months(month[own], draws, rng)
+        moved = calendar.random_months(period[own], draws, rng)
         drawn["random"].append((np.tile(code[ids[own]], draws), moved.reshape(-1),
                                 r * draws + np.repeat(np.arange(draws), len(moved[0]))))
         if calendar.trained:
@@ -92,16 +93,15 @@ class _Calendar:
         self.months = np.concatenate([np.concatenate(s) for s in spans])     # every month, period by period
         self.size = np.array([sum(len(a) for a in s) for s in spans])
         self.offset = np.cumsum(self.size) - self.size
-        self.period_of = targets.period_of
         self.run = np.sort(self.months)
         self.train = train[0] * 12, train[1] * 12 + 11
         self.training = int(((self.run >= self.train[0]) & (self.run <= self.train[1])).sum())
         self.trained = self.training > 0
 
-    def random_months(self, month: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
-        """``[draw, event]``: each event moved to a month drawn uniformly from its period's months."""
-        period = self.period_of(month)
-        pick = (rng.random((draws, len(month))) * self.size[period]).astype(np.int64)
+    def random_months(self, period: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
+        """``[draw, event]``: each event (given by the number of its period) moved to a month drawn
+        uniformly from its period's months."""
+        pick = (rng.random((draws, len(period))) * self.size[period]).astype(np.int64)
         return self.months[self.offset[period] + pick]
 
     def base_rate(self, ids: np.ndarray, month: np.ndarray, draws: int,
@@ -110,10 +110,44 @@ class _Calendar:
         in the training years (``ids`` and ``month``: the replicate's events)."""
         inside = (month >= self.train[0]) & (month <= self.train[1])
         key, count = np.unique(ids[inside], return_counts=True)
+        if not len(key):
+            return key, key, key
         rate = np.minimum(count / self.training, 1.0)
-        happens = rng.random((draws, len(key), len(self.run)), dtype=np.float32) < rate[None, :, None]
-        draw, which, at = np.nonzero(happens)
-        return key[which], self.run[at], draw
+        row, at = bernoulli_successes(np.tile(rate, draws), len(self.run), rng)
+        return key[row % len(key)], self.run[at], row // len(key)
+
+
+def bernoulli_successes(rate: np.ndarray, trials: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``trials`` independent trials succeed, for each row's chance of success
+    ``rate[row]`` (above 0): the row and trial (from 0) of every success.
+
+    Drawn as the gaps between successes, which are geometric: the same process as one uniform
+    draw per trial, at a cost that grows with the successes rather than with the trials (the base
+    rates are mostly far below one a month). Each row draws a few more gaps than it should need;
+    a row whose gaps end before the last trial draws on from where they stopped.
+    """
+    rows, successes = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    row = np.arange(len(rate))
+    reached = np.zeros(len(rate), dtype=np.int64)     # the trial (from 1) of each row's last success so far
+    while len(row):
+        p = rate[row]
+        expected = (trials - reached[row]) * p
+        length = np.ceil(expected + 3 * np.sqrt(expected) + 2).astype(np.int64)
+        which = np.repeat(np.arange(len(row)), length)
+        # trials up to and including the next success, geometric: 1 + floor(log U / log(1 - p)) for U
+        # uniform on (0, 1] (numpy's own geometric sampler is four times slower on arrays of p)
+        with np.errstate(divide="ignore"):    # p = 1: log(1 - p) = -inf, and every gap is 1
+            gap = 1 + np.minimum(np.log(1.0 - rng.random(len(which))) / np.log1p(-p)[which], trials).astype(np.int64)
+        total = np.cumsum(gap)
+        start = np.cumsum(length) - length
+        at = total - (total[start] - gap[start])[which] + reached[row][which]
+        rows.append(row[which[at <= trials]])
+        successes.append(at[at <= trials] - 1)
+        last = at[start + length - 1]
+        short = last <= trials
+        reached[row[short]] = last[short]
+        row = row[short]
+    return np.concatenate(rows), np.concatenate(successes)
 
 
 def _rows(name: str, targets: Targets, drawn: list[tuple[np.ndarray, np.ndarray, np.ndarray]], replicates: int,
@@ -170,4 +204,4 @@ DESCRIPTIONS = {
                   f"{TRAIN_YEARS[0]}-{TRAIN_YEARS[1]}"),
 }
 
-__all__ = ["DRAWS", "NAMES", "STREAM", "TRAIN_YEARS", "baseline_metrics", "baseline_scores"]
+__all__ = ["DRAWS", "NAMES", "STREAM", "TRAIN_YEARS", "baseline_metrics", "baseline_scores", "bernoulli_successes"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -40,12 +41,10 @@ def _key(actor: str, target: str, type_: str) -> tuple[str, str, str]:
 
 
 def _period_index(months: np.ndarray, periods: list[Period]) -> np.ndarray:
-    """For each month, the number of the first period that holds it."""
+    """For each month, the number of the first period that holds it (-1 for none)."""
     index = np.full(len(months), -1, dtype=np.int64)
     for number, period in enumerate(periods):
         index[(index < 0) & (months >= period.start) & (months <= period.end)] = number
-    if (index < 0).any():
-        raise ValueError(f"month {format_month(int(months[index < 0][0]))} lies in none of the run's periods")
     return index
 
 
@@ -100,10 +99,25 @@ class Targets:
         months = np.array([e.month for e in scored], dtype=np.int64)[order]
         return dataclasses.replace(targets, period=targets.period_of(months))
 
+    @cached_property
+    def _calendar(self) -> tuple[int, np.ndarray]:
+        """The first month of the run, and for every month from it to the last the number (among
+        ``names``) of its period, -1 where no period holds it: looked up rather than searched,
+        as the baselines ask for millions of months."""
+        first, last = min(p.start for p in self.periods), max(p.end for p in self.periods)
+        name_of = np.array([*(self.names.index(p.name) for p in self.periods), -1])
+        return first, name_of[_period_index(np.arange(first, last + 1), list(self.periods))]
+
     def period_of(self, months: np.ndarray) -> np.ndarray:
         """The number (among ``names``) of the period of each month."""
-        name_of = np.array([self.names.index(p.name) for p in self.periods])
-        return name_of[_period_index(months, list(self.periods))]
+        first, table = self._calendar
+        at = np.asarray(months, dtype=np.int64) - first
+        outside = (at < 0) | (at >= len(table))
+        number = table[np.where(outside, 0, at)]
+        if (outside | (number < 0)).any():
+            wrong = int(np.asarray(months)[outside | (number < 0)][0])
+            raise ValueError(f"month {format_month(wrong)} lies in none of the run's periods")
+        return number
 
     def codes(self, keys: list[tuple[str, str, str]]) -> np.ndarray:
         """The number of each key among the record's keys, -1 for a key the record never names."""
@@ -121,9 +135,11 @@ class Targets:
         P = len(self.names)
         out = np.zeros((P, replicates, 4), dtype=np.int64)
         out[:, :, 1] = np.bincount(self.period, minlength=P)[:, None]
-        # every (simulated event, record event of the same key) pair
-        first = np.searchsorted(self.key, code, side="left")
-        many = np.searchsorted(self.key, code, side="right") - first
+        # every (simulated event, record event of the same key) pair; the record events of key
+        # c are rows bounds[c + 1] .. bounds[c + 2] - 1 of the arrays (none for c = -1)
+        bounds = np.searchsorted(self.key, np.arange(-1, len(self.keys) + 1))
+        first = bounds[code + 1]
+        many = bounds[code + 2] - first
         row = np.repeat(np.arange(len(code)), many)
         target = first[row] + np.arange(len(row)) - np.repeat(np.cumsum(many) - many, many)
         inside = (month[row] >= self.low[target]) & (month[row] <= self.high[target])
