@@ -18,10 +18,10 @@ over :data:`DRAWS` draws:
   (Bernoulli; a rate above one a month, which would take more than one event a month on
   average, is counted as one). Keys the replicate never produced in those years get no events.
   The model beats it when what it adds to a constant frequency per dyad - its timing, and how
-  the frequencies change from period to period - matches the record. In the training periods
-  themselves the rate is fitted on the very events it stands beside (in-sample), so there the
-  base rate is the harder bar to clear. A run with no month in the training years has no base
-  rate and its table no base-rate rows.
+  the frequencies change from period to period - matches the record. In the periods inside the
+  training years the rates are fitted on the very events they stand beside (in-sample): there
+  the base rate knows the model's own frequencies. A run with no month in the training years
+  has no base rate, and its table no base-rate rows.
 
 Replicate k's draws come from ``SeedSequence(seed, spawn_key=(STREAM, k))`` and its events are
 put in a fixed order first (month, then key), so the baselines of a replicate are the same
@@ -109,7 +109,9 @@ class _Calendar:
         """Key, month and draw of each event drawn at the monthly rates of one replicate's keys
         in the training years (``ids`` and ``month``: the replicate's events)."""
         inside = (month >= self.train[0]) & (month <= self.train[1])
-        key, count = np.unique(ids[inside], return_counts=True)
+        count = np.bincount(ids[inside])
+        key = np.flatnonzero(count)
+        count = count[key]
         if not len(key):
             return key, key, key
         rate = np.minimum(count / self.training, 1.0)
