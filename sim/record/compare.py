@@ -5,7 +5,9 @@ each a plain statement from the texts turned into a check, and by how many of th
 events of the record it reproduces within a stated window (and how many of its own events
 the record bears out). Scheduled exogenous events are inputs: they are left out of both
 scores, and record events that a scenario imposes are not counted as reproduced.
-Every score is per replicate; an ensemble reports the mean over replicates.
+Every score is per replicate; an ensemble reports the mean over replicates. Beside each event
+score the table sets the same score of two baselines that know the run's events but not their
+timing (:mod:`sim.record.baselines`); the matching itself is :mod:`sim.record.matching`.
 """
 
 from __future__ import annotations
