@@ -38,23 +38,31 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def summary_table(result) -> str:
-    """The short per-period table printed after a run."""
+    """The short per-period table printed after a run: event recall and precision, each beside
+    its baselines (the run's events at random months of their period, and events drawn at the
+    training years' monthly rates: :mod:`sim.record.baselines`), and the stylized facts passed."""
+    from sim.record.baselines import TRAIN_YEARS
+
     table = result.comparison
     names = list(dict.fromkeys(table["period"]))
     lines = [f"{result.scenario.title or result.scenario.name} (seed {result.seed}, "
              f"{result.replicates} replicate{'s' if result.replicates > 1 else ''})",
-             f"{'period':<14}{'recall':>8}{'precision':>11}{'facts passed':>14}"]
+             f"{'':<14}{'recall':^20}  {'precision':^20}".rstrip(),
+             f"{'period':<14}{'model':>6}{'random':>7}{'base':>7}  {'model':>6}{'random':>7}{'base':>7}{'facts passed':>14}"]
     for name in names:
         rows = table[table["period"] == name].set_index("metric")["value"]
         facts = table[(table["period"] == name) & table["metric"].str.startswith("fact:")]
 
-        def cell(metric: str, width: int) -> str:
-            return f"{rows[metric]:>{width}.2f}" if metric in rows else f"{'-':>{width}}"
+        def cells(metric: str) -> str:
+            return "".join(f"{rows[m]:>{width}.2f}" if m in rows else f"{'-':>{width}}"
+                           for m, width in ((metric, 6), (f"{metric}_random", 7), (f"{metric}_base_rate", 7)))
 
         passed = f"{facts['value'].sum():.0f} of {len(facts)}" if len(facts) else f"{rows.get('facts_passed', float('nan')):.2f}"
         if name == "all":
             passed = f"{rows['facts_passed']:.0%}" if "facts_passed" in rows else "-"
-        lines.append(f"{name:<14}{cell('event_recall', 8)}{cell('event_precision', 11)}{passed:>14}")
+        lines.append(f"{name:<14}{cells('event_recall')}  {cells('event_precision')}{passed:>14}")
+    lines.append("random: the run's events at random months of their period; "
+                 f"base: events at the run's {TRAIN_YEARS[0]}-{TRAIN_YEARS[1]} monthly rates")
     return "\n".join(lines)
 
 

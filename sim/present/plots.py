@@ -384,9 +384,16 @@ def sensitivity(experiment: SavedExperiment, out: str | Path) -> Path:
     return _save(fig, out)
 
 
+#: The comparison's headline metrics, per period: the model's event scores each beside its
+#: baselines, then the facts (runs written before the baselines lack their columns).
+SUMMARY_METRICS = ("event_recall", "event_recall_random", "event_recall_base_rate",
+                   "event_precision", "event_precision_random", "event_precision_base_rate", "facts_passed")
+
+
 def summary_frame(run: SavedRun) -> pd.DataFrame:
-    """Per period: event recall, precision and the share of facts passed (for reports)."""
+    """Per period: event recall and precision beside their baselines, and the share of facts
+    passed (for reports); one column per :data:`SUMMARY_METRICS` the run's comparison holds."""
     table = run.comparison
-    wide = table[table["metric"].isin(["event_recall", "event_precision", "facts_passed"])]
-    return wide.pivot(index="period", columns="metric", values="value").reindex(
-        list(dict.fromkeys(table["period"])))
+    wide = table[table["metric"].isin(SUMMARY_METRICS)]
+    frame = wide.pivot(index="period", columns="metric", values="value").reindex(list(dict.fromkeys(table["period"])))
+    return frame[[m for m in SUMMARY_METRICS if m in frame.columns]]

@@ -57,10 +57,15 @@ def _summary(run: SavedRun) -> str:
     for period, row in frame.iterrows():
         cells = "".join(
             f'<td class="num">{row[m]:.2f}</td>' if m in row and pd.notna(row[m]) else "<td>–</td>"
-            for m in ("event_recall", "event_precision", "facts_passed"))
+            for m in plots.SUMMARY_METRICS)
         rows.append(f"<tr><td>{_e(style.PERIOD_LABELS.get(period, period))}</td>{cells}</tr>")
-    return ("<table><tr><th>period</th><th>event recall</th><th>event precision</th><th>facts passed</th></tr>"
-            + "".join(rows) + "</table>")
+    return ("<table><tr><th rowspan=2>period</th><th colspan=3>event recall</th><th colspan=3>event precision</th>"
+            "<th rowspan=2>facts passed</th></tr>"
+            "<tr>" + "<th>model</th><th>random timing</th><th>base rate</th>" * 2 + "</tr>"
+            + "".join(rows) + "</table>"
+            + '<p class="meta">Baselines: random timing moves the run\'s own events to random months of their '
+              "period; base rate draws events each month at each actor-target-type's monthly rate in the run's "
+              "training years (comparison.csv says which, and how many draws).</p>")
 
 
 def _facts(run: SavedRun) -> str:

@@ -5,58 +5,26 @@ each a plain statement from the texts turned into a check, and by how many of th
 events of the record it reproduces within a stated window (and how many of its own events
 the record bears out). Scheduled exogenous events are inputs: they are left out of both
 scores, and record events that a scenario imposes are not counted as reproduced.
-Every score is per replicate; an ensemble reports the mean over replicates.
+Every score is per replicate; an ensemble reports the mean over replicates. Beside each event
+score the table sets the same score of two baselines that know the run's events but not their
+timing (:mod:`sim.record.baselines`); the matching itself is :mod:`sim.record.matching`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sim.months import format_month, parse_month
+from sim.record.baselines import baseline_metrics
 from sim.record.items import RecordEvent, StylizedFact
+from sim.record.matching import DEFAULT_WINDOW, Period, Targets, key_ids
 from sim.vocabulary import PERIODS, STATES, SYMMETRIC_EVENT_TYPES
-
-#: Months of tolerance either side of a record event's own dating.
-DEFAULT_WINDOW = 6
 
 Series = Callable[[str, str, str], np.ndarray]
 """``series(variable, actor, target)`` -> array ``[replicate, month]`` over the run's months."""
-
-
-@dataclass(frozen=True)
-class Period:
-    name: str
-    start: int
-    end: int
-
-
-def _key(actor: str, target: str, type_: str) -> tuple[str, str, str]:
-    if type_ in SYMMETRIC_EVENT_TYPES and target < actor:
-        actor, target = target, actor
-    return type_, actor, target
-
-
-def _period_index(months: np.ndarray, periods: list[Period]) -> np.ndarray:
-    """For each month, the number of the first period that holds it."""
-    index = np.full(len(months), -1, dtype=np.int64)
-    for number, period in enumerate(periods):
-        index[(index < 0) & (months >= period.start) & (months <= period.end)] = number
-    if (index < 0).any():
-        raise ValueError(f"month {format_month(int(months[index < 0][0]))} lies in none of the run's periods")
-    return index
-
-
-def _keys(events: pd.DataFrame) -> dict[tuple[str, str, str], np.ndarray]:
-    """The rows of each event key (type, actor, target; either way round for symmetric types)."""
-    actor, target, kind = (events[c].to_numpy(dtype=object) for c in ("actor", "target", "type"))
-    swap = np.isin(kind, list(SYMMETRIC_EVENT_TYPES)) & (target < actor)
-    frame = pd.DataFrame({"type": kind, "actor": np.where(swap, target, actor), "target": np.where(swap, actor, target)},
-                         dtype=object)
-    return {tuple(k): rows for k, rows in frame.groupby(["type", "actor", "target"], sort=False).indices.items()}
 
 
 def event_scores(events: pd.DataFrame, record: tuple[RecordEvent, ...], periods: list[Period], replicates: int,
@@ -69,30 +37,17 @@ def event_scores(events: pd.DataFrame, record: tuple[RecordEvent, ...], periods:
     conflicts) within ``window`` months of the record's dating. Returns rows: period,
     replicate, recall_hits, recall_n, precision_hits, precision_n.
     """
-    start, end = periods[0].start, periods[-1].end
+    targets = Targets.of(record, periods, actors, inputs, window)
     endogenous = events[~events["rule"].str.startswith("scheduled")]
-    scored = [e for e in record
-              if e.actor in actors and e.target in actors and e.id not in inputs
-              and start <= e.month <= end]
-    names = list(dict.fromkeys(p.name for p in periods))
-    name_of = np.array([names.index(p.name) for p in periods])
-    counts = np.zeros((len(names), replicates, 4), dtype=np.int64)
-    month = endogenous["month"].to_numpy(dtype=np.int64)
-    replicate = endogenous["replicate"].to_numpy(dtype=np.int64)
-    rows = _keys(endogenous)
-    matched = np.zeros(len(month), dtype=bool)
-    for e in scored:
-        low, high = e.window
-        period = name_of[_period_index(np.array([e.month]), periods)[0]]
-        counts[period, :, 1] += 1
-        at = rows.get(_key(e.actor, e.target, e.type))
-        if at is not None:
-            inside = (month[at] >= low - window) & (month[at] <= high + window)
-            counts[period, np.unique(replicate[at][inside]), 0] += 1
-            matched[at[inside]] = True
-    period = name_of[_period_index(month, periods)]
-    np.add.at(counts[:, :, 3], (period, replicate), 1)
-    np.add.at(counts[:, :, 2], (period, replicate), matched)
+    ids, keys = key_ids(endogenous)
+    counts = targets.counts(targets.codes(keys)[ids], endogenous["month"].to_numpy(dtype=np.int64),
+                            endogenous["replicate"].to_numpy(dtype=np.int64), replicates)
+    return score_rows(counts, targets.names)
+
+
+def score_rows(counts: np.ndarray, names: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of :func:`event_scores` from :meth:`Targets.counts`."""
+    replicates = counts.shape[1]
     return pd.DataFrame({
         "period": np.repeat(np.array(names, dtype=object), replicates),
         "replicate": np.tile(np.arange(replicates), len(names)),
@@ -168,8 +123,13 @@ def fact_scores(facts: tuple[StylizedFact, ...], periods: list[Period], months: 
 
 
 def comparison_table(event_rows: pd.DataFrame, fact_rows: pd.DataFrame, periods: list[Period],
-                     window: int = DEFAULT_WINDOW) -> pd.DataFrame:
-    """One row per period and metric: the table written to ``comparison.csv``."""
+                     window: int = DEFAULT_WINDOW, baselines: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per period and metric: the table written to ``comparison.csv``.
+
+    Per period, then over all of them: event recall and precision, the same scores of the
+    baselines (``baselines``: :func:`~sim.record.baselines.baseline_scores`' rows, if given),
+    the share of stylized facts passed, and each fact.
+    """
     out = []
     for name in [p.name for p in periods] + ["all"]:
         ev = event_rows if name == "all" else event_rows[event_rows["period"] == name]
@@ -184,6 +144,8 @@ def comparison_table(event_rows: pd.DataFrame, fact_rows: pd.DataFrame, periods:
             precision = (per_rep["precision_hits"] / per_rep["precision_n"].replace(0, np.nan)).mean()
             out.append((name, "event_precision", precision,
                         f"mean share of {n_sim:.1f} simulated events that the record bears out"))
+        if baselines is not None:
+            out.extend(baseline_metrics(baselines, name, window))
         facts = fact_rows if name == "all" else fact_rows[fact_rows["period"] == name]
         if len(facts):
             out.append((name, "facts_passed", facts["passed"].mean(), f"mean over {len(facts)} stylized-fact checks"))
@@ -198,4 +160,5 @@ def periods_of(segments) -> list[Period]:
     return [Period(s.period or s.name, s.start, s.end) for s in segments]
 
 
-__all__ = ["DEFAULT_WINDOW", "PERIODS", "Period", "comparison_table", "event_scores", "fact_scores", "periods_of"]
+__all__ = ["DEFAULT_WINDOW", "PERIODS", "Period", "comparison_table", "event_scores", "fact_scores", "periods_of",
+           "score_rows"]

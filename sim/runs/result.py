@@ -30,8 +30,10 @@ import pandas as pd
 
 from sim.months import format_month, parse_month
 from sim.paths import project_root
+from sim.record.baselines import baseline_scores
 from sim.record.compare import DEFAULT_WINDOW, comparison_table, event_scores, fact_scores, periods_of
 from sim.record.items import load_events, load_facts
+from sim.record.matching import Targets
 from sim.runs.stored import read_table
 from sim.runs.tables import Layout, Recorded, to_frame, trajectory_table
 from sim.runs.writer import RunWriter
@@ -47,16 +49,18 @@ def _version(package: str) -> str:
 
 
 class Tally:
-    """The comparison with the record, added up batch by batch: each replicate's event scores,
-    and for each fact how many replicates show it."""
+    """The comparison with the record, added up batch by batch: each replicate's event scores and
+    its baselines' (drawn from ``seed``), and for each fact how many replicates show it."""
 
-    def __init__(self, scenario: Scenario, codes: list[str], window: int):
+    def __init__(self, scenario: Scenario, codes: list[str], window: int, seed: int):
         self.periods = periods_of(scenario.segments)
         self.actors = set(codes)
         self.inputs = {event.record for event in scenario.events if event.record}
         self.record, self.facts = load_events(), load_facts()
-        self.window = window
+        self.targets = Targets.of(self.record, self.periods, self.actors, self.inputs, window)
+        self.window, self.seed = window, seed
         self.scores: list[pd.DataFrame] = []
+        self.baselines: list[pd.DataFrame] = []
         self.passed: pd.DataFrame | None = None
         self.replicates = 0
 
@@ -65,6 +69,7 @@ class Tally:
                                                           month=recorded.log["month"])
         rows = event_scores(events, self.record, self.periods, recorded.count, self.actors, self.inputs, self.window)
         self.scores.append(rows.assign(replicate=rows["replicate"] + recorded.first))
+        self.baselines.append(baseline_scores(events, self.targets, recorded.count, recorded.first, self.seed))
         facts = fact_scores(self.facts, self.periods, recorded.months, recorded.series, events, recorded.count,
                             self.actors, counts=True)
         if self.passed is None:
@@ -76,7 +81,8 @@ class Tally:
     def table(self) -> pd.DataFrame:
         assert self.passed is not None, "no batch was added"
         facts = self.passed.assign(passed=self.passed["passed"] / self.replicates)
-        return comparison_table(pd.concat(self.scores, ignore_index=True), facts, self.periods, self.window)
+        return comparison_table(pd.concat(self.scores, ignore_index=True), facts, self.periods, self.window,
+                                pd.concat(self.baselines, ignore_index=True))
 
 
 @dataclass
@@ -152,7 +158,7 @@ class RunResult:
     @property
     def comparison(self) -> pd.DataFrame:
         if self._comparison is None:
-            tally = Tally(self.scenario, self.codes, self.window)
+            tally = Tally(self.scenario, self.codes, self.window, self.seed)
             tally.add(self._held())
             self._comparison = tally.table()
         return self._comparison

@@ -103,7 +103,7 @@ def run(scenario: str | Path | Scenario | None = None, *, seed: int = 0, replica
     format = format or ("csv" if replicates == 1 else "parquet")
     spans = [(first, min(batch, first_replicate + replicates - first))
              for first in range(first_replicate, first_replicate + replicates, batch)]
-    tally = Tally(plan, result.codes, window)
+    tally = Tally(plan, result.codes, window, seed)
     with RunWriter(out, format=format, replicates=replicates, founded=founded) as writer:
         for first, count in spans:
             recorded = simulate(plan, seed, first, count, overrides, progress)
