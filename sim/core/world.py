@@ -24,6 +24,8 @@ decides from the same state, and the order in which agents decide cannot matter.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -126,6 +128,17 @@ class World:
 
     def drive(self, name: str) -> float:
         return self.drivers.get(name, 0.0)
+
+    @contextmanager
+    def standing_still(self) -> Iterator[None]:
+        """A while in which the state cannot change: the agents deciding (rules only record
+        intentions) or the month being recorded. Meanwhile what is read off the levers again and
+        again (their holds and squeezes) is computed once and kept, read-only."""
+        self.levers.hold_still(True)
+        try:
+            yield
+        finally:
+            self.levers.hold_still(False)
 
     def has(self, actor: str, target: str, tie: str) -> np.ndarray:
         """Per replicate, whether the tie actor -> target stands."""
