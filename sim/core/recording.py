@@ -85,21 +85,28 @@ STATE_SERIES = {**{key: ("conflict",) + value for key, value in CONFLICT_SERIES.
                 **{key: ("lever",) + value for key, value in LEVER_SERIES.items()}}
 
 
-def _lever(w: World, name: str, holder: str) -> np.ndarray:
-    if holder not in w.idx:
-        return np.zeros(w.R)
-    at = w.idx[holder]
+def _lever_reading(w: World, name: str) -> np.ndarray:
+    """One lever's reading for every holder, ``[replicate, actor]``."""
     if name == "hold":
-        return w.levers.hold()[:, at]
+        return w.levers.hold()
     if name == "squeeze":
-        return w.levers.squeezing()[:, at]
-    return getattr(w.levers, name)[:, at]
+        return w.levers.squeezing()
+    return getattr(w.levers, name)
 
 
 def conflict_series(w: World) -> np.ndarray:
-    """This month's state series, ``[replicate, series]`` in the order of :data:`STATE_SERIES`."""
-    return np.stack([getattr(getattr(w, a), b) if kind == "conflict" else _lever(w, a, b)
-                     for kind, a, b in STATE_SERIES.values()], axis=1).astype(np.float32)
+    """This month's state series, ``[replicate, series]`` in the order of :data:`STATE_SERIES`: the
+    conflicts' one by one, then each lever's for all its holders at once (a holder not in the
+    scenario reads zero)."""
+    blocks = [np.stack([getattr(getattr(w, a), b) for a, b in CONFLICT_SERIES.values()], axis=1)]
+    for variable, holders in LEVER_HOLDERS.items():
+        reading = _lever_reading(w, LEVER_VARIABLES[variable][0])
+        if all(holder in w.idx for holder in holders):
+            blocks.append(reading[:, w.at(holders)])
+        else:
+            blocks.append(np.stack([reading[:, w.idx[holder]] if holder in w.idx else np.zeros(w.R)
+                                    for holder in holders], axis=1))
+    return np.concatenate(blocks, axis=1).astype(np.float32)
 
 
 def other_dyads(w: World) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:

@@ -85,6 +85,7 @@ class World:
                        for name in ("capability", "assertiveness")}
         self.base_capability = self.traits["capability"].copy()
         self.active = np.zeros(self.N, dtype=bool)
+        self._present: frozenset[str] = frozenset()  # the codes of the active actors (activate() keeps both)
         self.states: list[str] = []
         self.organisations: list[str] = []
         self.donors: list[str] = []
@@ -116,6 +117,7 @@ class World:
         """Bring an actor into being (an organisation founded mid-run)."""
         self.active[self.idx[code]] = True
         present = [c for c in self.codes if self.active[self.idx[c]]]
+        self._present = frozenset(present)
         self.states = [c for c in present if self.specs[c].kind == "state"]
         self.organisations = [c for c in present if self.specs[c].kind == "organisation"]
         self.donors = [c for c in present if c != "TJK" and self.specs[c].capability >= 0.3]
@@ -123,8 +125,7 @@ class World:
 
     def present(self, code: str) -> bool:
         """Whether an actor is in the scenario and already exists this month."""
-        number = self.idx.get(code)
-        return number is not None and bool(self.active[number])
+        return code in self._present
 
     def drive(self, name: str) -> float:
         return self.drivers.get(name, 0.0)
