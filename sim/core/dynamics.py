@@ -65,7 +65,7 @@ class Dynamics:
         rows, cols = w.live_pairs()
         count = len(keys)
         draws = draws_for(count + len(rows) + conflict.DRAWS)
-        fired_requests = np.zeros_like(w.requests)
+        fired_requests = np.zeros(w.requests.shape)  # calloc'ed: a large batch's pages are zeroed only where written
         w.conflict.mediation[:] = 0.0
         self.fire_actions(month, p, proposals, keys, draws[:, :count], fired_requests)
         self.update_flows(month, p)

@@ -30,9 +30,11 @@ TRACKED_MEANING = {
 def tracked_dyads(w: World) -> np.ndarray:
     """Tajikistan's dyads this month, ``[replicate, variable, partner]`` (see :data:`TRACKED`)."""
     t = w.tjk
-    return np.stack([
-        w.alignment[:, t, :], w.alignment[:, :, t], w.aid[:, :, t], w.pressure[:, :, t], w.dependence[:, t, :],
-    ], axis=1).astype(np.float32)
+    tracked = np.empty((w.R, len(TRACKED), w.N), dtype=np.float32)  # filled in place: one pass, one rounding each
+    for n, values in enumerate((w.alignment[:, t, :], w.alignment[:, :, t], w.aid[:, :, t], w.pressure[:, :, t],
+                                w.dependence[:, t, :])):
+        tracked[:, n, :] = values
+    return tracked
 
 
 #: The conflicts' series recorded each month: (actor, target, variable) -> what it reads.
