@@ -30,6 +30,7 @@ import numpy as np
 from sim.core import conflict
 from sim.core.eventlog import EventLog
 from sim.core.interventions import Interventions
+from sim.core.levers import UNIONS
 from sim.core.world import Flow, World
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ class Dynamics:
 
     def update_levers(self, p: Parameters) -> None:
         w = self.world
-        members = {code: w.has("TJK", code, "member") for code in w.organisations}
+        members = {code: w.has("TJK", code, "member") for code in UNIONS if code in w.organisations}
         w.levers.step(w, p, self.military_stock, members)
 
     # --- 3. the conflicts ------------------------------------------------------------------

@@ -43,6 +43,8 @@ GROWTH_DRIVERS = {"RUS": "russia_growth", "CHN": "china_growth", "KAZ": "kazakhs
 #: Partners whose goods reach Tajikistan by rail through Uzbekistan (every railway into the country
 #: crosses it), so that Uzbekistan's blockade of its transit closes their road too.
 VIA_UZBEKISTAN = ("RUS", "KAZ", "TKM", "IRN", "TUR")
+#: The organisations whose membership the levers read (the union's barrier to migrants).
+UNIONS = ("EAEU",)
 #: The oil price at which Russia's wages, in what they buy at home, are at their reference level.
 OIL_REFERENCE = 50.0
 
@@ -146,7 +148,7 @@ class Levers:
     def step(self, w: World, p: Parameters, military_stock: np.ndarray, members_of: dict[str, np.ndarray]) -> None:
         """Move every lever one month. ``military_stock`` is ``[replicate, actor]``: each patron's
         decaying stock of military support to Tajikistan; ``members_of`` says, per replicate,
-        whether Tajikistan belongs to an organisation (``EAEU``, ...)."""
+        whether Tajikistan belongs to each organisation of :data:`UNIONS` present."""
         for squeeze in self.squeeze.values():
             squeeze *= p.squeeze_decay
             np.minimum(squeeze, 1.0, out=squeeze)
