@@ -225,7 +225,8 @@ class Dynamics:
             self._stocks = grown
         amounts = np.zeros_like(self._stocks)  # [flow, replicate]
         for column, flow in zip(at, flows):
-            amounts[column] += flow.amount
+            row = amounts[column]
+            np.add(row, flow.amount, out=row)  # in place: ``amounts[column] += ...`` would also write it back
         decay, scale = self._flow_constants(p)
         old = self._stocks
         self._stocks = decay[:, None] * old + amounts

@@ -249,7 +249,7 @@ class World:
     def pull(self, actor: str, target: str, amount) -> None:
         """Nudge how actor regards target (positive: closer)."""
         i, j = self.idx[actor], self.idx[target]
-        self.pulls[:, i, j] += amount
+        _add(self.pulls[:, i, j], amount)
         self.live[i, j] = True
 
     def pull_many(self, actor: str, targets, amount) -> None:
@@ -284,19 +284,19 @@ class World:
         """
         i, j = self.idx[actor], self.idx[target]
         amount = np.maximum(amount, 0.0)
-        self.aid_given[:, i, j] += amount
+        _add(self.aid_given[:, i, j], amount)
         self.flows.append(Flow("aid", "military" if military else "aid", self.current_rule, i, j, amount, label))
 
     def apply_pressure(self, actor: str, target: str, amount, label: str | None = None) -> None:
         """Actor coerces target this month (amount >= 0, per replicate)."""
         i, j = self.idx[actor], self.idx[target]
         amount = np.maximum(amount, 0.0)
-        self.pressure_given[:, i, j] += amount
+        _add(self.pressure_given[:, i, j], amount)
         self.flows.append(Flow("pressure", "pressure", self.current_rule, i, j, amount, label))
 
     def support(self, actor: str, target: str, amount) -> None:
         """Support that is not aid but makes target depend on actor (remittances, troops)."""
-        self.support_given[:, self.idx[actor], self.idx[target]] += np.maximum(amount, 0.0)
+        _add(self.support_given[:, self.idx[actor], self.idx[target]], np.maximum(amount, 0.0))
 
     def secure(self, amount) -> None:
         """Push Tajikistan's regime security up (or down, if negative)."""
@@ -318,7 +318,7 @@ class World:
 
     def lend(self, creditor: str, amount) -> None:
         """A creditor lends to Tajikistan this month (in years of its outside aid); debt accrues."""
-        self.lending[:, self.idx[creditor]] += np.maximum(amount, 0.0)
+        _add(self.lending[:, self.idx[creditor]], np.maximum(amount, 0.0))
 
     def renege(self, amount) -> None:
         """The government takes back a share (``amount`` a month) of the posts an accord gave the opposition."""
@@ -373,6 +373,12 @@ class World:
         self.aid_given[:, self.at(actors), j] += amount
         for column, actor in enumerate(actors):
             self.flows.append(Flow("aid", "aid", self.current_rule, self.idx[actor], j, amount[:, column], label))
+
+
+def _add(view: np.ndarray, amount) -> None:
+    """``view += amount`` for a view of one dyad (or actor) of an intention array: added in place,
+    without the write-back that ``array[:, i, j] += amount`` does after adding. Same sums."""
+    np.add(view, amount, out=view)
 
 
 def _single(prob):
