@@ -99,16 +99,20 @@ def _lever_reading(w: World, name: str) -> np.ndarray:
 def conflict_series(w: World) -> np.ndarray:
     """This month's state series, ``[replicate, series]`` in the order of :data:`STATE_SERIES`: the
     conflicts' one by one, then each lever's for all its holders at once (a holder not in the
-    scenario reads zero)."""
-    blocks = [np.stack([getattr(getattr(w, a), b) for a, b in CONFLICT_SERIES.values()], axis=1)]
+    scenario reads zero). Each value is rounded to float32 as it is filled in."""
+    series = np.empty((w.R, len(STATE_SERIES)), dtype=np.float32)
+    for column, (a, b) in enumerate(CONFLICT_SERIES.values()):
+        series[:, column] = getattr(getattr(w, a), b)
+    column = len(CONFLICT_SERIES)
     for variable, holders in LEVER_HOLDERS.items():
         reading = _lever_reading(w, LEVER_VARIABLES[variable][0])
         if all(holder in w.idx for holder in holders):
-            blocks.append(reading[:, w.at(holders)])
+            series[:, column:column + len(holders)] = reading[:, w.at(holders)]
         else:
-            blocks.append(np.stack([reading[:, w.idx[holder]] if holder in w.idx else np.zeros(w.R)
-                                    for holder in holders], axis=1))
-    return np.concatenate(blocks, axis=1).astype(np.float32)
+            for n, holder in enumerate(holders):
+                series[:, column + n] = reading[:, w.idx[holder]] if holder in w.idx else 0.0
+        column += len(holders)
+    return series
 
 
 def other_dyads(w: World) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
