@@ -25,6 +25,7 @@ the holder that its own rules weigh.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,6 +43,8 @@ GROWTH_DRIVERS = {"RUS": "russia_growth", "CHN": "china_growth", "KAZ": "kazakhs
 #: Partners whose goods reach Tajikistan by rail through Uzbekistan (every railway into the country
 #: crosses it), so that Uzbekistan's blockade of its transit closes their road too.
 VIA_UZBEKISTAN = ("RUS", "KAZ", "TKM", "IRN", "TUR")
+#: The organisations whose membership the levers read (the union's barrier to migrants).
+UNIONS = ("EAEU",)
 #: The oil price at which Russia's wages, in what they buy at home, are at their reference level.
 OIL_REFERENCE = 50.0
 
@@ -69,6 +72,7 @@ class Levers:
         self.energy[:] = self.energy_base
         self.trade[:] = self.trade_weight
         self._settling = False
+        self._kept: dict[str, np.ndarray] | None = None
         self.via_uzbekistan = np.array([code in VIA_UZBEKISTAN for code in codes], dtype=float)
 
     def start(self, given: LeverStart, before: dict[str, np.ndarray]) -> None:
@@ -94,17 +98,41 @@ class Levers:
 
     # --- what the rules read ------------------------------------------------------------------
 
+    def hold_still(self, still: bool) -> None:
+        """Whether the stocks stand still for a while (the model's decide and record phases, when
+        rules only record intentions): meanwhile each reading below is computed once and kept,
+        read-only; after it, every reading is computed afresh from the stocks."""
+        self._kept = {} if still else None
+
+    def _kept_or(self, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """A reading, kept while the stocks stand still (see :meth:`hold_still`)."""
+        if self._kept is None:
+            return compute()
+        found = self._kept.get(name)
+        if found is None:
+            found = self._kept[name] = compute()
+            found.flags.writeable = False
+        return found
+
     def holds(self, lever: str) -> np.ndarray:
         """How much each holder holds over Tajikistan through ``lever``, ``[replicate, actor]`` in [0, 1]."""
-        return {"migration": np.minimum(self.remittances / 50.0, 1.0), "energy": self.energy,
-                "debt": np.minimum(self.debt, 1.0), "trade": self.trade, "security": self.security}[lever]
+        if lever == "migration":
+            return self._kept_or(lever, lambda: np.minimum(self.remittances / 50.0, 1.0))
+        if lever == "debt":
+            return self._kept_or(lever, lambda: np.minimum(self.debt, 1.0))
+        if lever in ("energy", "trade", "security"):
+            return getattr(self, lever)
+        raise KeyError(lever)
 
     def hold(self) -> np.ndarray:
         """Each holder's whole hold over Tajikistan: its levers together, ``[replicate, actor]``."""
-        return np.minimum(sum(self.holds(lever) for lever in LEVERS) / 2.0, 1.0)
+        return self._kept_or("hold", lambda: np.minimum(sum(self.holds(lever) for lever in LEVERS) / 2.0, 1.0))
 
     def squeezing(self) -> np.ndarray:
         """How hard each holder squeezes Tajikistan now, its levers together, ``[replicate, actor]``."""
+        return self._kept_or("squeezing", self._squeezing)
+
+    def _squeezing(self) -> np.ndarray:
         total = np.zeros_like(self.migrants)
         for squeeze in self.squeeze.values():
             total += squeeze
@@ -120,7 +148,7 @@ class Levers:
     def step(self, w: World, p: Parameters, military_stock: np.ndarray, members_of: dict[str, np.ndarray]) -> None:
         """Move every lever one month. ``military_stock`` is ``[replicate, actor]``: each patron's
         decaying stock of military support to Tajikistan; ``members_of`` says, per replicate,
-        whether Tajikistan belongs to an organisation (``EAEU``, ...)."""
+        whether Tajikistan belongs to each organisation of :data:`UNIONS` present."""
         for squeeze in self.squeeze.values():
             squeeze *= p.squeeze_decay
             np.minimum(squeeze, 1.0, out=squeeze)

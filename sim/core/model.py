@@ -289,14 +289,16 @@ class TajikistanModel(mesa.Model):
         w.need_security = np.minimum(np.maximum(1.0 - w.security + 0.3 * afghan, 0.0), 1.0)
         w.need_economy = 1.0 - w.economy
         w.clear_intentions()
-        self.agents.shuffle_do("decide")
-        for number, (rule, weight, followers) in enumerate(self.collective_rules):
-            w.begin(w.N + number)
-            w.current_rule = rule.id
-            rule(w, followers, weight)
+        with w.standing_still():
+            self.agents.shuffle_do("decide")
+            for number, (rule, weight, followers) in enumerate(self.collective_rules):
+                w.begin(w.N + number)
+                w.current_rule = rule.id
+                rule(w, followers, weight)
         self.dynamics.apply(self.month, self.parameters, self._draws)
-        self.history.record(self.month, w)
-        self._summarise()
+        with w.standing_still():
+            self.history.record(self.month, w)
+            self._summarise()
         self.datacollector.collect(self)
         self.month += 1
         if self.month > self.plan.end:

@@ -30,9 +30,11 @@ TRACKED_MEANING = {
 def tracked_dyads(w: World) -> np.ndarray:
     """Tajikistan's dyads this month, ``[replicate, variable, partner]`` (see :data:`TRACKED`)."""
     t = w.tjk
-    return np.stack([
-        w.alignment[:, t, :], w.alignment[:, :, t], w.aid[:, :, t], w.pressure[:, :, t], w.dependence[:, t, :],
-    ], axis=1).astype(np.float32)
+    tracked = np.empty((w.R, len(TRACKED), w.N), dtype=np.float32)  # filled in place: one pass, one rounding each
+    for n, values in enumerate((w.alignment[:, t, :], w.alignment[:, :, t], w.aid[:, :, t], w.pressure[:, :, t],
+                                w.dependence[:, t, :])):
+        tracked[:, n, :] = values
+    return tracked
 
 
 #: The conflicts' series recorded each month: (actor, target, variable) -> what it reads.
@@ -85,21 +87,32 @@ STATE_SERIES = {**{key: ("conflict",) + value for key, value in CONFLICT_SERIES.
                 **{key: ("lever",) + value for key, value in LEVER_SERIES.items()}}
 
 
-def _lever(w: World, name: str, holder: str) -> np.ndarray:
-    if holder not in w.idx:
-        return np.zeros(w.R)
-    at = w.idx[holder]
+def _lever_reading(w: World, name: str) -> np.ndarray:
+    """One lever's reading for every holder, ``[replicate, actor]``."""
     if name == "hold":
-        return w.levers.hold()[:, at]
+        return w.levers.hold()
     if name == "squeeze":
-        return w.levers.squeezing()[:, at]
-    return getattr(w.levers, name)[:, at]
+        return w.levers.squeezing()
+    return getattr(w.levers, name)
 
 
 def conflict_series(w: World) -> np.ndarray:
-    """This month's state series, ``[replicate, series]`` in the order of :data:`STATE_SERIES`."""
-    return np.stack([getattr(getattr(w, a), b) if kind == "conflict" else _lever(w, a, b)
-                     for kind, a, b in STATE_SERIES.values()], axis=1).astype(np.float32)
+    """This month's state series, ``[replicate, series]`` in the order of :data:`STATE_SERIES`: the
+    conflicts' one by one, then each lever's for all its holders at once (a holder not in the
+    scenario reads zero). Each value is rounded to float32 as it is filled in."""
+    series = np.empty((w.R, len(STATE_SERIES)), dtype=np.float32)
+    for column, (a, b) in enumerate(CONFLICT_SERIES.values()):
+        series[:, column] = getattr(getattr(w, a), b)
+    column = len(CONFLICT_SERIES)
+    for variable, holders in LEVER_HOLDERS.items():
+        reading = _lever_reading(w, LEVER_VARIABLES[variable][0])
+        if all(holder in w.idx for holder in holders):
+            series[:, column:column + len(holders)] = reading[:, w.at(holders)]
+        else:
+            for n, holder in enumerate(holders):
+                series[:, column + n] = reading[:, w.idx[holder]] if holder in w.idx else 0.0
+        column += len(holders)
+    return series
 
 
 def other_dyads(w: World) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:

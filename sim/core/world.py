@@ -24,6 +24,8 @@ decides from the same state, and the order in which agents decide cannot matter.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -83,6 +85,7 @@ class World:
                        for name in ("capability", "assertiveness")}
         self.base_capability = self.traits["capability"].copy()
         self.active = np.zeros(self.N, dtype=bool)
+        self._present: frozenset[str] = frozenset()  # the codes of the active actors (activate() keeps both)
         self.states: list[str] = []
         self.organisations: list[str] = []
         self.donors: list[str] = []
@@ -114,6 +117,7 @@ class World:
         """Bring an actor into being (an organisation founded mid-run)."""
         self.active[self.idx[code]] = True
         present = [c for c in self.codes if self.active[self.idx[c]]]
+        self._present = frozenset(present)
         self.states = [c for c in present if self.specs[c].kind == "state"]
         self.organisations = [c for c in present if self.specs[c].kind == "organisation"]
         self.donors = [c for c in present if c != "TJK" and self.specs[c].capability >= 0.3]
@@ -121,11 +125,21 @@ class World:
 
     def present(self, code: str) -> bool:
         """Whether an actor is in the scenario and already exists this month."""
-        number = self.idx.get(code)
-        return number is not None and bool(self.active[number])
+        return code in self._present
 
     def drive(self, name: str) -> float:
         return self.drivers.get(name, 0.0)
+
+    @contextmanager
+    def standing_still(self) -> Iterator[None]:
+        """A while in which the state cannot change: the agents deciding (rules only record
+        intentions) or the month being recorded. Meanwhile what is read off the levers again and
+        again (their holds and squeezes) is computed once and kept, read-only."""
+        self.levers.hold_still(True)
+        try:
+            yield
+        finally:
+            self.levers.hold_still(False)
 
     def has(self, actor: str, target: str, tie: str) -> np.ndarray:
         """Per replicate, whether the tie actor -> target stands."""
@@ -235,7 +249,7 @@ class World:
     def pull(self, actor: str, target: str, amount) -> None:
         """Nudge how actor regards target (positive: closer)."""
         i, j = self.idx[actor], self.idx[target]
-        self.pulls[:, i, j] += amount
+        _add(self.pulls[:, i, j], amount)
         self.live[i, j] = True
 
     def pull_many(self, actor: str, targets, amount) -> None:
@@ -270,19 +284,19 @@ class World:
         """
         i, j = self.idx[actor], self.idx[target]
         amount = np.maximum(amount, 0.0)
-        self.aid_given[:, i, j] += amount
+        _add(self.aid_given[:, i, j], amount)
         self.flows.append(Flow("aid", "military" if military else "aid", self.current_rule, i, j, amount, label))
 
     def apply_pressure(self, actor: str, target: str, amount, label: str | None = None) -> None:
         """Actor coerces target this month (amount >= 0, per replicate)."""
         i, j = self.idx[actor], self.idx[target]
         amount = np.maximum(amount, 0.0)
-        self.pressure_given[:, i, j] += amount
+        _add(self.pressure_given[:, i, j], amount)
         self.flows.append(Flow("pressure", "pressure", self.current_rule, i, j, amount, label))
 
     def support(self, actor: str, target: str, amount) -> None:
         """Support that is not aid but makes target depend on actor (remittances, troops)."""
-        self.support_given[:, self.idx[actor], self.idx[target]] += np.maximum(amount, 0.0)
+        _add(self.support_given[:, self.idx[actor], self.idx[target]], np.maximum(amount, 0.0))
 
     def secure(self, amount) -> None:
         """Push Tajikistan's regime security up (or down, if negative)."""
@@ -304,7 +318,7 @@ class World:
 
     def lend(self, creditor: str, amount) -> None:
         """A creditor lends to Tajikistan this month (in years of its outside aid); debt accrues."""
-        self.lending[:, self.idx[creditor]] += np.maximum(amount, 0.0)
+        _add(self.lending[:, self.idx[creditor]], np.maximum(amount, 0.0))
 
     def renege(self, amount) -> None:
         """The government takes back a share (``amount`` a month) of the posts an accord gave the opposition."""
@@ -359,6 +373,12 @@ class World:
         self.aid_given[:, self.at(actors), j] += amount
         for column, actor in enumerate(actors):
             self.flows.append(Flow("aid", "aid", self.current_rule, self.idx[actor], j, amount[:, column], label))
+
+
+def _add(view: np.ndarray, amount) -> None:
+    """``view += amount`` for a view of one dyad (or actor) of an intention array: added in place,
+    without the write-back that ``array[:, i, j] += amount`` does after adding. Same sums."""
+    np.add(view, amount, out=view)
 
 
 def _single(prob):
