@@ -45,8 +45,11 @@ def cmd_ablation(args: argparse.Namespace) -> int:
     table = ablation_table(scenario, replicates=replicates, seed=master,
                            report=lambda line: print(f"tajsim: {line}", file=sys.stderr))
     rows = rows_of(table)
-    sys.stdout.write(text_table(rows, COLUMNS, {"mechanism": 70, "periods": 30}))
+    if args.format == "csv":
+        sys.stdout.write(csv_text(rows, COLUMNS))
+    else:
+        sys.stdout.write(text_table(rows, COLUMNS, {"mechanism": 70, "periods": 64}))
     if out is not None:
         atomic_write(out, csv_text(rows, COLUMNS))
-        print(f"wrote {out}")
+        print(f"wrote {out}", file=sys.stderr if args.format == "csv" else sys.stdout)
     return 0
