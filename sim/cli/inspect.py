@@ -1,5 +1,6 @@
 """Commands that read files and print, without running the model: ``validate``, ``schema``,
-``rules``, ``record``, ``scenario events``."""
+``rules``, ``record``, ``scenario events``. (``record facts --ablation`` does run it: that is
+:mod:`sim.cli.ablation`.)"""
 
 from __future__ import annotations
 
@@ -60,8 +61,12 @@ def rulebook_markdown() -> str:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
+    from sim.cli.ablation import check_flags, cmd_ablation
     from sim.record.items import load_events, load_facts
 
+    check_flags(args)
+    if args.ablation:
+        return cmd_ablation(args)
     if args.what == "events":
         rows = [{"id": e.id, "date": e.date, "actor": e.actor, "target": e.target, "type": e.type,
                  "summary": e.summary, "source": e.source, "quote": e.quote or ""} for e in load_events()]
@@ -122,4 +127,10 @@ def add_commands(sub) -> None:
     p = sub.add_parser("record", help="print the historical record the runs are compared with")
     p.add_argument("what", choices=["events", "facts"])
     p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--ablation", action="store_true",
+                   help="facts only: run the record with and without each fact's mechanism, and the null model")
+    p.add_argument("--replicates", type=int, help="with --ablation: replicates per run (default 40)")
+    p.add_argument("--seed", type=int, help="with --ablation: master seed (default 0)")
+    p.add_argument("--scenario", help="with --ablation: scenario file (default: scenarios/full_replay.yaml)")
+    p.add_argument("--out", help="with --ablation: also write the table to this CSV file")
     p.set_defaults(func=cmd_record)

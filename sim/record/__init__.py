@@ -8,6 +8,6 @@
 * :mod:`~sim.record.scores`: forecast scores (MAE, CRPS, skill against baselines).
 """
 
-from sim.record.items import Check, RecordEvent, StylizedFact, load_events, load_facts
+from sim.record.items import Check, Mechanism, RecordEvent, StylizedFact, load_events, load_facts
 
-__all__ = ["Check", "RecordEvent", "StylizedFact", "load_events", "load_facts"]
+__all__ = ["Check", "Mechanism", "RecordEvent", "StylizedFact", "load_events", "load_facts"]

@@ -13,10 +13,12 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
+from sim.core.rules import RULES
 from sim.months import parse_month
 from sim.paths import record_dir
 from sim.scenario.errors import ScenarioError
 from sim.scenario.fields import ActorCode, EventType
+from sim.scenario.schema import Parameters
 from sim.vocabulary import PERIODS
 
 SeedOrPublic = Annotated[str, Field(pattern=r"^(seed:\d{3}|public: .{3,})$")]
@@ -100,6 +102,46 @@ class Check(_Item):
         return self
 
 
+class Mechanism(_Item):
+    """What in the model produces a fact, said so that it can be switched off.
+
+    A fact that passes whatever the model does explains nothing; one that fails only when the
+    one rule stating it is off tests that the rule fires. The mechanism names the state the
+    fact rests on and what moves it: the ``rules`` (ids of :data:`sim.core.rules.RULES`) that
+    are switched off, and the model ``parameters`` set to the given values in every period
+    (e.g. ``migration_max: 0`` stops labour migration). ``tajsim record facts --ablation``
+    runs the record with and without it (:mod:`sim.experiments.ablation`).
+    """
+
+    summary: str = Field(min_length=3)
+    rules: tuple[str, ...] = ()
+    parameters: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _switchable(self) -> Mechanism:
+        if not self.rules and not self.parameters:
+            raise ValueError("a mechanism names rules or parameters to switch it off by")
+        unknown = [rule_id for rule_id in self.rules if rule_id not in RULES]
+        if unknown:
+            raise ValueError(f"unknown rule(s) {', '.join(unknown)} (see 'tajsim rules')")
+        if len(set(self.rules)) != len(self.rules):
+            raise ValueError("a rule is named twice")
+        unknown = sorted(set(self.parameters) - set(Parameters.model_fields))
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}")
+        try:
+            Parameters(**self.parameters)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            raise ValueError(f"parameter {error['loc'][0]}: {error['msg']}") from None
+        return self
+
+    @property
+    def overrides(self) -> dict[str, tuple[bool, float]]:
+        """The rule settings that switch the mechanism's rules off (``sim.run``'s ``overrides``)."""
+        return {rule_id: (False, 1.0) for rule_id in self.rules}
+
+
 class StylizedFact(_Item):
     """A pattern of a period that a plausible run should show."""
 
@@ -110,6 +152,7 @@ class StylizedFact(_Item):
     source: SeedOrPublic
     quote: str | None = None
     check: Check
+    mechanism: Mechanism
 
     @model_validator(mode="after")
     def _valid_window(self) -> StylizedFact:
