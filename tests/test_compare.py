@@ -7,7 +7,7 @@ import pandas as pd
 
 from sim.months import parse_month
 from sim.record.compare import Period, comparison_table, event_scores, fact_scores
-from sim.record.items import Check, RecordEvent, StylizedFact
+from sim.record.items import Check, Mechanism, RecordEvent, StylizedFact
 
 P = [Period("independence", parse_month("1992-01"), parse_month("1992-12")),
      Period("civil_war", parse_month("1993-01"), parse_month("1993-12"))]
@@ -59,7 +59,7 @@ def test_year_dated_events_match_anywhere_in_their_year_and_inputs_are_not_score
 
 def fact(kind, **check):
     return StylizedFact(id="SF01", period="independence", statement="s", source="public: test",
-                        check=Check(kind=kind, **check))
+                        check=Check(kind=kind, **check), mechanism=Mechanism(summary="a test's", rules=("R10",)))
 
 
 def test_fact_checks_on_hand_made_series():
