@@ -87,7 +87,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tajsim-bench-") as tmp:
         folder = Path(tmp)
         timed(["attribute", str(ROOT / "scenarios" / "2022-2023_navigating.yaml"), "--outcome", "security", "--from",
-               "2022-03", "--to", "2022-06", "--levers", "remittances", "--replicates", "2", "--workers", "1"],
+               "2022-03", "--to", "2022-06", "--levers", "migration", "--replicates", "2", "--workers", "1"],
               folder / "warm")  # imports and caches
         two, data = timed(argv + ["--workers", "2"], folder / "two")
         results.add(data)
