@@ -42,6 +42,16 @@ MOVEMENTS: dict[str, str] = {
 }
 
 ACTOR_NAMES: dict[str, str] = {**STATES, **ORGANISATIONS, **MOVEMENTS}
+
+#: Further words by which a text may speak of an actor (adjectives, short forms), beside its name.
+ACTOR_WORDS: dict[str, tuple[str, ...]] = {
+    "TJK": ("Tajik",), "RUS": ("Russian", "Moscow"), "UZB": ("Uzbek", "Tashkent"), "KGZ": ("Kyrgyz",),
+    "KAZ": ("Kazakh",), "TKM": ("Turkmen",), "IRN": ("Iranian", "Tehran"), "AFG": ("Afghan", "Kabul", "Taliban"),
+    "CHN": ("Chinese", "Beijing"), "USA": ("U.S.", "US ", "American", "Washington"), "TUR": ("Turkish", "Ankara"),
+    "PAK": ("Pakistani",), "CIS": ("CIS", "Commonwealth"), "UN": ("UN ", "UN,", "UN."), "CSCE": ("CSCE", "OSCE"),
+    "IMF": ("IMF",), "WB": ("IBRD",), "ECO": (), "SCO": ("SCO", "Shanghai"), "CSTO": ("CSTO",),
+    "EAEU": ("EAEU", "Eurasian"), "UTO": ("opposition", "UTO"),
+}
 ACTOR_CODES: tuple[str, ...] = tuple(ACTOR_NAMES)
 
 EVENT_TYPES: tuple[str, ...] = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from matplotlib.image import imread
 
 import sim
 from sim.cli import main
+from sim.core.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 POST_WAR = ROOT / "scenarios" / "1997-1999_post_war.yaml"
@@ -110,6 +112,12 @@ def test_the_report_is_one_self_contained_page(runs, tmp_path):
     assert not re.search(r'(src|href)="https?://', page), "the page must open offline"
     assert "R46" in page or "R01" in page
     assert "“" in page  # rules' quotes are shown
+    iran_first = RULES["R46"].quote
+    cell = r"<td>[^<]*</td>"
+    rows = re.findall(rf"<tr>{cell}<td>([^<]*)</td>{cell * 3}<td>R46</td><td>(.*?)</td></tr>", html.unescape(page))
+    assert rows, "the run recognises Tajikistan"
+    for actor, quote in rows:  # Iran's sentence stands beside Iran's act only
+        assert (iran_first in quote) == (actor == "Iran"), (actor, quote)
 
 
 def test_the_report_says_which_replicates_its_tables_hold(runs, tmp_path):

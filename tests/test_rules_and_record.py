@@ -74,3 +74,12 @@ def test_scenario_events_lists_what_an_event_change_can_match(capsys):
     assert main(["scenario", "events", str(ROOT / "scenarios" / "1992-1997_civil_war.yaml")]) == 0
     table = capsys.readouterr().out
     assert "E041" in table and "1996-09" in table and "2016-09" not in table
+
+
+def test_a_quote_stands_only_beside_the_acts_of_those_it_speaks_of():
+    recognition = RULES["R46"]  # many states recognise Tajikistan; the sentence is about Iran's recognition
+    assert recognition.speaks_of("IRN") and not recognition.speaks_of("CHN") and not recognition.speaks_of("USA")
+    assert RULES["R10"].speaks_of("TJK")  # a rule of one actor's own speaks of it
+    for rule in RULES.values():  # a rule naming one actor alone may always show its quote beside that actor's acts
+        if len(rule.actors) == 1 and not rule.actors[0].startswith("*"):
+            assert rule.speaks_of(rule.actors[0]), rule.id

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.core.sources import SOURCES
+from sim.vocabulary import ACTOR_NAMES, ACTOR_WORDS
 
 if TYPE_CHECKING:
     from sim.core.agents import Actor
@@ -39,6 +40,14 @@ class Rule:
         if code == "TJK" or kind == "movement":  # the focal state and armed movements follow only rules naming them
             return False
         return "*" in self.actors or (f"*{kind}" in self.actors)
+
+    def speaks_of(self, code: str) -> bool:
+        """Whether the rule's quote may stand beside an act of ``code``: the rule is that actor's
+        alone, or its quote names it. A rule many actors follow may rest on a sentence about one of
+        them (R46's, on Iran's recognition), which must not be shown beside another's act."""
+        if self.actors == (code,):
+            return True
+        return any(word and word in self.quote for word in (ACTOR_NAMES.get(code, code), *ACTOR_WORDS.get(code, ())))
 
     def __call__(self, world: World, me: Actor, weight: float) -> None:
         self.fn(world, me, weight)

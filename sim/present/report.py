@@ -132,8 +132,12 @@ def _events(run: SavedRun, most: int = 400) -> str:
     rows = []
     for row in events.head(most).itertuples():
         rule = RULES.get(row.rule)
-        quote = f'<span class="quote">“{_e(rule.quote)}” ({_e(rule.source)})</span>' if rule else (
-            "imposed historical input" if str(row.rule).startswith("scheduled") else "")
+        if rule and rule.speaks_of(row.actor):
+            quote = f'<span class="quote">“{_e(rule.quote)}” ({_e(rule.source)})</span>'
+        elif rule:  # the rule's sentence speaks of another actor: say whose act the rule generalises
+            quote = f'<span class="meta">{_e(rule.summary)} ({_e(rule.source)}; its quote speaks of others)</span>'
+        else:
+            quote = "imposed historical input" if str(row.rule).startswith("scheduled") else ""
         rows.append(f"<tr><td>{_e(row.date)}</td><td>{_e(style.name(row.actor))}</td><td>{_e(style.name(row.target))}</td>"
                     f"<td>{_e(row.type)}</td><td>{_e(row.summary)}</td><td>{_e(row.rule)}</td><td>{quote}</td></tr>")
     which = (f"replicate {numbers[0]} of {len(numbers)} ({_span(numbers)})" if len(numbers) > 1
