@@ -30,6 +30,7 @@ __all__ = [
     "DataError",
     "VOTE_SCORE",
     "agreement_table",
+    "atomic_csv",
     "load_rollcalls",
     "load_votes",
     "write_agreement_table",
@@ -202,6 +203,12 @@ def write_agreement_table(
     src = Path(src_dir)
     table = agreement_table(load_votes(src / VOTES_FILE), load_rollcalls(src / ROLLCALLS_FILE), country, partners)
     table = table.assign(agreement=table["agreement"].round(6))
+    atomic_csv(table, out_csv)
+    return table
+
+
+def atomic_csv(table: pd.DataFrame, out_csv: str | os.PathLike) -> None:
+    """Write ``table`` as CSV (6 decimals, no index) to ``out_csv`` without ever leaving it half-written."""
     out = Path(out_csv)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
@@ -213,4 +220,3 @@ def write_agreement_table(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return table

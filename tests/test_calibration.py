@@ -180,8 +180,17 @@ def test_report_has_honest_scores(tiny):
     assert [r["period"] for r in data["rolling"]] == ["post_war", "open_door", "dependence"]
     assert data["rolling"][-1]["behaviour_fitted_on_scored_years"] is False
     assert data["test"]["n"] == int((~np.isnan(load_record().values[:, 18:28])).sum())
+    for key, pairs in (("rolling_1y", 9), ("rolling_3y", 9 + 8 + 7)):
+        block = data[key]
+        assert block == data["voting"][key] and block["pairs"] == pairs, key
+        for field in ("mae", "mae_persistence", "skill_vs_persistence", "coverage90", "mae_without_simulation"):
+            assert block[field] is not None, (key, field)
+        assert block["skill_vs_persistence"] == pytest.approx(1 - block["mae"] / block["mae_persistence"], abs=1e-4)
+    assert data["voting"]["origins"] == [2010, 2018]
+    assert set(data["voting"]["contested"]["yearly"]) >= {"2014", "2019"}
     text = (first / "report.md").read_text()
     assert "## Verdict" in text and ("does NOT beat" in text or "beats" in text)
+    assert "## The UN voting model" in text and "Where alignment with Russia is at stake" in text
 
 
 @pytest.mark.slow
@@ -206,7 +215,13 @@ def test_forecast_runs_to_2023():
     plan = sim.load_scenario(default_scenario(), calibration=False)
     table, about = forecast(plan, 2019, 2023, replicates=2)
     assert sorted(set(table["year"])) == [2020, 2021, 2022, 2023]
-    assert about["observation"]["fitted_on"] == [1992, 2019]
+    assert about["voting_model"]["fitted_on"] == [1992, 2019]
+    # forecasts are changes from the 2019 record: a year ahead, each partner sits near its 2019 value
+    record = load_record()
+    last = pd.Series(record.values[:, record.column(2019)], index=record.partners)
+    first_year = table[table["year"] == 2020].set_index("partner")["agreement_mean"]
+    assert (first_year - last[first_year.index]).abs().max() < 0.1
+    assert (table["agreement_lo"] < table["agreement_hi"]).all(), "every forecast has an interval"
 
 
 # --- the command line -------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from sim.calibration.fit import (
 from sim.calibration.forecast import record_for
 from sim.calibration.report import write_outputs
 from sim.calibration.scoring import facts_by_period, rolling, score_years
+from sim.calibration.voting_scores import voting_report
 from sim.calibration.war import (
     DATE_CAP,
     DATES_WEIGHT,
@@ -106,6 +107,10 @@ def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: b
         "war_fit": fit_provenance(settings, war_fit, "war"),
         "lever_fit": fit_provenance(settings, lever_fit, "levers"),
     }
+    voting = voting_report(record, latent, settings.train, settings.test)
+    report["voting"] = voting
+    report["rolling_1y"] = voting["rolling_1y"]
+    report["rolling_3y"] = voting["rolling_3y"]
     report["verdict"] = verdict(report)
     write_outputs(Path(out), settings, fit, calibration, observation, report)
     return report
@@ -245,8 +250,17 @@ def verdict(report: dict) -> dict:
             beats = skill > 0
             lines.append(f"On test years, over {label}, the model {'beats' if beats else 'does NOT beat'} {baseline}: "
                          f"MAE {mae:.4f} vs {ref:.4f} (skill {skill:+.3f}).")
+    voting = report.get("voting")
+    if voting:
+        for key, label in (("rolling_1y", "one year ahead"), ("rolling_3y", "one to three years ahead")):
+            block = voting[key]
+            lines.append(f"The UN voting model, {label} from rolling origins {voting['origins'][0]}-{voting['origins'][1]}, "
+                         f"{'beats' if block['skill_vs_persistence'] > 0 else 'does NOT beat'} persistence: MAE "
+                         f"{block['mae']:.4f} vs {block['mae_persistence']:.4f} (skill {block['skill_vs_persistence']:+.3f}); "
+                         f"without the simulation {block['mae_without_simulation']:.4f}.")
     return {
         "beats_persistence_on_test": bool(test["skill_vs_persistence"] > 0),
+        "voting_beats_persistence_1y": bool(voting and voting["rolling_1y"]["skill_vs_persistence"] > 0),
         "beats_climatology_on_test": bool(test["skill_vs_climatology"] > 0),
         "statements": lines,
     }

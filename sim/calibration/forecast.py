@@ -5,8 +5,9 @@ A *restart from the record* runs the same ensemble up to an origin month, then s
 alignment with each modelled partner to the value the observation model maps onto the last
 observed agreement (:meth:`ObservationModel.invert`), and lets the model carry on from there:
 the prediction starts at persistence and then follows the model's own dynamics. Calibration
-scores both (``rolling`` in ``report.json``); ``tajsim forecast`` restarts at the end of the
-``--from`` year and writes ``unga_forecast.csv`` with a 90% interval for every partner.
+scores both (``rolling`` in ``report.json``); ``tajsim forecast`` uses the UN voting
+model (:mod:`sim.record.voting`) on a free run and writes ``unga_forecast.csv`` with a 90% interval
+for every partner.
 """
 
 from __future__ import annotations
@@ -117,8 +118,8 @@ def check_range(plan: Scenario, from_year: int, to_year: int) -> Record:
     """The record, once the years are known to be forecastable; a one-line ForecastError otherwise."""
     record = record_for(plan)
     first, last_data = int(record.years[0]), record.last_year()
-    if not first + 2 <= from_year <= last_data:
-        raise ForecastError(f"--from: must lie in {first + 2}..{last_data} (years of usable UN voting record), got {from_year}")
+    if not first + 3 <= from_year <= last_data:
+        raise ForecastError(f"--from: must lie in {first + 3}..{last_data} (years of usable UN voting record), got {from_year}")
     end_year = plan.end // 12
     if not from_year < to_year <= end_year:
         raise ForecastError(f"--to: must lie in {from_year + 1}..{end_year} (the scenario ends {end_year}), got {to_year}")
@@ -127,32 +128,41 @@ def check_range(plan: Scenario, from_year: int, to_year: int) -> Record:
 
 def forecast(plan: Scenario, from_year: int, to_year: int, *, seed: int = 0, replicates: int = 200,
              progress=None, months: Callable[[int], object] | None = None) -> tuple[pd.DataFrame, dict]:
-    """Forecast agreement for the years after ``from_year`` up to ``to_year``.
+    """Forecast agreement for the years after ``from_year`` up to ``to_year`` with the UN voting model.
 
-    The observation model is refitted on every usable record year up to ``from_year`` (using
-    all the data a forecaster would have); the behavioural parameters are those of ``plan``
-    (the calibrated ones when it was loaded with ``calibration/params.yaml``). The ensemble
-    restarts from the record at the start of ``from_year + 1``. Returns the table and a
-    description of how it was made. ``progress`` is told each stage in a sentence; ``months`` is
-    called with 1 after each month simulated (twice the scenario's months in all).
+    The voting model (:mod:`sim.record.voting`) is fitted on every usable record year up to
+    ``from_year`` (all the data a forecaster would have) and forecasts each later year as a change
+    from the ``from_year`` record: Tajikistan's ideal point moves with the position the simulation
+    implies, and the agenda and each pair's particular term return towards their means. The
+    behavioural parameters are those of ``plan`` (the calibrated ones when it was loaded with
+    ``calibration/params.yaml``). Returns the table and a description of how it was made.
+    ``progress`` is told each stage in a sentence; ``months`` is called with 1 after each month simulated.
     """
+    from sim.record.voting import VotingModel, load_positions
+
     record = check_range(plan, from_year, to_year)
     first = int(record.years[0])
     say = progress or (lambda message: None)
-    say(f"free run of {replicates} replicates to fit the observation model on {first}-{from_year}")
-    free = run_ensemble(plan, record, seed=seed, replicates=replicates, months=months)
-    observation = ObservationModel.fit(free, record, first, from_year)
-    say(f"restarting from the {from_year} record and running to {to_year}")
-    restarted = restart_prediction(plan, record, observation, (from_year + 1) * 12, seed=seed, replicates=replicates,
-                                   months=months)
-    table = forecast_table(record, Prediction.of(observation, restarted), list(range(from_year + 1, to_year + 1)))
+    say(f"free run of {replicates} replicates for the simulation's implied voting position")
+    latent = run_ensemble(plan, record, seed=seed, replicates=replicates, months=months)
+    say(f"fitting the voting model on {first}-{from_year} and forecasting {from_year + 1}-{to_year}")
+    model = VotingModel.fit(record, load_positions(record), latent, (first, from_year))
+    years = list(range(from_year + 1, to_year + 1))
+    mean = np.full((len(record.partners), len(record.years)), np.nan)
+    parts = {year: model.forecast(from_year, year) for year in years}
+    width = max(part.samples.shape[1] for part in parts.values())
+    samples = np.full((len(record.partners), len(record.years), width), np.nan)
+    for year, part in parts.items():
+        mean[:, record.column(year)] = np.clip(part.mean, 0.0, 1.0)
+        samples[:, record.column(year), :] = np.clip(part.samples, 0.0, 1.0)
+    table = forecast_table(record, Prediction(mean, samples), years)
     about = {
         "from": from_year, "to": to_year, "seed": seed, "replicates": replicates,
-        "interval": f"central {LEVEL:.0%} of the ensemble (replicates x observation noise)",
+        "interval": f"central {LEVEL:.0%} of the replicates' forecasts, each shifted by the quantiles of the voting "
+                    "model's own forecast errors at that horizon on the fitted years",
         "calibration_file": plan.calibration,
-        "observation": observation.to_dict() | {"fitted_on": [first, from_year]},
-        "restart": f"alignment TJK->partner set from the {from_year} record at {from_year + 1}-01",
-        "unmodelled_partners": "prediction is the partner's mean agreement up to --from, interval from its spread",
+        "voting_model": model.to_dict(),
+        "origin": f"the {from_year} record: forecasts are changes from it",
     }
     return table, about
 

@@ -93,7 +93,8 @@ def markdown(report: dict) -> str:
         "Partners that are not model actors (IND, JPN, KOR, SAU, ARE, DEU, GBR, FRA) are predicted by their "
         "training mean, i.e. by climatology itself; the *model partners* column isolates what the model adds.",
         "",
-        "## Scores",
+        *voting_section(report),
+        "## Scores of the shared-slope observation model",
         "",
         *_table(["metric", f"train {a}–{b}", f"test {c}–{d}", "test, model partners", "test, uncalibrated model"],
                 [[label, train.get(key), test.get(key), test["model_partners"].get(key),
@@ -174,6 +175,48 @@ def markdown(report: dict) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def voting_section(report: dict) -> list[str]:
+    """The UN voting model (sim/record/voting.py): test years, rolling origins, the contested votes."""
+    voting = report.get("voting")
+    if not voting:
+        return []
+    (a, b), (c, d) = report["train_years"], report["test_years"]
+    model, contested = voting["model"], voting["contested"]
+    keys = ("test", "rolling_1y", "rolling_3y")
+    names = {"test": f"{c}–{d} from {b}", "rolling_1y": "rolling, 1 year ahead", "rolling_3y": "rolling, 1–3 years ahead"}
+    rows = [[names[k], who, blk["n"], blk["mae"], blk["mae_without_simulation"], blk["mae_persistence"],
+             blk["mae_climatology"], blk["skill_vs_persistence"], blk["skill_vs_climatology"], blk["coverage90"]]
+            for k in keys for who, blk in (("all", voting[k]), ("model actors", voting[k]["model_partners"]))]
+    hedged = [[names[k], contested[k]["n"], contested[k]["mae"], contested[k]["mae_without_simulation"],
+               contested[k]["mae_persistence"], contested[k]["mae_climatology"], contested[k]["skill_vs_persistence"]]
+              for k in keys]
+    return [
+        "## The UN voting model",
+        "",
+        f"`{model['form']}` (sim/record/voting.py; the ideal points, agenda and contested votes are derived tables, "
+        f"calibration/record/UNGA.md). Fitted on one-year-ahead forecasts inside {a}–{b}: rho_pair "
+        f"{model['rho_pair']:g}, rho_agenda {model['rho_agenda']:g}, gain on the simulation's implied position "
+        f"{model['gain']:g}. Forecasts start from the last observed year; rolling origins run "
+        f"{voting['origins'][0]}–{voting['origins'][1]}. Persistence is each partner's last value up to the origin, "
+        "climatology its mean up to the origin; *without simulation* is the same model with gain 0.",
+        "",
+        *_table(["forecast", "partners", "rows", "MAE", "MAE without simulation", "MAE persistence", "MAE climatology",
+                 "skill vs pers.", "skill vs clim.", "coverage 90%"], rows),
+        "",
+        "**Where alignment with Russia is at stake** (Ukraine, Crimea, Georgia, and human-rights resolutions on named "
+        "countries that Russia opposed; score = share voting with Russia + half the share abstaining or absent), "
+        f"scored apart: rho {contested['model']['rho']:g}, gain on the simulated regard for Russia "
+        f"{contested['model']['gain']:g}.",
+        "",
+        *_table(["forecast", "years", "MAE", "MAE without simulation", "MAE persistence", "MAE climatology",
+                 "skill vs pers."], hedged),
+        "",
+        "Tajikistan's score on these votes, year by year: " + ", ".join(
+            f"{y} {v['score']:.2f} ({v['n']})" for y, v in contested["yearly"].items()) + ".",
+        "",
+    ]
 
 
 def war_section(report: dict) -> list[str]:

@@ -124,7 +124,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     say = _say(args.quiet)
     if not params.exists():
         say(f"no {params}: forecasting with the scenarios' own parameters (run 'tajsim calibrate' first)")
-    with month_bar(plan, "forecast", quiet=args.quiet, passes=2) as bar:
+    with month_bar(plan, "forecast", quiet=args.quiet, passes=1) as bar:
         table, about = forecast(plan, first, last, seed=args.seed, replicates=args.replicates, progress=say,
                                 months=bar)
     path = write_forecast(table, about, out)

@@ -1,0 +1,219 @@
+"""The UN voting model: Tajikistan's ideal point moved by the simulation, forecast as changes.
+
+The shared-slope observation model (:mod:`sim.record.observation`) maps the simulated alignment onto
+agreement directly; its fitted slope is 0, so it predicts climatology. This model instead follows the
+structure of the Assembly itself, from the derived tables of ``calibration/record/UNGA.md``:
+
+    agreement[p, y] = alpha[y] + beta[y] * |theta_TJK[y] - theta_p[y]| + delta[p, y]
+
+* ``theta`` are yearly ideal points on the Assembly's first dimension (``unga_ideal_points.csv``),
+  ``alpha``/``beta`` the year's agenda (``unga_agenda.csv``), ``delta`` what is particular to the pair.
+* A forecast from an origin year ``o`` (everything up to ``o`` observed) to a year ``y = o + h`` starts
+  from the last observed state and changes it:
+
+  - Tajikistan's ideal point moves by ``gain * (s[y] - s[o])``, where ``s`` is the position the
+    simulation implies: the mean of the partners' training-years ideal points, weighted by
+    Tajikistan's simulated regard for them (its positive part). Tajikistan votes more like those it
+    leans towards; ``gain = 0`` is the same model without the simulation.
+  - Partners' positions stay where they were last seen (they are other states' choices).
+  - The agenda and the pair's particular term return towards their training means at rates
+    ``rho_agenda ** h`` and ``rho_pair ** h``.
+
+  With ``rho_pair = rho_agenda = 1`` and ``gain = 0`` the forecast is persistence exactly, so the
+  model nests the baseline it is scored against.
+* ``rho_pair``, ``rho_agenda`` and ``gain >= 0`` are chosen on a grid, in that order of preference,
+  to minimise the one-year-ahead absolute error over origins inside the training years only.
+* The predictive distribution is every replicate's forecast plus the training forecasts' errors at
+  that horizon (their quantiles), so intervals are as wide as the model was wrong in training.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.paths import record_dir
+from sim.record.observation import Record
+
+RHO_GRID = tuple(np.round(np.linspace(0.0, 1.0, 11), 2))
+AGENDA_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+GAIN_GRID = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+#: Quantiles of the training errors that stand for the forecast error in predictive samples.
+ERROR_DRAWS = 15
+#: Fewest training errors a horizon needs for its own error quantiles (else the nearest shorter one).
+MIN_ERRORS = 30
+
+
+@dataclass(frozen=True)
+class Positions:
+    """Ideal points and the agenda on the record's year axis."""
+
+    years: np.ndarray
+    tajik: np.ndarray  # [year]
+    partner: np.ndarray  # [partner, year]
+    alpha: np.ndarray  # [year]
+    beta: np.ndarray  # [year]
+
+
+def load_positions(record: Record, folder=None) -> Positions:
+    """Read ``unga_ideal_points.csv`` and ``unga_agenda.csv`` onto ``record``'s partners and years."""
+    folder = folder or record_dir()
+    ideal = pd.read_csv(folder / "unga_ideal_points.csv").pivot(index="country", columns="year", values="ideal")
+    ideal = ideal.reindex(index=["TJK", *record.partners], columns=record.years)
+    agenda = pd.read_csv(folder / "unga_agenda.csv").set_index("year").reindex(record.years)
+    values = ideal.to_numpy(dtype=float)
+    return Positions(record.years, values[0], values[1:], agenda["alpha"].to_numpy(float),
+                     agenda["beta"].to_numpy(float))
+
+
+def implied_position(latent: np.ndarray, positions: Positions, train: tuple[int, int]) -> np.ndarray:
+    """The simulation's ideal point for Tajikistan, ``[replicate, year]``.
+
+    ``latent`` is ``[replicate, partner, year]`` (:func:`sim.record.observation.yearly_latent`).
+    Each modelled partner's weight is Tajikistan's regard for it, where positive; its place is its
+    mean ideal point over the training years. NaN in years the run does not reach.
+    """
+    inside = (positions.years >= train[0]) & (positions.years <= train[1])
+    place = np.nanmean(np.where(inside[None, :], positions.partner, np.nan), axis=1)
+    usable = ~np.isnan(place) & ~np.isnan(latent).all(axis=(0, 2))
+    weight = np.clip(latent[:, usable, :], 0.0, None)
+    total = weight.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (weight * place[usable][None, :, None]).sum(axis=1) / total
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A forecast of one target year from one origin: point and samples for every partner."""
+
+    mean: np.ndarray  # [partner]
+    samples: np.ndarray  # [partner, member]
+
+
+@dataclass(frozen=True)
+class VotingModel:
+    """The fitted voting model; see the module doc."""
+
+    record: Record
+    positions: Positions
+    implied: np.ndarray  # [replicate, year]
+    train: tuple[int, int]
+    rho_pair: float
+    rho_agenda: float
+    gain: float
+    errors: dict[int, np.ndarray]  # horizon -> sorted training errors (observed - forecast)
+
+    @classmethod
+    def fit(cls, record: Record, positions: Positions, latent: np.ndarray, train: tuple[int, int],
+            with_simulation: bool = True) -> VotingModel:
+        """Choose the rates and the gain on one-year-ahead forecasts made inside ``train``."""
+        implied = implied_position(latent, positions, train)
+        origins = training_origins(record, train)
+        gains = GAIN_GRID if with_simulation else (0.0,)
+        best, chosen = np.inf, (1.0, 1.0, 0.0)
+        for rho_pair, rho_agenda, gain in itertools.product(RHO_GRID[::-1], AGENDA_GRID[::-1], gains):
+            model = cls(record, positions, implied, train, float(rho_pair), float(rho_agenda), float(gain), {})
+            error = model.training_errors(origins, horizon=1)
+            loss = float(np.abs(error).mean()) if error.size else np.inf
+            if loss < best - 1e-12:
+                best, chosen = loss, (float(rho_pair), float(rho_agenda), float(gain))
+        model = cls(record, positions, implied, train, *chosen, {})
+        longest = train[1] - origins[0] if origins else 0
+        errors = {h: np.sort(model.training_errors(origins, horizon=h)) for h in range(1, longest + 1)}
+        return cls(record, positions, implied, train, *chosen, errors)
+
+    # --- the state at an origin ------------------------------------------------------------
+
+    def _pair_term(self) -> np.ndarray:
+        p = self.positions
+        return self.record.values - (p.alpha + p.beta * np.abs(p.tajik - p.partner))
+
+    def _training_mean(self, values: np.ndarray) -> np.ndarray:
+        inside = (self.record.years >= self.train[0]) & (self.record.years <= self.train[1])
+        return np.nanmean(np.where(inside, values, np.nan), axis=-1)
+
+    @staticmethod
+    def _last(values: np.ndarray, years: np.ndarray, origin: int) -> int | None:
+        seen = np.flatnonzero(~np.isnan(values) & (years <= origin))
+        return int(seen[-1]) if seen.size else None
+
+    def forecast(self, origin: int, year: int) -> Forecast:
+        """Forecast ``year`` from the record up to ``origin`` (``year > origin``)."""
+        years, p = self.record.years, self.positions
+        pair = self._pair_term()
+        agenda_at = self._last(p.alpha, years, origin)
+        tajik_at = self._last(p.tajik, years, origin)
+        target = int(np.flatnonzero(years == year)[0])
+        h_agenda = year - int(years[agenda_at])
+        alpha = _revert(p.alpha[agenda_at], self._training_mean(p.alpha), self.rho_agenda, h_agenda)
+        beta = _revert(p.beta[agenda_at], self._training_mean(p.beta), self.rho_agenda, h_agenda)
+        drift = self.implied[:, target] - self.implied[:, tajik_at]
+        tajik = p.tajik[tajik_at] + self.gain * np.nan_to_num(drift)  # [replicate]
+        pair_mean = self._training_mean(pair)
+        members = np.full((len(self.record.partners), len(tajik)), np.nan)
+        horizon = np.zeros(len(self.record.partners), dtype=int)
+        for q in range(len(self.record.partners)):
+            last = self._last(pair[q], years, origin)
+            if last is None:
+                continue
+            horizon[q] = year - int(years[last])
+            term = _revert(pair[q, last], pair_mean[q], self.rho_pair, horizon[q])
+            members[q] = alpha + beta * np.abs(tajik - p.partner[q, last]) + term
+        return Forecast(members.mean(axis=1), self._samples(members, horizon))
+
+    def _samples(self, members: np.ndarray, horizon: np.ndarray) -> np.ndarray:
+        if not self.errors:
+            return members
+        levels = (np.arange(ERROR_DRAWS) + 0.5) / ERROR_DRAWS
+        out = np.full((members.shape[0], members.shape[1] * ERROR_DRAWS), np.nan)
+        for q, h in enumerate(horizon):
+            if h < 1:
+                continue
+            errors = self.errors_at(int(h))
+            shifts = np.quantile(errors, levels) if errors.size else np.zeros(ERROR_DRAWS)
+            out[q] = (members[q][:, None] + shifts[None, :]).ravel()
+        return out
+
+    def errors_at(self, horizon: int) -> np.ndarray:
+        """Training errors at ``horizon``, or at the longest shorter horizon that has enough of them."""
+        for h in range(horizon, 0, -1):
+            if self.errors.get(h, np.empty(0)).size >= MIN_ERRORS:
+                return self.errors[h]
+        return self.errors.get(1, np.empty(0))
+
+    def training_errors(self, origins: list[int], horizon: int) -> np.ndarray:
+        """``observed - forecast`` over every partner, for origins in ``origins`` and targets in training."""
+        out = []
+        for origin in origins:
+            year = origin + horizon
+            if year > self.train[1] or year not in self.record.years:
+                continue
+            observed = self.record.values[:, self.record.column(year)]
+            predicted = self.forecast(origin, year).mean
+            keep = ~np.isnan(observed) & ~np.isnan(predicted)
+            out.append(observed[keep] - predicted[keep])
+        return np.concatenate(out) if out else np.empty(0)
+
+    def to_dict(self) -> dict:
+        return {
+            "form": "agreement[p,y] = alpha[y] + beta[y]*|theta_TJK[y] - theta_p[y]| + delta[p,y]; forecasts move "
+                    "theta_TJK by gain * change of the simulation's implied position, keep theta_p, and return "
+                    "alpha, beta (rate rho_agenda) and delta (rate rho_pair) towards their training means",
+            "fitted_on": list(self.train),
+            "rho_pair": self.rho_pair,
+            "rho_agenda": self.rho_agenda,
+            "gain": self.gain,
+        }
+
+
+def _revert(value, mean, rate: float, steps: int):
+    """``mean + rate**steps * (value - mean)``, with ``rate**0 = 1``."""
+    return mean + rate ** max(steps, 0) * (value - mean)
+
+
+def training_origins(record: Record, train: tuple[int, int]) -> list[int]:
+    """Origins for fitting: every year from three years into training to the last but one."""
+    return [y for y in range(train[0] + 2, train[1]) if record.mask(train[0], y).any()]
