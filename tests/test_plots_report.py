@@ -112,6 +112,14 @@ def test_the_report_is_one_self_contained_page(runs, tmp_path):
     assert not re.search(r'(src|href)="https?://', page), "the page must open offline"
     assert "R46" in page or "R01" in page
     assert "“" in page  # rules' quotes are shown
+
+
+def test_a_rules_quote_stands_only_beside_the_acts_of_those_it_speaks_of(tmp_path):
+    """The independence months, when every state recognises Tajikistan (R46), in a report."""
+    sim.run(ROOT / "scenarios" / "1991-1992_independence.yaml", seed=1, out=tmp_path / "run")
+    out = tmp_path / "report.html"
+    assert main(["report", str(tmp_path / "run"), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
     iran_first = RULES["R46"].quote
     cell = r"<td>[^<]*</td>"
     rows = re.findall(rf"<tr>{cell}<td>([^<]*)</td>{cell * 3}<td>R46</td><td>(.*?)</td></tr>", html.unescape(page))

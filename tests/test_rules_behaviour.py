@@ -32,7 +32,7 @@ The probe has three replicates in different states, and two sets of drivers:
   times its size at independence, Uzbekistan's energy and Russia's fuel at their scenario shares,
   Rogun 10% built, Russia's troops 70% of the military support present and the United States'
   20%, Russia squeezing its migrants (0.3) and Uzbekistan its energy (0.4); Russia's capability
-  fallen from 1.0 to 0.8.
+  fallen from 1.0 to 0.8; a Taliban-like regime in Kabul (Afghanistan's assertiveness 0.9).
 """
 
 from __future__ import annotations
@@ -161,6 +161,12 @@ EXPECTED: dict[str, list[str]] = {
     "R73": ["military USA>TJK", "pull USA>TJK +", "propose request USA>TJK +"],
     "R74": ["propose military TJK>USA + tie:base", "propose military TJK>USA untie:base"],
     "R75": ["aid RUS>TJK", "pull RUS>TJK +", "pull RUS>USA,CHN -", "propose treaty RUS>TJK + tie:base"],
+    # threats and rivals: a hostile Kabul sends Tajikistan to the patrons holding its security lever
+    "R76": ["pull TJK>AFG -", "pull TJK>RUS,USA +", "propose refusal TJK>AFG - tie:refusal"],
+    "R77": ["propose military CHN>TJK + tie:base", "military CHN>TJK"],
+    "R78": ["pull UZB>KGZ -", "propose pressure UZB>KGZ -"],  # Kyrgyzstan's regard follows Tajikistan's
+    "R79": ["pull UZB>RUS -"],
+    "R80": ["pull TJK>EAEU -", "propose refusal TJK>EAEU - tie:refusal"],
 }
 
 # --- the probe --------------------------------------------------------------------------------
@@ -242,6 +248,7 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     levers.squeeze["migration"][:, world.i("RUS")] = 0.3
     levers.squeeze["energy"][:, world.i("UZB")] = 0.4
     world.traits["capability"][world.i("RUS")] = 0.8
+    world.traits["assertiveness"][world.i("AFG")] = 0.9
     return model, agents
 
 

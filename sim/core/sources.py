@@ -117,6 +117,8 @@ SOURCES: dict[str, Source] = {
     "afp2010": Source("Agence France-Presse (Daily Times)", "Uzbekistan cuts energy to Tajikistan amid tensions", 2010,
                       "Daily Times, 9 February 2010 (reposted by tajikwater.net)",
                       "http://tajikwater.net/docs/100209_DailyTimes.htm"),
+    "diplomat2014hydro": Source("E. Kasym", "Central Asia’s Hydropower Spat", 2014, "The Diplomat, 19 December 2014",
+                                "https://thediplomat.com/2014/12/central-asias-hydropower-spat"),
     "icg2014": Source("International Crisis Group", "Water Pressures in Central Asia (Europe and Central Asia Report "
                       "N°233)", 2014, "International Crisis Group",
                       "http://www.css.ethz.ch/en/services/digital-library/articles/article.html/183920"),
@@ -129,6 +131,15 @@ SOURCES: dict[str, Source] = {
                            "Why Russia Sees Little Threat in China's Growing Involvement in Tajikistan", 2021,
                            "Carnegie Politika", "https://carnegieendowment.org/posts/2021/12/why-russia-sees-little-"
                            "threat-in-chinas-growing-involvement-in-tajikistan"),
+    "rferl2021base": Source("RFE/RL's Tajik Service", "Tajikistan Approves Construction Of New Chinese-Funded Base As "
+                            "Beijing's Security Presence In Central Asia Grows", 2021, "Radio Free Europe/Radio Liberty, "
+                            "27 October 2021", "https://www.rferl.org/a/tajikistan-approves-chinese-base/31532078.html"),
+    "rferl2021majlis": Source("B. Pannier (RFE/RL)", "Majlis Podcast: Tajikistan Takes A Hard Line On The Taliban", 2021,
+                              "Radio Free Europe/Radio Liberty, August 2021",
+                              "https://www.rferl.org/a/majlis-podcast-tajikistan-taliban/31433669.html"),
+    "rferl2016eeu": Source("RFE/RL, Qishloq Ovozi", "Tajikistan Mulls EEU Membership, Feels Pull of Russia", 2016,
+                           "Radio Free Europe/Radio Liberty (Gandhara)",
+                           "https://gandhara.rferl.org/a/tajikistan-mulls-eeu-membership-russia/27895269.html"),
     "jamestown2001": Source("Jamestown Foundation", "Tajikistan Agrees to American Military Presence", 2001,
                             "Monitor", "https://jamestown.org/program/tajikistan-agrees-to-american-military-presence/"),
     "moscowtimes2001": Source("The Moscow Times", "Tajiks May Open Bases to U.S. Troops", 2001, "The Moscow Times",

@@ -34,7 +34,7 @@ import numpy as np
 from sim.core.conflict import BorderDispute, CivilWar
 from sim.core.levers import Levers
 
-TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16, "ceasefire": 32, "accord": 64}
+TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16, "ceasefire": 32, "accord": 64, "refusal": 128}
 
 
 @dataclass(frozen=True)

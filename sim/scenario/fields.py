@@ -55,7 +55,7 @@ else:
     DriverName = Literal[tuple(DRIVERS)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
-Tie = Literal["recognition", "embassy", "member", "treaty", "base", "ceasefire", "accord"]
+Tie = Literal["recognition", "embassy", "member", "treaty", "base", "ceasefire", "accord", "refusal"]
 
 
 class Strict(BaseModel):

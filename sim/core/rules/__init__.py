@@ -25,7 +25,7 @@ from sim.core.rulebook import RULES
 #: The rule modules, in the order their rules are registered: the order each agent runs its
 #: rules in, which fixes which random draw each proposal gets (so it is part of a run's identity).
 MODULES = ("tajikistan", "russia", "uzbekistan", "neighbours", "iran_afghanistan", "china", "west", "everyone", "conflict",
-           "levers")
+           "levers", "rivals")
 
 for _name in MODULES:
     importlib.import_module(f"sim.core.rules.{_name}")

@@ -1,0 +1,92 @@
+"""Threats and rivals: a hostile Kabul sends Tajikistan to its protectors, China's border posts take
+a share of the security lever from Russia, Uzbekistan treats its upstream neighbours alike and cools
+to the Russia that backs their dams, and the partners outside the Eurasian union keep Tajikistan out."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.core.rules import RULES
+from sim.core.rules.rivals import hostile_kabul
+from sim.core.world import TIE_BITS
+from tests.test_levers import _Agent, months, world
+
+
+def run(w, rule_id: str, code: str) -> None:
+    w.current_rule = rule_id
+    RULES[rule_id].fn(w, _Agent(code, w), 1.0)
+
+
+def kabul(assertiveness: float, regard: float):
+    w = world()
+    w.traits["assertiveness"][w.i("AFG")] = assertiveness
+    w.alignment[:, w.i("AFG"), w.tjk] = regard
+    return w
+
+
+def test_only_an_assertive_regime_in_kabul_is_hostile_and_the_more_the_worse_it_regards_dushanbe():
+    assert (hostile_kabul(kabul(0.5, -0.9)) == 0).all()
+    assert (hostile_kabul(kabul(0.9, -0.6)) > hostile_kabul(kabul(0.9, 0.2))).all()
+    assert (hostile_kabul(kabul(1.0, -1.0)) <= 1).all()
+
+
+def test_a_hostile_kabul_sends_tajikistan_to_the_patrons_that_protect_it_in_proportion():
+    w = kabul(0.9, -0.5)
+    w.levers.security[:, w.i("RUS")], w.levers.security[:, w.i("CHN")] = 0.75, 0.25
+    run(w, "R76", "TJK")
+    pulls = w.pulls[:, w.tjk]
+    assert (pulls[:, w.i("AFG")] < 0).all()
+    assert np.allclose(pulls[:, w.i("RUS")], 3 * pulls[:, w.i("CHN")]) and (pulls[:, w.i("CHN")] > 0).all()
+    assert (pulls[:, w.i("USA")] == 0).all(), "a partner that protects nothing gains nothing"
+    calm = kabul(0.5, -0.5)
+    run(calm, "R76", "TJK")
+    assert not calm.pulls[:, calm.tjk].any()
+
+
+def test_chinas_border_post_takes_a_share_of_the_security_lever_from_russia():
+    w = world(afghan_instability=0.8)
+    w.ties[:, w.i("CHN"), w.tjk] |= TIE_BITS["base"]  # China has its post
+    run(w, "R77", "CHN")
+    funded = w.aid_given[:, w.i("CHN"), w.tjk].copy()
+    assert (funded > 0).all()
+    w = months(w, 1, military={"RUS": 0.3, "CHN": float(funded.mean())})
+    assert (w.levers.security[:, w.i("RUS")] < 1.0).all() and (w.levers.security[:, w.i("CHN")] > 0).all()
+    without = world(afghan_instability=0.8)
+    run(without, "R77", "CHN")
+    assert not without.aid_given[:, without.i("CHN"), without.tjk].any(), "no post, no funding"
+
+
+def test_uzbekistans_regard_for_kyrgyzstan_follows_its_regard_for_tajikistan():
+    w = world()
+    w.alignment[:, w.i("UZB"), w.tjk], w.alignment[:, w.i("UZB"), w.i("KGZ")] = 0.4, -0.2
+    run(w, "R78", "UZB")
+    warmer = w.pulls[:, w.i("UZB"), w.i("KGZ")].copy()
+    w = world()
+    w.alignment[:, w.i("UZB"), w.tjk], w.alignment[:, w.i("UZB"), w.i("KGZ")] = -0.6, -0.2
+    run(w, "R78", "UZB")
+    assert (warmer > 0).all() and (w.pulls[:, w.i("UZB"), w.i("KGZ")] < 0).all()
+
+
+def test_uzbekistan_cools_to_russia_only_while_it_squeezes_and_russia_stands_by_tajikistan():
+    def cooling(squeeze: float, russia_to_tajikistan: float) -> float:
+        w = world()
+        w.levers.squeeze["energy"][:, w.i("UZB")] = squeeze
+        w.alignment[:, w.i("RUS"), w.tjk] = russia_to_tajikistan
+        run(w, "R79", "UZB")
+        return float(w.pulls[:, w.i("UZB"), w.i("RUS")].mean())
+
+    assert cooling(0.6, 0.8) < cooling(0.2, 0.8) < 0
+    assert cooling(0.0, 0.8) == 0 and cooling(0.6, -0.2) == 0
+
+
+def test_the_more_partners_outside_the_union_hold_the_further_tajikistan_stays_out():
+    def reluctance(china_debt: float, member: bool = False) -> float:
+        w = world()
+        w.levers.debt[:, w.i("CHN")] = china_debt
+        if member:
+            w.ties[:, w.tjk, w.i("EAEU")] |= TIE_BITS["member"]
+        run(w, "R80", "TJK")
+        return float(-w.pulls[:, w.tjk, w.i("EAEU")].mean())
+
+    assert reluctance(0.8) > reluctance(0.1) > 0
+    assert reluctance(0.8, member=True) == 0
