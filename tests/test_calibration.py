@@ -243,3 +243,23 @@ def test_bad_years_are_one_line_and_exit_2(args, capsys, tmp_path, monkeypatch):
     assert main(args) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("tajsim: ") and ("--" in err[0])
+
+
+def test_the_war_loss_counts_a_government_that_loses_dushanbe_after_1992():
+    """Two ensembles alike in UCDP levels and dates: the one whose government loses the capital
+    after its December 1992 retaking (the record's E087) scores worse."""
+    from sim.calibration.war import WarRun, load_observed, war_loss
+
+    years = np.arange(1992, 2010)
+    levels = np.zeros((4, len(years)), dtype=int)
+    months = np.full(4, -1)
+    held = WarRun(years, levels, levels, months, months, np.ones((4, len(years))))
+    lost = held.capital.copy()
+    lost[:, years >= 1995] = 0.0
+    losing = WarRun(years, levels, levels, months, months, lost)
+    observed = load_observed()
+    assert war_loss(losing, observed, (1992, 2009)).brier > war_loss(held, observed, (1992, 2009)).brier
+    early = held.capital.copy()
+    early[:, years == 1992] = 0.0  # losing it in 1992 is what happened, and costs nothing
+    assert war_loss(WarRun(years, levels, levels, months, months, early), observed, (1992, 2009)).brier == \
+        war_loss(held, observed, (1992, 2009)).brier

@@ -35,6 +35,7 @@ from sim.calibration.report import write_outputs
 from sim.calibration.scoring import facts_by_period, rolling, score_years
 from sim.calibration.voting_scores import voting_report
 from sim.calibration.war import (
+    CAPITAL_HELD_FROM,
     DATE_CAP,
     DATES_WEIGHT,
     load_observed,
@@ -154,9 +155,10 @@ def fit_provenance(settings: Settings, fit: Fit, stage: str) -> dict:
     war = stage == "war"
     if stage == "levers":
         return _lever_provenance(settings, fit)
-    loss = (f"mean Brier score of P(level >= 1) and P(level >= 2) against UCDP's yearly levels of both conflicts "
-            f"over the training years + {DATES_WEIGHT} * mean miss of the first ceasefire and the accord from the "
-            f"record's months (in units of {DATE_CAP} months, capped)") if war else (
+    loss = (f"mean Brier score of P(level >= 1) and P(level >= 2) against UCDP's yearly levels of both conflicts, "
+            f"and of the share of each year from {CAPITAL_HELD_FROM} the government holds Dushanbe (it held it from "
+            f"December 1992, E087), over the training years + {DATES_WEIGHT} * mean miss of the first ceasefire and "
+            f"the accord from the record's months (in units of {DATE_CAP} months, capped)") if war else (
             f"mean CRPS on training rows of modelled partners (ensemble x {LOSS_DRAWS}-point observation-noise "
             f"quadrature) + {settings.facts_weight} * (1 - share of stylized-fact checks passed whose window "
             f"ends by {settings.train[1]})")

@@ -224,7 +224,8 @@ def war_section(report: dict) -> list[str]:
     war, wf = report["war"], report["war_fit"]
     (a, b), (c, d) = report["train_years"], war["test_years"]
     rows = [[str(r["year"]) + (" (train)" if a <= r["year"] <= b else " (test)" if c <= r["year"] <= d else ""),
-             r["p_level1"], r["p_level2"], str(r["ucdp"]), r["border_p_level1"], str(r["border_ucdp"])]
+             r["p_level1"], r["p_level2"], str(r["ucdp"]), r.get("holds_capital"), r["border_p_level1"],
+             str(r["border_ucdp"])]
             for r in war["yearly"]]
     tests = [[conflict, f"level >= {level[-1]}", s["years"], s["model"], s["persistence"], s["climatology"],
               s["skill_vs_persistence"], s["skill_vs_climatology"], war["uncalibrated_test"][conflict][level]["model"]]
@@ -239,9 +240,11 @@ def war_section(report: dict) -> list[str]:
         f"{wf['replicates_per_evaluation']} replicates; loss: {wf['loss']}), then held while alignment was fitted. "
         f"Below, {report['fit']['report_replicates']} replicates of the calibrated model: the share of replicates "
         "whose year reaches each UCDP level (level 1: 25-999 battle deaths a year; level 2: 1,000 or more), "
-        "against UCDP's own level of that year.",
+        "against UCDP's own level of that year, and the mean share of the year's months the government holds "
+        "Dushanbe (the record: it retook the capital in December 1992 and held it from then on, E087).",
         "",
-        *_table(["year", "P(civil war >= 1)", "P(civil war >= 2)", "UCDP", "P(border >= 1)", "UCDP border"], rows),
+        *_table(["year", "P(civil war >= 1)", "P(civil war >= 2)", "UCDP", "government holds Dushanbe",
+                 "P(border >= 1)", "UCDP border"], rows),
         "",
         f"Test years {c}–{d}, Brier scores (lower is better): persistence carries the level of {b} forward, "
         f"climatology is each level's frequency over {a}–{b}.",

@@ -10,7 +10,9 @@ The loss, on the training years only:
 
     loss = mean over training years of the Brier scores of P(level >= 1) and P(level >= 2)
            against UCDP's yearly level of the government-opposition conflict (and of the
-           Kyrgyz-Tajik border conflict)
+           Kyrgyz-Tajik border conflict), and of the share of the year the government holds
+           Dushanbe against the record (it held it from its retaking in December 1992, E087,
+           so from 1993 on)
            + DATES_WEIGHT * (the mean distance of the first ceasefire and of the accord from the
            record's months, September 1994 and June 1997, in units of three years, capped at 1)
 
@@ -69,6 +71,8 @@ DATE_CAP = 36
 #: The record's months of the first ceasefire (Tehran, E093) and of the accord (Moscow, E095).
 CEASEFIRE_MONTH = parse_month("1994-09")
 ACCORD_MONTH = parse_month("1997-06")
+#: The first year the government held Dushanbe throughout (it retook it in December 1992: E087).
+CAPITAL_HELD_FROM = 1993
 CEASEFIRE_TEXT = "agree a ceasefire"
 ACCORD_TEXT = "sign a peace accord"
 
@@ -105,6 +109,7 @@ class WarRun:
     border: np.ndarray         # [replicate, year] of the Kyrgyz-Tajik border conflict
     first_ceasefire: np.ndarray  # [replicate] month number, or -1 when none
     accord: np.ndarray         # [replicate] month number, or -1 when none
+    capital: np.ndarray        # [replicate, year] share of the year's months the government holds Dushanbe
 
 
 def war_run(result) -> WarRun:
@@ -118,6 +123,9 @@ def war_run(result) -> WarRun:
         start = first * 12 - int(months[0])
         block = series[:, start:start + 12 * len(years)].reshape(series.shape[0], len(years), 12)
         levels[key[1]] = ucdp_level(block)
+    held = result.series("holds_capital", "TJK", "UTO")
+    start = first * 12 - int(months[0])
+    capital = held[:, start:start + 12 * len(years)].reshape(held.shape[0], len(years), 12).mean(axis=2)
     events = result.events
     R = result.replicates
     dates = {}
@@ -128,7 +136,7 @@ def war_run(result) -> WarRun:
             if month[replicate] < 0:
                 month[replicate] = parse_month(date)
         dates[label] = month
-    return WarRun(years, levels["UTO"], levels["KGZ"], dates["ceasefire"], dates["accord"])
+    return WarRun(years, levels["UTO"], levels["KGZ"], dates["ceasefire"], dates["accord"], capital)
 
 
 def brier(probability: np.ndarray, happened: np.ndarray) -> np.ndarray:
@@ -162,7 +170,9 @@ def war_loss(run: WarRun, observed: Observed, train: tuple[int, int]) -> WarScor
     for levels, truth in ((run.civil_war, observed.civil_war), (run.border, observed.border)):
         p1, p2 = level_probabilities(levels[:, keep])
         scores += [brier(p1, truth[columns] >= 1), brier(p2, truth[columns] >= 2)]
-    score = float(np.mean(scores))
+    held = keep & (run.years >= CAPITAL_HELD_FROM)
+    scores.append(brier(run.capital[:, held].mean(axis=0), np.ones(int(held.sum()), dtype=bool)))
+    score = float(np.mean([float(np.mean(s)) for s in scores]))
     dates = 0.5 * (date_miss(run.first_ceasefire, CEASEFIRE_MONTH) + date_miss(run.accord, ACCORD_MONTH))
     return WarScore(score + DATES_WEIGHT * dates, score, dates)
 
@@ -178,6 +188,7 @@ def yearly_table(run: WarRun, observed: Observed) -> list[dict]:
             continue
         k = obs[year]
         rows.append({"year": year, "p_level1": float(p1[n]), "p_level2": float(p2[n]),
+                     "holds_capital": float(run.capital[:, n].mean()),
                      "ucdp": int(observed.civil_war[k]), "border_p_level1": float(b1[n]),
                      "border_ucdp": int(observed.border[k])})
     return rows
