@@ -224,9 +224,7 @@ class Dynamics:
             grown[: len(self._stocks)] = self._stocks
             self._stocks = grown
         amounts = np.zeros_like(self._stocks)  # [flow, replicate]
-        for column, flow in zip(at, flows):
-            row = amounts[column]
-            np.add(row, flow.amount, out=row)  # in place: ``amounts[column] += ...`` would also write it back
+        add_rows(amounts, at, [flow.amount for flow in flows])
         decay, scale = self._flow_constants(p)
         old = self._stocks
         self._stocks = decay[:, None] * old + amounts
@@ -310,6 +308,36 @@ class Dynamics:
         w.economy += p.economy_rate * (economy_target - w.economy)
         np.clip(w.security, 0.0, 1.0, out=w.security)
         np.clip(w.economy, 0.0, 1.0, out=w.economy)
+
+
+#: Up to this many replicates, adding a month's flows row by row costs more in numpy's per-call
+#: overhead than gathering them into one ``ufunc.at``; from it on, the rows are long enough to add one by one.
+FEW_REPLICATES = 8
+
+
+def add_rows(total: np.ndarray, rows: list[int], amounts: list) -> None:
+    """``total[row] += amount`` for each (row, amount) pair in turn, a row perhaps more than once.
+
+    With few replicates all the amounts go in with one ``ufunc.at``, with many one row at a time.
+    Either way every element gets the same additions in the same order (``ufunc.at`` adds in the
+    order of its indices), so the sums are the same to the bit; only the cost differs."""
+    replicates = total.shape[1]
+    if not rows:
+        return
+    if replicates > FEW_REPLICATES:
+        for row, amount in zip(rows, amounts):
+            view = total[row]
+            np.add(view, amount, out=view)  # in place: ``total[row] += ...`` would also write it back
+        return
+    np.add.at(total, np.array(rows, dtype=np.intp), _as_rows(amounts, replicates))
+
+
+def _as_rows(amounts: list, replicates: int) -> np.ndarray:
+    """Amounts as rows ``[amount, replicate]`` (an amount given as one number for every replicate
+    repeated along its row)."""
+    row = (replicates,)
+    rows = [a if getattr(a, "shape", ()) == row else np.broadcast_to(a, row) for a in amounts]
+    return np.concatenate(rows).reshape(len(rows), replicates)
 
 
 def nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

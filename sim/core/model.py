@@ -29,6 +29,7 @@ import numpy as np
 from mesa.time import Event
 
 from sim.core.agents import make_actor
+from sim.core.draws import DrawPool
 from sim.core.dynamics import Dynamics
 from sim.core.eventlog import EventLog
 from sim.core.interventions import Intervention, Interventions
@@ -103,6 +104,7 @@ class TajikistanModel(mesa.Model):
             np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_replicate + r,)))
             for r in range(replicates)
         ]
+        self.pool = DrawPool(self.streams)
         self.month = plan.start
         self.months = plan.end - plan.start + 1
         self.drivers = plan.driver_table()
@@ -305,11 +307,9 @@ class TajikistanModel(mesa.Model):
             self.running = False
 
     def _draws(self, count: int) -> np.ndarray:
-        """This month's uniform draws: row r comes from replicate r's own stream."""
-        draws = np.empty((self.replicates, count))
-        for row, stream in zip(draws, self.streams):
-            stream.random(out=row)
-        return draws
+        """This month's uniform draws: row r comes from replicate r's own stream (taken a block of
+        months at a time, see :mod:`sim.core.draws`)."""
+        return self.pool.take(count)
 
     def run(self) -> TajikistanModel:
         """Run the whole scenario, month by month (Mesa's ``run_model``)."""

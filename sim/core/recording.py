@@ -9,6 +9,7 @@ they are kept here, one array per month.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -98,29 +99,33 @@ def _lever_reading(w: World, name: str) -> np.ndarray:
 
 def conflict_series(w: World) -> np.ndarray:
     """This month's state series, ``[replicate, series]`` in the order of :data:`STATE_SERIES`: the
-    conflicts' one by one, then each lever's for all its holders at once (a holder not in the
-    scenario reads zero). Each value is rounded to float32 as it is filled in."""
+    conflicts' one by one, then each lever's for its holders (a holder not in the scenario reads
+    zero). Each value is rounded to float32 once, as it is filled in."""
     series = np.empty((w.R, len(STATE_SERIES)), dtype=np.float32)
-    for column, (a, b) in enumerate(CONFLICT_SERIES.values()):
-        series[:, column] = getattr(getattr(w, a), b)
-    column = len(CONFLICT_SERIES)
-    for variable, holders in LEVER_HOLDERS.items():
-        reading = _lever_reading(w, LEVER_VARIABLES[variable][0])
-        if all(holder in w.idx for holder in holders):
-            series[:, column:column + len(holders)] = reading[:, w.at(holders)]
-        else:
-            for n, holder in enumerate(holders):
-                series[:, column + n] = reading[:, w.idx[holder]] if holder in w.idx else 0.0
-        column += len(holders)
+    count = len(CONFLICT_SERIES)
+    series[:, :count] = np.stack([getattr(getattr(w, a), b) for a, b in CONFLICT_SERIES.values()], axis=1)
+    readings = np.zeros((w.R, len(LEVER_HOLDERS), w.N + 1))  # the last column: zeros, for absent holders
+    for n, variable in enumerate(LEVER_HOLDERS):
+        readings[:, n, :w.N] = _lever_reading(w, LEVER_VARIABLES[variable][0])
+    series[:, count:] = readings[(slice(None),) + _lever_columns(tuple(w.codes))]
     return series
 
 
-def other_dyads(w: World) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
-    """Alignment of the live dyads between Tajikistan's partners: (pairs, ``[replicate, pair]``)."""
+@functools.cache
+def _lever_columns(codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Where each lever series is read in a month's stacked readings ``[replicate, variable, actor]``:
+    (variable, actor) indices in the order of :data:`LEVER_SERIES`; an absent holder reads column N."""
+    at = [(n, codes.index(holder) if holder in codes else len(codes))
+          for n, holders in enumerate(LEVER_HOLDERS.values()) for holder in holders]
+    return np.array([v for v, _ in at], dtype=np.intp), np.array([h for _, h in at], dtype=np.intp)
+
+
+def partner_pairs(w: World) -> tuple[tuple[tuple[int, int], ...], np.ndarray, np.ndarray]:
+    """The live dyads between Tajikistan's partners: (pairs, their rows, their columns)."""
     rows, cols = w.live_pairs()
     keep = (rows != w.tjk) & (cols != w.tjk)
-    pairs = tuple(zip(rows[keep].tolist(), cols[keep].tolist()))
-    return pairs, w.alignment[:, rows[keep], cols[keep]].astype(np.float32)
+    rows, cols = rows[keep], cols[keep]
+    return tuple(zip(rows.tolist(), cols.tolist())), rows, cols
 
 
 def conflict_table(history: History) -> dict[tuple[str, str, str], np.ndarray]:
@@ -142,15 +147,26 @@ class History:
         self.economy: list[np.ndarray] = []
         self.conflicts: list[np.ndarray] = []
         self.own_energy: list[np.ndarray] = []
+        self._partners: tuple = (None, None)  # the live dyads last seen, and their partner_pairs
 
     def record(self, month: int, w: World) -> None:
         self.months.append(month)
         self.dyads.append(tracked_dyads(w))
-        self.others.append(other_dyads(w))
+        self.others.append(self._other_dyads(w))
         self.security.append(w.security.copy())
         self.economy.append(w.economy.copy())
         self.conflicts.append(conflict_series(w))
         self.own_energy.append(w.levers.own_supply.copy())
+
+    def _other_dyads(self, w: World) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
+        """Alignment of the live dyads between Tajikistan's partners: (pairs, ``[replicate, pair]``).
+        Which dyads those are changes only when a dyad comes alive (``w.live_pairs()`` then returns
+        new arrays), so they are found again only then."""
+        live = w.live_pairs()
+        if self._partners[0] is not live:
+            self._partners = (live, partner_pairs(w))
+        pairs, rows, cols = self._partners[1]
+        return pairs, w.alignment[:, rows, cols].astype(np.float32)
 
     def __len__(self) -> int:
         return len(self.months)
