@@ -20,7 +20,9 @@ from sim.core.world import World
 if TYPE_CHECKING:
     from sim.core.agents import Actor
 
-#: Partners outside the Eurasian union whose ties membership would strain (the source names China and Iran).
+#: Partners outside the Eurasian union whose ties membership would strain. The source names China, Qatar and
+#: Iran; Qatar is no actor of the model, and Turkey and the United States are added as the other partners
+#: outside the union whose trade and debt the model tracks (the project's choice, not the source's).
 OUTSIDE_UNION = ("CHN", "IRN", "TUR", "USA")
 
 
@@ -67,8 +69,9 @@ def china_guards_the_border(w: World, me: Actor, k: float) -> None:
     w.give_aid(me.code, "TJK", 0.04 * k * posted * threat, "China funds Tajikistan's border forces", military=True)
 
 
-@rule("R78", "Uzbekistan treats its two upstream neighbours alike: its regard and its gas squeeze for Kyrgyzstan "
-      "follow those for Tajikistan", "diplomat2014hydro", "Karimov conveniently forgets his administration bills "
+@rule("R78", "Uzbekistan treats its two upstream neighbours alike: its gas squeeze reaches Kyrgyzstan too, and (the "
+      "project's extension) its regard for Kyrgyzstan drifts towards its regard for Tajikistan",
+      "diplomat2014hydro", "Karimov conveniently forgets his administration bills "
       "Kyrgyzstan and Tajikistan for natural gas exports. Moreover, said gas is frequently shut off as a means of "
       "coercing the two countries, which are planning to build power-generating facilities on Central Asia’s two "
       "largest rivers.", ("UZB",))
@@ -81,7 +84,8 @@ def uzbekistan_upstream_neighbours(w: World, me: Actor, k: float) -> None:
               "Uzbekistan cuts gas to Kyrgyzstan too", alignment=-0.1, pressure=0.2)
 
 
-@rule("R79", "Russia's backing for the upstream dams sets Uzbekistan against Russia while their dispute lasts",
+@rule("R79", "While Uzbekistan squeezes Tajikistan over its dams, it cools to a Russia that stands by Dushanbe "
+      "(Russia's regard for Tajikistan stands in for its backing of the dams)",
       "diplomat2014hydro", "This is thanks in part to Russia. The Kremlin has not only been voicing its support for "
       "plans to revive the Soviet-era projects, it has actually invested millions of dollars in the idea.", ("UZB",))
 def uzbekistan_resents_russia(w: World, me: Actor, k: float) -> None:
@@ -92,7 +96,8 @@ def uzbekistan_resents_russia(w: World, me: Actor, k: float) -> None:
     w.pull(me.code, "RUS", -0.6 * k * dispute * backing * w.trait(me.code, "assertiveness"))
 
 
-@rule("R80", "Tajikistan stays out of the Eurasian union the more its partners outside it hold over it, and says so",
+@rule("R80", "Tajikistan cools on the Eurasian union, and says it is still studying it, the more its partners outside "
+      "it hold over it (joining itself is R04's decision)",
       "rferl2016eeu", "First, some Tajik business elites fear that EEU accession will "
       "damage Dushanbe's economic and diplomatic relationships with non-EEU actors. In particular, China and other "
       "important secondary trade partners, like Qatar and Iran, could view Tajikistan as a Russian client state if "
