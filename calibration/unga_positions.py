@@ -80,7 +80,6 @@ def first_dimension(agreement: np.ndarray) -> np.ndarray:
 def ideal_points(votes: pd.DataFrame, rollcalls: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(ideal points of Tajikistan and the partners, the agenda)`` for every year with 10+ roll calls."""
     scored = _with_years(votes, rollcalls)
-    tracked = {a2: a3 for a2, a3 in ALPHA2_TO_ALPHA3.items()}
     positions, agenda = [], []
     for year, block in scored.groupby("year", sort=True):
         wide = block.pivot(index="country_code", columns="rcid", values="score")
@@ -98,7 +97,7 @@ def ideal_points(votes: pd.DataFrame, rollcalls: pd.DataFrame) -> tuple[pd.DataF
         gap, agree = np.abs(ideal[:, None] - ideal[None, :])[upper], agreement[upper]
         beta, alpha = np.polyfit(gap, agree, 1)
         agenda.append((int(year), roll_calls, alpha, beta, float(np.corrcoef(gap, agree)[0, 1] ** 2)))
-        positions += [(int(year), tracked[c], v) for c, v in zip(codes, ideal) if c in tracked]
+        positions += [(int(year), ALPHA2_TO_ALPHA3[c], v) for c, v in zip(codes, ideal) if c in ALPHA2_TO_ALPHA3]
     ideal_table = pd.DataFrame(positions, columns=IDEAL_COLUMNS).sort_values(["year", "country"], ignore_index=True)
     return ideal_table, pd.DataFrame(agenda, columns=AGENDA_COLUMNS)
 

@@ -118,13 +118,12 @@ def war_run(result) -> WarRun:
     first, last = int(months[0]) // 12 + (months[0] % 12 != 0), (int(months[-1]) + 1) // 12 - 1
     years = np.arange(first, last + 1)
     levels = {}
+    start = first * 12 - int(months[0])
     for key in (("TJK", "UTO", "conflict_intensity"), ("TJK", "KGZ", "conflict_intensity")):
         series = result.series(key[2], key[0], key[1])  # [replicate, month]
-        start = first * 12 - int(months[0])
         block = series[:, start:start + 12 * len(years)].reshape(series.shape[0], len(years), 12)
         levels[key[1]] = ucdp_level(block)
     held = result.series("holds_capital", "TJK", "UTO")
-    start = first * 12 - int(months[0])
     capital = held[:, start:start + 12 * len(years)].reshape(held.shape[0], len(years), 12).mean(axis=2)
     events = result.events
     R = result.replicates

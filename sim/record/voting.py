@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -127,9 +128,17 @@ class VotingModel:
 
     # --- the state at an origin ------------------------------------------------------------
 
-    def _pair_term(self) -> np.ndarray:
+    @cached_property
+    def _pair(self) -> np.ndarray:
+        """``delta[p, y]``: what the agenda line leaves of each pair's agreement (NaN where unobserved)."""
         p = self.positions
         return self.record.values - (p.alpha + p.beta * np.abs(p.tajik - p.partner))
+
+    @cached_property
+    def _means(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The training means the agenda and each pair's term return towards."""
+        p = self.positions
+        return self._training_mean(p.alpha), self._training_mean(p.beta), self._training_mean(self._pair)
 
     def _training_mean(self, values: np.ndarray) -> np.ndarray:
         inside = (self.record.years >= self.train[0]) & (self.record.years <= self.train[1])
@@ -143,16 +152,16 @@ class VotingModel:
     def forecast(self, origin: int, year: int) -> Forecast:
         """Forecast ``year`` from the record up to ``origin`` (``year > origin``)."""
         years, p = self.record.years, self.positions
-        pair = self._pair_term()
+        pair = self._pair
+        alpha_mean, beta_mean, pair_mean = self._means
         agenda_at = self._last(p.alpha, years, origin)
         tajik_at = self._last(p.tajik, years, origin)
         target = int(np.flatnonzero(years == year)[0])
         h_agenda = year - int(years[agenda_at])
-        alpha = _revert(p.alpha[agenda_at], self._training_mean(p.alpha), self.rho_agenda, h_agenda)
-        beta = _revert(p.beta[agenda_at], self._training_mean(p.beta), self.rho_agenda, h_agenda)
+        alpha = _revert(p.alpha[agenda_at], alpha_mean, self.rho_agenda, h_agenda)
+        beta = _revert(p.beta[agenda_at], beta_mean, self.rho_agenda, h_agenda)
         drift = self.implied[:, target] - self.implied[:, tajik_at]
         tajik = p.tajik[tajik_at] + self.gain * np.nan_to_num(drift)  # [replicate]
-        pair_mean = self._training_mean(pair)
         members = np.full((len(self.record.partners), len(tajik)), np.nan)
         horizon = np.zeros(len(self.record.partners), dtype=int)
         for q in range(len(self.record.partners)):
