@@ -273,3 +273,24 @@ def test_remittance_table_is_documented():
     for column in ["year", "remittances_usd", "gdp_usd", "remittances_pct_gdp", "source"]:
         assert f"`{column}`" in readme
     assert "`relations/remittances.csv`" in (ROOT / "calibration" / "record" / "README.md").read_text(encoding="utf-8")
+
+
+GROWTH = ROOT / "calibration" / "record" / "relations" / "growth.csv"
+
+
+def test_growth_table_is_wdi_as_printed():
+    with GROWTH.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == ["year", "growth_pct", "source"]
+        rows = {int(row["year"]): row for row in reader}
+    assert list(rows) == list(range(1991, 2024))
+    # WDI NY.GDP.MKTP.KD.ZG, Last Updated 2025-12-15: Omelette719/UAS_VISDAT,
+    # data/API_NY.GDP.MKTP.KD.ZG_DS2_en_csv_v2.csv @ ae6b481, row 'Tajikistan','TJK'
+    printed = {1992: "-29.0000010554471", 1996: "-16.6999984353389", 1997: "1.68067413588066",
+               2003: "10.9999990780572", 2009: "3.90000114826496", 2015: "6.01930331771186",
+               2020: "4.40000111553493", 2023: "8.29999921651935"}
+    for year, text in printed.items():
+        assert rows[year]["growth_pct"] == text, year
+    assert all(row["source"].startswith("WDI NY.GDP.MKTP.KD.ZG") for row in rows.values())
+    readme = (GROWTH.parent / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"^\| `growth.csv` \| {len(rows)} \|", readme, re.M)
