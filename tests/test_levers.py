@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from sim.core import rules as rule_modules
 from sim.core.rules import RULES
-from sim.core.world import World
+from sim.core.world import TIE_BITS, World
 from sim.paths import default_scenario, project_root
 from sim.scenario import load_scenario
 from sim.scenario.schema import Parameters
@@ -38,14 +38,18 @@ def world(replicates: int = 3, economy: float = 0.3, **drivers: float) -> World:
     return w
 
 
-def months(w: World, count: int, military: dict[str, float] | None = None) -> World:
-    """Step the levers alone for ``count`` months (no rules), with steady military support."""
-    stock = np.zeros((w.R, w.N))
+def months(w: World, count: int, military: dict[str, float] | None = None, based: tuple[str, ...] = (),
+           p: Parameters = P) -> World:
+    """Step the levers alone for ``count`` months (no rules), with steady military support and
+    the patrons in ``based`` stationed in Tajikistan."""
+    stock, stationed = np.zeros((w.R, w.N)), np.zeros((w.R, w.N))
     for code, amount in (military or {}).items():
         stock[:, w.i(code)] = amount
+    for code in based:
+        stationed[:, w.i(code)] = 1.0
     members = {code: w.has("TJK", code, "member") for code in w.organisations}
     for _ in range(count):
-        w.levers.step(w, P, stock, members)
+        w.levers.step(w, p, stock, stationed, members)
         w.clear_intentions()
     return w
 
@@ -117,6 +121,48 @@ def test_debt_accrues_with_lending_and_is_repaid_without_it():
 def test_the_security_lever_is_each_patrons_share_of_the_support_present():
     w = months(world(), 1, military={"RUS": 0.3, "USA": 0.1})
     assert np.allclose(at(w, w.levers.security, "RUS"), 0.75) and np.allclose(at(w, w.levers.security, "USA"), 0.25)
+
+
+def test_forces_stationed_in_tajikistan_hold_the_security_lever_without_any_aid():
+    garrisoned = months(world(), 1, military={"USA": 0.5}, based=("RUS",))
+    assert np.allclose(at(garrisoned, garrisoned.levers.security, "RUS"), P.garrison / (P.garrison + 0.5))
+    unaided = months(world(), 1, based=("RUS",))
+    assert np.allclose(at(unaided, unaided.levers.security, "RUS"), 1.0)
+
+
+def test_a_patrons_base_stations_it_and_access_granted_to_a_patron_does_not():
+    w = world()
+    w.ties[:, w.i("RUS"), w.tjk] |= TIE_BITS["base"]
+    w.ties[:, w.tjk, w.i("USA")] |= TIE_BITS["base"]
+    stationed = w.stationed()
+    assert (at(w, stationed, "RUS") == 1).all() and (at(w, stationed, "USA") == 0).all()
+    assert (at(w, stationed, "CHN") == 0).all() and (stationed[:, w.tjk] == 0).all()
+
+
+def test_peace_grows_tajikistans_output_war_shrinks_it_and_remittances_are_a_share_of_it():
+    steady = P.model_copy(update={"output_war_floor": 0.0})
+    peace, war = world(), world()
+    war.conflict.war[:] = 1.0
+    months(peace, 60, p=steady), months(war, 60, p=steady)
+    assert np.allclose(peace.levers.output(), (1 + P.output_growth / 100) ** 5)
+    assert np.allclose(war.levers.output(), (1 + (P.output_growth - P.output_war_loss) / 100) ** 5)
+    # a long war sinks output towards its floor, not to nothing; peace then rebuilds it faster than it grows
+    long_war = world()
+    long_war.conflict.war[:] = 1.0
+    months(long_war, 600)
+    assert (long_war.levers.output() > P.output_war_floor * 0.9).all()
+    low = long_war.levers.output().copy()
+    long_war.conflict.war[:] = 0.0
+    months(long_war, 12)
+    assert (long_war.levers.output() / low > 1 + P.output_growth / 100 + 0.02).all()
+    richer = world()
+    richer.levers.mass[:, richer.tjk] = richer.levers.peak_output[:] = 2.0
+    poorer = months(world(), 1)
+    months(richer, 1)
+    # the same migrants' earnings are half the share of an economy twice the size
+    assert np.allclose(at(richer, richer.levers.migrants, "RUS"), at(poorer, poorer.levers.migrants, "RUS"))
+    ratio = at(richer, richer.levers.remittances, "RUS") / at(poorer, poorer.levers.remittances, "RUS")
+    assert np.allclose(ratio, 0.5)
 
 
 @settings(max_examples=40, deadline=None)

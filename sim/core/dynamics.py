@@ -182,7 +182,7 @@ class Dynamics:
     def update_levers(self, p: Parameters) -> None:
         w = self.world
         members = {code: w.has("TJK", code, "member") for code in UNIONS if code in w.organisations}
-        w.levers.step(w, p, self.military_stock, members)
+        w.levers.step(w, p, self.military_stock, w.stationed(), members)
 
     # --- 3. the conflicts ------------------------------------------------------------------
 
@@ -296,7 +296,7 @@ class Dynamics:
         received = 1.0 - np.exp(-w.aid[:, :, t].sum(axis=1))
         squeezed = 1.0 - np.exp(-w.pressure[:, :, t].sum(axis=1))
         remitted = w.levers.remittances.sum(axis=1) / 100.0
-        protected = 1.0 - np.exp(-self.military_stock.sum(axis=1))
+        protected = 1.0 - np.exp(-(self.military_stock.sum(axis=1) + p.garrison * w.stationed().sum(axis=1)))
         # a threat lowers the regime's security and raises its need for protectors, whose presence
         # raises it again, never by more than their full weight
         security_target = (p.security_base - p.security_war * w.conflict.threat - p.security_afghan * afghan

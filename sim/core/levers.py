@@ -8,6 +8,7 @@ the exogenous world, never with the calendar:
 * **migration** - Tajik migrants working in Russia and Kazakhstan, drawn by the gap between the
   host's wages (its economy, and for Russia the oil price) and Tajikistan's, as far as the host
   lets them in; their **remittances** (a share of Tajikistan's income) feed its economy;
+  Tajikistan's own real **output**, which peace grows and war shrinks, is what they are a share of;
 * **energy and transit** - the share of Tajikistan's gas, power and overland routes that pass
   through a neighbour (Uzbekistan above all), shrinking as Tajikistan builds its own supply
   (the Rogun dam, plants built with other partners' money);
@@ -15,7 +16,8 @@ the exogenous world, never with the calendar:
 * **trade** - each partner's share of Tajikistan's trade, following the partners' economic mass,
   how open the road to them is, and how well the two regard each other;
 * **security** - the share of the outside military support present in Tajikistan that each
-  patron provides (Russia's base and border troops, the CSTO, US access).
+  patron provides: its forces based there (Russia's 201st, China's border posts) and its
+  military aid, decaying (the coalition's payments for its access among it).
 
 A holder can **squeeze** its lever (rules in :mod:`sim.core.rules.levers`): a squeeze is a
 decaying stock that closes the lever for a while - migrants turned back, gas cut, the railway
@@ -64,6 +66,7 @@ class Levers:
         self.security = np.zeros((R, N))       # each patron's share of the military support present
         self.squeeze = {lever: np.zeros((R, N)) for lever in LEVERS}  # the holders' squeezes, decaying
         self.mass = np.ones((R, N))            # partners' economic mass, relative to independence
+        self.peak_output = np.ones(R)          # the highest output Tajikistan has had, relative to independence
         self.growth = np.zeros(N)              # partners' real growth this year, percent (where a driver gives it)
         self.lending = np.zeros((R, N))        # this month's new lending by each creditor
         self.energy_base = np.array([getattr(specs[c], "energy_share", 0.0) for c in codes])
@@ -88,6 +91,9 @@ class Levers:
         self.own_supply[:] = given.own_supply
         self.energy = self.energy_base[None, :] * (1.0 - self.own_supply[:, None])
         self._settling = given.settled
+        if "TJK" in self.codes:
+            self.mass[:, self.index("TJK")] = given.output
+            self.peak_output[:] = max(given.output, 1.0)
         if given.settled:
             for code, driver in GROWTH_DRIVERS.items():
                 if code in self.codes and driver in before:
@@ -145,22 +151,26 @@ class Levers:
 
     # --- one month ---------------------------------------------------------------------------
 
-    def step(self, w: World, p: Parameters, military_stock: np.ndarray, members_of: dict[str, np.ndarray]) -> None:
+    def step(self, w: World, p: Parameters, military_stock: np.ndarray, stationed: np.ndarray,
+             members_of: dict[str, np.ndarray]) -> None:
         """Move every lever one month. ``military_stock`` is ``[replicate, actor]``: each patron's
-        decaying stock of military support to Tajikistan; ``members_of`` says, per replicate,
-        whether Tajikistan belongs to each organisation of :data:`UNIONS` present."""
+        decaying stock of military support to Tajikistan; ``stationed`` (same shape, 0 or 1) whether
+        its forces are based there; ``members_of`` says, per replicate, whether Tajikistan belongs
+        to each organisation of :data:`UNIONS` present."""
         for squeeze in self.squeeze.values():
             squeeze *= p.squeeze_decay
             np.minimum(squeeze, 1.0, out=squeeze)
         self.lending = w.lending.copy()
         self._grow_masses(w)
+        self._grow_output(w, p)
         settle, self._settling = self._settling, False
         self._migration(w, p, members_of, settle)
         self._energy(w, p)
         self._debt(p)
         self._trade(w, p, settle)
-        total = military_stock.sum(axis=1, keepdims=True)
-        self.security = np.divide(military_stock, total, out=np.zeros_like(military_stock), where=total > 1e-9)
+        present = military_stock + p.garrison * stationed
+        total = present.sum(axis=1, keepdims=True)
+        self.security = np.divide(present, total, out=np.zeros_like(present), where=total > 1e-9)
 
     def reach(self, code: str) -> np.ndarray:
         """A partner's economic reach into Central Asia, 0..1 per replicate: slight at independence,
@@ -176,6 +186,28 @@ class Levers:
             if code in self.codes and driver in w.drivers:
                 self.growth[self.index(code)] = w.drivers[driver]
                 self.mass[:, self.index(code)] *= (1.0 + w.drivers[driver] / 100.0) ** (1.0 / 12.0)
+
+    def _grow_output(self, w: World, p: Parameters) -> None:
+        """Tajikistan's real output, percent a year: its peacetime rate; in peace, a catch-up that
+        rebuilds towards the highest output it has had, the faster the further below it (recovery
+        after civil wars is fast: Collier 1999; Chen, Loayza and Reynal-Querol 2008); in war, a loss
+        in proportion to how fully the country is at war, fading as output sinks towards what a war
+        economy keeps going (a floor, a share of that peak). The World Bank's growth series is what
+        the four constants are fitted to; no run reads it."""
+        if "TJK" not in self.codes:
+            return
+        t, war = self.index("TJK"), w.conflict.war
+        output = self.mass[:, t]
+        gap = np.log(self.peak_output / output)
+        above_floor = np.maximum(1.0 - p.output_war_floor * self.peak_output / output, 0.0)
+        growth = (p.output_growth + 100.0 * p.output_catch_up * gap * (1.0 - war)
+                  - p.output_war_loss * war * above_floor)
+        output *= (1.0 + np.maximum(growth, -99.0) / 100.0) ** (1.0 / 12.0)
+        np.maximum(self.peak_output, output, out=self.peak_output)
+
+    def output(self) -> np.ndarray:
+        """Tajikistan's real output relative to 1991's, ``[replicate]``."""
+        return self.mass[:, self.index("TJK")] if "TJK" in self.codes else np.ones(self.mass.shape[0])
 
     def host_income(self, w: World, p: Parameters) -> np.ndarray:
         """Each host's wages as a migrant sees them, ``[replicate, actor]`` (Tajikistan's at 1 in a sound economy)."""
@@ -203,7 +235,7 @@ class Levers:
         else:
             network = np.where(target > self.migrants, p.migration_network + self.migrants / max(p.migration_max, 1e-9), 1.0)
             self.migrants += p.migration_rate * np.minimum(network, 1.0) * (target - self.migrants)
-        self.remittances = p.remittance_scale * self.migrants * income / home
+        self.remittances = p.remittance_scale * self.migrants * income / self.output()[:, None]
 
     def _energy(self, w: World, p: Parameters) -> None:
         """Supply through a neighbour shrinks as Tajikistan builds its own; building goes on

@@ -74,12 +74,13 @@ LEVER_VARIABLES = {
     "security_share": ("security", "the patron's share of the military support present in Tajikistan"),
     "hold": ("hold", "the holder's levers over Tajikistan together, 0..1"),
     "squeeze": ("squeeze", "how hard the holder is squeezing its levers, 0..1 each"),
+    "output": ("mass", "Tajikistan's real output (GDP at constant prices) relative to September 1991's"),
 }
 LEVER_HOLDERS = {
     "migrants": ("RUS", "KAZ"), "remittances": ("RUS", "KAZ"),
     "trade_share": ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN"), "energy_share": ("UZB", "RUS"), "debt": ("CHN", "RUS"),
     "security_share": ("RUS", "USA", "UZB", "CHN"), "hold": ("RUS", "CHN", "UZB", "KAZ", "USA"),
-    "squeeze": ("RUS", "UZB", "CHN"),
+    "squeeze": ("RUS", "UZB", "CHN"), "output": ("TJK",),
 }
 LEVER_SERIES = {(holder, "TJK", variable): (LEVER_VARIABLES[variable][0], holder)
                 for variable, holders in LEVER_HOLDERS.items() for holder in holders}

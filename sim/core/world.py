@@ -145,6 +145,15 @@ class World:
         """Per replicate, whether the tie actor -> target stands."""
         return (self.ties[:, self.idx[actor], self.idx[target]] & TIE_BITS[tie]) > 0
 
+    def stationed(self) -> np.ndarray:
+        """Whether each patron has forces based in Tajikistan, ``[replicate, actor]`` (0 or 1): its
+        base tie to Tajikistan (Russia's 201st, China's border posts). Tajikistan's grant of access
+        to its airfields (a tie the other way) stations no garrison: what it brings is the user's
+        payments, counted as military aid."""
+        based = (self.ties[:, :, self.tjk] & TIE_BITS["base"]) > 0
+        based[:, self.tjk] = False
+        return based.astype(float)
+
     def align(self, actor: str, target: str) -> np.ndarray:
         return self.alignment[:, self.idx[actor], self.idx[target]]
 

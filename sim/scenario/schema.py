@@ -198,6 +198,11 @@ class Parameters(Strict):
     migration_oil: Annotated[float, Field(ge=0, le=2)] = 0.5
     migration_union_barrier: Unit = 0.3
     remittance_scale: Annotated[float, Field(ge=0, le=500)] = 60.0
+    output_growth: Annotated[float, Field(ge=0, le=20)] = 7.0
+    output_war_loss: Annotated[float, Field(ge=0, le=100)] = 30.0
+    output_catch_up: Annotated[float, Field(ge=0, le=1)] = 0.05
+    output_war_floor: Unit = 0.2
+    garrison: Annotated[float, Field(ge=0, le=5)] = 1.0
     debt_repayment: Unit = 0.01
     trade_mass: Annotated[float, Field(ge=0, le=2)] = 0.6
     trade_rest: Annotated[float, Field(gt=0, le=5)] = 0.6
@@ -231,6 +236,8 @@ class LeverStart(Strict):
     debt: dict[ActorCode, Annotated[float, Field(ge=0, le=5)]] = Field(
         {}, description="what Tajikistan owes each creditor, in years of its outside aid")
     own_supply: Unit = Field(0.0, description="how far Tajikistan has built its own energy (the Rogun dam, new plants)")
+    output: Annotated[float, Field(gt=0, le=20)] = Field(
+        1.0, description="Tajikistan's real output (GDP at constant prices) relative to 1991's")
 
 
 class InitialState(Strict):
