@@ -198,16 +198,19 @@ def _lever_provenance(settings: Settings, fit: Fit) -> dict:
         "popsize": settings.popsize("levers"),
         "sigma0": SIGMA0,
         "replicates_per_evaluation": settings.lever_replicates,
-        "train_years": {"remittances": list(lever_scores.REMITTANCE_TRAIN), "trade": list(lever_scores.TRADE_TRAIN)},
+        "train_years": {"remittances": list(lever_scores.REMITTANCE_TRAIN), "trade": list(lever_scores.TRADE_TRAIN),
+                        "growth": list(lever_scores.GROWTH_TRAIN)},
         "test_years_never_used_in_fit": {"remittances": list(lever_scores.REMITTANCE_TEST),
-                                         "trade": list(lever_scores.TRADE_TEST)},
+                                         "trade": list(lever_scores.TRADE_TEST),
+                                         "growth": list(lever_scores.GROWTH_TEST)},
         "loss": "mean CRPS of yearly remittances (percent of GDP) against the World Bank's over the training years, "
                 "over their standard deviation + mean CRPS of the followed partners' yearly trade shares against "
-                "COW's, over their standard deviation",
+                "COW's, over their standard deviation + mean CRPS of Tajikistan's yearly real growth against the "
+                "World Bank's, over its standard deviation",
         "loss_best": _round(fit.best.loss),
-        **{f"{part}_best": _round(getattr(fit.best, part)) for part in ("remittances", "trade")},
+        **{f"{part}_best": _round(getattr(fit.best, part)) for part in ("remittances", "trade", "growth")},
         "loss_defaults": _round(fit.default.loss),
-        **{f"{part}_defaults": _round(getattr(fit.default, part)) for part in ("remittances", "trade")},
+        **{f"{part}_defaults": _round(getattr(fit.default, part)) for part in ("remittances", "trade", "growth")},
         "free": {f.name: {"low": f.low, "high": f.high, "default": f.default, "what": f.why}
                  for f in settings.free("levers")},
         "history": fit.history,

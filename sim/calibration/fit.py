@@ -181,6 +181,7 @@ class Evaluation:
     dates: float = math.nan
     remittances: float = math.nan
     trade: float = math.nan
+    growth: float = math.nan
 
 
 def simulate(plan: Scenario, record: Record, seed: int, replicates: int, last_month: int | None = None,
@@ -245,7 +246,7 @@ def evaluate(x: Sequence[float]) -> Evaluation:
     if stage == "levers":
         result = run(candidate, seed=settings.seed, replicates=settings.lever_replicates)
         lever = lever_loss(lever_run(result), record)
-        return Evaluation(lever.loss, remittances=lever.remittances, trade=lever.trade)
+        return Evaluation(lever.loss, remittances=lever.remittances, trade=lever.trade, growth=lever.growth)
     latent, facts = simulate(candidate, record, settings.seed, settings.replicates, (settings.train[1] + 1) * 12 - 1)
     share = float(facts["passed"].mean()) if len(facts) else 1.0
     return train_loss(latent, record, settings.train, share, settings.facts_weight)

@@ -1,9 +1,11 @@
-"""The levers' part of calibration: fitting migration and trade to the figures they leave behind.
+"""The levers' part of calibration: fitting migration, trade and output to the figures they leave behind.
 
 What is fitted (:data:`LEVER_FREE`): the constants of the migration and trade levers
 (sim/core/levers.py) that no text fixes - how many Tajiks could work abroad, how fast they go and
 follow one another, how far the host's wages and the oil price draw them, how much they send
-home, and how trade shares follow the partners' economies and the open road.
+home, how trade shares follow the partners' economies and the open road - and the two rates of
+Tajikistan's own real output, which remittances are a share of (its peacetime growth, its
+catch-up after war, what war takes from it and the floor a war economy keeps).
 
 The loss, on the training years only (calibration/record/relations/README.md):
 
@@ -11,6 +13,8 @@ The loss, on the training years only (calibration/record/relations/README.md):
            Bank's, 2002-2009, divided by their standard deviation over those years
            + mean CRPS of the ensemble's yearly trade shares against COW's, for the partners the
            model follows one by one, 1993-2009, divided by their standard deviation
+           + mean CRPS of the ensemble's yearly real growth against the World Bank's, 1992-2009,
+           divided by its standard deviation
 
 Both parts are proper scores of the ensemble, scaled so that neither dominates for its units.
 The test years (remittances 2010-2023, trade 2010-2014) are scored afterwards against two
@@ -38,6 +42,10 @@ LEVER_FREE: tuple[Free, ...] = (
     Free("migration_wage_gap", 0.5, 8.0, "the host's wages against Tajikistan's in a sound economy"),
     Free("migration_oil", 0.0, 1.5, "how far the oil price moves Russia's wages for migrants"),
     Free("remittance_scale", 5.0, 300.0, "remittances, percent of GDP, per migrant share and wage ratio"),
+    Free("output_growth", 0.0, 15.0, "Tajikistan's real growth in a year of peace, percent"),
+    Free("output_war_loss", 0.0, 60.0, "the growth a year of full war takes away, percentage points"),
+    Free("output_catch_up", 0.0, 0.3, "the share of the log gap to its highest output Tajikistan rebuilds a year in peace"),
+    Free("output_war_floor", 0.0, 0.6, "the share of its highest output a war economy keeps going"),
     Free("trade_mass", 0.0, 1.5, "how far trade follows the partners' economic mass"),
     Free("trade_rest", 0.1, 3.0, "the pull of the partners not followed one by one"),
     Free("trade_rate", 0.005, 0.2, "how fast trade shares follow their target"),
@@ -48,6 +56,8 @@ REMITTANCE_TRAIN = (2002, 2009)
 REMITTANCE_TEST = (2010, 2023)
 TRADE_TRAIN = (1993, 2009)
 TRADE_TEST = (2010, 2014)
+GROWTH_TRAIN = (1992, 2009)
+GROWTH_TEST = (2010, 2023)
 CHINA_TRAIN = (2000, 2009)
 CHINA_TEST = (2010, 2017)
 #: The partners whose trade share the model follows and COW records.
@@ -56,11 +66,13 @@ TRADE_SCORED = ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN")
 
 @dataclass(frozen=True)
 class LeverRecord:
-    """The observed yearly figures: remittances (percent of GDP), trade shares, China's finance."""
+    """The observed yearly figures: remittances (percent of GDP), trade shares, China's finance,
+    Tajikistan's real growth (percent)."""
 
     remittances: dict[int, float]
     trade: dict[tuple[int, str], float]
     china: dict[int, float]
+    growth: dict[int, float]
 
 
 def _rows(name: str) -> list[dict]:
@@ -70,23 +82,26 @@ def _rows(name: str) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def load_record() -> LeverRecord:
-    """Read the derived tables (World Bank remittances, COW trade, AidData finance)."""
+    """Read the derived tables (World Bank remittances and growth, COW trade, AidData finance)."""
     remittances = {int(r["year"]): float(r["remittances_pct_gdp"]) for r in _rows("remittances.csv")
                    if r["remittances_pct_gdp"]}
     trade = {(int(r["year"]), r["partner"]): float(r["share_of_trade"]) for r in _rows("trade.csv")
              if r["share_of_trade"] and r["partner"] in TRADE_SCORED}
     china = {int(r["year"]): float(r["total_usd"]) for r in _rows("china_finance.csv") if r["total_usd"]}
-    return LeverRecord(remittances, trade, china)
+    growth = {int(r["year"]): float(r["growth_pct"]) for r in _rows("growth.csv") if r["growth_pct"]}
+    return LeverRecord(remittances, trade, china, growth)
 
 
 @dataclass(frozen=True)
 class LeverRun:
-    """An ensemble's yearly levers: ``[replicate, year]`` arrays."""
+    """An ensemble's yearly levers: ``[replicate, year]`` arrays (growth: the year's mean of the
+    monthly growth rate of Tajikistan's output, percent a year)."""
 
     years: np.ndarray
     remittances: np.ndarray
     trade: dict[str, np.ndarray]
     china_debt: np.ndarray
+    growth: np.ndarray
 
 
 def _yearly(series: np.ndarray, months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -108,17 +123,24 @@ def lever_run(result) -> LeverRun:
              for code in TRADE_SCORED if code in result.codes}
     china = _yearly(result.series("debt", "CHN", "TJK"), months)[1] if "CHN" in result.codes else \
         np.zeros_like(remittances)
-    return LeverRun(years, remittances, trade, china)
+    output = result.series("output", "TJK", "TJK")
+    monthly = np.full_like(output, np.nan)
+    monthly[:, 1:] = ((output[:, 1:] / output[:, :-1]) ** 12 - 1.0) * 100.0
+    monthly[:, 0] = monthly[:, 1] if output.shape[1] > 1 else 0.0  # the first month has no month before
+    growth = _yearly(monthly, months)[1]
+    return LeverRun(years, remittances, trade, china, growth)
 
 
 def _pairs(run: LeverRun, record: LeverRecord, window: tuple[int, int]):
-    """(simulated ``[rows, replicate]``, observed ``[rows]``) of remittances and of trade in ``window``."""
+    """(simulated ``[rows, replicate]``, observed ``[rows]``) of remittances, of trade and of
+    growth in ``window``."""
     column = {int(y): n for n, y in enumerate(run.years)}
     years = [y for y in range(window[0], window[1] + 1) if y in column]
     rem = [(run.remittances[:, column[y]], record.remittances[y]) for y in years if y in record.remittances]
     trade = [(run.trade[code][:, column[y]], record.trade[(y, code)])
              for y in years for code in run.trade if (y, code) in record.trade]
-    return rem, trade
+    growth = [(run.growth[:, column[y]], record.growth[y]) for y in years if y in record.growth]
+    return rem, trade, growth
 
 
 def _crps(pairs) -> float:
@@ -134,16 +156,16 @@ class LeverScore:
     loss: float
     remittances: float
     trade: float
+    growth: float
 
 
 def lever_loss(run: LeverRun, record: LeverRecord) -> LeverScore:
     """The loss of one candidate's ensemble on the training years (see the module doc)."""
-    rem, _ = _pairs(run, record, REMITTANCE_TRAIN)
-    _, trade = _pairs(run, record, TRADE_TRAIN)
-    rem_scale = float(np.std([o for _, o in rem])) or 1.0
-    trade_scale = float(np.std([o for _, o in trade])) or 1.0
-    r, t = _crps(rem) / rem_scale, _crps(trade) / trade_scale
-    return LeverScore(r + t, r, t)
+    rem = _pairs(run, record, REMITTANCE_TRAIN)[0]
+    trade = _pairs(run, record, TRADE_TRAIN)[1]
+    growth = _pairs(run, record, GROWTH_TRAIN)[2]
+    parts = [_crps(pairs) / (float(np.std([o for _, o in pairs])) or 1.0) for pairs in (rem, trade, growth)]
+    return LeverScore(sum(parts), *parts)
 
 
 def _baselines(observed: dict, train: tuple[int, int], test_years: list[int]) -> dict[str, np.ndarray]:
@@ -160,7 +182,8 @@ def scores_against_baselines(run: LeverRun, record: LeverRecord) -> dict:
     baseline's single value, its absolute error) of remittances and of each partner's trade share."""
     column = {int(y): n for n, y in enumerate(run.years)}
     out: dict = {}
-    series = {"remittances": (run.remittances, record.remittances, REMITTANCE_TRAIN, REMITTANCE_TEST)}
+    series = {"remittances": (run.remittances, record.remittances, REMITTANCE_TRAIN, REMITTANCE_TEST),
+              "growth": (run.growth, record.growth, GROWTH_TRAIN, GROWTH_TEST)}
     for code, shares in run.trade.items():
         observed = {y: v for (y, c), v in record.trade.items() if c == code}
         series[f"trade_{code}"] = (shares, observed, TRADE_TRAIN, TRADE_TEST)
@@ -198,12 +221,16 @@ def china_check(run: LeverRun, record: LeverRecord) -> dict:
 
 
 def yearly_table(run: LeverRun, record: LeverRecord) -> list[dict]:
-    """Per year: the ensemble's mean and 90% band of remittances against the World Bank's."""
+    """Per year: the ensemble's median and 90% band of remittances and of real growth against the
+    World Bank's."""
     rows = []
     for n, year in enumerate(run.years.tolist()):
         low, mid, high = np.quantile(run.remittances[:, n], [0.05, 0.5, 0.95])
+        g_low, g_mid, g_high = np.quantile(run.growth[:, n], [0.05, 0.5, 0.95])
         rows.append({"year": year, "remittances_median": float(mid), "remittances_q05": float(low),
-                     "remittances_q95": float(high), "observed": record.remittances.get(year)})
+                     "remittances_q95": float(high), "observed": record.remittances.get(year),
+                     "growth_median": float(g_mid), "growth_q05": float(g_low), "growth_q95": float(g_high),
+                     "growth_observed": record.growth.get(year)})
     return rows
 
 

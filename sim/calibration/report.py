@@ -264,7 +264,9 @@ def lever_section(report: dict) -> list[str]:
     """The levers against their data: remittances year by year, test years against the baselines."""
     levers, lf = report["levers"], report["lever_fit"]
     rows = [[r["year"], r["remittances_q05"], r["remittances_median"], r["remittances_q95"],
-             "" if r["observed"] is None else r["observed"]] for r in levers["yearly"]]
+             "" if r["observed"] is None else r["observed"], r.get("growth_q05", ""), r.get("growth_median", ""),
+             r.get("growth_q95", ""), "" if r.get("growth_observed") is None else r["growth_observed"]]
+            for r in levers["yearly"]]
     tests = [[name, s["years"], s["model"], s["persistence"], s["trend"], s["skill_vs_persistence"],
               s["skill_vs_trend"], levers["uncalibrated_test"].get(name, {}).get("model")]
              for name, s in levers["test"].items()]
@@ -273,13 +275,16 @@ def lever_section(report: dict) -> list[str]:
     return [
         "## The levers against their data",
         "",
-        "Migrants' remittances and trade shares are the model's own state (sim/core/levers.py). Their constants "
+        "Migrants' remittances, trade shares and Tajikistan's real output are the model's own state "
+        "(sim/core/levers.py). Their constants "
         f"were fitted after the war's ({lf['evaluations']} evaluations of {lf['replicates_per_evaluation']} "
-        f"replicates; loss: {lf['loss']}); training years: remittances {lf['train_years']['remittances']}, "
-        f"trade {lf['train_years']['trade']}. Remittances, percent of GDP (World Bank, WDI), against the "
+        f"replicates; loss: {lf['loss']}); training years: "
+        + ", ".join(f"{name} {years}" for name, years in lf["train_years"].items())
+        + ". Remittances, percent of GDP, and real growth, percent a year (both World Bank, WDI), against the "
         "calibrated ensemble's median and 90% band:",
         "",
-        *_table(["year", "5%", "median", "95%", "World Bank"], rows),
+        *_table(["year", "remittances 5%", "median", "95%", "World Bank", "growth 5%", "median", "95%",
+                 "World Bank"], rows),
         "",
         "Test years, mean CRPS of the ensemble (for the baselines, their absolute error; lower is better): "
         "persistence carries the last training year's figure forward, trend extends the training years' line.",
