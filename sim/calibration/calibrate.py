@@ -22,6 +22,7 @@ from sim.calibration.fit import (
     DEFAULT_REPLICATES,
     LOSS_DRAWS,
     SIGMA0,
+    WAR_WEIGHT,
     Fit,
     Settings,
     _round,
@@ -161,8 +162,8 @@ def fit_provenance(settings: Settings, fit: Fit, stage: str) -> dict:
             f"the accord from the record's months (in units of {DATE_CAP} months, capped)") if war else (
             f"mean CRPS on training rows of modelled partners (ensemble x {LOSS_DRAWS}-point observation-noise "
             f"quadrature) + {settings.facts_weight} * (1 - share of stylized-fact checks passed whose window "
-            f"ends by {settings.train[1]})")
-    parts = ("brier", "dates") if war else ("crps", "facts")
+            f"ends by {settings.train[1]}) + {WAR_WEIGHT} * the war stage's loss on the same runs")
+    parts = ("brier", "dates") if war else ("crps", "facts", "war")
     return {
         "optimiser": f"CMA-ES (cma {cma.__version__}), ask/tell, unit cube of each parameter's range, start at the defaults",
         "seed": settings.seed,
@@ -206,11 +207,12 @@ def _lever_provenance(settings: Settings, fit: Fit) -> dict:
         "loss": "mean CRPS of yearly remittances (percent of GDP) against the World Bank's over the training years, "
                 "over their standard deviation + mean CRPS of the followed partners' yearly trade shares against "
                 "COW's, over their standard deviation + mean CRPS of Tajikistan's yearly real growth against the "
-                "World Bank's, over its standard deviation",
+                "World Bank's, over its standard deviation + the same for the log of its real output's level (the "
+                "World Bank's growth compounded from 1991)",
         "loss_best": _round(fit.best.loss),
-        **{f"{part}_best": _round(getattr(fit.best, part)) for part in ("remittances", "trade", "growth")},
+        **{f"{part}_best": _round(getattr(fit.best, part)) for part in ("remittances", "trade", "growth", "level")},
         "loss_defaults": _round(fit.default.loss),
-        **{f"{part}_defaults": _round(getattr(fit.default, part)) for part in ("remittances", "trade", "growth")},
+        **{f"{part}_defaults": _round(getattr(fit.default, part)) for part in ("remittances", "trade", "growth", "level")},
         "free": {f.name: {"low": f.low, "high": f.high, "default": f.default, "what": f.why}
                  for f in settings.free("levers")},
         "history": fit.history,
@@ -263,6 +265,16 @@ def verdict(report: dict) -> dict:
                          f"{'beats' if block['skill_vs_persistence'] > 0 else 'does NOT beat'} persistence: MAE "
                          f"{block['mae']:.4f} vs {block['mae_persistence']:.4f} (skill {block['skill_vs_persistence']:+.3f}); "
                          f"without the simulation {block['mae_without_simulation']:.4f}.")
+    for conflict, levels in report.get("war", {}).get("test", {}).items():
+        block = levels.get("level1", {})
+        if block.get("skill_vs_persistence") is not None:
+            lines.append(f"The {conflict.replace('_', ' ')} (UCDP level >= 1), test years: Brier {block['model']:.4f} vs "
+                         f"persistence {block['persistence']:.4f} "
+                         f"({'beats' if block['skill_vs_persistence'] > 0 else 'does NOT beat'} it).")
+    for name, block in report.get("levers", {}).get("test", {}).items():
+        skill = block["skill_vs_persistence"]
+        lines.append(f"The lever series {name}, test years: CRPS {block['model']:.4f} vs persistence "
+                     f"{block['persistence']:.4f} ({'beats' if skill > 0 else 'does NOT beat'} it).")
     return {
         "beats_persistence_on_test": bool(test["skill_vs_persistence"] > 0),
         "voting_beats_persistence_1y": bool(voting and voting["rolling_1y"]["skill_vs_persistence"] > 0),

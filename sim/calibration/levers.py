@@ -3,7 +3,7 @@
 What is fitted (:data:`LEVER_FREE`): the constants of the migration and trade levers
 (sim/core/levers.py) that no text fixes - how many Tajiks could work abroad, how fast they go and
 follow one another, how far the host's wages and the oil price draw them, how much they send
-home, how trade shares follow the partners' economies and the open road - and the two rates of
+home, how trade shares follow the partners' economies and the open road - and the four constants of
 Tajikistan's own real output, which remittances are a share of (its peacetime growth, its
 catch-up after war, what war takes from it and the floor a war economy keeps).
 
@@ -15,6 +15,8 @@ The loss, on the training years only (calibration/record/relations/README.md):
            model follows one by one, 1993-2009, divided by their standard deviation
            + mean CRPS of the ensemble's yearly real growth against the World Bank's, 1992-2009,
            divided by its standard deviation
+           + the same for the log of real output's level (the World Bank's growth compounded from
+           1991), so that errors in growth cannot pile up into a wrong level unseen
 
 Both parts are proper scores of the ensemble, scaled so that neither dominates for its units.
 The test years (remittances 2010-2023, trade 2010-2014) are scored afterwards against two
@@ -73,6 +75,7 @@ class LeverRecord:
     trade: dict[tuple[int, str], float]
     china: dict[int, float]
     growth: dict[int, float]
+    level: dict[int, float]
 
 
 def _rows(name: str) -> list[dict]:
@@ -89,19 +92,26 @@ def load_record() -> LeverRecord:
              if r["share_of_trade"] and r["partner"] in TRADE_SCORED}
     china = {int(r["year"]): float(r["total_usd"]) for r in _rows("china_finance.csv") if r["total_usd"]}
     growth = {int(r["year"]): float(r["growth_pct"]) for r in _rows("growth.csv") if r["growth_pct"]}
-    return LeverRecord(remittances, trade, china, growth)
+    level, compounded = {}, 1.0
+    for year in sorted(growth):
+        if year > 1991:
+            compounded *= 1.0 + growth[year] / 100.0
+            level[year] = float(np.log(compounded))
+    return LeverRecord(remittances, trade, china, growth, level)
 
 
 @dataclass(frozen=True)
 class LeverRun:
-    """An ensemble's yearly levers: ``[replicate, year]`` arrays (growth: the year's mean of the
-    monthly growth rate of Tajikistan's output, percent a year)."""
+    """An ensemble's yearly levers: ``[replicate, year]`` arrays (level: the log of Tajikistan's
+    mean output in the year, relative to independence; growth: its change on the year before,
+    percent, as the World Bank measures growth, by annual means)."""
 
     years: np.ndarray
     remittances: np.ndarray
     trade: dict[str, np.ndarray]
     china_debt: np.ndarray
     growth: np.ndarray
+    level: np.ndarray
 
 
 def _yearly(series: np.ndarray, months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -123,12 +133,11 @@ def lever_run(result) -> LeverRun:
              for code in TRADE_SCORED if code in result.codes}
     china = _yearly(result.series("debt", "CHN", "TJK"), months)[1] if "CHN" in result.codes else \
         np.zeros_like(remittances)
-    output = result.series("output", "TJK", "TJK")
-    monthly = np.full_like(output, np.nan)
-    monthly[:, 1:] = ((output[:, 1:] / output[:, :-1]) ** 12 - 1.0) * 100.0
-    monthly[:, 0] = monthly[:, 1] if output.shape[1] > 1 else 0.0  # the first month has no month before
-    growth = _yearly(monthly, months)[1]
-    return LeverRun(years, remittances, trade, china, growth)
+    output = _yearly(result.series("output", "TJK", "TJK"), months)[1]
+    # the first complete year's growth is on the run's first value (independence: 1991's level)
+    before = np.concatenate([result.series("output", "TJK", "TJK")[:, :1], output[:, :-1]], axis=1)
+    growth = (output / before - 1.0) * 100.0
+    return LeverRun(years, remittances, trade, china, growth, np.log(output))
 
 
 def _pairs(run: LeverRun, record: LeverRecord, window: tuple[int, int]):
@@ -140,7 +149,8 @@ def _pairs(run: LeverRun, record: LeverRecord, window: tuple[int, int]):
     trade = [(run.trade[code][:, column[y]], record.trade[(y, code)])
              for y in years for code in run.trade if (y, code) in record.trade]
     growth = [(run.growth[:, column[y]], record.growth[y]) for y in years if y in record.growth]
-    return rem, trade, growth
+    level = [(run.level[:, column[y]], record.level[y]) for y in years if y in record.level]
+    return rem, trade, growth, level
 
 
 def _crps(pairs) -> float:
@@ -157,14 +167,15 @@ class LeverScore:
     remittances: float
     trade: float
     growth: float
+    level: float
 
 
 def lever_loss(run: LeverRun, record: LeverRecord) -> LeverScore:
     """The loss of one candidate's ensemble on the training years (see the module doc)."""
     rem = _pairs(run, record, REMITTANCE_TRAIN)[0]
     trade = _pairs(run, record, TRADE_TRAIN)[1]
-    growth = _pairs(run, record, GROWTH_TRAIN)[2]
-    parts = [_crps(pairs) / (float(np.std([o for _, o in pairs])) or 1.0) for pairs in (rem, trade, growth)]
+    growth, level = _pairs(run, record, GROWTH_TRAIN)[2:]
+    parts = [_crps(pairs) / (float(np.std([o for _, o in pairs])) or 1.0) for pairs in (rem, trade, growth, level)]
     return LeverScore(sum(parts), *parts)
 
 
@@ -183,7 +194,8 @@ def scores_against_baselines(run: LeverRun, record: LeverRecord) -> dict:
     column = {int(y): n for n, y in enumerate(run.years)}
     out: dict = {}
     series = {"remittances": (run.remittances, record.remittances, REMITTANCE_TRAIN, REMITTANCE_TEST),
-              "growth": (run.growth, record.growth, GROWTH_TRAIN, GROWTH_TEST)}
+              "growth": (run.growth, record.growth, GROWTH_TRAIN, GROWTH_TEST),
+              "output_log_level": (run.level, record.level, GROWTH_TRAIN, GROWTH_TEST)}
     for code, shares in run.trade.items():
         observed = {y: v for (y, c), v in record.trade.items() if c == code}
         series[f"trade_{code}"] = (shares, observed, TRADE_TRAIN, TRADE_TEST)

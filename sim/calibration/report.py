@@ -170,8 +170,10 @@ def markdown(report: dict) -> str:
         f"{fit['optimiser']}; seed {fit['seed']}, {fit['evaluations']} evaluations ({fit['generations']} generations of "
         f"{fit['popsize']}), {fit['replicates_per_evaluation']} replicates each. Loss: {fit['loss']}.",
         "",
-        f"Loss at the defaults {fit['loss_defaults']:.5f} (CRPS {fit['crps_defaults']:.5f}, facts {fit['facts_defaults']:.3f}); "
-        f"best {fit['loss_best']:.5f} (CRPS {fit['crps_best']:.5f}, facts {fit['facts_best']:.3f}).",
+        f"Loss at the defaults {fit['loss_defaults']:.5f} (CRPS {fit['crps_defaults']:.5f}, facts {fit['facts_defaults']:.3f}"
+        + (f", war {fit['war_defaults']:.5f}" if "war_defaults" in fit else "") + "); "
+        f"best {fit['loss_best']:.5f} (CRPS {fit['crps_best']:.5f}, facts {fit['facts_best']:.3f}"
+        + (f", war {fit['war_best']:.5f}" if "war_best" in fit else "") + ").",
         "",
     ]
     return "\n".join(out)

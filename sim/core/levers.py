@@ -193,7 +193,8 @@ class Levers:
         after civil wars is fast: Collier 1999; Chen, Loayza and Reynal-Querol 2008); in war, a loss
         in proportion to how fully the country is at war, fading as output sinks towards what a war
         economy keeps going (a floor, a share of that peak). The World Bank's growth series is what
-        the four constants are fitted to; no run reads it."""
+        the four constants are fitted to, jointly with remittances and trade; a run reads it only
+        where a later period starts output at its compounded level."""
         if "TJK" not in self.codes:
             return
         t, war = self.index("TJK"), w.conflict.war
