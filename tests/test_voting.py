@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from sim.record.contested import Contested, ContestedModel
 from sim.record.observation import load_record
-from sim.record.voting import VotingModel, implied_position, load_positions
+from sim.record.voting import ERROR_WINDOW, MIN_ERRORS, VotingModel, implied_position, load_positions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "calibration"))  # the offline builders
 from unga_positions import contested_table, first_dimension, pairwise_agreement  # noqa: E402
@@ -137,11 +137,29 @@ def test_fit_sees_only_training_years(record, positions):
     assert with_gain_grid.gain == 0.0
 
 
-def test_intervals_come_from_training_errors(record, positions):
+def test_intervals_widen_with_the_horizon(record, positions):
     model = VotingModel.fit(record, positions, flat_latent(record), TRAIN)
     one, three = model.forecast(2012, 2013), model.forecast(2012, 2015)
     width = lambda f: np.nanmean(np.nanquantile(f.samples, 0.95, axis=1) - np.nanquantile(f.samples, 0.05, axis=1))  # noqa: E731
     assert 0 < width(one) < width(three) < 0.5
+
+
+def test_intervals_use_only_errors_observable_at_the_origin_and_recent(record, positions):
+    """An origin's errors come from the decade before it and never from a year after it."""
+    latent = flat_latent(record)
+    model = VotingModel.fit(record, positions, latent, TRAIN)
+    values = record.values.copy()
+    values[:, record.years > 2012] = 0.5
+    blind = VotingModel.fit(replace(record, values=values), positions, latent, TRAIN)
+    assert np.array_equal(model.errors_before(2012, 1), blind.errors_before(2012, 1))
+    expected = []
+    for origin in range(2012 - ERROR_WINDOW, 2012):  # one-year forecasts of 2003..2012, made 2002..2011
+        observed = record.values[:, record.column(origin + 1)]
+        predicted = model.forecast(origin, origin + 1).mean
+        keep = ~np.isnan(observed) & ~np.isnan(predicted)
+        expected.append(observed[keep] - predicted[keep])
+    assert np.allclose(model.errors_before(2012, 1), np.concatenate(expected))
+    assert model.errors_before(2012, 1).size >= MIN_ERRORS
 
 
 def test_contested_model_nests_persistence_and_follows_regard():
