@@ -553,9 +553,12 @@ def _start_one_task_per_replicate(tmp_path: Path, until_chunks: int) -> tuple[su
     variant = tmp_path / "smoke.yaml"
     variant.write_text(text.replace("../scenarios/", f"{SCENARIOS}/"), encoding="utf-8")
     out = tmp_path / "out"
+    # a shell that starts a job in the background ignores Ctrl-C in it, and Python keeps an ignored
+    # SIGINT ignored: start the command as a terminal would, with Ctrl-C at its default
     process = subprocess.Popen([sys.executable, "-m", "sim", "experiment", str(variant), "--out", str(out),
                                 "--workers", "2", "--quiet"], start_new_session=True, cwd=tmp_path,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list((out / "chunks").glob("*.parquet"))) < until_chunks:
         time.sleep(0.02)
