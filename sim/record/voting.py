@@ -233,16 +233,7 @@ class VotingModel:
 
     def training_errors(self, origins: list[int], horizon: int) -> np.ndarray:
         """``observed - forecast`` over every partner, for origins in ``origins`` and targets in training."""
-        out = []
-        for origin in origins:
-            year = origin + horizon
-            if year > self.train[1] or year not in self.record.years:
-                continue
-            observed = self.record.values[:, self.record.column(year)]
-            predicted = self._members(origin, year)[0].mean(axis=1)
-            keep = ~np.isnan(observed) & ~np.isnan(predicted)
-            out.append(observed[keep] - predicted[keep])
-        return np.concatenate(out) if out else np.empty(0)
+        return self._errors_from([origin for origin in origins if origin + horizon <= self.train[1]], horizon)
 
     def to_dict(self) -> dict:
         return {
