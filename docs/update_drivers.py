@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim.core import world as world_module  # noqa: E402
+from sim.core.levers import GROWTH_DRIVERS  # noqa: E402
 from sim.core.rules import RULES  # noqa: E402
 from sim.months import format_month  # noqa: E402
 from sim.paths import default_scenario  # noqa: E402
@@ -41,7 +42,8 @@ FIGURE = Path(__file__).with_name("drivers.png")
 BASE_DRIVERS = ROOT / "scenarios" / "base" / "drivers.yaml"
 #: Model code outside the rules that reads drivers, and what it does with them.
 PHASES = {"sim/core/dynamics.py": "the monthly update of regime security and the economy",
-          "sim/core/model.py": "Tajikistan's need for security, each month"}
+          "sim/core/model.py": "Tajikistan's need for security, each month",
+          "sim/core/levers.py": "the levers: migrants' wages, Tajikistan's potential output"}
 
 
 def flow_mapping(points: dict[str, float], indent: int, width: int = 112) -> str:
@@ -85,8 +87,10 @@ def readers() -> dict[str, list[str]]:
             found[name].append(rule.id)
     for path, what in PHASES.items():
         text = (ROOT / path).read_text(encoding="utf-8")
-        for name in sorted(set(re.findall(r"drivers\.get\(\"(\w+)\"", text)) & set(found)):
+        for name in sorted(set(re.findall(r"(?:drivers\.get|drive)\(\"(\w+)\"", text)) & set(found)):
             found[name].append(f"{what} (`{path}`)")
+    for code, name in GROWTH_DRIVERS.items():
+        found[name].append(f"the levers: {code}'s economic mass (`sim/core/levers.py`, GROWTH_DRIVERS)")
     return found
 
 

@@ -114,6 +114,8 @@ DRIVERS: dict[str, Driver] = {
     "afghan_battle_deaths": Driver("battle-related deaths in Afghanistan (UCDP, state-based conflict)",
                                    "deaths a year", 0.0, 100000.0),
     "us_troops_afghanistan": Driver("US military personnel in Afghanistan", "thousands", 0.0, 150.0),
+    "soviet_collapse": Driver("the end of the Soviet economy: 0 while the Union stands, 1 once its budget, "
+                              "orders and guaranteed trade are gone", "index", 0.0, 1.0),
     "russia_growth": Driver("Russia's real GDP growth", "percent a year", -30.0, 30.0),
     "russia_rouble": Driver("the rouble's price of a US dollar, annual average (roubles of 1998: before "
                             "1998, thousands of old roubles)", "roubles per US$", 0.0, 200.0),

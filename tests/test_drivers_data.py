@@ -208,8 +208,9 @@ PRODUCERS = {
     "oil_price": "Energy Information Administration",
     "china_growth": "World Bank",
     "kazakhstan_growth": "World Bank",
+    "soviet_collapse": "Library of Congress",
 }
-DERIVED_OR_CODED = {"afghan_instability"}
+DERIVED_OR_CODED = {"afghan_instability", "soviet_collapse"}
 
 
 def test_every_driver_has_a_source_naming_its_producer():
@@ -220,6 +221,12 @@ def test_every_driver_has_a_source_naming_its_producer():
         if name not in DERIVED_OR_CODED:  # a data series names the public copy it was read from
             assert re.search(r"github\.com/[\w.-]+/[\w.-]+", source), f"{name}: no repository"
             assert re.search(r"\b[0-9a-f]{40}\b", source), f"{name}: no commit"
+
+
+def test_the_soviet_economy_ends_once_with_the_union():
+    points = SERIES["soviet_collapse"]["points"]
+    assert SERIES["soviet_collapse"]["interpolation"] == "step"
+    assert [value for _, value in sorted(points.items())] == [0, 1] and max(points) == "1992-01"
 
 
 def test_the_default_replay_reads_these_series():

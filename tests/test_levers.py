@@ -20,7 +20,7 @@ from sim.core.rules import RULES
 from sim.core.world import TIE_BITS, World
 from sim.paths import default_scenario, project_root
 from sim.scenario import load_scenario
-from sim.scenario.schema import Parameters
+from sim.scenario.schema import LeverStart, Parameters
 from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES
 
 PLAN = load_scenario(default_scenario(), calibration=False)
@@ -139,6 +139,23 @@ def test_a_patrons_base_stations_it_and_access_granted_to_a_patron_does_not():
     assert (at(w, stationed, "CHN") == 0).all() and (stationed[:, w.tjk] == 0).all()
 
 
+def test_the_unions_end_lowers_the_potential_output_slides_to_and_then_grows_with_it():
+    lost = P.model_copy(update={"output_union_loss": 0.4, "output_catch_up": 0.2})
+    union, after = world(), world(soviet_collapse=1.0)
+    months(union, 1, p=lost), months(after, 1, p=lost)
+    assert (at(after, after.levers.mass, "TJK") < 1.0).all()   # a slide, not growth, in the first month
+    assert (at(union, union.levers.mass, "TJK") > 1.0).all()
+    months(after, 240, p=lost)
+    trend = (1 + P.output_growth / 100) ** (241 / 12)
+    assert np.isclose(after.levers.trend_output, trend)
+    # twenty years on, output has converged on what the economy keeps without the Union
+    assert np.allclose(after.levers.output() / trend, 1 - lost.output_union_loss, rtol=0.03)
+    # and a later period, settled, starts its trend where 60 months of independence put it
+    settled = world()
+    settled.levers.start(LeverStart(settled=True, output=0.5), {"russia_growth": np.zeros(60)}, lost)
+    assert np.isclose(settled.levers.trend_output, (1 + P.output_growth / 100) ** 5)
+
+
 def test_peace_grows_tajikistans_output_war_shrinks_it_and_remittances_are_a_share_of_it():
     steady = P.model_copy(update={"output_war_floor": 0.0})
     peace, war = world(), world()
@@ -156,7 +173,7 @@ def test_peace_grows_tajikistans_output_war_shrinks_it_and_remittances_are_a_sha
     months(long_war, 12)
     assert (long_war.levers.output() / low > 1 + P.output_growth / 100 + 0.02).all()
     richer = world()
-    richer.levers.mass[:, richer.tjk] = richer.levers.peak_output[:] = 2.0
+    richer.levers.mass[:, richer.tjk] = richer.levers.trend_output = 2.0
     poorer = months(world(), 1)
     months(richer, 1)
     # the same migrants' earnings are half the share of an economy twice the size

@@ -5,7 +5,8 @@ What is fitted (:data:`LEVER_FREE`): the constants of the migration and trade le
 follow one another, how far the host's wages and the oil price draw them, how much they send
 home, how trade shares follow the partners' economies and the open road - and the four constants of
 Tajikistan's own real output, which remittances are a share of (its peacetime growth, its
-catch-up after war, what war takes from it and the floor a war economy keeps).
+convergence to its potential, what war takes from it, the floor a war economy keeps, and the share
+of it lost with the Soviet economy).
 
 The loss, on the training years only (calibration/record/relations/README.md):
 
@@ -46,8 +47,9 @@ LEVER_FREE: tuple[Free, ...] = (
     Free("remittance_scale", 5.0, 300.0, "remittances, percent of GDP, per migrant share and wage ratio"),
     Free("output_growth", 0.0, 15.0, "Tajikistan's real growth in a year of peace, percent"),
     Free("output_war_loss", 0.0, 60.0, "the growth a year of full war takes away, percentage points"),
-    Free("output_catch_up", 0.0, 0.3, "the share of the log gap to its highest output Tajikistan rebuilds a year in peace"),
-    Free("output_war_floor", 0.0, 0.6, "the share of its highest output a war economy keeps going"),
+    Free("output_catch_up", 0.0, 0.3, "the share of the log gap to its potential output Tajikistan closes a year in peace"),
+    Free("output_war_floor", 0.0, 0.6, "the share of its potential output a war economy keeps going"),
+    Free("output_union_loss", 0.0, 0.7, "the share of Tajikistan's output the Soviet economy supplied, lost with it"),
     Free("trade_mass", 0.0, 1.5, "how far trade follows the partners' economic mass"),
     Free("trade_rest", 0.1, 3.0, "the pull of the partners not followed one by one"),
     Free("trade_rate", 0.005, 0.2, "how fast trade shares follow their target"),

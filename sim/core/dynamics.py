@@ -295,7 +295,10 @@ class Dynamics:
         afghan = w.drivers.get("afghan_instability", 0.0)
         received = 1.0 - np.exp(-w.aid[:, :, t].sum(axis=1))
         squeezed = 1.0 - np.exp(-w.pressure[:, :, t].sum(axis=1))
-        remitted = w.levers.remittances.sum(axis=1) / 100.0
+        # remittances are counted against GDP, which does not include them: the share of the
+        # country's income that comes from abroad, R / (GDP + R), stays below 1 however deep a war
+        remitted_pct = w.levers.remittances.sum(axis=1)
+        remitted = remitted_pct / (100.0 + remitted_pct)
         protected = 1.0 - np.exp(-(self.military_stock.sum(axis=1) + p.garrison * w.stationed().sum(axis=1)))
         # a threat lowers the regime's security and raises its need for protectors, whose presence
         # raises it again, never by more than their full weight

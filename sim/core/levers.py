@@ -66,7 +66,7 @@ class Levers:
         self.security = np.zeros((R, N))       # each patron's share of the military support present
         self.squeeze = {lever: np.zeros((R, N)) for lever in LEVERS}  # the holders' squeezes, decaying
         self.mass = np.ones((R, N))            # partners' economic mass, relative to independence
-        self.peak_output = np.ones(R)          # the highest output Tajikistan has had, relative to independence
+        self.trend_output = 1.0                # the output peace would have brought since independence, had the Union lasted
         self.growth = np.zeros(N)              # partners' real growth this year, percent (where a driver gives it)
         self.lending = np.zeros((R, N))        # this month's new lending by each creditor
         self.energy_base = np.array([getattr(specs[c], "energy_share", 0.0) for c in codes])
@@ -78,10 +78,11 @@ class Levers:
         self._kept: dict[str, np.ndarray] | None = None
         self.via_uzbekistan = np.array([code in VIA_UZBEKISTAN for code in codes], dtype=float)
 
-    def start(self, given: LeverStart, before: dict[str, np.ndarray]) -> None:
+    def start(self, given: LeverStart, before: dict[str, np.ndarray], p: Parameters) -> None:
         """The stocks when a run starts: what the scenario gives, and for a run that opens after
         independence (``given.settled``) the partners' masses grown by ``before``, each growth
-        driver's monthly values since independence, with migrants and trade to settle at once."""
+        driver's monthly values since independence, Tajikistan's trend output grown at its peacetime
+        rate for as many months, and migrants and trade to settle at once."""
         for code, share in given.migrants.items():
             if code in self.codes:
                 self.migrants[:, self.index(code)] = share
@@ -93,8 +94,9 @@ class Levers:
         self._settling = given.settled
         if "TJK" in self.codes:
             self.mass[:, self.index("TJK")] = given.output
-            self.peak_output[:] = max(given.output, 1.0)
         if given.settled:
+            months = len(next(iter(before.values()))) if before else 0
+            self.trend_output = (1.0 + p.output_growth / 100.0) ** (months / 12.0)
             for code, driver in GROWTH_DRIVERS.items():
                 if code in self.codes and driver in before:
                     self.mass[:, self.index(code)] = float(np.prod((1.0 + before[driver] / 100.0) ** (1.0 / 12.0)))
@@ -187,24 +189,37 @@ class Levers:
                 self.growth[self.index(code)] = w.drivers[driver]
                 self.mass[:, self.index(code)] *= (1.0 + w.drivers[driver] / 100.0) ** (1.0 / 12.0)
 
+    def potential_output(self, w: World, p: Parameters) -> float:
+        """The output Tajikistan's economy can sustain in peace, relative to 1991's: its trend, grown
+        at the peacetime rate since independence, less the share of it the Soviet economy supplied
+        (Union transfers, guaranteed orders and trade) once that economy is gone (the exogenous
+        ``soviet_collapse`` driver, 0 while the Union stands, 1 from its end)."""
+        return self.trend_output * (1.0 - p.output_union_loss * self.union_gone(w))
+
+    @staticmethod
+    def union_gone(w: World) -> float:
+        return min(max(w.drive("soviet_collapse"), 0.0), 1.0)
+
     def _grow_output(self, w: World, p: Parameters) -> None:
-        """Tajikistan's real output, percent a year: its peacetime rate; in peace, a catch-up that
-        rebuilds towards the highest output it has had, the faster the further below it (recovery
-        after civil wars is fast: Collier 1999; Chen, Loayza and Reynal-Querol 2008); in war, a loss
-        in proportion to how fully the country is at war, fading as output sinks towards what a war
-        economy keeps going (a floor, a share of that peak). The World Bank's growth series is what
-        the four constants are fitted to, jointly with remittances and trade; a run reads it only
-        where a later period starts output at its compounded level."""
+        """Tajikistan's real output, percent a year: its peacetime rate; in peace, a convergence
+        towards its potential (:meth:`potential_output`), the faster the further from it: recovery
+        after a war (Collier 1999; Chen, Loayza and Reynal-Querol 2008), and the slide after the
+        Union's end, when the Soviet economy's share of it was lost; in war, a loss in proportion
+        to how fully the country is at war, fading as output sinks towards what a war economy keeps
+        going (a floor, a share of its potential). The World Bank's growth series is what the five
+        constants are fitted to, jointly with remittances and trade; a run reads it only where a
+        later period starts output at its compounded level."""
         if "TJK" not in self.codes:
             return
         t, war = self.index("TJK"), w.conflict.war
+        potential = self.potential_output(w, p)
         output = self.mass[:, t]
-        gap = np.log(self.peak_output / output)
-        above_floor = np.maximum(1.0 - p.output_war_floor * self.peak_output / output, 0.0)
+        gap = np.log(potential / output)
+        above_floor = np.maximum(1.0 - p.output_war_floor * potential / output, 0.0)
         growth = (p.output_growth + 100.0 * p.output_catch_up * gap * (1.0 - war)
                   - p.output_war_loss * war * above_floor)
         output *= (1.0 + np.maximum(growth, -99.0) / 100.0) ** (1.0 / 12.0)
-        np.maximum(self.peak_output, output, out=self.peak_output)
+        self.trend_output *= (1.0 + p.output_growth / 100.0) ** (1.0 / 12.0)
 
     def output(self) -> np.ndarray:
         """Tajikistan's real output relative to 1991's, ``[replicate]``."""

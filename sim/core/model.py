@@ -256,7 +256,7 @@ class TajikistanModel(mesa.Model):
             for name, value in traits.items():
                 w.traits[name][w.i(code)] = value
         before = self.plan.driver_table(np.arange(parse_month(INDEPENDENCE_MONTH), self.plan.start))
-        w.levers.start(init.levers, before)
+        w.levers.start(init.levers, before, self.parameters)
         war = init.conflict
         w.conflict.start(self.parameters, opposition=war.opposition, control=war.control, intensity=war.intensity,
                          exhaustion=war.exhaustion, talks=war.talks, sharing=war.sharing)

@@ -202,6 +202,7 @@ class Parameters(Strict):
     output_war_loss: Annotated[float, Field(ge=0, le=100)] = 30.0
     output_catch_up: Annotated[float, Field(ge=0, le=1)] = 0.05
     output_war_floor: Unit = 0.2
+    output_union_loss: Unit = 0.3
     garrison: Annotated[float, Field(ge=0, le=5)] = 1.0
     debt_repayment: Unit = 0.01
     trade_mass: Annotated[float, Field(ge=0, le=2)] = 0.6
