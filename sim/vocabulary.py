@@ -114,6 +114,11 @@ DRIVERS: dict[str, Driver] = {
     "afghan_battle_deaths": Driver("battle-related deaths in Afghanistan (UCDP, state-based conflict)",
                                    "deaths a year", 0.0, 100000.0),
     "us_troops_afghanistan": Driver("US military personnel in Afghanistan", "thousands", 0.0, 150.0),
+    "russia_dollar_income": Driver("Russia's GDP per head in current US dollars (what a migrant's wage there "
+                                   "is worth at home)", "US$ a year", 0.0, 100000.0),
+    "kazakhstan_dollar_income": Driver("Kazakhstan's GDP per head in current US dollars (the second "
+                                       "destination of Tajik migrants)", "US$ a year", 0.0, 100000.0),
+    "tajikistan_population": Driver("Tajikistan's population (mid-year)", "persons", 0.0, 30000000.0),
     "soviet_collapse": Driver("the end of the Soviet economy: 0 while the Union stands, 1 once its budget, "
                               "orders and guaranteed trade are gone", "index", 0.0, 1.0),
     "russia_growth": Driver("Russia's real GDP growth", "percent a year", -30.0, 30.0),

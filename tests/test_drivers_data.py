@@ -69,6 +69,16 @@ PRINTED: dict[str, dict[int, str]] = {
     "russia_rouble": {1993: "0.991666666666667", 1998: "9.70508333333333", 1999: "24.6199",
                       2014: "38.3782071444168", 2015: "60.9376501088951", 2022: "68.4849416666667",
                       2023: "85.1620083333333"},
+    # WDI NY.GDP.PCAP.CD: datasets/world-development-indicators, indicators/ny.gdp.pcap.cd/data.csv
+    # @ 4ebec5a227, rows RUS and KAZ
+    "russia_dollar_income": {1991: "3490.45239257813", 1999: "1330.75720214844", 2008: "11635.2841796875",
+                             2014: "14055.47265625", 2015: "9277.7138671875", 2021: "12425.029296875",
+                             2022: "15625.6328125", 2023: "13986.9951171875"},
+    # same package, indicators/sp.pop.totl/data.csv, row TJK
+    "tajikistan_population": {1991: "5541205", 1997: "6139829", 2008: "7338403", 2015: "8643840",
+                              2023: "10389799"},
+    "kazakhstan_dollar_income": {1991: "1442.42455540825", 1999: "1091.54727722159", 2008: "8123.54705891736",
+                                 2016: "7475.56688689424", 2023: "12879.4275257974"},
 }
 
 #: troopdata's `troops` column as printed (persons): meflynn/troopdata, data-raw/troopdata.csv
@@ -179,6 +189,9 @@ COVERAGE = {
     "kazakhstan_growth": (1991, 2023, "01", "step"),
     "oil_price": (1991, 2023, "07", "linear"),
     "russia_rouble": (1993, 2023, "07", "linear"),
+    "russia_dollar_income": (1991, 2023, "07", "linear"),
+    "kazakhstan_dollar_income": (1991, 2023, "07", "linear"),
+    "tajikistan_population": (1991, 2023, "07", "linear"),
 }
 
 
@@ -209,6 +222,9 @@ PRODUCERS = {
     "china_growth": "World Bank",
     "kazakhstan_growth": "World Bank",
     "soviet_collapse": "Library of Congress",
+    "russia_dollar_income": "World Bank",
+    "kazakhstan_dollar_income": "World Bank",
+    "tajikistan_population": "World Bank",
 }
 DERIVED_OR_CODED = {"afghan_instability", "soviet_collapse"}
 
@@ -221,6 +237,15 @@ def test_every_driver_has_a_source_naming_its_producer():
         if name not in DERIVED_OR_CODED:  # a data series names the public copy it was read from
             assert re.search(r"github\.com/[\w.-]+/[\w.-]+", source), f"{name}: no repository"
             assert re.search(r"\b[0-9a-f]{40}\b", source), f"{name}: no commit"
+
+
+def test_migrants_wages_are_measured_against_the_hosts_1991_dollar_income():
+    from sim.core.levers import DOLLAR_DRIVERS, DOLLAR_REFERENCE
+    assert set(DOLLAR_REFERENCE) == set(DOLLAR_DRIVERS.values())
+    for driver, reference in DOLLAR_REFERENCE.items():
+        assert yearly(driver)[1991] == reference
+    from sim.core.levers import POPULATION_REFERENCE
+    assert yearly("tajikistan_population")[1991] == POPULATION_REFERENCE
 
 
 def test_the_soviet_economy_ends_once_with_the_union():

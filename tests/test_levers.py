@@ -33,7 +33,7 @@ def world(replicates: int = 3, economy: float = 0.3, **drivers: float) -> World:
     for code in CODES:
         w.activate(code)
     w.security[:], w.economy[:] = 0.7, economy
-    w.drivers = {"oil_price": 60.0, **drivers}
+    w.drivers = {"russia_dollar_income": 3490.0, **drivers}
     w.clear_intentions()
     return w
 
@@ -62,7 +62,8 @@ def at(w: World, array: np.ndarray, code: str) -> np.ndarray:
 
 
 def test_migrants_follow_the_hosts_wages_and_send_money_home():
-    boom, slump = world(russia_growth=8.0), world(russia_growth=-8.0)
+    # Russia's wages as migrants see them are its income per head in dollars (its growth, prices and rouble)
+    boom, slump = world(russia_dollar_income=10000.0), world(russia_dollar_income=1500.0)
     months(boom, 120), months(slump, 120)
     assert (at(boom, boom.levers.migrants, "RUS") > at(slump, slump.levers.migrants, "RUS")).all()
     assert (at(boom, boom.levers.remittances, "RUS") > at(slump, slump.levers.remittances, "RUS")).all()
@@ -139,6 +140,20 @@ def test_a_patrons_base_stations_it_and_access_granted_to_a_patron_does_not():
     assert (at(w, stationed, "CHN") == 0).all() and (stationed[:, w.tjk] == 0).all()
 
 
+def test_a_currency_collapse_in_the_host_cuts_what_each_migrant_sends_home_at_once():
+    steady, crash = world(), world()
+    months(steady, 24), months(crash, 24)
+    crash.drivers["russia_dollar_income"] *= 0.66                # the rouble's fall of 2014-15
+    months(steady, 1), months(crash, 1)
+    migrants = at(crash, crash.levers.migrants, "RUS") / at(steady, steady.levers.migrants, "RUS")
+    sent = at(crash, crash.levers.remittances, "RUS") / at(steady, steady.levers.remittances, "RUS")
+    assert (migrants > 0.99).all()                                  # migrants leave slowly, if at all
+    assert np.allclose(sent / migrants, 0.66 ** P.migration_dollar)  # each sends a third less
+    # Kazakhstan's wages follow its own dollar income, not Russia's
+    assert np.allclose(at(crash, crash.levers.host_income(crash, P), "KAZ"),
+                       at(steady, steady.levers.host_income(steady, P), "KAZ"))
+
+
 def test_the_unions_end_lowers_the_potential_output_slides_to_and_then_grows_with_it():
     lost = P.model_copy(update={"output_union_loss": 0.4, "output_catch_up": 0.2})
     union, after = world(), world(soviet_collapse=1.0)
@@ -180,13 +195,17 @@ def test_peace_grows_tajikistans_output_war_shrinks_it_and_remittances_are_a_sha
     assert np.allclose(at(richer, richer.levers.migrants, "RUS"), at(poorer, poorer.levers.migrants, "RUS"))
     ratio = at(richer, richer.levers.remittances, "RUS") / at(poorer, poorer.levers.remittances, "RUS")
     assert np.allclose(ratio, 0.5)
+    # and twice the share where twice the people share the same output (what they send is per head)
+    crowded = months(world(tajikistan_population=2 * 5541205.0), 1)
+    ratio = at(crowded, crowded.levers.remittances, "RUS") / at(poorer, poorer.levers.remittances, "RUS")
+    assert np.allclose(ratio, 2.0)
 
 
 @settings(max_examples=40, deadline=None)
-@given(growth=st.floats(-15, 15), oil=st.floats(5, 150), economy=st.floats(0, 1), squeeze=st.floats(0, 1),
+@given(growth=st.floats(-15, 15), dollars=st.floats(300, 30000), economy=st.floats(0, 1), squeeze=st.floats(0, 1),
        lent=st.floats(0, 0.2), span=st.integers(1, 60))
-def test_the_levers_stay_in_range(growth, oil, economy, squeeze, lent, span):
-    w = world(economy=economy, russia_growth=growth, china_growth=growth, oil_price=oil)
+def test_the_levers_stay_in_range(growth, dollars, economy, squeeze, lent, span):
+    w = world(economy=economy, russia_growth=growth, china_growth=growth, russia_dollar_income=dollars)
     for _ in range(span):
         for lever in w.levers.squeeze:
             w.levers.squeeze[lever][:, w.i("RUS")] = squeeze

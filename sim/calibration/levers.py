@@ -2,7 +2,7 @@
 
 What is fitted (:data:`LEVER_FREE`): the constants of the migration and trade levers
 (sim/core/levers.py) that no text fixes - how many Tajiks could work abroad, how fast they go and
-follow one another, how far the host's wages and the oil price draw them, how much they send
+follow one another, how far the host's wages, in dollars, draw them, how much they send
 home, how trade shares follow the partners' economies and the open road - and the four constants of
 Tajikistan's own real output, which remittances are a share of (its peacetime growth, its
 convergence to its potential, what war takes from it, the floor a war economy keeps, and the share
@@ -43,7 +43,7 @@ LEVER_FREE: tuple[Free, ...] = (
     Free("migration_rate", 0.005, 0.2, "how fast migrants follow a change in the wage gap"),
     Free("migration_network", 0.0, 0.5, "how far migration starts without a network of earlier migrants"),
     Free("migration_wage_gap", 0.5, 8.0, "the host's wages against Tajikistan's in a sound economy"),
-    Free("migration_oil", 0.0, 1.5, "how far the oil price moves Russia's wages for migrants"),
+    Free("migration_dollar", 0.0, 1.5, "how far a host's income per head in dollars moves migrants' wages"),
     Free("remittance_scale", 5.0, 300.0, "remittances, percent of GDP, per migrant share and wage ratio"),
     Free("output_growth", 0.0, 15.0, "Tajikistan's real growth in a year of peace, percent"),
     Free("output_war_loss", 0.0, 60.0, "the growth a year of full war takes away, percentage points"),

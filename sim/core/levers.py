@@ -6,9 +6,10 @@ vulnerability). Each lever is a stock per replicate that moves with the model's 
 the exogenous world, never with the calendar:
 
 * **migration** - Tajik migrants working in Russia and Kazakhstan, drawn by the gap between the
-  host's wages (its economy, and for Russia the oil price) and Tajikistan's, as far as the host
-  lets them in; their **remittances** (a share of Tajikistan's income) feed its economy;
-  Tajikistan's own real **output**, which peace grows and war shrinks, is what they are a share of;
+  host's wages (its income per head in dollars: its growth, prices and currency) and Tajikistan's,
+  as far as the host lets them in; their **remittances** (a share of Tajikistan's income) feed its
+  economy; Tajikistan's own real **output**, which peace grows, war shrinks and the Soviet
+  economy's end cut, is what they are a share of;
 * **energy and transit** - the share of Tajikistan's gas, power and overland routes that pass
   through a neighbour (Uzbekistan above all), shrinking as Tajikistan builds its own supply
   (the Rogun dam, plants built with other partners' money);
@@ -47,8 +48,14 @@ GROWTH_DRIVERS = {"RUS": "russia_growth", "CHN": "china_growth", "KAZ": "kazakhs
 VIA_UZBEKISTAN = ("RUS", "KAZ", "TKM", "IRN", "TUR")
 #: The organisations whose membership the levers read (the union's barrier to migrants).
 UNIONS = ("EAEU",)
-#: The oil price at which Russia's wages, in what they buy at home, are at their reference level.
-OIL_REFERENCE = 50.0
+#: Which driver gives a host's income per head in current US dollars, what a migrant's wage there
+#: is worth at home (its growth, prices and currency together: the rouble's collapses and recoveries).
+DOLLAR_DRIVERS = {"RUS": "russia_dollar_income", "KAZ": "kazakhstan_dollar_income"}
+#: Their values in 1991 (WDI, as in scenarios/base/drivers.yaml): the hosts' wages are measured
+#: against them, fixed, so that an experiment that changes a driver from the first month still moves them.
+DOLLAR_REFERENCE = {"russia_dollar_income": 3490.45239257813, "kazakhstan_dollar_income": 1442.42455540825}
+#: Tajikistan's population in 1991 (WDI, as in scenarios/base/drivers.yaml), against which its output per head is measured.
+POPULATION_REFERENCE = 5541205.0
 
 
 class Levers:
@@ -225,12 +232,24 @@ class Levers:
         """Tajikistan's real output relative to 1991's, ``[replicate]``."""
         return self.mass[:, self.index("TJK")] if "TJK" in self.codes else np.ones(self.mass.shape[0])
 
+    def output_per_head(self, w: World) -> np.ndarray:
+        """Tajikistan's real output per head relative to 1991's, ``[replicate]``: migrants are a
+        share of its workforce, so what they send is a share of output per head (where the
+        ``tajikistan_population`` driver gives the head count; else output itself)."""
+        people = w.drivers.get("tajikistan_population")
+        return self.output() if people is None else self.output() * POPULATION_REFERENCE / max(people, 1.0)
+
     def host_income(self, w: World, p: Parameters) -> np.ndarray:
-        """Each host's wages as a migrant sees them, ``[replicate, actor]`` (Tajikistan's at 1 in a sound economy)."""
+        """Each host's wages as a migrant sees them, ``[replicate, actor]`` (Tajikistan's at 1 in a
+        sound economy): ``migration_wage_gap`` times, where a driver gives it, the host's income per
+        head in dollars against its value in 1991, to the power ``migration_dollar`` (a wage
+        is sent home in dollars' worth: the rouble's fall cuts it, whatever Russia's real growth);
+        elsewhere the host's real economic mass."""
         income = self.mass * p.migration_wage_gap
-        oil = w.drivers.get("oil_price")
-        if oil is not None and "RUS" in self.codes:
-            income[:, self.index("RUS")] *= (max(oil, 1.0) / OIL_REFERENCE) ** p.migration_oil
+        for code, driver in DOLLAR_DRIVERS.items():
+            if code in self.codes and driver in w.drivers:
+                ratio = max(w.drivers[driver], 1.0) / DOLLAR_REFERENCE[driver]
+                income[:, self.index(code)] = p.migration_wage_gap * ratio ** p.migration_dollar
         return income
 
     def _migration(self, w: World, p: Parameters, members_of: dict[str, np.ndarray], settle: bool) -> None:
@@ -251,7 +270,7 @@ class Levers:
         else:
             network = np.where(target > self.migrants, p.migration_network + self.migrants / max(p.migration_max, 1e-9), 1.0)
             self.migrants += p.migration_rate * np.minimum(network, 1.0) * (target - self.migrants)
-        self.remittances = p.remittance_scale * self.migrants * income / self.output()[:, None]
+        self.remittances = p.remittance_scale * self.migrants * income / self.output_per_head(w)[:, None]
 
     def _energy(self, w: World, p: Parameters) -> None:
         """Supply through a neighbour shrinks as Tajikistan builds its own; building goes on

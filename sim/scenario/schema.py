@@ -195,7 +195,7 @@ class Parameters(Strict):
     migration_max: Unit = 0.3
     migration_rate: Unit = 0.04
     migration_wage_gap: Annotated[float, Field(gt=0, le=20)] = 2.0
-    migration_oil: Annotated[float, Field(ge=0, le=2)] = 0.5
+    migration_dollar: Annotated[float, Field(ge=0, le=2)] = 0.5
     migration_union_barrier: Unit = 0.3
     remittance_scale: Annotated[float, Field(ge=0, le=500)] = 60.0
     output_growth: Annotated[float, Field(ge=0, le=20)] = 7.0
