@@ -154,6 +154,22 @@ def test_a_currency_collapse_in_the_host_cuts_what_each_migrant_sends_home_at_on
                        at(steady, steady.levers.host_income(steady, P), "KAZ"))
 
 
+def test_lost_remittances_are_resented_slowly_and_remembered_for_years():
+    w = months(world(), 120)                                      # migrants settled in, nothing lost
+    assert np.allclose(at(w, w.levers.resentment, "RUS"), 0.0, atol=1e-6)
+    w.drivers["russia_dollar_income"] *= 0.6                      # a rouble collapse: remittances fall at once
+    months(w, 1)
+    first = at(w, w.levers.resentment, "RUS").copy()
+    months(w, 11)
+    year = at(w, w.levers.resentment, "RUS").copy()
+    assert (first > 0).all() and (year > 3 * first).all()        # felt more as the year goes on
+    w.drivers["russia_dollar_income"] /= 0.6                      # the rouble recovers
+    months(w, 48)
+    assert (at(w, w.levers.resentment, "RUS") > 0.1 * year).all()  # still remembered four years later
+    assert (at(w, w.levers.resentment, "RUS") < year).all()        # but fading
+    assert np.allclose(at(w, w.levers.resentment, "KAZ"), 0.0, atol=1e-6)  # only the holder that cost it
+
+
 def test_the_unions_end_lowers_the_potential_output_slides_to_and_then_grows_with_it():
     lost = P.model_copy(update={"output_union_loss": 0.4, "output_catch_up": 0.2})
     union, after = world(), world(soviet_collapse=1.0)

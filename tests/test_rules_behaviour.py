@@ -31,7 +31,8 @@ The probe has three replicates in different states, and two sets of drivers:
   Kazakhstan (2%, 3%), debt to China (0.6) and China lending this month, China's economy five
   times its size at independence, Uzbekistan's energy and Russia's fuel at their scenario shares,
   Rogun 10% built, Russia's troops 70% of the military support present and the United States'
-  20%, Russia squeezing its migrants (0.3) and Uzbekistan its energy (0.4); Russia's capability
+  20%, Russia squeezing its migrants (0.3) and Uzbekistan its energy (0.4), Tajikistan resenting
+  what its dependence on Russia has cost it (resentment 0.5); Russia's capability
   fallen from 1.0 to 0.8; a Taliban-like regime in Kabul (Afghanistan's assertiveness 0.9).
 """
 
@@ -95,7 +96,8 @@ EXPECTED: dict[str, list[str]] = {
     "R17": ["pull TJK>IRN +", "propose request TJK>IRN + (war)"],
     "R18": ["pull TJK>states +", "propose request TJK>states +"],  # the capable and close at its side most
     "R19": ["pull TJK>states +", "propose visit TJK>states +"],
-    "R20": ["pull TJK>RUS,CHN,UZB -"],  # the holders whose hold is excessive, while they slump or squeeze
+    # the holders whose hold is excessive and that squeeze it or are resented (Russia), and the other partners it turns to
+    "R20": ["pull TJK>RUS,UZB -", "pull TJK>AFG,CHN,IRN,KAZ,KGZ,PAK,TKM,TUR,USA +"],
     "R21": ["propose pressure TJK>RUS -", "pull TJK>states +"],  # only Russia has weakened
     # Russia
     "R22": ["pull RUS>TJK -"],
@@ -247,6 +249,7 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     levers.security[:, world.i("RUS")], levers.security[:, world.i("USA")] = 0.7, 0.2
     levers.squeeze["migration"][:, world.i("RUS")] = 0.3
     levers.squeeze["energy"][:, world.i("UZB")] = 0.4
+    levers.resentment[:, world.i("RUS")] = 0.5
     world.traits["capability"][world.i("RUS")] = 0.8
     world.traits["assertiveness"][world.i("AFG")] = 0.9
     return model, agents

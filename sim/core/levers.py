@@ -75,6 +75,8 @@ class Levers:
         self.mass = np.ones((R, N))            # partners' economic mass, relative to independence
         self.trend_output = 1.0                # the output peace would have brought since independence, had the Union lasted
         self.growth = np.zeros(N)              # partners' real growth this year, percent (where a driver gives it)
+        self.remittances_before = np.zeros((R, N))  # what each host's migrants sent over the past year or so
+        self.resentment = np.zeros((R, N))     # Tajikistan's memory of the harm each holder's levers did it
         self.lending = np.zeros((R, N))        # this month's new lending by each creditor
         self.energy_base = np.array([getattr(specs[c], "energy_share", 0.0) for c in codes])
         self.destination = np.array([getattr(specs[c], "migrant_share", 0.0) for c in codes])
@@ -177,6 +179,7 @@ class Levers:
         self._energy(w, p)
         self._debt(p)
         self._trade(w, p, settle)
+        self._remember_harm(p, settle)
         present = military_stock + p.garrison * stationed
         total = present.sum(axis=1, keepdims=True)
         self.security = np.divide(present, total, out=np.zeros_like(present), where=total > 1e-9)
@@ -186,9 +189,22 @@ class Levers:
         full once its economy is ten times what it was (China's by the 2010s)."""
         return np.clip(0.05 + np.log10(np.maximum(self.mass[:, self.index(code)], 1e-9)), 0.0, 1.0)
 
-    def slumps(self) -> np.ndarray:
-        """How far each partner's economy is shrinking, 0 when it grows, 1 at a 5% fall, ``[1, actor]``."""
-        return np.maximum(-self.growth, 0.0)[None, :] / 5.0
+    def harm(self) -> np.ndarray:
+        """The harm each holder's levers do Tajikistan this month, ``[replicate, actor]``: the income
+        it loses as its migrants there send less than over the past year (points of GDP, 1 at 5
+        points), and the squeezes it applies."""
+        lost = np.maximum(self.remittances_before - self.remittances, 0.0) / 5.0
+        return lost + self.squeezing()
+
+    def _remember_harm(self, p: Parameters, settle: bool) -> None:
+        """Resentment is harm remembered: a moving average of :meth:`harm` over about
+        ``resentment_memory`` years, so that a shock is felt for years after it, and repeated
+        shocks add up (the costs of dependence "slowly realised")."""
+        if settle:
+            self.remittances_before = self.remittances.copy()
+            return
+        self.resentment += (self.harm() - self.resentment) / (12.0 * max(p.resentment_memory, 1.0 / 12.0))
+        self.remittances_before += (self.remittances - self.remittances_before) / 12.0
 
     def _grow_masses(self, w: World) -> None:
         for code, driver in GROWTH_DRIVERS.items():

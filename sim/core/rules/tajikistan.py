@@ -233,15 +233,22 @@ def open_door(w: World, me: Actor, k: float) -> None:
                    w.labels("Tajikistan's president visits {} under the open-door policy", partners), alignment=0.03)
 
 
-@rule("R20", "A hold that hurts is resented: Tajikistan cools to a holder as its economy falters or it squeezes "
-      "(stage 3)", "seed:002", "stage 3 in the 2010s, when Tajik policymakers slowly realised the negative "
+@rule("R20", "A hold that hurts is resented, and the resentment lasts: Tajikistan cools to a holder that squeezes it "
+      "or whose levers have cost it (remittances lost, squeezes remembered) in proportion to its dependence, and turns "
+      "to other capable partners (stage 3)", "seed:002",
+      "stage 3 in the 2010s, when Tajik policymakers slowly realised the negative "
       "consequences of excessive economic dependence on Russia", ("TJK",))
 def costs_of_dependence(w: World, me: Actor, k: float) -> None:
     holders = w.others("states")
     at = w.at(holders)
-    excessive = pos(w.levers.hold()[:, at] - 0.25)
-    hurt = w.levers.slumps()[:, at] + w.levers.squeezing()[:, at]
-    w.pull_many(me.code, holders, -1.5 * k * excessive * (0.1 + hurt))
+    hold = w.levers.hold()[:, at]
+    excessive = pos(hold - 0.25)
+    costly = excessive * (0.1 + w.levers.squeezing()[:, at] + w.levers.resentment[:, at])
+    w.pull_many(me.code, holders, -1.5 * k * costly)
+    # realising the costs, it looks for other options (Kuik's hedging): the more, the costlier its main tie
+    others_capable = w.attribute(holders, "capability") * (1.0 - hold)
+    w.pull_many(me.code, holders, 0.5 * k * (excessive * w.levers.resentment[:, at]).max(axis=1, keepdims=True)
+                * others_capable)
 
 
 @rule("R21", "When a patron it cannot leave weakens, Tajikistan demands respect and widens its options, keeping "
