@@ -119,6 +119,8 @@ DRIVERS: dict[str, Driver] = {
     "kazakhstan_dollar_income": Driver("Kazakhstan's GDP per head in current US dollars (the second "
                                        "destination of Tajik migrants)", "US$ a year", 0.0, 100000.0),
     "tajikistan_population": Driver("Tajikistan's population (mid-year)", "persons", 0.0, 30000000.0),
+    "tajikistan_dollar_prices": Driver("Tajikistan's price level in US dollars, 1991 = 1 (its dollar GDP over its "
+                                       "real GDP, dollar_price_index)", "index", 0.0, 20.0),
     "soviet_collapse": Driver("the end of the Soviet economy: 0 while the Union stands, 1 once its budget, "
                               "orders and guaranteed trade are gone", "index", 0.0, 1.0),
     "russia_growth": Driver("Russia's real GDP growth", "percent a year", -30.0, 30.0),
@@ -150,3 +152,16 @@ def afghan_instability_index(deaths: float, reference: float = AFGHAN_DEATHS_REF
     if deaths < 0:
         raise ValueError(f"battle-related deaths cannot be negative, got {deaths:g}")
     return round(min(1.0, math.log10(1.0 + deaths) / math.log10(1.0 + reference)), 4)
+
+
+def dollar_price_index(dollar_gdp: dict[int, float], growth: dict[int, float], base: int = 1991) -> dict[int, float]:
+    """Tajikistan's price level in dollars, ``base`` = 1, year by year: its GDP in current dollars
+    against the base year's, over its real GDP against the base year's (the growth rates, percent,
+    compounded from the year after), rounded to 4 decimals. The ``tajikistan_dollar_prices``
+    driver's points are this function of calibration/record/relations/dollar_gdp.csv and growth.csv."""
+    out, real = {}, 1.0
+    for year in sorted(y for y in dollar_gdp if y >= base):
+        if year > base:
+            real *= 1.0 + growth[year] / 100.0
+        out[year] = round(dollar_gdp[year] / dollar_gdp[base] / real, 4)
+    return out

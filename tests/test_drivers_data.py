@@ -192,6 +192,7 @@ COVERAGE = {
     "russia_dollar_income": (1991, 2023, "07", "linear"),
     "kazakhstan_dollar_income": (1991, 2023, "07", "linear"),
     "tajikistan_population": (1991, 2023, "07", "linear"),
+    "tajikistan_dollar_prices": (1991, 2023, "07", "linear"),
 }
 
 
@@ -225,8 +226,9 @@ PRODUCERS = {
     "russia_dollar_income": "World Bank",
     "kazakhstan_dollar_income": "World Bank",
     "tajikistan_population": "World Bank",
+    "tajikistan_dollar_prices": "World Bank",
 }
-DERIVED_OR_CODED = {"afghan_instability", "soviet_collapse"}
+DERIVED_OR_CODED = {"afghan_instability", "soviet_collapse", "tajikistan_dollar_prices"}
 
 
 def test_every_driver_has_a_source_naming_its_producer():
@@ -246,6 +248,22 @@ def test_migrants_wages_are_measured_against_the_hosts_1991_dollar_income():
         assert yearly(driver)[1991] == reference
     from sim.core.levers import POPULATION_REFERENCE
     assert yearly("tajikistan_population")[1991] == POPULATION_REFERENCE
+
+
+def test_tajik_dollar_prices_are_the_documented_function_of_dollar_gdp_and_real_growth():
+    from sim.vocabulary import dollar_price_index
+    relations = ROOT / "calibration" / "record" / "relations"
+    with (relations / "dollar_gdp.csv").open(encoding="utf-8") as handle:
+        dollars = {int(row["year"]): float(row["gdp_current_usd"]) for row in csv.DictReader(handle)}
+    with (relations / "growth.csv").open(encoding="utf-8") as handle:
+        growth = {int(row["year"]): float(row["growth_pct"]) for row in csv.DictReader(handle)}
+    assert yearly("tajikistan_dollar_prices") == dollar_price_index(dollars, growth)
+    # WDI NY.GDP.MKTP.CD as printed (datasets/world-development-indicators @ 4ebec5a227, row TJK)
+    for year, printed in {1991: "2536585365.85366", 2000: "860541842.263697", 2014: "9112605459.32845",
+                          2016: "6992416096.89018", 2023: "12244169292.7998"}.items():
+        assert dollars[year] == float(printed), year
+    # the somoni's fall: prices in dollars a third lower in 2016 than in 2014
+    assert yearly("tajikistan_dollar_prices")[2016] < 0.7 * yearly("tajikistan_dollar_prices")[2014]
 
 
 def test_the_soviet_economy_ends_once_with_the_union():

@@ -148,7 +148,7 @@ def test_a_currency_collapse_in_the_host_cuts_what_each_migrant_sends_home_at_on
     migrants = at(crash, crash.levers.migrants, "RUS") / at(steady, steady.levers.migrants, "RUS")
     sent = at(crash, crash.levers.remittances, "RUS") / at(steady, steady.levers.remittances, "RUS")
     assert (migrants > 0.99).all()                                  # migrants leave slowly, if at all
-    assert np.allclose(sent / migrants, 0.66 ** P.migration_dollar)  # each sends a third less
+    assert np.allclose(sent / migrants, 0.66)                      # each sends a third less, in dollars
     # Kazakhstan's wages follow its own dollar income, not Russia's
     assert np.allclose(at(crash, crash.levers.host_income(crash, P), "KAZ"),
                        at(steady, steady.levers.host_income(steady, P), "KAZ"))
@@ -210,6 +210,10 @@ def test_peace_grows_tajikistans_output_war_shrinks_it_and_remittances_are_a_sha
     # the same migrants' earnings are half the share of an economy twice the size
     assert np.allclose(at(richer, richer.levers.migrants, "RUS"), at(poorer, poorer.levers.migrants, "RUS"))
     ratio = at(richer, richer.levers.remittances, "RUS") / at(poorer, poorer.levers.remittances, "RUS")
+    assert np.allclose(ratio, 0.5)
+    # half the share where Tajik prices in dollars are twice as high (dollars over dollars)
+    dearer = months(world(tajikistan_dollar_prices=2.0), 1)
+    ratio = at(dearer, dearer.levers.remittances, "RUS") / at(poorer, poorer.levers.remittances, "RUS")
     assert np.allclose(ratio, 0.5)
     # and twice the share where twice the people share the same output (what they send is per head)
     crowded = months(world(tajikistan_population=2 * 5541205.0), 1)

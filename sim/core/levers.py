@@ -255,6 +255,21 @@ class Levers:
         people = w.drivers.get("tajikistan_population")
         return self.output() if people is None else self.output() * POPULATION_REFERENCE / max(people, 1.0)
 
+    def dollar_output(self, w: World) -> np.ndarray:
+        """Tajikistan's output per head in dollars, 1991 = 1, ``[replicate]``: its real output per
+        head at its price level in dollars (the ``tajikistan_dollar_prices`` driver; 1 without it),
+        what remittances, counted in dollars, are a share of."""
+        return self.output_per_head(w) * max(w.drivers.get("tajikistan_dollar_prices", 1.0), 1e-6)
+
+    def dollar_wages(self, w: World, p: Parameters) -> np.ndarray:
+        """What a migrant earns in each host, in dollars against the host's 1991 level, times
+        ``migration_wage_gap``, ``[replicate, actor]`` (a host without a dollar driver: its real mass)."""
+        wages = self.mass * p.migration_wage_gap
+        for code, driver in DOLLAR_DRIVERS.items():
+            if code in self.codes and driver in w.drivers:
+                wages[:, self.index(code)] = p.migration_wage_gap * max(w.drivers[driver], 1.0) / DOLLAR_REFERENCE[driver]
+        return wages
+
     def host_income(self, w: World, p: Parameters) -> np.ndarray:
         """Each host's wages as a migrant sees them, ``[replicate, actor]`` (Tajikistan's at 1 in a
         sound economy): ``migration_wage_gap`` times, where a driver gives it, the host's income per
@@ -286,7 +301,7 @@ class Levers:
         else:
             network = np.where(target > self.migrants, p.migration_network + self.migrants / max(p.migration_max, 1e-9), 1.0)
             self.migrants += p.migration_rate * np.minimum(network, 1.0) * (target - self.migrants)
-        self.remittances = p.remittance_scale * self.migrants * income / self.output_per_head(w)[:, None]
+        self.remittances = p.remittance_scale * self.migrants * self.dollar_wages(w, p) / self.dollar_output(w)[:, None]
 
     def _energy(self, w: World, p: Parameters) -> None:
         """Supply through a neighbour shrinks as Tajikistan builds its own; building goes on
