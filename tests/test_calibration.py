@@ -139,7 +139,7 @@ def test_a_restart_without_changes_is_the_free_run():
 # --- a tiny calibration, twice --------------------------------------------------------------------
 
 TINY = Settings(train=(1992, 2009), test=(2010, 2019), seed=5, budget=9, replicates=2, report_replicates=4,
-                war_budget=9, war_replicates=2, lever_budget=9, lever_replicates=2)
+                war_budget=9, war_replicates=2, lever_budget=9, lever_replicates=2, output_budget=9)
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +161,7 @@ def test_same_seed_gives_the_same_parameters(tiny):
 def test_params_file_is_loadable_and_documents_the_fit(tiny):
     first, _, _ = tiny
     data = yaml.safe_load((first / "params.yaml").read_text())
-    assert set(data) == {"parameters", "rules", "observation", "fit", "war_fit", "lever_fit"}
+    assert set(data) == {"parameters", "rules", "observation", "fit", "war_fit", "output_fit", "lever_fit"}
     assert data["fit"]["seed"] == 5 and data["fit"]["train_years"] == [1992, 2009]
     assert set(data["observation"]["intercept"]) == set(load_record().partners)
     sim.load_scenario(default_scenario(), calibration=first / "params.yaml")

@@ -15,3 +15,5 @@ DEFAULT_WAR_REPLICATES = 16
 #: Default candidate evaluations and replicates per evaluation of the levers' stage.
 DEFAULT_LEVER_BUDGET = 120
 DEFAULT_LEVER_REPLICATES = 8
+#: Default candidate evaluations of the output's stage (its replicates are the levers').
+DEFAULT_OUTPUT_BUDGET = 60

@@ -65,9 +65,11 @@ def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: b
     record = record_for(base)
     war_fit = search(settings, workers, progress, stage="war")
     say(f"war: best loss {war_fit.best.loss:.5f} (defaults {war_fit.default.loss:.5f})")
-    lever_fit = search(settings, workers, progress, stage="levers", fixed=war_fit.values)
+    output_fit = search(settings, workers, progress, stage="output", fixed=war_fit.values)
+    say(f"output: best loss {output_fit.best.loss:.5f} (defaults {output_fit.default.loss:.5f})")
+    lever_fit = search(settings, workers, progress, stage="levers", fixed={**war_fit.values, **output_fit.values})
     say(f"levers: best loss {lever_fit.best.loss:.5f} (defaults {lever_fit.default.loss:.5f})")
-    earlier = {**war_fit.values, **lever_fit.values}
+    earlier = {**war_fit.values, **output_fit.values, **lever_fit.values}
     fit = search(settings, workers, progress, stage="alignment", fixed=earlier)
     say(f"alignment: best loss {fit.best.loss:.5f} (defaults {fit.default.loss:.5f}); scoring with "
         f"{settings.report_replicates} replicates")
@@ -107,6 +109,7 @@ def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: b
         "levers": lever_report(result, default_result),
         "fit": fit_provenance(settings, fit, "alignment"),
         "war_fit": fit_provenance(settings, war_fit, "war"),
+        "output_fit": fit_provenance(settings, output_fit, "output"),
         "lever_fit": fit_provenance(settings, lever_fit, "levers"),
     }
     voting = voting_report(record, latent, settings.train, settings.test)
@@ -154,8 +157,8 @@ def fit_provenance(settings: Settings, fit: Fit, stage: str) -> dict:
     import cma
 
     war = stage == "war"
-    if stage == "levers":
-        return _lever_provenance(settings, fit)
+    if stage in ("output", "levers"):
+        return _lever_provenance(settings, fit, stage)
     loss = (f"mean Brier score of P(level >= 1) and P(level >= 2) against UCDP's yearly levels of both conflicts, "
             f"and of the share of each year from {CAPITAL_HELD_FROM} the government holds Dushanbe (it held it from "
             f"December 1992, E087), over the training years + {DATES_WEIGHT} * mean miss of the first ceasefire and "
@@ -187,34 +190,43 @@ def fit_provenance(settings: Settings, fit: Fit, stage: str) -> dict:
     }
 
 
-def _lever_provenance(settings: Settings, fit: Fit) -> dict:
+#: What each of the two economic stages' losses adds up (sim/calibration/levers.py).
+STAGE_LOSS = {
+    "output": "mean CRPS of Tajikistan's yearly real growth against the World Bank's, over its standard deviation + "
+              "the same for the log of its real output's level (the World Bank's growth compounded from 1991)",
+    "levers": "mean CRPS of yearly remittances (percent of GDP) against the World Bank's over the training years, "
+              "over their standard deviation + mean CRPS of the followed partners' yearly trade shares against "
+              "COW's, over their standard deviation (output held at the output stage's values)",
+}
+
+
+def _lever_provenance(settings: Settings, fit: Fit, stage: str) -> dict:
     import cma
 
+    tables = ("growth",) if stage == "output" else ("remittances", "trade")
+    train = {"remittances": lever_scores.REMITTANCE_TRAIN, "trade": lever_scores.TRADE_TRAIN,
+             "growth": lever_scores.GROWTH_TRAIN}
+    test = {"remittances": lever_scores.REMITTANCE_TEST, "trade": lever_scores.TRADE_TEST,
+            "growth": lever_scores.GROWTH_TEST}
+    parts = ("remittances", "trade", "growth", "level")
     return {
         "optimiser": f"CMA-ES (cma {cma.__version__}), ask/tell, unit cube of each parameter's range, start at the defaults",
         "seed": settings.seed,
-        "budget": settings.lever_budget,
+        "budget": settings.output_budget if stage == "output" else settings.lever_budget,
         "evaluations": fit.evaluations,
-        "generations": settings.generations("levers"),
-        "popsize": settings.popsize("levers"),
+        "generations": settings.generations(stage),
+        "popsize": settings.popsize(stage),
         "sigma0": SIGMA0,
         "replicates_per_evaluation": settings.lever_replicates,
-        "train_years": {"remittances": list(lever_scores.REMITTANCE_TRAIN), "trade": list(lever_scores.TRADE_TRAIN),
-                        "growth": list(lever_scores.GROWTH_TRAIN)},
-        "test_years_never_used_in_fit": {"remittances": list(lever_scores.REMITTANCE_TEST),
-                                         "trade": list(lever_scores.TRADE_TEST),
-                                         "growth": list(lever_scores.GROWTH_TEST)},
-        "loss": "mean CRPS of yearly remittances (percent of GDP) against the World Bank's over the training years, "
-                "over their standard deviation + mean CRPS of the followed partners' yearly trade shares against "
-                "COW's, over their standard deviation + mean CRPS of Tajikistan's yearly real growth against the "
-                "World Bank's, over its standard deviation + the same for the log of its real output's level (the "
-                "World Bank's growth compounded from 1991)",
+        "train_years": {name: list(train[name]) for name in tables},
+        "test_years_never_used_in_fit": {name: list(test[name]) for name in tables},
+        "loss": STAGE_LOSS[stage],
         "loss_best": _round(fit.best.loss),
-        **{f"{part}_best": _round(getattr(fit.best, part)) for part in ("remittances", "trade", "growth", "level")},
+        **{f"{part}_best": _round(getattr(fit.best, part)) for part in parts},
         "loss_defaults": _round(fit.default.loss),
-        **{f"{part}_defaults": _round(getattr(fit.default, part)) for part in ("remittances", "trade", "growth", "level")},
+        **{f"{part}_defaults": _round(getattr(fit.default, part)) for part in parts},
         "free": {f.name: {"low": f.low, "high": f.high, "default": f.default, "what": f.why}
-                 for f in settings.free("levers")},
+                 for f in settings.free(stage)},
         "history": fit.history,
     }
 

@@ -1,14 +1,17 @@
-"""The fit: the free parameters, one candidate's loss, and the CMA-ES search, in two stages.
+"""The fit: the free parameters, one candidate's loss, and the CMA-ES search, stage by stage.
 
-Calibration fits the free parameters on training years only, in three stages:
+Calibration fits the free parameters on training years only, in four stages:
 
 1. **the war** (:data:`sim.calibration.war.WAR_FREE`): the conflict submodel's constants and the
    war rules' weights, against UCDP's yearly levels and the record's ceasefire and accord months
    (the loss is in :mod:`sim.calibration.war`);
-2. **the levers** (:data:`sim.calibration.levers.LEVER_FREE`), with the war's values held: the
-   migration and trade levers against the World Bank's remittances and COW's trade shares, each on
-   its own table's training years (the loss is in :mod:`sim.calibration.levers`);
-3. **alignment** (:data:`FREE`), with both earlier stages' values held: against the UN voting record.
+2. **Tajikistan's output** (:data:`sim.calibration.levers.OUTPUT_FREE`), with the war's values
+   held: against the World Bank's real growth and its compounded level, alone;
+3. **the levers** (:data:`sim.calibration.levers.LEVER_FREE`), with the war's and the output's
+   values held: the migration and trade levers against the World Bank's remittances and COW's
+   trade shares, each on its own table's training years (both losses are in
+   :mod:`sim.calibration.levers`);
+4. **alignment** (:data:`FREE`), with every earlier stage's values held: against the UN voting record.
 
 What the alignment stage fits (:data:`FREE`): two model constants (how fast and how far alignment moves) and the
 weights of the sixteen rules that pull Tajikistan's alignment with particular partners. The
@@ -58,13 +61,14 @@ from sim.calibration import (
     DEFAULT_BUDGET,
     DEFAULT_LEVER_BUDGET,
     DEFAULT_LEVER_REPLICATES,
+    DEFAULT_OUTPUT_BUDGET,
     DEFAULT_REPLICATES,
     DEFAULT_WAR_BUDGET,
     DEFAULT_WAR_REPLICATES,
 )
 from sim.calibration.forecast import record_for
 from sim.calibration.free import Free
-from sim.calibration.levers import LEVER_FREE, TRADE_TRAIN, lever_loss, lever_run
+from sim.calibration.levers import LEVER_FREE, OUTPUT_FREE, TRADE_TRAIN, lever_loss, lever_run, output_loss
 from sim.calibration.levers import load_record as load_lever_record
 from sim.calibration.war import UCDP_LAST_YEAR, WAR_FREE, load_observed, war_loss, war_run
 from sim.months import parse_month
@@ -128,6 +132,7 @@ class Settings:
     war_replicates: int = DEFAULT_WAR_REPLICATES
     lever_budget: int = DEFAULT_LEVER_BUDGET
     lever_replicates: int = DEFAULT_LEVER_REPLICATES
+    output_budget: int = DEFAULT_OUTPUT_BUDGET
 
     @property
     def test_war(self) -> tuple[int, int]:
@@ -135,13 +140,13 @@ class Settings:
         return self.test[0], UCDP_LAST_YEAR
 
     def free(self, stage: str) -> tuple[Free, ...]:
-        return {"war": WAR_FREE, "levers": LEVER_FREE}.get(stage, FREE)
+        return {"war": WAR_FREE, "output": OUTPUT_FREE, "levers": LEVER_FREE}.get(stage, FREE)
 
     def popsize(self, stage: str) -> int:
         return 4 + int(3 * math.log(len(self.free(stage))))
 
     def generations(self, stage: str) -> int:
-        budget = {"war": self.war_budget, "levers": self.lever_budget}.get(stage, self.budget)
+        budget = {"war": self.war_budget, "output": self.output_budget, "levers": self.lever_budget}.get(stage, self.budget)
         return max(1, (budget - 1) // self.popsize(stage))
 
 
@@ -239,7 +244,7 @@ def _start_worker(settings: Settings, stage: str = "alignment", fixed: dict[str,
     if stage == "war":
         plan = until(plan, (settings.train[1] + 1) * 12 - 1)
         record = load_observed()
-    elif stage == "levers":
+    elif stage in ("output", "levers"):
         plan = until(plan, (TRADE_TRAIN[1] + 1) * 12 - 1)
         record = load_lever_record()
     else:
@@ -256,9 +261,9 @@ def evaluate(x: Sequence[float]) -> Evaluation:
         result = run(candidate, seed=settings.seed, replicates=settings.war_replicates)
         score = war_loss(war_run(result), record, settings.train)
         return Evaluation(score.loss, brier=score.brier, dates=score.dates)
-    if stage == "levers":
+    if stage in ("output", "levers"):
         result = run(candidate, seed=settings.seed, replicates=settings.lever_replicates)
-        lever = lever_loss(lever_run(result), record)
+        lever = (output_loss if stage == "output" else lever_loss)(lever_run(result), record)
         return Evaluation(lever.loss, remittances=lever.remittances, trade=lever.trade, growth=lever.growth,
                           level=lever.level)
     latent, facts, result = simulate(candidate, record, settings.seed, settings.replicates,
@@ -285,7 +290,7 @@ class Fit:
 
 def search(settings: Settings, workers: int = 1, progress: bool = False, stage: str = "alignment",
            fixed: dict[str, float] | None = None) -> Fit:
-    """CMA-ES over a stage's free parameters (the war's, the levers' or alignment's), starting at the model's
+    """CMA-ES over a stage's free parameters (the war's, the output's, the levers' or alignment's), starting at the model's
     defaults, with ``fixed`` (an earlier stage's values) held; deterministic for a seed."""
     import cma
     from tqdm import tqdm

@@ -25,6 +25,7 @@ def write_outputs(out: Path, settings: Settings, fit: Fit, calibration: dict, ob
         "observation": observation.to_dict() | {"fitted_on": list(settings.train)},
         "fit": {k: v for k, v in report["fit"].items() if k not in ("history", "free")},
         "war_fit": {k: v for k, v in report["war_fit"].items() if k not in ("history", "free")},
+        "output_fit": {k: v for k, v in report["output_fit"].items() if k not in ("history", "free")},
         "lever_fit": {k: v for k, v in report["lever_fit"].items() if k not in ("history", "free")},
     }
     header = (f"# Written by `{report['command']}` (calibration/README.md). Every scenario load lays\n"
@@ -150,7 +151,8 @@ def markdown(report: dict) -> str:
         *_table(["stage", "name", "what", "range", "default", "calibrated", "at an edge of its range"],
                 [[stage, name, spec["what"], f"{spec['low']:g}–{spec['high']:g}", spec["default"],
                   report["parameters"][name], _at_edge(report["parameters"][name], spec)]
-                 for stage, block in (("war", report["war_fit"]), ("levers", report["lever_fit"]), ("alignment", fit))
+                 for stage, block in (("war", report["war_fit"]), ("output", report["output_fit"]),
+                                      ("levers", report["lever_fit"]), ("alignment", fit))
                  for name, spec in block["free"].items()]),
         "",
         "A weight near 0 means the fit switched that rule (nearly) off; a value at an edge means the optimum may lie "
@@ -264,7 +266,7 @@ def war_section(report: dict) -> list[str]:
 
 def lever_section(report: dict) -> list[str]:
     """The levers against their data: remittances year by year, test years against the baselines."""
-    levers, lf = report["levers"], report["lever_fit"]
+    levers, lf, of = report["levers"], report["lever_fit"], report["output_fit"]
     rows = [[r["year"], r["remittances_q05"], r["remittances_median"], r["remittances_q95"],
              "" if r["observed"] is None else r["observed"], r.get("growth_q05", ""), r.get("growth_median", ""),
              r.get("growth_q95", ""), "" if r.get("growth_observed") is None else r["growth_observed"]]
@@ -278,11 +280,14 @@ def lever_section(report: dict) -> list[str]:
         "## The levers against their data",
         "",
         "Migrants' remittances, trade shares and Tajikistan's real output are the model's own state "
-        "(sim/core/levers.py). Their constants "
-        f"were fitted after the war's ({lf['evaluations']} evaluations of {lf['replicates_per_evaluation']} "
-        f"replicates; loss: {lf['loss']}); training years: "
+        "(sim/core/levers.py). After the war's, output's constants were fitted alone "
+        f"({of['evaluations']} evaluations of {of['replicates_per_evaluation']} replicates; loss: {of['loss']}; "
+        "training years: " + ", ".join(f"{name} {years}" for name, years in of["train_years"].items())
+        + "), then the levers' with output held "
+        f"({lf['evaluations']} evaluations of {lf['replicates_per_evaluation']} "
+        f"replicates; loss: {lf['loss']}; training years: "
         + ", ".join(f"{name} {years}" for name, years in lf["train_years"].items())
-        + ". Remittances, percent of GDP, and real growth, percent a year (both World Bank, WDI), against the "
+        + "). Remittances, percent of GDP, and real growth, percent a year (both World Bank, WDI), against the "
         "calibrated ensemble's median and 90% band:",
         "",
         *_table(["year", "remittances 5%", "median", "95%", "World Bank", "growth 5%", "median", "95%",

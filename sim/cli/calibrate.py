@@ -16,6 +16,7 @@ from sim.calibration import (
     DEFAULT_BUDGET,
     DEFAULT_LEVER_BUDGET,
     DEFAULT_LEVER_REPLICATES,
+    DEFAULT_OUTPUT_BUDGET,
     DEFAULT_REPLICATES,
     DEFAULT_WAR_BUDGET,
     DEFAULT_WAR_REPLICATES,
@@ -67,15 +68,16 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     seed("--seed", args.seed, CALIBRATION_SEED_MAX)
     for flag, value in (("--budget", args.budget), ("--replicates", args.replicates),
                         ("--report-replicates", args.report_replicates), ("--war-budget", args.war_budget),
-                        ("--war-replicates", args.war_replicates), ("--lever-budget", args.lever_budget),
-                        ("--lever-replicates", args.lever_replicates)):
+                        ("--war-replicates", args.war_replicates), ("--output-budget", args.output_budget),
+                        ("--lever-budget", args.lever_budget), ("--lever-replicates", args.lever_replicates)):
         at_least(flag, value, 1)
     workers = default_workers() if args.workers is None else at_least("--workers", args.workers, 1)
     settings = Settings(train=parse_years("--train", args.train), test=parse_years("--test", args.test),
                         seed=args.seed, budget=args.budget, replicates=args.replicates,
                         report_replicates=args.report_replicates, scenario=args.scenario,
                         war_budget=args.war_budget, war_replicates=args.war_replicates,
-                        lever_budget=args.lever_budget, lever_replicates=args.lever_replicates)
+                        lever_budget=args.lever_budget, lever_replicates=args.lever_replicates,
+                        output_budget=args.output_budget)
     try:
         check_years(settings)
     except ValueError as error:
@@ -83,7 +85,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     out = output_dir("--out", args.out if args.out else project_root() / "calibration")
     say = _say(args.quiet)
     say(f"calibrating on {settings.train[0]}-{settings.train[1]}: the war ({settings.war_budget} evaluations of "
-        f"{settings.war_replicates} replicates), the levers ({settings.lever_budget} of "
+        f"{settings.war_replicates} replicates), Tajikistan's output ({settings.output_budget} of "
+        f"{settings.lever_replicates}), the levers ({settings.lever_budget} of "
         f"{settings.lever_replicates}), then alignment ({settings.budget} of {settings.replicates}), "
         f"{workers} worker{'s' if workers > 1 else ''}")
     start = time.perf_counter()
@@ -152,6 +155,9 @@ def add_commands(subparsers) -> None:
                    help=f"candidate evaluations of the war's stage (default {DEFAULT_WAR_BUDGET})")
     p.add_argument("--war-replicates", type=int, default=DEFAULT_WAR_REPLICATES,
                    help=f"replicates per candidate of the war's stage (default {DEFAULT_WAR_REPLICATES})")
+    p.add_argument("--output-budget", type=int, default=DEFAULT_OUTPUT_BUDGET,
+                   help=f"candidate evaluations of the output's stage (default {DEFAULT_OUTPUT_BUDGET}; "
+                        "its replicates are the levers')")
     p.add_argument("--lever-budget", type=int, default=DEFAULT_LEVER_BUDGET,
                    help=f"candidate evaluations of the levers' stage (default {DEFAULT_LEVER_BUDGET})")
     p.add_argument("--lever-replicates", type=int, default=DEFAULT_LEVER_REPLICATES,
