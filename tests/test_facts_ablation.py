@@ -2,9 +2,11 @@
 --ablation`` shows how often it passes with the mechanism, without it and under the null model.
 
 The runs are small (the civil-war period, a few replicates): the assertions are on two facts whose
-mechanism is robustly all or nothing there (the friction with Uzbekistan, SF04; the armed
+mechanism was robustly all or nothing there (the friction with Uzbekistan, SF04; the armed
 opposition's bases abroad that make the threat Uzbekistan arms the government against, SF06),
-not on every fact.
+not on every fact. Under calibration D SF06 no longer passes with its mechanism (the war is fed
+by grievance at home, the sanctuary's rule fitted near 0): a strict expected failure, so that a
+calibration that restores it is noticed.
 """
 
 from __future__ import annotations
@@ -44,11 +46,16 @@ def test_the_table_has_its_columns_and_a_row_per_fact_the_period_checks(table, c
     assert all(0.0 <= float(row[name]) <= 1.0 for row in table for name in ("with", "without", "null"))
 
 
-def test_a_fact_fails_without_its_mechanism_where_it_passes_with_it(table):
+@pytest.mark.parametrize("fact", [
+    "SF04",
+    pytest.param("SF06", marks=pytest.mark.xfail(strict=True, reason=(
+        "calibration D fits a civil war fed by grievance at home, with the Afghan sanctuary (R53) at 0.017: "
+        "the threat Uzbekistan arms the government against comes too seldom (issue 10's note)"))),
+])
+def test_a_fact_fails_without_its_mechanism_where_it_passes_with_it(table, fact):
     rows = {row["fact"]: row for row in table}
-    for fact in ("SF04", "SF06"):
-        assert float(rows[fact]["with"]) >= 0.75, rows[fact]
-        assert float(rows[fact]["without"]) <= 0.25, rows[fact]
+    assert float(rows[fact]["with"]) >= 0.75, rows[fact]
+    assert float(rows[fact]["without"]) <= 0.25, rows[fact]
 
 
 def test_the_table_is_the_same_for_a_seed():
