@@ -69,6 +69,25 @@ def test_record_baselines():
     assert record.last_year() == 2003
 
 
+def test_the_dollar_ratio_baseline_knows_the_exchange_rates_and_holds_the_last_constant():
+    from sim.calibration.levers import LeverRecord, LeverRun, scores_against_baselines
+
+    years = np.arange(2002, 2024)
+    ratio = {int(y): 10.0 + np.sin(y) for y in years}                 # the two dollar incomes' ratio
+    observed = {int(y): 3.0 * ratio[int(y)] for y in years}           # remittances: a constant times it
+    truth = np.array([observed[int(y)] for y in years])
+    exact = LeverRun(years, np.repeat(truth[None, :], 4, axis=0), {}, np.zeros((4, len(years))),
+                     np.zeros((4, len(years))), np.zeros((4, len(years))))
+    record = LeverRecord(observed, {}, {}, {}, {})
+    scores = scores_against_baselines(exact, record, ratio)["remittances"]
+    assert scores["dollar_ratio"] == pytest.approx(0.0, abs=1e-12)   # the data alone are exact here
+    assert scores["persistence"] > 0.1 and "dollar_ratio" not in scores_against_baselines(exact, record)["remittances"]
+    # with a constant that moves after the training years, the baseline misses by as much
+    shifted = {y: v * (1.5 if y >= 2010 else 1.0) for y, v in observed.items()}
+    scores = scores_against_baselines(exact, LeverRecord(shifted, {}, {}, {}, {}), ratio)["remittances"]
+    assert scores["dollar_ratio"] == pytest.approx(np.mean([0.5 * observed[y] for y in range(2010, 2024)]))
+
+
 def test_agreement_record_drops_thin_rows():
     record = load_record()
     assert np.isnan(record.values[:, record.column(2001)]).all()  # no Tajik votes in 2001

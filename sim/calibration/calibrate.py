@@ -132,9 +132,9 @@ def check_years(settings: Settings) -> None:
     if not (b < c <= d <= last):
         raise ValueError(f"--test: {c}-{d} must follow the training years and end by {last} (the last year of usable votes)")
     if min(settings.budget, settings.replicates, settings.report_replicates, settings.war_budget,
-           settings.war_replicates, settings.lever_budget, settings.lever_replicates) < 1:
-        raise ValueError("--budget, --replicates, --report-replicates, --war-budget, --war-replicates, --lever-budget "
-                         "and --lever-replicates must be at least 1")
+           settings.war_replicates, settings.output_budget, settings.lever_budget, settings.lever_replicates) < 1:
+        raise ValueError("--budget, --replicates, --report-replicates, --war-budget, --war-replicates, "
+                         "--output-budget, --lever-budget and --lever-replicates must be at least 1")
     if settings.seed < 0:
         raise ValueError(f"--seed: must be 0 or more, got {settings.seed}")
 
@@ -235,11 +235,12 @@ def lever_report(result, default_result) -> dict:
     """The levers against the World Bank, COW and AidData, with their baselines."""
     record = lever_scores.load_record()
     run, default = lever_scores.lever_run(result), lever_scores.lever_run(default_result)
+    ratio = lever_scores.dollar_ratio(result.scenario.drivers)
     return {
         "yearly": lever_scores.yearly_table(run, record),
         "train": lever_scores.lever_loss(run, record).__dict__,
-        "test": lever_scores.scores_against_baselines(run, record),
-        "uncalibrated_test": lever_scores.scores_against_baselines(default, record),
+        "test": lever_scores.scores_against_baselines(run, record, ratio),
+        "uncalibrated_test": lever_scores.scores_against_baselines(default, record, ratio),
         "china": lever_scores.china_check(run, record),
     }
 
@@ -287,6 +288,10 @@ def verdict(report: dict) -> dict:
         skill = block["skill_vs_persistence"]
         lines.append(f"The lever series {name}, test years: CRPS {block['model']:.4f} vs persistence "
                      f"{block['persistence']:.4f} ({'beats' if skill > 0 else 'does NOT beat'} it).")
+        if "dollar_ratio" in block:
+            lines.append(f"The lever series {name}, test years: CRPS {block['model']:.4f} vs the dollar ratio "
+                         f"{block['dollar_ratio']:.4f}, the two dollar incomes with the last training years' "
+                         f"constant ({'beats' if block['skill_vs_dollar_ratio'] > 0 else 'does NOT beat'} it).")
     return {
         "beats_persistence_on_test": bool(test["skill_vs_persistence"] > 0),
         "voting_beats_persistence_1y": bool(voting and voting["rolling_1y"]["skill_vs_persistence"] > 0),

@@ -207,9 +207,34 @@ def _baselines(observed: dict, train: tuple[int, int], test_years: list[int]) ->
             "trend": intercept + slope * np.array(test_years, dtype=float)}
 
 
-def scores_against_baselines(run: LeverRun, record: LeverRecord) -> dict:
+def dollar_ratio(drivers: dict) -> dict[int, float]:
+    """Russia's GDP per head in dollars over Tajikistan's, year by year (the scenario's
+    ``russia_dollar_income`` and ``tajikistan_population`` drivers at their mid-year points, and
+    calibration/record/relations/dollar_gdp.csv); empty where a driver is missing."""
+    if "russia_dollar_income" not in drivers or "tajikistan_population" not in drivers:
+        return {}
+    wage = {int(m[:4]): v for m, v in drivers["russia_dollar_income"].points.items() if m.endswith("-07")}
+    people = {int(m[:4]): v for m, v in drivers["tajikistan_population"].points.items() if m.endswith("-07")}
+    gdp = {int(r["year"]): float(r["gdp_current_usd"]) for r in _rows("dollar_gdp.csv") if r["gdp_current_usd"]}
+    return {y: wage[y] / (gdp[y] / people[y]) for y in sorted(set(wage) & set(people) & set(gdp))}
+
+
+def _dollar_ratio_baseline(ratio: dict[int, float], observed: dict, train: tuple[int, int],
+                           test_years: list[int]) -> np.ndarray | None:
+    """Remittances as a constant times the ratio of the two dollar incomes, the constant (how many
+    migrants there are and how much of a wage they send) held at its mean over the last two
+    training years: what the data alone say once the exchange rates are known."""
+    last = [y for y in (train[1] - 1, train[1]) if y in ratio and y in observed]
+    if not last or any(y not in ratio for y in test_years):
+        return None
+    constant = float(np.mean([observed[y] / ratio[y] for y in last]))
+    return constant * np.array([ratio[y] for y in test_years])
+
+
+def scores_against_baselines(run: LeverRun, record: LeverRecord, ratio: dict[int, float] | None = None) -> dict:
     """Test-year scores of the model's ensemble against persistence and trend: the CRPS (for a
-    baseline's single value, its absolute error) of remittances and of each partner's trade share."""
+    baseline's single value, its absolute error) of remittances and of each partner's trade share;
+    remittances also against the dollar ratio (:func:`_dollar_ratio_baseline`) where ``ratio`` is given."""
     column = {int(y): n for n, y in enumerate(run.years)}
     out: dict = {}
     series = {"remittances": (run.remittances, record.remittances, REMITTANCE_TRAIN, REMITTANCE_TEST),
@@ -229,6 +254,11 @@ def scores_against_baselines(run: LeverRun, record: LeverRecord) -> dict:
             scores[label] = float(np.abs(values - truth).mean())
         scores["skill_vs_persistence"] = _skill(scores["model"], scores["persistence"])
         scores["skill_vs_trend"] = _skill(scores["model"], scores["trend"])
+        if name == "remittances" and ratio:
+            baseline = _dollar_ratio_baseline(ratio, observed, train, years)
+            if baseline is not None:
+                scores["dollar_ratio"] = float(np.abs(baseline - truth).mean())
+                scores["skill_vs_dollar_ratio"] = _skill(scores["model"], scores["dollar_ratio"])
         out[name] = scores
     return out
 
@@ -276,5 +306,5 @@ def _skill(score: float, reference: float) -> float:
     return float("nan") if not reference else 1.0 - score / reference
 
 
-__all__ = ["LEVER_FREE", "LeverRecord", "LeverRun", "LeverScore", "china_check", "lever_loss", "lever_run",
-           "load_record", "scores_against_baselines", "yearly_table"]
+__all__ = ["LEVER_FREE", "OUTPUT_FREE", "LeverRecord", "LeverRun", "LeverScore", "china_check", "dollar_ratio",
+           "lever_loss", "lever_run", "load_record", "output_loss", "scores_against_baselines", "yearly_table"]
