@@ -108,17 +108,9 @@ def test_ucdp_levels_follow_the_stated_thresholds():
     assert ucdp_level(year).tolist() == [0, 1, 2]
 
 
-@pytest.fixture(scope="module")
-def civil_war_runs():
-    plan = load_scenario(PLAN.files[1])  # the civil-war period, calibrated
-    from dataclasses import replace
-
-    from sim.scenario.schema import Intervention
-
-    cut = replace(plan, interventions=plan.interventions + (
-        Intervention.model_validate({"mode": "forbid", "actor": "AFG", "target": "UTO", "type": "military",
-                                     "from": "1992-05"}),))
-    return sim.run(plan, seed=11, replicates=24), sim.run(cut, seed=11, replicates=24)
+def _strength(result) -> np.ndarray:
+    """Each replicate's mean opposition strength over the run."""
+    return result.series("opposition_strength", "TJK", "UTO").mean(axis=1)
 
 
 def _cut_sanctuary(plan):
@@ -131,11 +123,16 @@ def _cut_sanctuary(plan):
                                      "from": "1992-05"}),))
 
 
+@pytest.fixture(scope="module")
+def civil_war_runs():
+    plan = load_scenario(PLAN.files[1])  # the civil-war period, calibrated
+    return sim.run(plan, seed=11, replicates=24), sim.run(_cut_sanctuary(plan), seed=11, replicates=24)
+
+
 def test_the_sanctuary_channel_strengthens_the_opposition_at_the_modellers_values():
     plan = load_scenario(PLAN.files[1], calibration=False)
     factual, no_sanctuary = sim.run(plan, seed=11, replicates=24), sim.run(_cut_sanctuary(plan), seed=11, replicates=24)
-    strength = lambda result: result.series("opposition_strength", "TJK", "UTO").mean(axis=1)  # noqa: E731
-    paired = strength(no_sanctuary) - strength(factual)
+    paired = _strength(no_sanctuary) - _strength(factual)
     assert paired.mean() < 0 and (paired <= 1e-9).mean() >= 0.75
 
 
@@ -144,7 +141,6 @@ def test_the_sanctuary_channel_strengthens_the_opposition_at_the_modellers_value
     "leaves the opposition's strength unchanged (experiments/README.md, no_afghan_sanctuary; issue 10's note)"))
 def test_without_afghan_sanctuary_the_opposition_is_weaker(civil_war_runs):
     factual, no_sanctuary = civil_war_runs
-    strength = lambda result: result.series("opposition_strength", "TJK", "UTO").mean(axis=1)  # noqa: E731
-    assert strength(no_sanctuary).mean() < strength(factual).mean()
-    paired = strength(no_sanctuary) - strength(factual)
+    assert _strength(no_sanctuary).mean() < _strength(factual).mean()
+    paired = _strength(no_sanctuary) - _strength(factual)
     assert (paired <= 1e-9).mean() >= 0.75  # weaker in most replicates, each against its own twin
