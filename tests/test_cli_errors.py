@@ -41,6 +41,8 @@ def told_in_one_line(code: int, err: str) -> None:
     (["calibrate", "--out", "{tmp}/afile/x"], "afile is a file, not a folder"),
     (["experiment", SMOKE, "--workers", "0"], "--workers: must be at least 1"),
     (["experiment", SMOKE, "--out", "{tmp}/afile/x"], "afile is a file, not a folder"),
+    (["experiment", SMOKE, "--calibration", "{tmp}/missing.yaml"], "--calibration: no such file"),
+    (["experiment", SMOKE, "--calibration", "{tmp}"], "--calibration: is a directory"),
     (["run", POST_WAR, "--seed", "-1"], "--seed: must lie in 0.."),
     (["run", POST_WAR, "--replicates", "0"], "--replicates: must be at least 1"),
     (["run", POST_WAR, "--out", "{tmp}/afile"], "--out: exists and is not a directory"),

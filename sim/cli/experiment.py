@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from sim.cli.errors import UsageError, at_least, output_dir
+from sim.cli.errors import UsageError, at_least, input_file, output_dir
 from sim.cli.output import emit_json
 
 
@@ -72,7 +72,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         at_least("--workers", args.workers, 1)
     if args.resume and args.overwrite:
         raise _usage("--resume and --overwrite exclude each other")
-    experiment = load_experiment(args.file)
+    calibration = input_file("--calibration", args.calibration) if args.calibration else None
+    experiment = load_experiment(args.file, calibration)
     named = [arm.name for arm in experiment.arms[1:] if not arm.factors]
     points = len(experiment.arms) - 1 - len(named)
     if args.check:
@@ -122,6 +123,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="run on an existing Dask cluster, e.g. tcp://host:8786 (needs pip install .[cluster])")
     p.add_argument("--resume", action="store_true", help="complete an interrupted run in --out: run only what is missing")
     p.add_argument("--overwrite", action="store_true", help="discard earlier results in --out and start again")
+    p.add_argument("--calibration", metavar="PARAMS",
+                   help="run under this parameter file instead of the experiment's own calibration "
+                        "(e.g. one of calibration/war_fits/)")
     p.add_argument("--check", action="store_true", help="validate the file and show the arms and runs, run nothing")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary (warnings are still shown)")
     p.set_defaults(func=cmd_experiment)

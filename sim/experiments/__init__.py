@@ -25,6 +25,12 @@ from sim.experiments.schema import json_schema, read_experiment_file
 __all__ = ["Experiment", "ExperimentError", "ExperimentRun", "json_schema", "load_experiment", "run_experiment"]
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read, validate and build an experiment file; every problem is a one-line ScenarioError."""
-    return build_experiment(read_experiment_file(path), path)
+def load_experiment(path: str | Path, calibration: str | Path | None = None) -> Experiment:
+    """Read, validate and build an experiment file; every problem is a one-line ScenarioError.
+
+    ``calibration`` (a parameter file) replaces the file's own ``calibration``: the same
+    experiment under another fit, to see whether its effects are the fit's or the mechanism's."""
+    spec = read_experiment_file(path)
+    if calibration is not None:
+        spec = spec.model_copy(update={"calibration": str(Path(calibration).resolve())})
+    return build_experiment(spec, path)

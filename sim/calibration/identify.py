@@ -1,0 +1,103 @@
+"""Is the war's fit identified? The war stage searched again from several seeds, and what differs.
+
+The war stage (:mod:`sim.calibration.war`) fits many constants to one war: eighteen yearly UCDP
+levels, two dates and the capital's control. A fit that the record pins down comes back the same
+from another seed (another start of CMA-ES and another set of replicates); one that it does not
+comes back elsewhere with as good a loss, and a counterfactual read from it is that seed's.
+
+:func:`identify_war` runs the war stage once per seed and, for each fit:
+
+* ``loss_own``: its loss on the replicates it was fitted to (the search's best);
+* ``loss_fresh``: its loss on the training years with ``fresh_replicates`` new replicates (a seed
+  no search used), so the fits are compared on the same histories and the search's luck is gone;
+* ``sanctuary_war_months``: the paired effect, on those replicates, of switching the Afghan
+  sanctuary (R53) off - months of fighting above UCDP's threshold, May 1992 to December 1999 -
+  the counterfactual that earlier fits disagreed on.
+
+:func:`spread` says, parameter by parameter, how far apart the fits are as a share of the
+parameter's range: a parameter whose fits span most of its range is not identified by the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from sim.calibration.fit import Settings, base_plan, calibration_of, overlay, search
+from sim.calibration.war import WAR_FREE, load_observed, war_loss, war_run
+from sim.months import parse_month
+from sim.runs import run
+from sim.scenario.compose import until
+
+#: The seed of the fresh replicates every fit is re-scored on (no search uses it: searches use 0..n).
+FRESH_SEED = 7_919
+#: The sanctuary counterfactual's window: the war and its aftermath (as ``no_afghan_sanctuary``).
+WAR_WINDOW = ("1992-05", "1999-12")
+
+
+def fresh_scores(settings: Settings, values: dict[str, float], replicates: int) -> dict[str, float]:
+    """A fit's training loss on fresh replicates, and the sanctuary's paired effect on the war's months."""
+    plan = base_plan(settings)
+    first, last = parse_month(WAR_WINDOW[0]), parse_month(WAR_WINDOW[1])
+    horizon = max((settings.train[1] + 1) * 12 - 1, last)
+    fitted = until(overlay(plan, calibration_of(values)), horizon)
+    without = until(overlay(plan, calibration_of({**values, "R53": 0.0})), horizon)
+    with_sanctuary = run(fitted, seed=FRESH_SEED, replicates=replicates)
+    no_sanctuary = run(without, seed=FRESH_SEED, replicates=replicates)
+    training = until(fitted, (settings.train[1] + 1) * 12 - 1)
+    score = war_loss(war_run(run(training, seed=FRESH_SEED, replicates=replicates)), load_observed(), settings.train)
+    months = with_sanctuary.months
+
+    def war_months(result) -> np.ndarray:
+        inside = (months >= first) & (months <= last)
+        return result.series("fighting", "TJK", "UTO")[:, inside].sum(axis=1)
+
+    effect = war_months(no_sanctuary) - war_months(with_sanctuary)
+    return {"loss_fresh": score.loss, "brier_fresh": score.brier, "dates_fresh": score.dates,
+            "war_months": float(war_months(with_sanctuary).mean()),
+            "sanctuary_war_months": float(effect.mean()),
+            "sanctuary_war_months_se": float(effect.std(ddof=1) / np.sqrt(len(effect)))}
+
+
+def identify_war(settings: Settings, seeds: list[int], workers: int = 1, fresh_replicates: int = 100,
+                 say: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
+    """One row per seed: the war stage's fit from that seed, its losses and its sanctuary effect."""
+    rows = []
+    for seed in seeds:
+        fit = search(replace(settings, seed=seed), workers, stage="war")
+        row = {"seed": seed, "loss_own": fit.best.loss, **fresh_scores(settings, fit.values, fresh_replicates),
+               **fit.values}
+        say(f"seed {seed}: loss {row['loss_own']:.4f} own, {row['loss_fresh']:.4f} fresh; "
+            f"R53 {fit.values['R53']:.3g}; sanctuary {row['sanctuary_war_months']:+.2f} war months")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def spread(fits: pd.DataFrame) -> pd.DataFrame:
+    """Per war parameter: the fits' least, median and greatest values, and their span as a share of the range."""
+    rows = []
+    for free in WAR_FREE:
+        values = fits[free.name].to_numpy(dtype=float)
+        rows.append({"parameter": free.name, "low": free.low, "high": free.high, "default": free.default,
+                     "min": values.min(), "median": float(np.median(values)), "max": values.max(),
+                     "span_share": (values.max() - values.min()) / (free.high - free.low)})
+    return pd.DataFrame(rows)
+
+
+def war_variant(params: Path, values: dict[str, float], why: str) -> str:
+    """The calibration file ``params`` with its war-stage values replaced by ``values``: the same
+    later stages under another fit of the war, for running an experiment under each fit
+    (``tajsim experiment FILE --calibration ...``)."""
+    data = yaml.safe_load(params.read_text(encoding="utf-8"))
+    for name, value in values.items():
+        if name[0] == "R" and name[1:].isdigit():
+            data.setdefault("rules", {}).setdefault(name, {})["weight"] = value
+        else:
+            data["parameters"][name] = value
+    kept = {key: data[key] for key in ("parameters", "rules") if key in data}
+    return f"# {why}\n" + yaml.safe_dump(kept, sort_keys=False)

@@ -1,0 +1,102 @@
+"""Is the war's fit identified: the pieces of calibration/war_identification.py, and running an
+experiment under another fit (``tajsim experiment --calibration``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+import sim
+from sim.calibration.fit import Settings
+from sim.calibration.identify import fresh_scores, spread, war_variant
+from sim.calibration.war import WAR_FREE
+from sim.cli import main
+from sim.paths import default_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SMOKE = ROOT / "experiments" / "smoke.yaml"
+SETTINGS = Settings((1992, 2009), (2010, 2019))
+
+
+def test_spread_is_the_fits_span_as_a_share_of_each_range():
+    fits = pd.DataFrame([{f.name: f.low for f in WAR_FREE}, {f.name: f.high for f in WAR_FREE},
+                         {f.name: f.low + 0.25 * (f.high - f.low) for f in WAR_FREE}])
+    table = spread(fits).set_index("parameter")
+    assert list(table.index) == [f.name for f in WAR_FREE]
+    assert np.allclose(table["span_share"], 1.0)
+    one = spread(fits.iloc[[0, 2]]).set_index("parameter")
+    assert np.allclose(one["span_share"], 0.25)
+    assert (one["min"] <= one["median"]).all() and (one["median"] <= one["max"]).all()
+
+
+def test_a_war_variant_replaces_the_war_values_and_keeps_every_other(tmp_path):
+    params = ROOT / "calibration" / "params.yaml"
+    original = yaml.safe_load(params.read_text())
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(war_variant(params, {"war_recruitment": 0.123, "R53": 2.5}, "a test"))
+    data = yaml.safe_load(variant.read_text())
+    assert data["parameters"]["war_recruitment"] == 0.123 and data["rules"]["R53"] == {"weight": 2.5}
+    unchanged = {k: v for k, v in original["parameters"].items() if k != "war_recruitment"}
+    assert {k: data["parameters"][k] for k in unchanged} == unchanged
+    assert set(data) == {"parameters", "rules"}  # the fit's own sections stay with params.yaml
+    plan = sim.load_scenario(default_scenario(), calibration=variant)
+    assert plan.segments[0].parameters.war_recruitment == 0.123
+    assert plan.segments[0].rules["R53"].weight == 2.5
+
+
+def test_switching_off_a_sanctuary_that_is_already_off_changes_nothing():
+    values = {f.name: f.default for f in WAR_FREE} | {"R53": 0.0}
+    scores = fresh_scores(SETTINGS, values, replicates=4)
+    assert scores["sanctuary_war_months"] == 0.0 and scores["sanctuary_war_months_se"] == 0.0
+    assert 0.0 < scores["loss_fresh"] < 2.0 and scores["war_months"] > 0
+
+
+def test_a_sanctuary_changes_the_war(tmp_path):
+    values = {f.name: f.default for f in WAR_FREE} | {"R53": 3.0}
+    assert fresh_scores(SETTINGS, values, replicates=4)["sanctuary_war_months"] != 0.0
+
+
+def _across_fits():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("across_fits", ROOT / "experiments" / "across_fits.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_agreement_says_whether_an_effect_keeps_its_sign_across_fits():
+    rows = []
+    for fit, (a, b, c) in {"f1": (1.0, 2.0, 0.1), "f2": (3.0, -1.0, 0.2), "f3": (0.5, 1.0, -0.1)}.items():
+        rows += [{"experiment": "e", "arm": "x", "outcome": "kept", "fit": fit, "effect": a, "significant": True},
+                 {"experiment": "e", "arm": "x", "outcome": "flips", "fit": fit, "effect": b, "significant": True},
+                 {"experiment": "e", "arm": "x", "outcome": "weak", "fit": fit, "effect": c,
+                  "significant": fit == "f1"}]
+    table = _across_fits().agreement(pd.DataFrame(rows)).set_index("outcome")
+    assert table.loc["kept", "verdict"] == "same sign" and table.loc["kept", "least"] == 0.5
+    assert table.loc["flips", "verdict"] == "mixed"
+    assert table.loc["flips", "significant_up"] == 2 and table.loc["flips", "significant_down"] == 1
+    assert table.loc["weak", "verdict"] == "unsettled" and table.loc["weak", "fits"] == 3
+
+
+def test_experiments_run_under_each_fit_and_only_the_fit_differs(tmp_path):
+    """``--calibration`` with the shipped values gives the shipped run to the byte; another fit, other effects."""
+    variant = tmp_path / "other.yaml"
+    variant.write_text(war_variant(ROOT / "calibration" / "params.yaml", {"war_gov_backing": 0.5}, "a test"))
+    same = tmp_path / "same.yaml"
+    same.write_text(war_variant(ROOT / "calibration" / "params.yaml", {}, "a test"))
+    effects = _across_fits().effects_under([SMOKE], [same, variant], tmp_path / "out", workers=1)
+    assert set(effects["fit"]) == {"same", "other"} and set(effects["experiment"]) == {"smoke"}
+    direct = tmp_path / "direct"
+    assert main(["experiment", str(SMOKE), "--out", str(direct), "--workers", "1", "--quiet"]) == 0
+    out = tmp_path / "out"
+    assert (out / "same" / "smoke" / "results.parquet").read_bytes() == (direct / "results.parquet").read_bytes()
+    manifest = json.loads((out / "other" / "smoke" / "manifest.json").read_text())
+    assert manifest["calibration_file"].endswith("other.yaml")
+    assert manifest["scenario_sha256"] != json.loads((direct / "manifest.json").read_text())["scenario_sha256"]
+    by_fit = effects.pivot_table(index=["arm", "outcome"], columns="fit", values="effect")
+    assert not np.allclose(by_fit["same"], by_fit["other"])
