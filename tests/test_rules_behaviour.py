@@ -445,3 +445,36 @@ def test_a_rule_run_for_another_agent_records_as_that_agent(rule_id):
             if words[0] != "pull" and dyad:
                 assert actor == STAND_IN, f"{rule_id} run for {STAND_IN} records {line!r} ({state})"
             assert actor not in own, f"{rule_id} run for {STAND_IN} records {line!r} for its own follower ({state})"
+
+
+# --- coercion is not welcomed ------------------------------------------------------------------
+
+
+def _tajik_pull_on(target: str, pressure: float, state: str, weights: dict[str, float]) -> np.ndarray:
+    """Tajikistan's pull towards ``target`` from all its own rules (at ``weights``, else 1) when
+    ``target`` presses it this hard."""
+    model, agents = probe(state)
+    world = model.world
+    world.pressure[:, world.i(target), world.tjk] = pressure
+    world.clear_intentions()
+    tajik = [rule_id for rule_id, rule in RULES.items() if rule.applies_to("TJK", "state") and not rule.collective]
+    agents["TJK"].rulebook = [(RULES[rule_id], weights.get(rule_id, 1.0)) for rule_id in tajik]
+    agents["TJK"].decide()
+    return world.pulls[:, world.tjk, world.i(target)].copy()
+
+
+CALIBRATED = {rule_id: setting.weight for rule_id, setting in load_scenario(default_scenario()).segments[-1].rules.items()}
+
+
+@pytest.mark.parametrize("target", ["RUS", "UZB", "CHN"])
+@pytest.mark.parametrize("weights, cools", [({}, True), (CALIBRATED, True), ({"R02": 0.0}, False)],
+                         ids=["weight 1", "calibrated", "R02 off"])
+def test_a_partners_pressure_never_warms_tajikistan_to_it(target, weights, cools):
+    """However much Tajikistan depends on a partner, that partner's pressing it does not raise its
+    regard, whatever the rules' weights (the older brother is deferred to when regard sags, not
+    loved for the squeeze); with R02 on, pressure cools it."""
+    for state in PROBES:
+        calm, pressed = (_tajik_pull_on(target, p, state, weights) for p in (0.0, 0.8))
+        assert (pressed <= calm + 1e-12).all(), (target, state, calm, pressed)
+        if cools:
+            assert (pressed < calm).any(), (target, state)

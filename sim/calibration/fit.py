@@ -14,7 +14,9 @@ Calibration fits the free parameters on training years only, in four stages:
 4. **alignment** (:data:`FREE`), with every earlier stage's values held: against the UN voting record.
 
 What the alignment stage fits (:data:`FREE`): two model constants (how fast and how far alignment moves) and the
-weights of the sixteen rules that pull Tajikistan's alignment with particular partners. The
+weights of the seventeen rules that pull Tajikistan's alignment with particular partners, stage 3's
+cooling towards a costly holder (R20) among them, so that the older brother (R10) and what a hold
+costs are fitted together. The
 observation model (:mod:`sim.observation`) is not searched: for every candidate it is fitted in
 closed form on the training years, so the optimiser only sees behaviour.
 
@@ -106,6 +108,7 @@ FREE: tuple[Free, ...] = (
     Free("R14", 0.0, 3.0, "criticism of Uzbekistan"),
     Free("R15", 0.0, 3.0, "accusations against Afghanistan"),
     Free("R17", 0.0, 3.0, "cultivating Iran"),
+    Free("R20", 0.0, 3.0, "cooling towards a holder whose hold has cost Tajikistan, turning to others (stage 3)"),
     Free("R27", 0.0, 3.0, "migrants' remittances tie Tajikistan to Russia"),
     Free("R35", 0.0, 3.0, "land and water dispute with Kyrgyzstan"),
     Free("R37", 0.0, 3.0, "Iran's cultural pull"),

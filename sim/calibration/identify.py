@@ -101,3 +101,48 @@ def war_variant(params: Path, values: dict[str, float], why: str) -> str:
             data["parameters"][name] = value
     kept = {key: data[key] for key in ("parameters", "rules") if key in data}
     return f"# {why}\n" + yaml.safe_dump(kept, sort_keys=False)
+
+
+def stage_of(name: str) -> tuple[str, tuple]:
+    """The calibration stage that fits ``name``, and that stage's free parameters."""
+    from sim.calibration.fit import FREE
+    from sim.calibration.levers import LEVER_FREE, OUTPUT_FREE
+
+    for stage, free in (("war", WAR_FREE), ("output", OUTPUT_FREE), ("levers", LEVER_FREE), ("alignment", FREE)):
+        if any(f.name == name for f in free):
+            return stage, free
+    raise ValueError(f"{name}: not a free parameter of any calibration stage")
+
+
+def profile(settings: Settings, fitted: dict[str, float], name: str, values: list[float], replicates: int = 100,
+            say: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
+    """The training loss, and the test years' stylized facts, with one fitted value moved and every other held.
+
+    ``fitted`` holds every stage's values (``params.yaml``). Each row is one value of ``name``: its
+    stage's loss and parts on the training years (the calibration's own loss, replicates and
+    seed), and the share of ``replicates`` full replays that pass each fact whose window ends
+    after the training years - what a setting costs where the fit looks, and what it buys where
+    it does not.
+    """
+    from sim.calibration.fit import _start_worker, evaluate, unit_of
+
+    stage, free = stage_of(name)
+    own = {f.name for f in free}
+    _start_worker(settings, stage, {key: value for key, value in fitted.items() if key not in own})
+    plan = base_plan(settings)
+    rows = []
+    for value in values:
+        moved = {**fitted, name: value}
+        score = evaluate(unit_of({key: moved[key] for key in own}, free))
+        result = run(overlay(plan, calibration_of(moved)), seed=settings.seed, replicates=replicates)
+        facts = result.comparison
+        facts = facts[facts["metric"].str.startswith("fact:")]
+        later = facts[facts["detail"].str.extract(r"\.\.(\d{4})-\d\d\]$")[0].astype(int) > settings.train[1]]
+        row = {"parameter": name, "value": value, "stage": stage,
+               **{part: getattr(score, part) for part in ("loss", "crps", "facts", "war", "brier", "dates",
+                                                            "remittances", "trade", "growth", "level")
+                  if getattr(score, part) == getattr(score, part)},
+               **{f"{r.period}:{r.metric[5:]}": float(r.value) for r in later.itertuples()}}
+        say(f"{name} = {value:g}: loss {score.loss:.5f}")
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -131,7 +131,6 @@ def ideological_likeness(w: World, me: Actor, k: float) -> None:
       "quite telling about Tajikistan’s positionality vis-à-vis Russia.", ("TJK",))
 def older_brother(w: World, me: Actor, k: float) -> None:
     w.pull(me.code, "RUS", k * (0.4 + 1.5 * pos(0.5 - w.align(me.code, "RUS"))))
-    w.pulls[:, me.index, w.i("RUS")] += 0.7 * k * w.pressure[:, w.i("RUS"), me.index]
 
 
 @rule("R11", "Russia's backing gives the Tajik government legitimacy at home and abroad",

@@ -1,5 +1,5 @@
-"""Is the war's fit identified: the pieces of calibration/war_identification.py, and running an
-experiment under another fit (``tajsim experiment --calibration``)."""
+"""Is the fit identified: the pieces of calibration/war_identification.py and calibration/profile.py,
+and running an experiment under another fit (``tajsim experiment --calibration``)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 import yaml
 
 import sim
 from sim.calibration.fit import Settings
-from sim.calibration.identify import fresh_scores, spread, war_variant
+from sim.calibration.identify import fresh_scores, profile, spread, stage_of, war_variant
 from sim.calibration.war import WAR_FREE
 from sim.cli import main
 from sim.paths import default_scenario
@@ -100,3 +101,21 @@ def test_experiments_run_under_each_fit_and_only_the_fit_differs(tmp_path):
     assert manifest["scenario_sha256"] != json.loads((direct / "manifest.json").read_text())["scenario_sha256"]
     by_fit = effects.pivot_table(index=["arm", "outcome"], columns="fit", values="effect")
     assert not np.allclose(by_fit["same"], by_fit["other"])
+
+
+def test_each_free_parameter_belongs_to_one_stage():
+    assert stage_of("R53")[0] == "war" and stage_of("output_growth")[0] == "output"
+    assert stage_of("remittance_scale")[0] == "levers" and stage_of("R20")[0] == "alignment"
+    with pytest.raises(ValueError, match="R23: not a free parameter"):
+        stage_of("R23")
+
+
+def test_a_profile_at_the_fitted_value_reproduces_the_calibrations_loss():
+    """The profile's loss is the calibration's own: at the committed value it is the search's best."""
+    params = yaml.safe_load((ROOT / "calibration" / "params.yaml").read_text())
+    fitted = {**params["parameters"], **{rule: s["weight"] for rule, s in params["rules"].items()}}
+    table = profile(SETTINGS, fitted, "R20", [fitted["R20"], 3.0], replicates=2)
+    assert table.loc[0, "loss"] == pytest.approx(params["fit"]["loss_best"], rel=1e-5)
+    assert table.loc[1, "loss"] != table.loc[0, "loss"]
+    assert "dependence:SF27" in table and table["dependence:SF27"].between(0, 1).all()
+    assert not any(column.startswith("civil_war:") for column in table)  # facts of the training years are the loss's

@@ -1,0 +1,53 @@
+"""What a fitted value costs and buys: one parameter moved through values, every other held at params.yaml's.
+
+    python calibration/profile.py R20 --values 0,0.37,1,2,3 --out calibration/profile_R20.csv
+
+prints and writes one row per value: its calibration stage's loss and parts on the training years
+(the calibration's own loss, seed and replicates) and the share of 100 full replays that pass each
+stylized fact whose window ends after the training years. A flat loss says the training years do
+not identify the parameter; a fact that passes only where the loss is worse says the fit and the
+fact disagree. The method and the last results are in ``calibration/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+from sim.calibration.fit import Settings
+from sim.calibration.identify import profile, stage_of
+
+TRAIN, TEST = (1992, 2009), (2010, 2019)
+
+
+def fitted_values(params: Path) -> dict[str, float]:
+    """Every fitted value of a calibration file: its parameters and its rules' weights."""
+    data = yaml.safe_load(params.read_text(encoding="utf-8"))
+    return {**data["parameters"], **{rule: setting["weight"] for rule, setting in data["rules"].items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("parameter")
+    parser.add_argument("--values", required=True, help="comma-separated values")
+    parser.add_argument("--replicates", type=int, default=100)
+    parser.add_argument("--params", type=Path, default=Path(__file__).parent / "params.yaml")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    try:
+        stage_of(args.parameter)
+        values = [float(v) for v in args.values.split(",")]
+    except ValueError as error:
+        sys.exit(f"profile.py: {error}")
+    table = profile(Settings(TRAIN, TEST), fitted_values(args.params), args.parameter, values, args.replicates,
+                    say=lambda line: print(line, file=sys.stderr, flush=True))
+    if args.out:
+        table.to_csv(args.out, index=False, float_format="%.6g")
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+
+
+if __name__ == "__main__":
+    main()
