@@ -96,8 +96,9 @@ EXPECTED: dict[str, list[str]] = {
     "R17": ["pull TJK>IRN +", "propose request TJK>IRN + (war)"],
     "R18": ["pull TJK>states +", "propose request TJK>states +"],  # the capable and close at its side most
     "R19": ["pull TJK>states +", "propose visit TJK>states +"],
-    # the holders whose hold is excessive and that squeeze it or are resented (Russia), and the other partners it turns to
-    "R20": ["pull TJK>RUS,UZB -", "pull TJK>AFG,CHN,IRN,KAZ,KGZ,PAK,TKM,TUR,USA +"],
+    # the holders whose hold is excessive (Russia, and China with its debt here) are cooled and none of them
+    # courted; the other partners it turns to
+    "R20": ["pull TJK>RUS,UZB,CHN -", "pull TJK>AFG,IRN,KAZ,KGZ,PAK,TKM,TUR,USA +"],
     "R21": ["propose pressure TJK>RUS -", "pull TJK>states +"],  # only Russia has weakened
     # Russia
     "R22": ["pull RUS>TJK -"],
@@ -478,3 +479,14 @@ def test_a_partners_pressure_never_warms_tajikistan_to_it(target, weights, cools
         assert (pressed <= calm + 1e-12).all(), (target, state, calm, pressed)
         if cools:
             assert (pressed < calm).any(), (target, state)
+
+
+def test_a_patrons_weakness_does_not_endear_it_while_the_tie_holds():
+    """Stage 4 (R21) keeps a sagging tie to a weakened patron it cannot leave: where regard has sagged
+    (the replicate at 0.35) it pulls it up; where it has not (0.55, 0.7), Russia's weakness raises no
+    pull towards Russia - only towards the others."""
+    for state in PROBES:
+        world = run_rule("R21", state=state)
+        towards_russia = world.pulls[:, world.tjk, world.i("RUS")]
+        assert towards_russia[0] > 0 and (towards_russia[1:] == 0).all(), (state, towards_russia)
+        assert (world.pulls[1:, world.tjk, world.i("CHN")] > 0).all()

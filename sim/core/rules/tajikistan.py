@@ -245,7 +245,7 @@ def costs_of_dependence(w: World, me: Actor, k: float) -> None:
     costly = excessive * (0.1 + w.levers.squeezing()[:, at] + w.levers.resentment[:, at])
     w.pull_many(me.code, holders, -1.5 * k * costly)
     # realising the costs, it looks for other options (Kuik's hedging): the more, the costlier its main tie
-    others_capable = w.attribute(holders, "capability") * (1.0 - hold)
+    others_capable = w.attribute(holders, "capability") * (1.0 - hold) * (excessive == 0)  # not the costly holder
     w.pull_many(me.code, holders, 0.5 * k * (excessive * w.levers.resentment[:, at]).max(axis=1, keepdims=True)
                 * others_capable)
 
@@ -262,6 +262,7 @@ def navigate_subordination(w: World, me: Actor, k: float) -> None:
     w.propose_many(me.code, patrons, "pressure", 0.3 * k * np.minimum(voice, 1.0),
                    w.labels("Tajikistan's president publicly demands respect from {}", patrons),
                    alignment=-0.05, pressure=0.1)
-    w.pull_many(me.code, patrons, 0.5 * k * voice)              # it cannot disengage: the tie is kept
-    others_capable = w.attribute(patrons, "capability") * (1.0 - hold)
+    # it cannot disengage: a tie that sags is kept up, but a patron's weakness does not endear it
+    w.pull_many(me.code, patrons, 0.5 * k * voice * pos(0.5 - w.align_many(me.code, patrons)))
+    others_capable = w.attribute(patrons, "capability") * (1.0 - hold) * (weakened == 0)  # options: those still strong
     w.pull_many(me.code, patrons, 0.5 * k * voice.max(axis=1, keepdims=True) * others_capable)
