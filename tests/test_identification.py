@@ -13,7 +13,7 @@ import yaml
 
 import sim
 from sim.calibration.fit import Settings
-from sim.calibration.identify import fresh_scores, profile, spread, stage_of, war_variant
+from sim.calibration.identify import fresh_scores, identify_alignment, profile, spread, stage_of, war_variant
 from sim.calibration.war import WAR_FREE
 from sim.cli import main
 from sim.paths import default_scenario
@@ -119,3 +119,24 @@ def test_a_profile_at_the_fitted_value_reproduces_the_calibrations_loss():
     assert table.loc[1, "loss"] != table.loc[0, "loss"]
     assert "dependence:SF27" in table and table["dependence:SF27"].between(0, 1).all()
     assert not any(column.startswith("civil_war:") for column in table)  # facts of the training years are the loss's
+
+
+@pytest.mark.slow
+def test_the_alignment_stage_searched_again_keeps_the_earlier_stages():
+    """A second search of the alignment stage holds the war, output and levers at params.yaml's
+    values, and every fit is scored on the same fresh replicates."""
+    from dataclasses import replace
+
+    from sim.calibration.fit import FREE
+
+    params = yaml.safe_load((ROOT / "calibration" / "params.yaml").read_text())
+    fitted = {**params["parameters"], **{rule: s["weight"] for rule, s in params["rules"].items()}}
+    fits = identify_alignment(replace(SETTINGS, budget=13), fitted, [1], fresh_replicates=2)
+    assert list(fits["fit"]) == ["committed", "1"]
+    committed, searched = fits.iloc[0], fits.iloc[1]
+    assert all(committed[f.name] == fitted[f.name] for f in FREE)
+    assert any(searched[f.name] != fitted[f.name] for f in FREE)
+    assert "war_recruitment" not in fits  # the earlier stages are held, not refitted
+    for column in [c for c in fits if c.startswith("regard_")]:
+        assert fits[column].between(-1, 1).all()
+    assert fits["sf27"].between(0, 1).all() and (fits["loss_fresh"] > 0).all()

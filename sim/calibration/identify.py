@@ -78,10 +78,11 @@ def identify_war(settings: Settings, seeds: list[int], workers: int = 1, fresh_r
     return pd.DataFrame(rows)
 
 
-def spread(fits: pd.DataFrame) -> pd.DataFrame:
-    """Per war parameter: the fits' least, median and greatest values, and their span as a share of the range."""
+def spread(fits: pd.DataFrame, free_set: tuple = WAR_FREE) -> pd.DataFrame:
+    """Per parameter (the war's by default): the fits' least, median and greatest values, and their
+    span as a share of the range."""
     rows = []
-    for free in WAR_FREE:
+    for free in free_set:
         values = fits[free.name].to_numpy(dtype=float)
         rows.append({"parameter": free.name, "low": free.low, "high": free.high, "default": free.default,
                      "min": values.min(), "median": float(np.median(values)), "max": values.max(),
@@ -144,5 +145,54 @@ def profile(settings: Settings, fitted: dict[str, float], name: str, values: lis
                   if getattr(score, part) == getattr(score, part)},
                **{f"{r.period}:{r.metric[5:]}": float(r.value) for r in later.itertuples()}}
         say(f"{name} = {value:g}: loss {score.loss:.5f}")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+#: The years whose mean regard :func:`identify_alignment` reports, one per stage of the second text.
+REGARD_YEARS = (1995, 2005, 2015, 2023)
+
+
+def fresh_alignment(settings: Settings, fixed: dict[str, float], values: dict[str, float],
+                    replicates: int) -> dict[str, float]:
+    """An alignment fit's loss on fresh replicates, and what it makes of history: Tajikistan's mean
+    regard for Russia, China and the United States in :data:`REGARD_YEARS`, and the share of
+    replays passing SF27 (stage 3)."""
+    from sim.calibration.fit import FREE, _start_worker, evaluate, unit_of
+
+    fresh = replace(settings, seed=FRESH_SEED, replicates=replicates)
+    _start_worker(fresh, "alignment", fixed)
+    score = evaluate(unit_of(values, FREE))
+    result = run(overlay(base_plan(settings), calibration_of({**fixed, **values})), seed=FRESH_SEED,
+                 replicates=replicates)
+    months = np.asarray(result.months)
+    row = {"loss_fresh": score.loss, "crps_fresh": score.crps, "facts_fresh": score.facts}
+    for partner in ("RUS", "CHN", "USA"):
+        regard = result.series("alignment", "TJK", partner)
+        for year in REGARD_YEARS:
+            inside = (months >= year * 12) & (months < (year + 1) * 12)
+            row[f"regard_{partner.lower()}_{year}"] = float(regard[:, inside].mean())
+    facts = result.comparison.set_index("metric")["value"]
+    row["sf27"] = float(facts.get("fact:SF27", float("nan")))
+    return row
+
+
+def identify_alignment(settings: Settings, fitted: dict[str, float], seeds: list[int], workers: int = 1,
+                       fresh_replicates: int = 32, say: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
+    """The alignment stage searched again from each seed, with the earlier stages' values of
+    ``fitted`` (``params.yaml``) held; the first row is ``fitted``'s own alignment values."""
+    from sim.calibration.fit import FREE
+
+    own = {f.name for f in FREE}
+    fixed = {key: value for key, value in fitted.items() if key not in own}
+    fits: list[tuple[str, float | None, dict[str, float]]] = [("committed", None, {key: fitted[key] for key in own})]
+    for seed in seeds:
+        fit = search(replace(settings, seed=seed), workers, stage="alignment", fixed=fixed)
+        fits.append((str(seed), fit.best.loss, fit.values))
+    rows = []
+    for label, loss_own, values in fits:
+        row = {"fit": label, "loss_own": loss_own, **fresh_alignment(settings, fixed, values, fresh_replicates), **values}
+        say(f"{label}: loss {row['loss_fresh']:.5f} fresh; regard for Russia "
+            + ", ".join(f"{year} {row[f'regard_rus_{year}']:.2f}" for year in REGARD_YEARS) + f"; SF27 {row['sf27']:.2f}")
         rows.append(row)
     return pd.DataFrame(rows)

@@ -1,6 +1,6 @@
 """What a fitted value costs and buys: one parameter moved through values, every other held at params.yaml's.
 
-    python calibration/profile.py R20 --values 0,0.37,1,2,3 --out calibration/profile_R20.csv
+    python calibration/profile_value.py R20 --values 0,0.37,1,2,3 --out calibration/profile_R20.csv
 
 prints and writes one row per value: its calibration stage's loss and parts on the training years
 (the calibration's own loss, seed and replicates) and the share of 100 full replays that pass each
