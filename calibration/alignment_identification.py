@@ -7,7 +7,9 @@ Writes, beside this file (or under ``--out``):
   fit), Tajikistan's mean regard for Russia, China and the United States in 1995, 2005, 2015 and
   2023 on those replicates, the share of them passing SF27 (stage 3), and every fitted value;
 * ``alignment_identification_spread.csv``: per parameter, the fits' least, median and greatest
-  values and their span as a share of the searched range.
+  values and their span as a share of the searched range;
+* ``alignment_fits/seedN.yaml``: ``params.yaml`` with seed N's alignment values, for
+  ``tajsim experiment FILE --calibration ...`` (the committed fit is ``params.yaml`` itself).
 
 The earlier stages (the war, output, the levers) are held at ``params.yaml``'s values. Run:
 ``python calibration/alignment_identification.py --seeds 1-3 --workers 2`` (about six minutes a
@@ -25,9 +27,19 @@ from profile_value import fitted_values
 from war_identification import seeds_of
 
 from sim.calibration.fit import FREE, Settings
-from sim.calibration.identify import identify_alignment, spread
+from sim.calibration.identify import calibration_variant, identify_alignment, spread
 
 TRAIN, TEST = (1992, 2009), (2010, 2019)
+
+
+def write_fits(fits, folder: Path) -> None:
+    """One calibration file per searched seed: params.yaml with that seed's alignment values."""
+    folder.mkdir(exist_ok=True)
+    for row in fits[fits["fit"] != "committed"].to_dict("records"):
+        why = (f"calibration/params.yaml with the alignment stage's fit from seed {row['fit']}, written by "
+               f"calibration/alignment_identification.py (its loss on fresh replicates: {row['loss_fresh']:.5f})")
+        text = calibration_variant(Path(__file__).parent / "params.yaml", {f.name: row[f.name] for f in FREE}, why)
+        (folder / f"seed{row['fit']}.yaml").write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -47,6 +59,7 @@ def main() -> None:
     out = Path(args.out)
     fits.to_csv(out / "alignment_identification.csv", index=False, float_format="%.6g")
     spread(fits, FREE).to_csv(out / "alignment_identification_spread.csv", index=False, float_format="%.4g")
+    write_fits(fits, out / "alignment_fits")
     print(fits.iloc[:, :17].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
 
 

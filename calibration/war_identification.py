@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from sim.calibration.fit import Settings
-from sim.calibration.identify import identify_war, spread, war_variant
+from sim.calibration.identify import calibration_variant, identify_war, spread
 from sim.calibration.war import WAR_FREE
 
 TRAIN, TEST = (1992, 2009), (2010, 2019)
@@ -58,7 +58,7 @@ def main() -> None:
         seed = int(row["seed"])
         why = (f"calibration/params.yaml with the war stage's fit from seed {seed}, written by "
                f"calibration/war_identification.py (its loss on fresh replicates: {row['loss_fresh']:.4f})")
-        text = war_variant(Path(__file__).parent / "params.yaml", {f.name: row[f.name] for f in WAR_FREE}, why)
+        text = calibration_variant(Path(__file__).parent / "params.yaml", {f.name: row[f.name] for f in WAR_FREE}, why)
         (folder / f"seed{seed}.yaml").write_text(text, encoding="utf-8")
     print(spread(fits).to_string(index=False, float_format=lambda v: f"{v:.3g}"))
 

@@ -13,7 +13,7 @@ import yaml
 
 import sim
 from sim.calibration.fit import Settings
-from sim.calibration.identify import fresh_scores, identify_alignment, profile, spread, stage_of, war_variant
+from sim.calibration.identify import calibration_variant, fresh_scores, identify_alignment, profile, spread, stage_of
 from sim.calibration.war import WAR_FREE
 from sim.cli import main
 from sim.paths import default_scenario
@@ -38,7 +38,7 @@ def test_a_war_variant_replaces_the_war_values_and_keeps_every_other(tmp_path):
     params = ROOT / "calibration" / "params.yaml"
     original = yaml.safe_load(params.read_text())
     variant = tmp_path / "variant.yaml"
-    variant.write_text(war_variant(params, {"war_recruitment": 0.123, "R53": 2.5}, "a test"))
+    variant.write_text(calibration_variant(params, {"war_recruitment": 0.123, "R53": 2.5}, "a test"))
     data = yaml.safe_load(variant.read_text())
     assert data["parameters"]["war_recruitment"] == 0.123 and data["rules"]["R53"] == {"weight": 2.5}
     unchanged = {k: v for k, v in original["parameters"].items() if k != "war_recruitment"}
@@ -87,9 +87,9 @@ def test_agreement_says_whether_an_effect_keeps_its_sign_across_fits():
 def test_experiments_run_under_each_fit_and_only_the_fit_differs(tmp_path):
     """``--calibration`` with the shipped values gives the shipped run to the byte; another fit, other effects."""
     variant = tmp_path / "other.yaml"
-    variant.write_text(war_variant(ROOT / "calibration" / "params.yaml", {"war_gov_backing": 0.5}, "a test"))
+    variant.write_text(calibration_variant(ROOT / "calibration" / "params.yaml", {"war_gov_backing": 0.5}, "a test"))
     same = tmp_path / "same.yaml"
-    same.write_text(war_variant(ROOT / "calibration" / "params.yaml", {}, "a test"))
+    same.write_text(calibration_variant(ROOT / "calibration" / "params.yaml", {}, "a test"))
     effects = _across_fits().effects_under([SMOKE], [same, variant], tmp_path / "out", workers=1)
     assert set(effects["fit"]) == {"same", "other"} and set(effects["experiment"]) == {"smoke"}
     direct = tmp_path / "direct"

@@ -90,10 +90,10 @@ def spread(fits: pd.DataFrame, free_set: tuple = WAR_FREE) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def war_variant(params: Path, values: dict[str, float], why: str) -> str:
-    """The calibration file ``params`` with its war-stage values replaced by ``values``: the same
-    later stages under another fit of the war, for running an experiment under each fit
-    (``tajsim experiment FILE --calibration ...``)."""
+def calibration_variant(params: Path, values: dict[str, float], why: str) -> str:
+    """The calibration file ``params`` with some fitted values replaced (one stage's, from another
+    fit of it; or a rule switched off), everything else kept: for running an experiment under each
+    fit (``tajsim experiment FILE --calibration ...``)."""
     data = yaml.safe_load(params.read_text(encoding="utf-8"))
     for name, value in values.items():
         if name[0] == "R" and name[1:].isdigit():
