@@ -23,23 +23,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from profile_value import fitted_values
 from war_identification import seeds_of
 
 from sim.calibration.fit import FREE, Settings
-from sim.calibration.identify import calibration_variant, identify_alignment, spread
+from sim.calibration.identify import fitted_values, identify_alignment, spread, write_variants
 
 TRAIN, TEST = (1992, 2009), (2010, 2019)
-
-
-def write_fits(fits, folder: Path) -> None:
-    """One calibration file per searched seed: params.yaml with that seed's alignment values."""
-    folder.mkdir(exist_ok=True)
-    for row in fits[fits["fit"] != "committed"].to_dict("records"):
-        why = (f"calibration/params.yaml with the alignment stage's fit from seed {row['fit']}, written by "
-               f"calibration/alignment_identification.py (its loss on fresh replicates: {row['loss_fresh']:.5f})")
-        text = calibration_variant(Path(__file__).parent / "params.yaml", {f.name: row[f.name] for f in FREE}, why)
-        (folder / f"seed{row['fit']}.yaml").write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -59,7 +48,8 @@ def main() -> None:
     out = Path(args.out)
     fits.to_csv(out / "alignment_identification.csv", index=False, float_format="%.6g")
     spread(fits, FREE).to_csv(out / "alignment_identification_spread.csv", index=False, float_format="%.4g")
-    write_fits(fits, out / "alignment_fits")
+    write_variants(Path(__file__).parent / "params.yaml", fits[fits["fit"] != "committed"], "fit", FREE,
+                   out / "alignment_fits", "calibration/alignment_identification.py")
     print(fits.iloc[:, :17].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
 
 

@@ -15,18 +15,10 @@ import argparse
 import sys
 from pathlib import Path
 
-import yaml
-
 from sim.calibration.fit import Settings
-from sim.calibration.identify import profile, stage_of
+from sim.calibration.identify import fitted_values, profile, stage_of
 
 TRAIN, TEST = (1992, 2009), (2010, 2019)
-
-
-def fitted_values(params: Path) -> dict[str, float]:
-    """Every fitted value of a calibration file: its parameters and its rules' weights."""
-    data = yaml.safe_load(params.read_text(encoding="utf-8"))
-    return {**data["parameters"], **{rule: setting["weight"] for rule, setting in data["rules"].items()}}
 
 
 def main() -> None:
@@ -41,7 +33,8 @@ def main() -> None:
         stage_of(args.parameter)
         values = [float(v) for v in args.values.split(",")]
     except ValueError as error:
-        sys.exit(f"profile.py: {error}")
+        print(f"profile_value.py: {error}", file=sys.stderr)
+        sys.exit(2)
     table = profile(Settings(TRAIN, TEST), fitted_values(args.params), args.parameter, values, args.replicates,
                     say=lambda line: print(line, file=sys.stderr, flush=True))
     if args.out:

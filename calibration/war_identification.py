@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from sim.calibration.fit import Settings
-from sim.calibration.identify import calibration_variant, identify_war, spread
+from sim.calibration.identify import identify_war, spread, write_variants
 from sim.calibration.war import WAR_FREE
 
 TRAIN, TEST = (1992, 2009), (2010, 2019)
@@ -52,14 +52,8 @@ def main() -> None:
     out = Path(args.out)
     fits.to_csv(out / "war_identification.csv", index=False, float_format="%.6g")
     spread(fits).to_csv(out / "war_identification_spread.csv", index=False, float_format="%.4g")
-    folder = out / "war_fits"
-    folder.mkdir(exist_ok=True)
-    for row in fits.to_dict("records"):
-        seed = int(row["seed"])
-        why = (f"calibration/params.yaml with the war stage's fit from seed {seed}, written by "
-               f"calibration/war_identification.py (its loss on fresh replicates: {row['loss_fresh']:.4f})")
-        text = calibration_variant(Path(__file__).parent / "params.yaml", {f.name: row[f.name] for f in WAR_FREE}, why)
-        (folder / f"seed{seed}.yaml").write_text(text, encoding="utf-8")
+    write_variants(Path(__file__).parent / "params.yaml", fits, "seed", WAR_FREE, out / "war_fits",
+                   "calibration/war_identification.py")
     print(spread(fits).to_string(index=False, float_format=lambda v: f"{v:.3g}"))
 
 

@@ -13,7 +13,16 @@ import yaml
 
 import sim
 from sim.calibration.fit import Settings
-from sim.calibration.identify import calibration_variant, fresh_scores, identify_alignment, profile, spread, stage_of
+from sim.calibration.identify import (
+    calibration_variant,
+    fitted_values,
+    fresh_scores,
+    identify_alignment,
+    profile,
+    spread,
+    stage_of,
+    write_variants,
+)
 from sim.calibration.war import WAR_FREE
 from sim.cli import main
 from sim.paths import default_scenario
@@ -113,7 +122,7 @@ def test_each_free_parameter_belongs_to_one_stage():
 def test_a_profile_at_the_fitted_value_reproduces_the_calibrations_loss():
     """The profile's loss is the calibration's own: at the committed value it is the search's best."""
     params = yaml.safe_load((ROOT / "calibration" / "params.yaml").read_text())
-    fitted = {**params["parameters"], **{rule: s["weight"] for rule, s in params["rules"].items()}}
+    fitted = fitted_values(ROOT / "calibration" / "params.yaml")
     table = profile(SETTINGS, fitted, "R20", [fitted["R20"], 3.0], replicates=2)
     assert table.loc[0, "loss"] == pytest.approx(params["fit"]["loss_best"], rel=1e-5)
     assert table.loc[1, "loss"] != table.loc[0, "loss"]
@@ -129,8 +138,7 @@ def test_the_alignment_stage_searched_again_keeps_the_earlier_stages():
 
     from sim.calibration.fit import FREE
 
-    params = yaml.safe_load((ROOT / "calibration" / "params.yaml").read_text())
-    fitted = {**params["parameters"], **{rule: s["weight"] for rule, s in params["rules"].items()}}
+    fitted = fitted_values(ROOT / "calibration" / "params.yaml")
     fits = identify_alignment(replace(SETTINGS, budget=13), fitted, [1], fresh_replicates=2)
     assert list(fits["fit"]) == ["committed", "1"]
     committed, searched = fits.iloc[0], fits.iloc[1]
@@ -140,3 +148,13 @@ def test_the_alignment_stage_searched_again_keeps_the_earlier_stages():
     for column in [c for c in fits if c.startswith("regard_")]:
         assert fits[column].between(-1, 1).all()
     assert fits["sf27"].between(0, 1).all() and (fits["loss_fresh"] > 0).all()
+
+
+def test_each_fit_becomes_a_calibration_file_that_loads(tmp_path):
+    fits = pd.DataFrame([{"seed": 4, "loss_fresh": 0.25, **{f.name: f.low for f in WAR_FREE}}])
+    write_variants(ROOT / "calibration" / "params.yaml", fits, "seed", WAR_FREE, tmp_path / "fits", "a test")
+    (written,) = (tmp_path / "fits").iterdir()
+    assert written.name == "seed4.yaml" and "a test" in written.read_text().splitlines()[0]
+    assert fitted_values(written)["war_recruitment"] == WAR_FREE[0].low
+    plan = sim.load_scenario(default_scenario(), calibration=written)
+    assert plan.segments[0].rules["R53"].weight == 0.0

@@ -1,21 +1,21 @@
-"""Is the war's fit identified? The war stage searched again from several seeds, and what differs.
+"""Are the fits identified? Calibration stages searched again, values moved one at a time, and
+calibration files for running experiments under each fit.
 
-The war stage (:mod:`sim.calibration.war`) fits many constants to one war: eighteen yearly UCDP
-levels, two dates and the capital's control. A fit that the record pins down comes back the same
-from another seed (another start of CMA-ES and another set of replicates); one that it does not
-comes back elsewhere with as good a loss, and a counterfactual read from it is that seed's.
+A fit that the record pins down comes back the same from another seed (another random start of
+CMA-ES and another set of replicates); one that it does not comes back elsewhere with as good a
+loss, and a counterfactual read from it is that fit's. Every fit is re-scored on the same fresh
+replicates (:data:`FRESH_SEED`), so the fits are compared on the same histories and a search's
+luck with its own replicates is gone.
 
-:func:`identify_war` runs the war stage once per seed and, for each fit:
-
-* ``loss_own``: its loss on the replicates it was fitted to (the search's best);
-* ``loss_fresh``: its loss on the training years with ``fresh_replicates`` new replicates (a seed
-  no search used), so the fits are compared on the same histories and the search's luck is gone;
-* ``sanctuary_war_months``: the paired effect, on those replicates, of switching the Afghan
-  sanctuary (R53) off - months of fighting above UCDP's threshold, May 1992 to December 1999 -
-  the counterfactual that earlier fits disagreed on.
-
-:func:`spread` says, parameter by parameter, how far apart the fits are as a share of the
-parameter's range: a parameter whose fits span most of its range is not identified by the record.
+* :func:`identify_war`: the war stage from each seed - its loss on its own and on fresh
+  replicates, and the Afghan sanctuary's paired effect on the months of fighting, 1992-1999;
+* :func:`identify_alignment`: the alignment stage from each seed, the earlier stages held - its
+  losses and what it makes of history (regard for Russia, China and the United States, SF27);
+* :func:`spread`: how far apart the fits are, parameter by parameter, as a share of the range;
+* :func:`profile`: one fitted value moved with every other held - the training loss and the test
+  years' facts at each value (a slice, not a profile: the others are not refitted);
+* :func:`fitted_values`, :func:`calibration_variant`, :func:`write_variants`: ``params.yaml`` read,
+  and rewritten with another fit's values, for ``tajsim experiment FILE --calibration ...``.
 """
 
 from __future__ import annotations
@@ -49,8 +49,7 @@ def fresh_scores(settings: Settings, values: dict[str, float], replicates: int) 
     without = until(overlay(plan, calibration_of({**values, "R53": 0.0})), horizon)
     with_sanctuary = run(fitted, seed=FRESH_SEED, replicates=replicates)
     no_sanctuary = run(without, seed=FRESH_SEED, replicates=replicates)
-    training = until(fitted, (settings.train[1] + 1) * 12 - 1)
-    score = war_loss(war_run(run(training, seed=FRESH_SEED, replicates=replicates)), load_observed(), settings.train)
+    score = war_loss(war_run(with_sanctuary), load_observed(), settings.train)  # scores the training years only
     months = with_sanctuary.months
 
     def war_months(result) -> np.ndarray:
@@ -88,6 +87,12 @@ def spread(fits: pd.DataFrame, free_set: tuple = WAR_FREE) -> pd.DataFrame:
                      "min": values.min(), "median": float(np.median(values)), "max": values.max(),
                      "span_share": (values.max() - values.min()) / (free.high - free.low)})
     return pd.DataFrame(rows)
+
+
+def fitted_values(params: Path) -> dict[str, float]:
+    """Every fitted value of a calibration file: its parameters and its rules' weights."""
+    data = yaml.safe_load(params.read_text(encoding="utf-8"))
+    return {**data["parameters"], **{rule: setting["weight"] for rule, setting in data["rules"].items()}}
 
 
 def calibration_variant(params: Path, values: dict[str, float], why: str) -> str:
@@ -196,3 +201,14 @@ def identify_alignment(settings: Settings, fitted: dict[str, float], seeds: list
             + ", ".join(f"{year} {row[f'regard_rus_{year}']:.2f}" for year in REGARD_YEARS) + f"; SF27 {row['sf27']:.2f}")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def write_variants(params: Path, fits: pd.DataFrame, label: str, free_set: tuple, folder: Path, writer: str) -> None:
+    """``folder/seedN.yaml`` for each row of ``fits`` (N its ``label`` column): ``params`` with that
+    fit's values of ``free_set``; ``writer`` names the script, in each file's first line."""
+    folder.mkdir(exist_ok=True)
+    for row in fits.to_dict("records"):
+        why = (f"{params.parent.name}/{params.name} with the fit from seed {row[label]}, written by {writer} "
+               f"(its loss on fresh replicates: {row['loss_fresh']:.5g})")
+        text = calibration_variant(params, {f.name: row[f.name] for f in free_set}, why)
+        (folder / f"seed{row[label]}.yaml").write_text(text, encoding="utf-8")
