@@ -170,6 +170,36 @@ def test_lost_remittances_are_resented_slowly_and_remembered_for_years():
     assert np.allclose(at(w, w.levers.resentment, "KAZ"), 0.0, atol=1e-6)  # only the holder that cost it
 
 
+def test_harm_suffered_while_dependent_is_learned_from_and_the_lessons_add_up():
+    """Each crisis teaches Tajikistan what depending on the holder costs; unlike resentment the
+    lesson does not fade, so a second crisis adds to the first; and the same fall teaches less
+    where Tajikistan depended less on the holder (fewer migrants there)."""
+    def crisis(w: World) -> None:
+        w.drivers["russia_dollar_income"] *= 0.6
+        months(w, 12)
+        w.drivers["russia_dollar_income"] /= 0.6
+        months(w, 96)                                              # eight calm years
+
+    heavy = P.model_copy(update={"migration_max": 0.3})
+    light = P.model_copy(update={"migration_max": 0.1})
+    w, v = months(world(), 120, p=heavy), months(world(), 120, p=light)
+    assert np.allclose(at(w, w.levers.lesson, "RUS"), 0.0, atol=1e-9)  # settled in, nothing lost
+    for x, p in ((w, heavy), (v, light)):
+        x.drivers["russia_dollar_income"] *= 0.6
+        months(x, 12, p=p)
+        x.drivers["russia_dollar_income"] /= 0.6
+        months(x, 96, p=p)
+    first = at(w, w.levers.lesson, "RUS").copy()
+    assert (first > 0).all() and (at(v, v.levers.lesson, "RUS") < 0.5 * first).all()
+    months(w, 60, p=heavy)
+    assert np.allclose(at(w, w.levers.lesson, "RUS"), first, rtol=0.02)  # not forgotten in calm years
+    assert (at(w, w.levers.resentment, "RUS") < 0.05).all()             # while resentment has faded
+    w.drivers["russia_dollar_income"] *= 0.6
+    months(w, 12, p=heavy)
+    assert (at(w, w.levers.lesson, "RUS") > 1.5 * first).all()          # the second crisis adds to the first
+    assert np.allclose(at(w, w.levers.lesson, "KAZ"), 0.0, atol=1e-6)   # only the holder whose levers hurt
+
+
 def test_the_unions_end_lowers_the_potential_output_slides_to_and_then_grows_with_it():
     lost = P.model_copy(update={"output_union_loss": 0.4, "output_catch_up": 0.2})
     union, after = world(), world(soviet_collapse=1.0)

@@ -32,7 +32,8 @@ The probe has three replicates in different states, and two sets of drivers:
   times its size at independence, Uzbekistan's energy and Russia's fuel at their scenario shares,
   Rogun 10% built, Russia's troops 70% of the military support present and the United States'
   20%, Russia squeezing its migrants (0.3) and Uzbekistan its energy (0.4), Tajikistan resenting
-  what its dependence on Russia has cost it (resentment 0.5); Russia's capability
+  what its dependence on Russia has cost it lately (resentment 0.5) and having learned from the
+  harm before (lesson 0.3); Russia's capability
   fallen from 1.0 to 0.8; a Taliban-like regime in Kabul (Afghanistan's assertiveness 0.9).
 """
 
@@ -96,9 +97,10 @@ EXPECTED: dict[str, list[str]] = {
     "R17": ["pull TJK>IRN +", "propose request TJK>IRN + (war)"],
     "R18": ["pull TJK>states +", "propose request TJK>states +"],  # the capable and close at its side most
     "R19": ["pull TJK>states +", "propose visit TJK>states +"],
-    # the holders whose hold is excessive (Russia, and China with its debt here) are cooled and none of them
-    # courted; the other partners it turns to
-    "R20": ["pull TJK>RUS,UZB,CHN -", "pull TJK>AFG,IRN,KAZ,KGZ,PAK,TKM,TUR,USA +"],
+    # the holders whose hold is excessive and has cost Tajikistan (Russia's migrants, Uzbekistan's energy) are
+    # cooled; China's heavy hold (its debt here) has cost nothing, so it is neither cooled nor courted; the
+    # other partners it turns to
+    "R20": ["pull TJK>RUS,UZB -", "pull TJK>AFG,IRN,KAZ,KGZ,PAK,TKM,TUR,USA +"],
     "R21": ["propose pressure TJK>RUS -", "pull TJK>states +"],  # only Russia has weakened
     # Russia
     "R22": ["pull RUS>TJK -"],
@@ -251,6 +253,7 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     levers.squeeze["migration"][:, world.i("RUS")] = 0.3
     levers.squeeze["energy"][:, world.i("UZB")] = 0.4
     levers.resentment[:, world.i("RUS")] = 0.5
+    levers.lesson[:, world.i("RUS")] = 0.3
     world.traits["capability"][world.i("RUS")] = 0.8
     world.traits["assertiveness"][world.i("AFG")] = 0.9
     return model, agents
@@ -490,3 +493,31 @@ def test_a_patrons_weakness_does_not_endear_it_while_the_tie_holds():
         towards_russia = world.pulls[:, world.tjk, world.i("RUS")]
         assert towards_russia[0] > 0 and (towards_russia[1:] == 0).all(), (state, towards_russia)
         assert (world.pulls[1:, world.tjk, world.i("CHN")] > 0).all()
+
+
+# --- stage 3: the costs of dependence, slowly realised ---------------------------------------------
+
+
+def _r20_pull_on_russia(state: str, lesson: float, resentment: float, squeeze: float) -> np.ndarray:
+    """Tajikistan's pull towards Russia from R20 alone when its dependence on Russia has taught it
+    ``lesson``, it resents ``resentment`` and Russia squeezes its migrants ``squeeze``."""
+    rule = RULES["R20"]
+    model, agents = probe(state)
+    world = model.world
+    levers, russia = world.levers, world.i("RUS")
+    levers.lesson[:, russia], levers.resentment[:, russia] = lesson, resentment
+    levers.squeeze["migration"][:, russia] = squeeze
+    world.clear_intentions()
+    agents["TJK"].rulebook = [(rule, 1.0)]
+    agents["TJK"].decide()
+    return world.pulls[:, world.tjk, world.i("RUS")].copy()
+
+
+def test_a_dependence_that_has_cost_nothing_is_not_resented_and_each_lesson_cools_further():
+    """R20 cools Tajikistan to a holder it depends on only as far as that dependence has cost it:
+    with nothing learned, resented or squeezed there is no cooling (a heavy hold alone is not a
+    cost), and a lesson learned from past harm cools it more, with the present resentment equal."""
+    for state in PROBES:
+        assert np.allclose(_r20_pull_on_russia(state, 0.0, 0.0, 0.0), 0.0), state
+        once, twice = (_r20_pull_on_russia(state, lesson, 0.2, 0.0) for lesson in (0.15, 0.3))
+        assert (once < 0).all() and (twice < once).all(), (state, once, twice)

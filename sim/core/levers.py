@@ -75,8 +75,11 @@ class Levers:
         self.mass = np.ones((R, N))            # partners' economic mass, relative to independence
         self.trend_output = 1.0                # the output peace would have brought since independence, had the Union lasted
         self.growth = np.zeros(N)              # partners' real growth this year, percent (where a driver gives it)
-        self.remittances_before = np.zeros((R, N))  # what each host's migrants sent over the past year or so
+        self.sent = np.zeros((R, N))           # what each host's migrants send, percent of Tajikistan's 1991 dollar output
+        self.sent_before = np.zeros((R, N))    # the same over the past year or so
+        self.home_output = np.ones(R)          # Tajikistan's output per head in dollars, 1991 = 1 (what remittances are a share of)
         self.resentment = np.zeros((R, N))     # Tajikistan's memory of the harm each holder's levers did it
+        self.lesson = np.zeros((R, N))         # what Tajikistan has learned depending on each holder costs it
         self.lending = np.zeros((R, N))        # this month's new lending by each creditor
         self.energy_base = np.array([getattr(specs[c], "energy_share", 0.0) for c in codes])
         self.destination = np.array([getattr(specs[c], "migrant_share", 0.0) for c in codes])
@@ -191,20 +194,27 @@ class Levers:
 
     def harm(self) -> np.ndarray:
         """The harm each holder's levers do Tajikistan this month, ``[replicate, actor]``: the income
-        it loses as its migrants there send less than over the past year (points of GDP, 1 at 5
-        points), and the squeezes it applies."""
-        lost = np.maximum(self.remittances_before - self.remittances, 0.0) / 5.0
+        it loses as its migrants there send less than over the past year, in points of its GDP now
+        (1 at 5 points), and the squeezes it applies. The loss is counted in dollars sent, so that
+        remittances shrinking as a share of a growing economy are no loss."""
+        lost = np.maximum(self.sent_before - self.sent, 0.0) / self.home_output[:, None] / 5.0
         return lost + self.squeezing()
 
     def _remember_harm(self, p: Parameters, settle: bool) -> None:
         """Resentment is harm remembered: a moving average of :meth:`harm` over about
-        ``resentment_memory`` years, so that a shock is felt for years after it, and repeated
-        shocks add up (the costs of dependence "slowly realised")."""
+        ``resentment_memory`` years, so that a shock is felt for years after it and then fades.
+        The lesson is harm learned from: each month's harm, weighted by how far Tajikistan depended
+        on the holder then, adds to what it has learned that dependence costs, and is never
+        forgotten (a decade, ``lesson_years``, of harm at 1 under a full hold teaches 1). So the
+        costs of dependence are "slowly realised": each crisis adds to the last, while resentment
+        of any one crisis fades."""
         if settle:
-            self.remittances_before = self.remittances.copy()
+            self.sent_before = self.sent.copy()
             return
-        self.resentment += (self.harm() - self.resentment) / (12.0 * max(p.resentment_memory, 1.0 / 12.0))
-        self.remittances_before += (self.remittances - self.remittances_before) / 12.0
+        harm = self.harm()
+        self.resentment += (harm - self.resentment) / (12.0 * max(p.resentment_memory, 1.0 / 12.0))
+        self.lesson += harm * self.hold() / (12.0 * p.lesson_years)
+        self.sent_before += (self.sent - self.sent_before) / 12.0
 
     def _grow_masses(self, w: World) -> None:
         for code, driver in GROWTH_DRIVERS.items():
@@ -301,7 +311,9 @@ class Levers:
         else:
             network = np.where(target > self.migrants, p.migration_network + self.migrants / max(p.migration_max, 1e-9), 1.0)
             self.migrants += p.migration_rate * np.minimum(network, 1.0) * (target - self.migrants)
-        self.remittances = p.remittance_scale * self.migrants * self.dollar_wages(w, p) / self.dollar_output(w)[:, None]
+        self.home_output = self.dollar_output(w)
+        self.sent = p.remittance_scale * self.migrants * self.dollar_wages(w, p)
+        self.remittances = self.sent / self.home_output[:, None]
 
     def _energy(self, w: World, p: Parameters) -> None:
         """Supply through a neighbour shrinks as Tajikistan builds its own; building goes on

@@ -76,13 +76,16 @@ LEVER_VARIABLES = {
     "squeeze": ("squeeze", "how hard the holder is squeezing its levers, 0..1 each"),
     "resentment": ("resentment", "Tajikistan's remembered cost of the holder's levers (remittances lost, in 5-point "
                                  "steps of GDP, and squeezes), averaged over about resentment_memory years (R20)"),
+    "lesson": ("lesson", "what Tajikistan has learned its dependence on the holder costs: the harm resentment "
+                         "reads, weighted by the hold at the time, summed since the run began, per lesson_years (R20)"),
     "output": ("mass", "Tajikistan's real output (GDP at constant prices) relative to September 1991's"),
 }
 LEVER_HOLDERS = {
     "migrants": ("RUS", "KAZ"), "remittances": ("RUS", "KAZ"),
     "trade_share": ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN"), "energy_share": ("UZB", "RUS"), "debt": ("CHN", "RUS"),
     "security_share": ("RUS", "USA", "UZB", "CHN"), "hold": ("RUS", "CHN", "UZB", "KAZ", "USA"),
-    "squeeze": ("RUS", "UZB", "CHN"), "resentment": ("RUS", "UZB", "CHN", "KAZ"), "output": ("TJK",),
+    "squeeze": ("RUS", "UZB", "CHN"), "resentment": ("RUS", "UZB", "CHN", "KAZ"),
+    "lesson": ("RUS", "UZB", "CHN", "KAZ"), "output": ("TJK",),
 }
 LEVER_SERIES = {(holder, "TJK", variable): (LEVER_VARIABLES[variable][0], holder)
                 for variable, holders in LEVER_HOLDERS.items() for holder in holders}

@@ -232,9 +232,9 @@ def open_door(w: World, me: Actor, k: float) -> None:
                    w.labels("Tajikistan's president visits {} under the open-door policy", partners), alignment=0.03)
 
 
-@rule("R20", "A hold that hurts is resented, and the resentment lasts: Tajikistan cools to a holder that squeezes it "
-      "or whose levers have cost it (remittances lost, squeezes remembered) in proportion to its dependence, and turns "
-      "to other capable partners (stage 3)", "seed:002",
+@rule("R20", "Dependence that hurts is slowly learned from: Tajikistan cools to a holder it depends on heavily in "
+      "proportion to what that dependence has cost it (the lesson of past harm, resentment of recent harm, the "
+      "squeeze now), and turns to other capable partners (stage 3)", "seed:002",
       "stage 3 in the 2010s, when Tajik policymakers slowly realised the negative "
       "consequences of excessive economic dependence on Russia", ("TJK",))
 def costs_of_dependence(w: World, me: Actor, k: float) -> None:
@@ -242,12 +242,11 @@ def costs_of_dependence(w: World, me: Actor, k: float) -> None:
     at = w.at(holders)
     hold = w.levers.hold()[:, at]
     excessive = pos(hold - 0.25)
-    costly = excessive * (0.1 + w.levers.squeezing()[:, at] + w.levers.resentment[:, at])
-    w.pull_many(me.code, holders, -1.5 * k * costly)
+    realised = w.levers.lesson[:, at] + w.levers.resentment[:, at]
+    w.pull_many(me.code, holders, -1.5 * k * excessive * (realised + w.levers.squeezing()[:, at]))
     # realising the costs, it looks for other options (Kuik's hedging): the more, the costlier its main tie
     others_capable = w.attribute(holders, "capability") * (1.0 - hold) * (excessive == 0)  # not the costly holder
-    w.pull_many(me.code, holders, 0.5 * k * (excessive * w.levers.resentment[:, at]).max(axis=1, keepdims=True)
-                * others_capable)
+    w.pull_many(me.code, holders, 0.5 * k * (excessive * realised).max(axis=1, keepdims=True) * others_capable)
 
 
 @rule("R21", "When a patron it cannot leave weakens, Tajikistan demands respect and widens its options, keeping "
