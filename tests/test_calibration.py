@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -282,3 +283,39 @@ def test_the_war_loss_counts_a_government_that_loses_dushanbe_after_1992():
     early[:, years == 1992] = 0.0  # losing it in 1992 is what happened, and costs nothing
     assert war_loss(WarRun(years, levels, levels, months, months, early), observed, (1992, 2009)).brier == \
         war_loss(held, observed, (1992, 2009)).brier
+
+
+@pytest.mark.parametrize("args, field", [
+    (["calibrate", "--hold", "output"], "--hold"),
+    (["calibrate", "--hold", "alignment"], "--hold"),
+    (["calibrate", "--hold", "war", "--held-from", "no_such_params.yaml"], "--held-from"),
+    (["calibrate", "--hold", "war", "--held-from", "notes.yaml"], "--held-from"),
+])
+def test_a_bad_hold_is_one_line_and_exit_2(args, field, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.yaml").write_text("parameters: {}\nrules: {}\n")
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and field in err[0], err
+    assert not list(tmp_path.glob("*/params.yaml")), "nothing written"
+
+
+@pytest.mark.slow
+def test_held_stages_keep_the_files_values_and_say_so(tmp_path):
+    """``--hold war,output,levers`` searches only alignment: the earlier stages' values are the held
+    file's to the digit, their provenance names it and counts no search, and alignment is searched."""
+    from sim.calibration.identify import fitted_values
+    from sim.paths import calibrated_params
+
+    held = fitted_values(calibrated_params())
+    settings = replace(TINY, hold=("war", "output", "levers"), held_from=str(calibrated_params()))
+    report = calibrate(settings, tmp_path, workers=1)
+    data = yaml.safe_load((tmp_path / "params.yaml").read_text())
+    fitted = fitted_values(tmp_path / "params.yaml")
+    for stage, key in (("war", "war_fit"), ("output", "output_fit"), ("levers", "lever_fit")):
+        for f in settings.free(stage):
+            assert fitted[f.name] == held[f.name], f.name
+        assert data[key]["held_from"] == str(calibrated_params()) and data[key]["evaluations"] == 0
+    assert data["fit"]["evaluations"] > 1 and "held_from" not in data["fit"]
+    assert "--hold war,output,levers" in report["command"]
+    assert "did not search them again" in (tmp_path / "report.md").read_text()

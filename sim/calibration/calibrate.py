@@ -22,11 +22,14 @@ from sim.calibration.fit import (
     DEFAULT_REPLICATES,
     LOSS_DRAWS,
     SIGMA0,
+    STAGES,
     WAR_WEIGHT,
     Fit,
     Settings,
     _round,
     calibration_of,
+    held_values,
+    hold_stage,
     overlay,
     search,
     simulate,
@@ -63,12 +66,17 @@ def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: b
     check_years(settings)
     base = load_scenario(settings.scenario or default_scenario(), calibration=False)
     record = record_for(base)
-    war_fit = search(settings, workers, progress, stage="war")
-    say(f"war: best loss {war_fit.best.loss:.5f} (defaults {war_fit.default.loss:.5f})")
-    output_fit = search(settings, workers, progress, stage="output", fixed=war_fit.values)
-    say(f"output: best loss {output_fit.best.loss:.5f} (defaults {output_fit.default.loss:.5f})")
-    lever_fit = search(settings, workers, progress, stage="levers", fixed={**war_fit.values, **output_fit.values})
-    say(f"levers: best loss {lever_fit.best.loss:.5f} (defaults {lever_fit.default.loss:.5f})")
+    fits: dict[str, Fit] = {}
+    for stage in ("war", "output", "levers"):
+        fixed = {name: value for fit in fits.values() for name, value in fit.values.items()} or None
+        if stage in settings.hold:
+            fits[stage] = hold_stage(settings, stage, fixed)
+            say(f"{stage}: held at {settings.held_from}'s values, loss {fits[stage].best.loss:.5f} under this model "
+                f"(defaults {fits[stage].default.loss:.5f})")
+        else:
+            fits[stage] = search(settings, workers, progress, stage=stage, fixed=fixed)
+            say(f"{stage}: best loss {fits[stage].best.loss:.5f} (defaults {fits[stage].default.loss:.5f})")
+    war_fit, output_fit, lever_fit = fits["war"], fits["output"], fits["levers"]
     earlier = {**war_fit.values, **output_fit.values, **lever_fit.values}
     fit = search(settings, workers, progress, stage="alignment", fixed=earlier)
     say(f"alignment: best loss {fit.best.loss:.5f} (defaults {fit.default.loss:.5f}); scoring with "
@@ -137,6 +145,16 @@ def check_years(settings: Settings) -> None:
                          "--output-budget, --lever-budget and --lever-replicates must be at least 1")
     if settings.seed < 0:
         raise ValueError(f"--seed: must be 0 or more, got {settings.seed}")
+    unknown = [stage for stage in settings.hold if stage not in STAGES[:-1]]
+    if unknown:
+        raise ValueError(f"--hold: {unknown[0]!r} is not a stage that can be held (war, output, levers)")
+    if settings.hold and tuple(settings.hold) != STAGES[:len(settings.hold)]:
+        raise ValueError(f"--hold: a stage is held only with every stage before it (war, then output, then levers), "
+                         f"got {','.join(settings.hold)}")
+    if settings.hold and not settings.held_from:
+        raise ValueError("--held-from: a calibration file is needed to hold a stage")
+    for stage in settings.hold:
+        held_values(settings, stage)
 
 
 def command_line(settings: Settings) -> str:
@@ -149,11 +167,21 @@ def command_line(settings: Settings) -> str:
               ("--war-replicates", settings.war_replicates, DEFAULT_WAR_REPLICATES),
               ("--lever-budget", settings.lever_budget, DEFAULT_LEVER_BUDGET),
               ("--lever-replicates", settings.lever_replicates, DEFAULT_LEVER_REPLICATES)]
-    return text + "".join(f" {flag} {value}" for flag, value, default in extras if value != default)
+    held = f" --hold {','.join(settings.hold)} --held-from {settings.held_from}" if settings.hold else ""
+    return text + "".join(f" {flag} {value}" for flag, value, default in extras if value != default) + held
 
 
 def fit_provenance(settings: Settings, fit: Fit, stage: str) -> dict:
     """How a stage's parameters were found: everything needed to reproduce them, and nothing dated."""
+    provenance = _searched_provenance(settings, fit, stage)
+    if stage in settings.hold:
+        provenance.update(optimiser=f"none: held at the values of {settings.held_from}, not searched again; the "
+                                    "losses are re-scored under this model", budget=0, generations=0, popsize=0,
+                          held_from=settings.held_from)
+    return provenance
+
+
+def _searched_provenance(settings: Settings, fit: Fit, stage: str) -> dict:
     import cma
 
     war = stage == "war"

@@ -56,6 +56,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -74,7 +75,7 @@ from sim.calibration.levers import LEVER_FREE, OUTPUT_FREE, TRADE_TRAIN, lever_l
 from sim.calibration.levers import load_record as load_lever_record
 from sim.calibration.war import UCDP_LAST_YEAR, WAR_FREE, load_observed, war_loss, war_run
 from sim.months import parse_month
-from sim.paths import default_scenario
+from sim.paths import default_scenario, project_root
 from sim.record.compare import fact_scores, periods_of
 from sim.record.items import load_facts
 from sim.record.observation import ObservationModel, Record, yearly_latent
@@ -136,6 +137,8 @@ class Settings:
     lever_budget: int = DEFAULT_LEVER_BUDGET
     lever_replicates: int = DEFAULT_LEVER_REPLICATES
     output_budget: int = DEFAULT_OUTPUT_BUDGET
+    hold: tuple[str, ...] = ()       # earlier stages not searched again: held at ``held_from``'s values
+    held_from: str | None = None
 
     @property
     def test_war(self) -> tuple[int, int]:
@@ -258,8 +261,13 @@ def _start_worker(settings: Settings, stage: str = "alignment", fixed: dict[str,
 
 def evaluate(x: Sequence[float]) -> Evaluation:
     """The loss of the candidate at unit-cube point ``x`` (in a worker, or in-process)."""
+    return evaluate_values(values_of(x, _WORKER["settings"].free(_WORKER["stage"])))
+
+
+def evaluate_values(values: dict[str, float]) -> Evaluation:
+    """The loss of the candidate with the stage's free parameters at ``values``."""
     plan, record, settings, stage = _WORKER["plan"], _WORKER["record"], _WORKER["settings"], _WORKER["stage"]
-    candidate = overlay(plan, calibration_of(values_of(x, settings.free(stage))))
+    candidate = overlay(plan, calibration_of(values))
     if stage == "war":
         result = run(candidate, seed=settings.seed, replicates=settings.war_replicates)
         score = war_loss(war_run(result), record, settings.train)
@@ -323,6 +331,42 @@ def search(settings: Settings, workers: int = 1, progress: bool = False, stage: 
             bar.set_postfix(best=f"{best.loss:.5f}")
     bar.close()
     return Fit(values_of(best_x, free), best, default, 1 + generations * popsize, history)
+
+
+#: The stages, in the order they are fitted; a stage can be held only with every stage before it.
+STAGES = ("war", "output", "levers", "alignment")
+
+
+def held_values(settings: Settings, stage: str) -> dict[str, float]:
+    """The values ``settings.held_from`` (a calibration file) gives a held stage's free parameters;
+    a one-line ValueError naming the file and the missing value."""
+    import yaml
+
+    path = Path(settings.held_from or "")
+    if not path.is_absolute() and not path.exists():
+        path = project_root() / path  # named relative to the project (the command line's default)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"--held-from: cannot read {path}: {type(error).__name__}") from None
+    parameters, rules = data.get("parameters") or {}, data.get("rules") or {}
+    values = {}
+    for f in settings.free(stage):
+        value = (rules.get(f.name) or {}).get("weight") if _is_rule(f.name) else parameters.get(f.name)
+        if not isinstance(value, (int, float)):
+            raise ValueError(f"--held-from: {path} has no value for {f.name} (the {stage} stage's)")
+        values[f.name] = float(value)
+    return values
+
+
+def hold_stage(settings: Settings, stage: str, fixed: dict[str, float] | None = None) -> Fit:
+    """A stage not searched again: its values from ``settings.held_from``, scored in-process under
+    the current model beside its defaults (no search; zero evaluations of a search)."""
+    values = held_values(settings, stage)
+    _start_worker(settings, stage, fixed)
+    best = evaluate_values(values)
+    default = evaluate_values({f.name: f.default for f in settings.free(stage)})
+    return Fit(values, best, default, 0, [])
 
 
 class _evaluator:

@@ -223,6 +223,15 @@ def voting_section(report: dict) -> list[str]:
     ]
 
 
+def _held(block: dict) -> str:
+    """A sentence for a stage this calibration did not search again (``tajsim calibrate --hold``)."""
+    if not block.get("held_from"):
+        return ""
+    return (f"This calibration did not search them again: they are held at the values of {block['held_from']} "
+            f"(its loss there, re-scored under this model: {block['loss_best']:.5f}; at the defaults "
+            f"{block['loss_defaults']:.5f}). ")
+
+
 def war_section(report: dict) -> list[str]:
     """The wars against UCDP: year by year, the test years against the baselines, the accord's month."""
     war, wf = report["war"], report["war_fit"]
@@ -242,6 +251,7 @@ def war_section(report: dict) -> list[str]:
         f"The civil war and the Kyrgyz-Tajik border conflict are the model's own state (sim/core/conflict.py). "
         f"Their parameters were fitted first, on {a}–{b} ({wf['evaluations']} evaluations of "
         f"{wf['replicates_per_evaluation']} replicates; loss: {wf['loss']}), then held while alignment was fitted. "
+        + _held(wf) +
         f"Below, {report['fit']['report_replicates']} replicates of the calibrated model: the share of replicates "
         "whose year reaches each UCDP level (level 1: 25-999 battle deaths a year; level 2: 1,000 or more), "
         "against UCDP's own level of that year, and the mean share of the year's months the government holds "
@@ -287,7 +297,8 @@ def lever_section(report: dict) -> list[str]:
         f"({lf['evaluations']} evaluations of {lf['replicates_per_evaluation']} "
         f"replicates; loss: {lf['loss']}; training years: "
         + ", ".join(f"{name} {years}" for name, years in lf["train_years"].items())
-        + "). Remittances, percent of GDP, and real growth, percent a year (both World Bank, WDI), against the "
+        + "). " + _held(of).replace("them", "output's") + _held(lf).replace("them", "the levers'")
+        + "Remittances, percent of GDP, and real growth, percent a year (both World Bank, WDI), against the "
         "calibrated ensemble's median and 90% band:",
         "",
         *_table(["year", "remittances 5%", "median", "95%", "World Bank", "growth 5%", "median", "95%",

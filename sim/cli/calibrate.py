@@ -60,6 +60,18 @@ def _say(quiet: bool):
     return lambda message: tqdm.write(f"tajsim: {message}", file=sys.stderr)
 
 
+def _stages(text: str) -> tuple[str, ...]:
+    return tuple(stage.strip() for stage in text.split(",") if stage.strip())
+
+
+def _held_from(args: argparse.Namespace) -> str:
+    """The held stages' file, named relative to the project where it lies in it (so the report names no machine)."""
+    from sim.paths import calibrated_params, project_root
+
+    path = (input_file("--held-from", args.held_from) if args.held_from else calibrated_params()).absolute()
+    return str(path.relative_to(project_root()) if path.is_relative_to(project_root()) else path)
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.calibration.calibrate import calibrate, check_years
     from sim.calibration.fit import Settings, default_workers
@@ -77,18 +89,20 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                         report_replicates=args.report_replicates, scenario=args.scenario,
                         war_budget=args.war_budget, war_replicates=args.war_replicates,
                         lever_budget=args.lever_budget, lever_replicates=args.lever_replicates,
-                        output_budget=args.output_budget)
+                        output_budget=args.output_budget, hold=_stages(args.hold),
+                        held_from=_held_from(args) if args.hold else None)
     try:
         check_years(settings)
     except ValueError as error:
         raise _usage_error(str(error)) from None
     out = output_dir("--out", args.out if args.out else project_root() / "calibration")
     say = _say(args.quiet)
-    say(f"calibrating on {settings.train[0]}-{settings.train[1]}: the war ({settings.war_budget} evaluations of "
-        f"{settings.war_replicates} replicates), Tajikistan's output ({settings.output_budget} of "
-        f"{settings.lever_replicates}), the levers ({settings.lever_budget} of "
-        f"{settings.lever_replicates}), then alignment ({settings.budget} of {settings.replicates}), "
-        f"{workers} worker{'s' if workers > 1 else ''}")
+    plans = {"war": f"the war ({settings.war_budget} evaluations of {settings.war_replicates} replicates)",
+             "output": f"Tajikistan's output ({settings.output_budget} of {settings.lever_replicates})",
+             "levers": f"the levers ({settings.lever_budget} of {settings.lever_replicates})"}
+    stages = ", ".join(f"{plan.split(' (')[0]} held" if stage in settings.hold else plan for stage, plan in plans.items())
+    say(f"calibrating on {settings.train[0]}-{settings.train[1]}: {stages}, then alignment ({settings.budget} of "
+        f"{settings.replicates}), {workers} worker{'s' if workers > 1 else ''}")
     start = time.perf_counter()
     try:
         report = calibrate(settings, out, workers=workers, progress=not args.quiet, say=say)
@@ -162,6 +176,12 @@ def add_commands(subparsers) -> None:
                    help=f"candidate evaluations of the levers' stage (default {DEFAULT_LEVER_BUDGET})")
     p.add_argument("--lever-replicates", type=int, default=DEFAULT_LEVER_REPLICATES,
                    help=f"replicates per candidate of the levers' stage (default {DEFAULT_LEVER_REPLICATES})")
+    p.add_argument("--hold", default="",
+                   help="earlier stages not to search again, held at --held-from's values: war; war,output; or "
+                        "war,output,levers (for a change that touches only what later stages fit)")
+    p.add_argument("--held-from", default=None,
+                   help="the calibration file whose values the held stages keep (default: the project's "
+                        "calibration/params.yaml, read before anything is written)")
     p.add_argument("--workers", type=int, help="parallel processes, 1 or more (default: one per core)")
     p.add_argument("--scenario", help="scenario to calibrate (default: the full replay)")
     p.add_argument("--out", help="output directory (default: the project's calibration/)")

@@ -77,7 +77,7 @@ class Levers:
         self.growth = np.zeros(N)              # partners' real growth this year, percent (where a driver gives it)
         self.sent = np.zeros((R, N))           # what each host's migrants send, percent of Tajikistan's 1991 dollar output
         self.sent_before = np.zeros((R, N))    # the same over the past year or so
-        self.home_output = np.ones(R)          # Tajikistan's output per head in dollars, 1991 = 1 (what remittances are a share of)
+        self.home_output = np.ones(R)          # its output per head in dollars, 1991 = 1 (remittances a share of it)
         self.resentment = np.zeros((R, N))     # Tajikistan's memory of the harm each holder's levers did it
         self.lesson = np.zeros((R, N))         # what Tajikistan has learned depending on each holder costs it
         self.lending = np.zeros((R, N))        # this month's new lending by each creditor
