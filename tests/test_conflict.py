@@ -136,9 +136,14 @@ def test_the_sanctuary_channel_strengthens_the_opposition_at_the_modellers_value
     assert paired.mean() < 0 and (paired <= 1e-9).mean() >= 0.75
 
 
+@pytest.mark.xfail(strict=True, reason="under F, in the civil-war period run (seed 11, 24 replicates), the "
+                   "opposition without the sanctuary is slightly stronger (1.043 against 1.036); in the full "
+                   "replay's experiment it is weaker (-0.010, 200 replicates): with R53 at 0.017 the sign "
+                   "is the alignment fit's (experiments/README.md, no_afghan_sanctuary)")
 def test_without_afghan_sanctuary_the_opposition_is_weaker(civil_war_runs):
     """With the calibration's R53 at 0.017 the effect is small (experiments/README.md, no_afghan_sanctuary)
-    but it holds in most replicates: under D it did not, and this test was an expected failure."""
+    and its sign follows the alignment weights: it failed under D, held under E, and fails under F
+    in the period run, while the full replay's experiment finds it."""
     factual, no_sanctuary = civil_war_runs
     assert _strength(no_sanctuary).mean() < _strength(factual).mean()
     paired = _strength(no_sanctuary) - _strength(factual)
