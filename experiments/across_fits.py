@@ -10,8 +10,10 @@ equally good answer, and an effect is only as firm as its agreement across them.
 runs each experiment under each fit (``tajsim experiment FILE --calibration FIT``, into
 ``OUT/<fit>/<experiment>/``) and writes ``OUT/effects.csv`` (experiment, arm, outcome, fit, effect,
 ci_low, ci_high, significant) and ``OUT/agreement.csv``: per effect, its least and greatest
-estimate over the fits, how many fits find it significant each way, and a verdict - ``same sign``
-(significant the same way under every fit), ``mixed`` (significant both ways) or ``unsettled``.
+estimate over the fits, how many fits find it significant each way, a verdict - ``same sign``
+(significant the same way under every fit), ``mixed`` (significant both ways) or ``unsettled`` - and,
+for an effect of the same sign, ``size_ratio``: its largest size over the fits against its smallest
+(a sign that holds while the size runs tenfold says the direction is settled and the amount is not).
 """
 
 from __future__ import annotations
@@ -47,10 +49,12 @@ def agreement(effects: pd.DataFrame) -> pd.DataFrame:
         up = int((significant & (group["effect"] > 0)).sum())
         down = int((significant & (group["effect"] < 0)).sum())
         verdict = ("same sign" if max(up, down) == len(group) else "mixed" if up and down else "unsettled")
+        size = group["effect"].abs()
         rows.append({"experiment": experiment, "arm": arm, "outcome": outcome, "fits": len(group),
                      "least": group["effect"].min(), "median": group["effect"].median(),
                      "greatest": group["effect"].max(), "significant_up": up, "significant_down": down,
-                     "verdict": verdict})
+                     "verdict": verdict,
+                     "size_ratio": size.max() / size.min() if verdict == "same sign" else float("nan")})
     return pd.DataFrame(rows)
 
 

@@ -88,6 +88,8 @@ def test_agreement_says_whether_an_effect_keeps_its_sign_across_fits():
                   "significant": fit == "f1"}]
     table = _across_fits().agreement(pd.DataFrame(rows)).set_index("outcome")
     assert table.loc["kept", "verdict"] == "same sign" and table.loc["kept", "least"] == 0.5
+    assert table.loc["kept", "size_ratio"] == 6.0  # 3.0 against 0.5
+    assert np.isnan(table.loc["flips", "size_ratio"]) and np.isnan(table.loc["weak", "size_ratio"])
     assert table.loc["flips", "verdict"] == "mixed"
     assert table.loc["flips", "significant_up"] == 2 and table.loc["flips", "significant_down"] == 1
     assert table.loc["weak", "verdict"] == "unsettled" and table.loc["weak", "fits"] == 3
