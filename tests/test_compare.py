@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim.months import parse_month
 from sim.record.compare import Period, comparison_table, event_scores, fact_scores
@@ -83,3 +84,30 @@ def test_fact_checks_on_hand_made_series():
     rows = fact_scores(facts, P[:1], months[:12], lambda v, a, t: series(v, a, t)[:, :12], events, 2,
                        {"TJK", "RUS", "UZB", "CHN", "KAZ"})
     assert rows["passed"].tolist() == [0.5, 0.5, 0.5, 0.5, 0.5]
+
+
+def test_a_change_can_be_read_against_an_earlier_window_and_needs_the_run_to_cover_it():
+    """``since``: the window's mean against an earlier window's (SF27 compares 2014-19 with 2005-10,
+    as its evidence does), not the window's own first and last months; a run that starts after the
+    earlier window does not score the fact, and ``since`` belongs to rises and falls alone."""
+    months = np.arange(P[0].start, P[1].end + 1)  # 1992-01 .. the civil-war period's end in P
+    T = len(months)
+    # replicate 0 falls by 0.2 between the two windows and is flat inside the later one;
+    # replicate 1 is flat throughout
+    dip = np.where(months < parse_month("1993-01"), 0.8, 0.6)
+    data = {("alignment", "TJK", "RUS"): np.vstack([dip, np.full(T, 0.7)])}
+    later = StylizedFact(id="SF01", period="civil_war", window=("1993-01", "1993-12"), statement="s",
+                         source="public: test", mechanism=Mechanism(summary="a test's", rules=("R10",)),
+                         check=Check(kind="falls", variable="alignment", actor="TJK", target="RUS", min_change=0.1,
+                                     since=("1992-01", "1992-12")))
+    series = lambda v, a, t: data[(v, a, t)]  # noqa: E731
+    rows = fact_scores((later,), P, months, series, sim_events([]), 2, {"TJK", "RUS"}, counts=True)
+    assert rows["passed"].tolist() == [1]      # replicate 0 only; read within 1993 alone, neither falls
+    within = later.model_copy(update={"check": later.check.model_copy(update={"since": None})})
+    assert fact_scores((within,), P, months, series, sim_events([]), 2, {"TJK", "RUS"}, counts=True)["passed"].tolist() == [0]
+    started_late = months >= parse_month("1992-06")
+    assert fact_scores((later,), P, months[started_late], lambda v, a, t: series(v, a, t)[:, started_late],
+                       sim_events([]), 2, {"TJK", "RUS"}).empty
+    with pytest.raises(ValueError, match="since"):
+        Check(kind="mean_above", variable="alignment", actor="TJK", target="RUS", threshold=0.1,
+              since=("1992-01", "1992-12"))

@@ -90,8 +90,12 @@ def check_fact(fact: StylizedFact, low: int, high: int, months: np.ndarray, seri
         assert c.other is not None
         return _mean(values, months, low, high) > _mean(series(c.variable, c.actor, c.other), months, low, high)
     assert c.min_change is not None
-    span = min(12, max(1, (high - low + 1) // 2))
-    change = _mean(values, months, high - span + 1, high) - _mean(values, months, low, low + span - 1)
+    if c.since is not None:
+        before_low, before_high = (parse_month(m) for m in c.since)
+        change = _mean(values, months, low, high) - _mean(values, months, before_low, before_high)
+    else:
+        span = min(12, max(1, (high - low + 1) // 2))
+        change = _mean(values, months, high - span + 1, high) - _mean(values, months, low, low + span - 1)
     return change >= c.min_change if c.kind == "rises" else change <= -c.min_change
 
 
@@ -113,8 +117,8 @@ def fact_scores(facts: tuple[StylizedFact, ...], periods: list[Period], months: 
             period = covered[name]
             low, high = (parse_month(m) for m in fact.window) if fact.window else (period.start, period.end)
             low, high = max(low, months[0]), min(high, months[-1])
-            if high < low:
-                continue
+            if high < low or (c.since is not None and parse_month(c.since[0]) < months[0]):
+                continue  # the run does not cover the window, or the earlier window a change is read from
             passed = check_fact(fact, low, high, months, series, events, replicates, states)
             share = int(passed.sum()) if counts else float(passed.mean())
             rows.append((name, fact.id, share, f"{format_month(low)}..{format_month(high)}",

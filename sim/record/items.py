@@ -82,6 +82,9 @@ class Check(_Item):
     variable: Variable | None = None
     threshold: float | None = None
     min_change: float | None = None
+    since: tuple[str, str] | None = Field(
+        None, description="rises/falls only: compare the window's mean with this earlier window's "
+                          "(YYYY-MM, YYYY-MM), not the window's last 12 months with its first 12")
     type: EventType | None = None
     count: int | None = Field(None, ge=1)
 
@@ -99,6 +102,12 @@ class Check(_Item):
         missing = [name for name in needs if getattr(self, name) is None]
         if missing:
             raise ValueError(f"check kind {self.kind} needs {', '.join(missing)}")
+        if self.since is not None:
+            if self.kind not in ("rises", "falls"):
+                raise ValueError(f"since: only a rises or falls check compares with an earlier window, not {self.kind}")
+            low, high = (parse_month(m) for m in self.since)
+            if high < low:
+                raise ValueError(f"since: ends {self.since[1]} before it starts {self.since[0]}")
         return self
 
 
