@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sim.core.model import TajikistanModel
-    from sim.runs import RunResult, run
+    from sim.running import RunResult, run
     from sim.scenario import Scenario, ScenarioError, load_scenario
 
 _EXPORTS = {
     "TajikistanModel": "sim.core.model",
-    "RunResult": "sim.runs",
-    "run": "sim.runs",
+    "RunResult": "sim.running",
+    "run": "sim.running",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
     "load_scenario": "sim.scenario",

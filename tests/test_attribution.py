@@ -21,7 +21,7 @@ from sim.experiments.changes import apply_changes
 from sim.experiments.levers import LEVERS, Lever, choose
 from sim.experiments.shapley import EXACT_MOST, Coalitions, coalitions, shapley, total
 from sim.months import format_month, parse_month
-from sim.runs.runner import advance, collect
+from sim.running.runner import advance, collect
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

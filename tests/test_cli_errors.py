@@ -109,9 +109,9 @@ def playground(tmp_path_factory):
     import sim.calibration.forecast
     import sim.experiments
     import sim.present.dashboard.server
-    import sim.runs
+    import sim.running
 
-    patch.setattr(sim.runs, "run", _stub)
+    patch.setattr(sim.running, "run", _stub)
     patch.setattr(sim.calibration.forecast, "forecast", _stub)
     patch.setattr(sim.calibration.calibrate, "calibrate", _stub)
     patch.setattr(sim.experiments, "run_experiment", _stub)

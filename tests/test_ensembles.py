@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 import sim
 from sim.cli import main
-from sim.runs.stored import read_summary, read_table
-from sim.runs.tables import DOMESTIC, TRACKED, Layout, Recorded, to_frame, trajectory_table
-from sim.runs.writer import quantiles
+from sim.running.stored import read_summary, read_table
+from sim.running.tables import DOMESTIC, TRACKED, Layout, Recorded, to_frame, trajectory_table
+from sim.running.writer import quantiles
 
 ROOT = Path(__file__).resolve().parents[1]
 POST_WAR = ROOT / "scenarios" / "1997-1999_post_war.yaml"
@@ -189,7 +189,7 @@ def test_the_long_table_is_the_plain_per_replicate_build(months, replicates, fir
 
 
 def test_a_run_that_fails_part_way_leaves_the_earlier_results_whole(tmp_path, monkeypatch):
-    from sim.runs import runner
+    from sim.running import runner
 
     out = tmp_path / "run"
     sim.run(POST_WAR, seed=1, replicates=3, out=out)

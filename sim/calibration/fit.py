@@ -80,7 +80,7 @@ from sim.record.compare import fact_scores, periods_of
 from sim.record.items import load_facts
 from sim.record.observation import ObservationModel, Record, yearly_latent
 from sim.record.scores import crps_ensemble
-from sim.runs import run
+from sim.running import run
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.compose import until, with_calibration
 

@@ -25,7 +25,7 @@ from sim.errors import UserError
 from sim.files import atomic_write
 from sim.record.observation import ObservationModel, Record, load_record, yearly_latent
 from sim.record.scores import LEVEL, interval
-from sim.runs.runner import advance
+from sim.running.runner import advance
 from sim.scenario import Scenario
 
 FORECAST_COLUMNS = ["partner", "year", "agreement_mean", "agreement_lo", "agreement_hi"]

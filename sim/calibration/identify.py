@@ -31,7 +31,7 @@ import yaml
 from sim.calibration.fit import Settings, base_plan, calibration_of, overlay, search
 from sim.calibration.war import WAR_FREE, load_observed, war_loss, war_run
 from sim.months import parse_month
-from sim.runs import run
+from sim.running import run
 from sim.scenario.compose import until
 
 #: The seed of the fresh replicates every fit is re-scored on (no search uses it: searches use 0..n).

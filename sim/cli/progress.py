@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 @contextmanager
 def month_bar(plan: Scenario, label: str, *, quiet: bool, passes: int = 1) -> Iterator[Callable[[int], object] | None]:
     """A bar of the months simulated (``passes`` times the scenario's months), as the callback
-    :func:`sim.runs.run` takes; ``None`` when quiet."""
+    :func:`sim.running.run` takes; ``None`` when quiet."""
     if quiet:
         yield None
         return

@@ -12,8 +12,8 @@ from sim.cli.progress import month_bar
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.paths import default_scenario
-    from sim.runs import run
-    from sim.runs.runner import batches
+    from sim.running import run
+    from sim.running.runner import batches
     from sim.scenario import load_scenario
 
     scenario = Path(args.scenario) if args.scenario else default_scenario()

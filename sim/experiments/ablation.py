@@ -33,7 +33,7 @@ import pandas as pd
 from sim.core.rules import RULES
 from sim.paths import default_scenario
 from sim.record.items import Mechanism, StylizedFact, load_facts
-from sim.runs import run
+from sim.running import run
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.compose import with_parameters
 

@@ -53,7 +53,7 @@ from sim.experiments.summarise import half_width
 from sim.experiments.tasks import variable_series
 from sim.files import atomic_write
 from sim.months import format_month, parse_month
-from sim.runs.runner import advance, collect
+from sim.running.runner import advance, collect
 from sim.scenario import Scenario
 from sim.scenario.reading import validation_message
 

@@ -95,7 +95,7 @@ def chunk_table(result, arm: str, outcomes: tuple[OutcomeSpec, ...], first: int,
 
 def run_chunk(job: ArmJob, first: int, count: int) -> bytes:
     """Run replicates ``first .. first + count - 1`` of an arm in one model; their rows as Parquet bytes."""
-    from sim.runs import run
+    from sim.running import run
 
     result = run(job.scenario, seed=job.seed, replicates=count, first_replicate=first)
     sink = pa.BufferOutputStream()

@@ -1,7 +1,7 @@
 """Reading saved results back (``tajsim run --out DIR``, ``tajsim experiment``), for figures and reports.
 
 Presentation never re-runs the model: it reads the files a run wrote, through the one reader
-of :mod:`sim.runs.stored` (Parquet or CSV alike). Figures of a run's trajectories draw from
+of :mod:`sim.running.stored` (Parquet or CSV alike). Figures of a run's trajectories draw from
 its summary (each month's mean and 5/50/95% quantiles), so they are as fast for ten thousand
 replicates as for one. A missing or unreadable file is a :class:`ResultsError`: one line
 naming the file.
@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.months import parse_month
-from sim.runs.stored import ResultsError, manifest_of, read_summary, read_table
+from sim.running.stored import ResultsError, manifest_of, read_summary, read_table
 
 __all__ = ["ResultsError", "SavedExperiment", "SavedRun", "load_experiment", "load_run"]
 

@@ -3,7 +3,7 @@
 ``tajsim run`` writes a run's trajectory and events as Parquet (ensembles, by default) or CSV
 (a single replicate, by default, or ``--format csv``); its manifest lists the files. Everything
 that reads a saved run - figures, the report, :class:`~sim.present.saved.SavedRun`, a streamed
-:class:`~sim.runs.result.RunResult` - reads them through :func:`read_table`, which gives the
+:class:`~sim.running.result.RunResult` - reads them through :func:`read_table`, which gives the
 same frame from either file: the trajectory's string columns as sorted pandas categories (it
 is large), the events' as plain strings, ``replicate`` as int64 (where there is more than one
 replicate), ``value`` as float32 from Parquet and float64 from CSV. :func:`read_summary` gives
@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.errors import UserError
-from sim.runs.tables import EVENT_COLUMNS, STRINGS, TRAJECTORY_COLUMNS, categories, plain
+from sim.running.tables import EVENT_COLUMNS, STRINGS, TRAJECTORY_COLUMNS, categories, plain
 
 #: The tables a run writes, and the columns each must have.
 TABLES = {"trajectory": TRAJECTORY_COLUMNS, "events": EVENT_COLUMNS}

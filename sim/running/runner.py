@@ -1,7 +1,7 @@
 """Running a scenario: ``sim.run(...)`` and ``tajsim run``.
 
 A run builds the model for a composed scenario, runs it to the end, and gathers what it
-recorded into a :class:`~sim.runs.result.RunResult` (its tables, its comparison with the
+recorded into a :class:`~sim.running.result.RunResult` (its tables, its comparison with the
 record). Asked to write its files (``out``), it runs its replicates in batches of ``batch``
 and streams each batch to disk while the next one runs, adding up the comparison as it goes:
 memory does not grow with the number of replicates. Replicate k draws from its own stream,
@@ -18,9 +18,9 @@ from sim.core.model import TajikistanModel
 from sim.months import parse_month
 from sim.paths import default_scenario
 from sim.record.compare import DEFAULT_WINDOW
-from sim.runs.result import RunResult, Tally
-from sim.runs.tables import Recorded
-from sim.runs.writer import FORMATS, RunWriter
+from sim.running.result import RunResult, Tally
+from sim.running.tables import Recorded
+from sim.running.writer import FORMATS, RunWriter
 from sim.scenario import Scenario, load_scenario
 
 #: Replicates simulated in one model when a run streams to disk: large enough that the

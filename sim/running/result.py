@@ -1,6 +1,6 @@
 """What a run produced: its arrays (when held), its tables, its comparison, and its files.
 
-A run writes into its output directory (see :mod:`sim.runs.writer`):
+A run writes into its output directory (see :mod:`sim.running.writer`):
 
 * ``trajectory.parquet`` or ``.csv``: ``date,actor,target,variable,value`` - every dyad of
   Tajikistan, monthly;
@@ -16,7 +16,7 @@ Ensembles are written as Parquet and a single replicate as CSV unless ``format``
 A :class:`RunResult` holds the recorded arrays of a run that ran as one model (``sim.run``
 without ``out``, or a run of one batch); a run streamed to disk in several batches holds only
 its comparison and reads everything else from its files, lazily, through
-:func:`sim.runs.stored.read_table`.
+:func:`sim.running.stored.read_table`.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from sim.record.baselines import baseline_scores
 from sim.record.compare import DEFAULT_WINDOW, comparison_table, event_scores, fact_scores, periods_of
 from sim.record.items import load_events, load_facts
 from sim.record.matching import Targets
-from sim.runs.stored import read_table
-from sim.runs.tables import Layout, Recorded, to_frame, trajectory_table
-from sim.runs.writer import RunWriter
+from sim.running.stored import read_table
+from sim.running.tables import Layout, Recorded, to_frame, trajectory_table
+from sim.running.writer import RunWriter
 from sim.scenario.spec import Scenario
 from sim.vocabulary import ACTOR_CODES
 
@@ -122,7 +122,7 @@ class RunResult:
     def _held(self) -> Recorded:
         if self.recorded is None:
             raise ValueError(f"the run was streamed to {self.folder} in batches and is not held in memory: "
-                             "read its files (sim.runs.read_table)")
+                             "read its files (sim.running.read_table)")
         return self.recorded
 
     @property

@@ -28,8 +28,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.files import atomic_write
-from sim.runs.stored import QUANTILES, SUMMARY, SUMMARY_COLUMNS, TABLES
-from sim.runs.tables import EVENTS_SCHEMA, TRAJECTORY_SCHEMA, Layout, Recorded, events_table, trajectory_table
+from sim.running.stored import QUANTILES, SUMMARY, SUMMARY_COLUMNS, TABLES
+from sim.running.tables import EVENTS_SCHEMA, TRAJECTORY_SCHEMA, Layout, Recorded, events_table, trajectory_table
 
 FORMATS = ("parquet", "csv")
 #: Parquet writer options, fixed so that the same run gives the same bytes. Statistics only where
