@@ -223,11 +223,12 @@ def voting_section(report: dict) -> list[str]:
     ]
 
 
-def _held(block: dict) -> str:
-    """A sentence for a stage this calibration did not search again (``tajsim calibrate --hold``)."""
+def _held(block: dict, what: str = "them") -> str:
+    """A sentence for a stage this calibration did not search again (``tajsim calibrate --hold``);
+    ``what`` names its constants."""
     if not block.get("held_from"):
         return ""
-    return (f"This calibration did not search them again: they are held at the values of {block['held_from']} "
+    return (f"This calibration did not search {what} again: they are held at the values of {block['held_from']} "
             f"(its loss there, re-scored under this model: {block['loss_best']:.5f}; at the defaults "
             f"{block['loss_defaults']:.5f}). ")
 
@@ -297,7 +298,7 @@ def lever_section(report: dict) -> list[str]:
         f"({lf['evaluations']} evaluations of {lf['replicates_per_evaluation']} "
         f"replicates; loss: {lf['loss']}; training years: "
         + ", ".join(f"{name} {years}" for name, years in lf["train_years"].items())
-        + "). " + _held(of).replace("them", "output's") + _held(lf).replace("them", "the levers'")
+        + "). " + _held(of, "output's constants") + _held(lf, "the levers' constants")
         + "Remittances, percent of GDP, and real growth, percent a year (both World Bank, WDI), against the "
         "calibrated ensemble's median and 90% band:",
         "",
