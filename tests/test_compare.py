@@ -111,3 +111,22 @@ def test_a_change_can_be_read_against_an_earlier_window_and_needs_the_run_to_cov
     with pytest.raises(ValueError, match="since"):
         Check(kind="mean_above", variable="alignment", actor="TJK", target="RUS", threshold=0.1,
               since=("1992-01", "1992-12"))
+
+
+def test_a_fact_on_the_levers_state_reads_the_holders_series_from_a_run():
+    """SF28 (labour migration to Russia grows to 1999) reads the migrants' stock, a lever series
+    recorded as RUS -> TJK, not a dyad of Tajikistan's: its share is what the series itself says."""
+    import sim
+    from sim.paths import scenarios_dir
+    from sim.record.items import load_facts
+
+    result = sim.run(scenarios_dir() / "1997-1999_post_war.yaml", seed=3, replicates=4)
+    sf28 = next(f for f in load_facts() if f.id == "SF28")
+    migrants = result.series("migrants", "RUS", "TJK")
+    assert migrants.shape == (4, len(result.months)) and migrants.min() > 0.0
+    low, high = max(parse_month(sf28.window[0]), result.months[0]), parse_month(sf28.window[1])
+    first = migrants[:, (result.months >= low) & (result.months < low + 12)].mean(axis=1)
+    last = migrants[:, (result.months > high - 12) & (result.months <= high)].mean(axis=1)
+    expected = float(np.mean(last - first >= sf28.check.min_change))
+    row = result.comparison.query("metric == 'fact:SF28'")
+    assert len(row) == 1 and np.isclose(row["value"].iloc[0], expected)

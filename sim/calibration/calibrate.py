@@ -30,6 +30,7 @@ from sim.calibration.fit import (
     calibration_of,
     held_values,
     hold_stage,
+    in_loss,
     overlay,
     search,
     simulate,
@@ -49,7 +50,6 @@ from sim.calibration.war import (
     war_run,
     yearly_table,
 )
-from sim.months import parse_month
 from sim.paths import default_scenario
 from sim.record.observation import ObservationModel, load_record
 from sim.scenario import load_scenario
@@ -110,8 +110,7 @@ def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: b
         "facts": {
             "calibrated": facts_by_period(facts),
             "uncalibrated": facts_by_period(default_facts),
-            "in_loss": sorted(set(f for f, w in zip(facts["fact"], facts["window"])
-                                  if parse_month(w.split("..")[1]) <= last_train_month)),
+            "in_loss": sorted(set(facts["fact"][in_loss(facts, last_train_month)])),
         },
         "war": war_report(result, default_result, settings),
         "levers": lever_report(result, default_result),

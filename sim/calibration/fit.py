@@ -77,7 +77,7 @@ from sim.calibration.war import UCDP_LAST_YEAR, WAR_FREE, load_observed, war_los
 from sim.months import parse_month
 from sim.paths import default_scenario, project_root
 from sim.record.compare import fact_scores, periods_of
-from sim.record.items import load_facts
+from sim.record.items import LEVER_STATE_VARIABLES, load_facts
 from sim.record.observation import ObservationModel, Record, yearly_latent
 from sim.record.scores import crps_ensemble
 from sim.running import run
@@ -219,8 +219,18 @@ def simulate(plan: Scenario, record: Record, seed: int, replicates: int, last_mo
     facts = fact_scores(load_facts(), periods_of(plan.segments), result.months, result.series, events, replicates,
                         set(result.codes))
     if last_month is not None:
-        facts = facts[[parse_month(w.split("..")[1]) <= last_month for w in facts["window"]]]
+        facts = facts[in_loss(facts, last_month)]
     return (latent, facts, result) if keep else (latent, facts)
+
+
+def in_loss(facts, last_month: int) -> list[bool]:
+    """Which rows of a fact table the alignment stage's loss counts: facts whose window ends by
+    ``last_month`` (nothing of the test years enters the fit), except facts on the levers' own
+    state (:data:`LEVER_STATE_VARIABLES`), whose constants that stage holds: they are checks on
+    the levers, reported beside the loss, not targets the alignment constants could be bent to meet."""
+    on_levers = {fact.id for fact in load_facts() if fact.check.variable in LEVER_STATE_VARIABLES}
+    return [parse_month(window.split("..")[1]) <= last_month and fact not in on_levers
+            for fact, window in zip(facts["fact"], facts["window"])]
 
 
 def train_loss(latent: np.ndarray, record: Record, train: tuple[int, int], facts_share: float,

@@ -142,7 +142,9 @@ def markdown(report: dict) -> str:
         *_table(["period", "calibrated", "uncalibrated"],
                 [[k, v, report["facts"]["uncalibrated"].get(k)] for k, v in report["facts"]["calibrated"].items()]),
         "",
-        "In the loss: " + ", ".join(report["facts"]["in_loss"]) + " (facts whose window ends by the last training year).",
+        "In the loss: " + ", ".join(report["facts"]["in_loss"]) + " (facts whose window ends by the last training "
+        "year; facts on the levers' own state, such as the migrants, are checks on the levers reported beside it, "
+        "not targets for alignment's constants).",
         "",
         *war_section(report),
         *lever_section(report),
