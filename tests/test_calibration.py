@@ -332,29 +332,3 @@ def test_the_alignment_loss_counts_training_facts_but_not_those_on_the_levers_st
     assert in_loss(facts, parse_month("2009-12")) == [True, False, False, False]
     assert in_loss(facts, parse_month("2019-12")) == [True, False, False, True]
 
-
-def test_the_levers_loss_charges_a_path_of_the_1990s_the_record_contradicts():
-    """The levers' loss adds MIGRATION_PATTERN_WEIGHT times the share of SF28 and SF29 failed
-    (the IMF's account of labour migration: up to 1999, then moderating), and nothing for a run
-    that covers neither; the migrants' checks are read off a real run, so a faster arrival
-    (migrants settled by 1995) fails SF28 where a slow one passes it."""
-    from dataclasses import replace as swap
-
-    from sim.calibration.levers import MIGRATION_PATTERN_WEIGHT, LeverRecord, LeverRun, lever_loss, migration_pattern
-
-    years = np.arange(2002, 2010)
-    run = LeverRun(years, np.full((4, len(years)), 10.0), {"RUS": np.full((4, len(years)), 0.3)},
-                   np.zeros((4, len(years))), np.zeros((4, len(years))), np.zeros((4, len(years))))
-    record = LeverRecord({int(y): 10.0 + y % 2 for y in years}, {(int(y), "RUS"): 0.3 + 0.01 * (y % 2) for y in years},
-                         {}, {int(y): 5.0 + y % 2 for y in years}, {int(y): 0.1 * (y % 2) for y in years})
-    uncovered = lever_loss(run, record).loss
-    assert lever_loss(swap(run, pattern=1.0), record).loss == pytest.approx(uncovered)
-    assert lever_loss(swap(run, pattern=0.25), record).loss == pytest.approx(uncovered + 0.75 * MIGRATION_PATTERN_WEIGHT)
-
-    plan = sim.load_scenario(default_scenario())
-    def with_rate(rate):
-        return replace(plan, segments=tuple(replace(s, parameters=s.parameters.model_copy(update={"migration_rate": rate}))
-                                            for s in plan.segments))
-    fast = sim.run(with_rate(0.2), seed=1, replicates=3)
-    slow = sim.run(with_rate(0.02), seed=1, replicates=3)
-    assert migration_pattern(fast) < migration_pattern(slow)

@@ -223,8 +223,7 @@ STAGE_LOSS = {
               "the same for the log of its real output's level (the World Bank's growth compounded from 1991)",
     "levers": "mean CRPS of yearly remittances (percent of GDP) against the World Bank's over the training years, "
               "over their standard deviation + mean CRPS of the followed partners' yearly trade shares against "
-              f"COW's, over their standard deviation + {lever_scores.MIGRATION_PATTERN_WEIGHT} * (1 - share of the checks "
-              "on the migrants' path of the 1990s passed, SF28 and SF29) (output held at the output stage's values)",
+              "COW's, over their standard deviation (output held at the output stage's values)",
 }
 
 
@@ -236,7 +235,7 @@ def _lever_provenance(settings: Settings, fit: Fit, stage: str) -> dict:
              "growth": lever_scores.GROWTH_TRAIN}
     test = {"remittances": lever_scores.REMITTANCE_TEST, "trade": lever_scores.TRADE_TEST,
             "growth": lever_scores.GROWTH_TEST}
-    parts = ("remittances", "trade", "growth", "level", "pattern")
+    parts = ("remittances", "trade", "growth", "level")
     return {
         "optimiser": f"CMA-ES (cma {cma.__version__}), ask/tell, unit cube of each parameter's range, start at the defaults",
         "seed": settings.seed,

@@ -204,7 +204,6 @@ class Evaluation:
     trade: float = math.nan
     growth: float = math.nan
     level: float = math.nan
-    pattern: float = math.nan
     war: float = math.nan
 
 
@@ -227,8 +226,8 @@ def simulate(plan: Scenario, record: Record, seed: int, replicates: int, last_mo
 def in_loss(facts, last_month: int) -> list[bool]:
     """Which rows of a fact table the alignment stage's loss counts: facts whose window ends by
     ``last_month`` (nothing of the test years enters the fit), except facts on the levers' own
-    state (:data:`LEVER_STATE_VARIABLES`), whose constants that stage holds: they are scored
-    beside it, as checks the levers' data and mechanism must meet, not as targets for alignment."""
+    state (:data:`LEVER_STATE_VARIABLES`), whose constants that stage holds: they are checks on
+    the levers, reported beside the loss, not targets the alignment constants could be bent to meet."""
     on_levers = {fact.id for fact in load_facts() if fact.check.variable in LEVER_STATE_VARIABLES}
     return [parse_month(window.split("..")[1]) <= last_month and fact not in on_levers
             for fact, window in zip(facts["fact"], facts["window"])]
@@ -287,7 +286,7 @@ def evaluate_values(values: dict[str, float]) -> Evaluation:
         result = run(candidate, seed=settings.seed, replicates=settings.lever_replicates)
         lever = (output_loss if stage == "output" else lever_loss)(lever_run(result), record)
         return Evaluation(lever.loss, remittances=lever.remittances, trade=lever.trade, growth=lever.growth,
-                          level=lever.level, pattern=lever.pattern)
+                          level=lever.level)
     latent, facts, result = simulate(candidate, record, settings.seed, settings.replicates,
                                      (settings.train[1] + 1) * 12 - 1, keep=True)
     share = float(facts["passed"].mean()) if len(facts) else 1.0

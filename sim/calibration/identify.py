@@ -146,7 +146,7 @@ def profile(settings: Settings, fitted: dict[str, float], name: str, values: lis
         later = facts[facts["detail"].str.extract(r"\.\.(\d{4})-\d\d\]$")[0].astype(int) > settings.train[1]]
         row = {"parameter": name, "value": value, "stage": stage,
                **{part: getattr(score, part) for part in ("loss", "crps", "facts", "war", "brier", "dates",
-                                                            "remittances", "trade", "growth", "level", "pattern")
+                                                            "remittances", "trade", "growth", "level")
                   if getattr(score, part) == getattr(score, part)},
                **{f"{r.period}:{r.metric[5:]}": float(r.value) for r in later.itertuples()}}
         say(f"{name} = {value:g}: loss {score.loss:.5f}")

@@ -4,8 +4,7 @@ What is fitted: the five constants of Tajikistan's own real output (:data:`OUTPU
 remittances are a share of (its peacetime growth, its convergence to its potential, what war takes
 from it, the floor a war economy keeps, and the share of it lost with the Soviet economy); then the
 constants of the migration and trade levers (:data:`LEVER_FREE`, sim/core/levers.py) that no text
-fixes - how many Tajiks could work abroad, how fast the network of those who could go grows and how
-fast migrants follow the wage gap within it, how far the
+fixes - how many Tajiks could work abroad, how fast they go and follow one another, how far the
 host's wages, in dollars, draw them, how much they send home, how trade shares follow the
 partners' economies and the open road.
 
@@ -21,18 +20,9 @@ remittances' trend pulled its peacetime growth down to 0.5-1% a year: offsetting
 then, with output held, the migration and trade levers:
 
     loss = mean CRPS of the ensemble's yearly remittances (percent of GDP) against the World
-           Bank's, 2005-2009 (its banked counts of 2002-2004 undercount), divided by their standard deviation
+           Bank's, 2002-2009, divided by their standard deviation
            + mean CRPS of the ensemble's yearly trade shares against COW's, for the partners the
            model follows one by one, 1993-2009, divided by their standard deviation
-           + MIGRATION_PATTERN_WEIGHT * (1 - share of the checks on the migrants' own path passed)
-
-The last term is the only evidence on the 1990s: no series of migrants or remittances starts before
-2002, and the migrant stocks by birthplace (UN DESA) do not see labour migration. The IMF's reading of
-its surveys says labour migration "increased steadily in the 1990s and peaked in 1999" and then
-"moderated" (SF28, SF29 in calibration/record/stylized_facts.yaml: the facts on the levers' own state).
-Failing both in every replicate costs 1, about what the remittance and trade terms add up to, so that
-a fit that meets the remittances of the 2000s only by a path of the 1990s the record contradicts
-pays for it; the weight is set here, not fitted.
 
 Every part is a proper score of the ensemble, scaled so that none dominates for its units.
 The test years (remittances and growth 2010-2023, trade 2010-2014) are scored afterwards against two
@@ -44,24 +34,19 @@ report sets the model's debt to China beside AidData's commitments as a check.
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
 from sim.calibration.free import Free
 from sim.paths import record_dir
-from sim.record.compare import fact_scores, periods_of
-from sim.record.items import LEVER_STATE_VARIABLES, StylizedFact, load_facts
 from sim.record.scores import crps_ensemble
 
 LEVER_FREE: tuple[Free, ...] = (
     Free("migration_max", 0.05, 0.6, "the share of Tajikistan's workforce that could work abroad"),
-    Free("migration_rate", 0.005, 0.2, "how fast migrants follow a change in the wage gap, as far as the network reaches"),
-    Free("migration_network", 0.0, 0.5, "how far the network grows without earlier migrants to draw on"),
-    Free("network_growth", 0.05, 3.0, "how fast the network of those who could go grows, a year"),
+    Free("migration_rate", 0.005, 0.2, "how fast migrants follow a change in the wage gap"),
+    Free("migration_network", 0.0, 0.5, "how far migration starts without a network of earlier migrants"),
     Free("migration_wage_gap", 0.5, 8.0, "the host's wages against Tajikistan's in a sound economy"),
     Free("migration_dollar", 0.0, 1.5, "how far a host's income per head in dollars moves migrants' wages"),
     Free("remittance_scale", 5.0, 300.0, "remittances, percent of GDP, per migrant share and wage ratio"),
@@ -80,12 +65,7 @@ OUTPUT_FREE: tuple[Free, ...] = (
 )
 
 #: The years each table is fitted on and scored on (calibration/record/relations/README.md).
-#: Remittances are fitted from 2005: the World Bank's series counts only transfers through banks, which
-#: "increased almost tenfold in 2001-2004, as confidence in the banking system improved following
-#: reforms at end-2002 that eliminated the 30 percent tax" (IMF 2005, calibration/record/relations/README.md),
-#: so its first years measure the banks' gain as much as the migrants' (the IMF put 2004's inflows at
-#: 21-50% of GDP against the banked 12%).
-REMITTANCE_TRAIN = (2005, 2009)
+REMITTANCE_TRAIN = (2002, 2009)
 REMITTANCE_TEST = (2010, 2023)
 TRADE_TRAIN = (1993, 2009)
 TRADE_TEST = (2010, 2014)
@@ -95,8 +75,6 @@ CHINA_TRAIN = (2000, 2009)
 CHINA_TEST = (2010, 2017)
 #: The partners whose trade share the model follows and COW records.
 TRADE_SCORED = ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN")
-#: What failing every check on the migrants' own path costs the levers' loss (see the module doc).
-MIGRATION_PATTERN_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -145,7 +123,6 @@ class LeverRun:
     china_debt: np.ndarray
     growth: np.ndarray
     level: np.ndarray
-    pattern: float = float("nan")  # share of the checks on the levers' own state passed (NaN: none in the run)
 
 
 def _yearly(series: np.ndarray, months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -171,21 +148,7 @@ def lever_run(result) -> LeverRun:
     # the first complete year's growth is on the run's first value (independence: 1991's level)
     before = np.concatenate([result.series("output", "TJK", "TJK")[:, :1], output[:, :-1]], axis=1)
     growth = (output / before - 1.0) * 100.0
-    return LeverRun(years, remittances, trade, china, growth, np.log(output), migration_pattern(result))
-
-
-def lever_facts() -> tuple[StylizedFact, ...]:
-    """The stylized facts on the levers' own state (the migrants' path of SF28 and SF29)."""
-    return tuple(fact for fact in load_facts() if fact.check.variable in LEVER_STATE_VARIABLES)
-
-
-def migration_pattern(result) -> float:
-    """The share of :func:`lever_facts`' checks a run passes, over its replicates and the checks
-    its months cover (NaN if they cover none)."""
-    events = pd.DataFrame(columns=["replicate", "month", "actor", "target", "type", "rule"])
-    rows = fact_scores(lever_facts(), periods_of(result.scenario.segments), np.asarray(result.months), result.series,
-                       events, result.replicates, set(result.codes))
-    return float(rows["passed"].mean()) if len(rows) else float("nan")
+    return LeverRun(years, remittances, trade, china, growth, np.log(output))
 
 
 def _pairs(run: LeverRun, record: LeverRecord, window: tuple[int, int]):
@@ -216,18 +179,16 @@ class LeverScore:
     trade: float
     growth: float
     level: float
-    pattern: float = float("nan")
 
 
 def lever_loss(run: LeverRun, record: LeverRecord) -> LeverScore:
-    """The levers' loss of one candidate's ensemble on the training years: remittances, trade and
-    the migrants' path of the 1990s (see the module doc); growth and level are scored beside it, not in it."""
+    """The levers' loss of one candidate's ensemble on the training years: remittances and trade
+    (see the module doc); growth and level are scored beside it, not in it."""
     rem = _pairs(run, record, REMITTANCE_TRAIN)[0]
     trade = _pairs(run, record, TRADE_TRAIN)[1]
     growth, level = _pairs(run, record, GROWTH_TRAIN)[2:]
     parts = [_crps(pairs) / (float(np.std([o for _, o in pairs])) or 1.0) for pairs in (rem, trade, growth, level)]
-    missed = 0.0 if math.isnan(run.pattern) else MIGRATION_PATTERN_WEIGHT * (1.0 - run.pattern)
-    return LeverScore(parts[0] + parts[1] + missed, *parts, pattern=run.pattern)
+    return LeverScore(parts[0] + parts[1], *parts)
 
 
 def output_loss(run: LeverRun, record: LeverRecord) -> LeverScore:
@@ -345,6 +306,5 @@ def _skill(score: float, reference: float) -> float:
     return float("nan") if not reference else 1.0 - score / reference
 
 
-__all__ = ["LEVER_FREE", "MIGRATION_PATTERN_WEIGHT", "OUTPUT_FREE", "LeverRecord", "LeverRun", "LeverScore",
-           "china_check", "dollar_ratio", "lever_facts", "lever_loss", "lever_run", "load_record", "migration_pattern",
-           "output_loss", "scores_against_baselines", "yearly_table"]
+__all__ = ["LEVER_FREE", "OUTPUT_FREE", "LeverRecord", "LeverRun", "LeverScore", "china_check", "dollar_ratio",
+           "lever_loss", "lever_run", "load_record", "output_loss", "scores_against_baselines", "yearly_table"]

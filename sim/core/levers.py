@@ -7,10 +7,9 @@ the exogenous world, never with the calendar:
 
 * **migration** - Tajik migrants working in Russia and Kazakhstan, drawn by the gap between the
   host's wages (its income per head in dollars: its growth, prices and currency) and Tajikistan's,
-  as far as the host lets them in and the network of those who went before reaches; their
-  **remittances** (a share of Tajikistan's income) feed its economy; Tajikistan's own real
-  **output**, which peace grows, war shrinks and the Soviet economy's end cut, is what they are a
-  share of;
+  as far as the host lets them in; their **remittances** (a share of Tajikistan's income) feed its
+  economy; Tajikistan's own real **output**, which peace grows, war shrinks and the Soviet
+  economy's end cut, is what they are a share of;
 * **energy and transit** - the share of Tajikistan's gas, power and overland routes that pass
   through a neighbour (Uzbekistan above all), shrinking as Tajikistan builds its own supply
   (the Rogun dam, plants built with other partners' money);
@@ -66,7 +65,6 @@ class Levers:
         R, N = replicates, len(codes)
         self.codes = list(codes)
         self.migrants = np.zeros((R, N))       # share of Tajikistan's workforce working in each host
-        self.network = np.zeros((R, N))        # share who could work there: who know the way and someone there
         self.remittances = np.zeros((R, N))    # what they send home, percent of Tajikistan's GDP
         self.energy = np.zeros((R, N))         # share of Tajikistan's energy and transit through each holder
         self.own_supply = np.zeros(R)          # how far Tajikistan has built its own energy (Rogun and plants), 0..1
@@ -100,7 +98,6 @@ class Levers:
         for code, share in given.migrants.items():
             if code in self.codes:
                 self.migrants[:, self.index(code)] = share
-                self.network[:, self.index(code)] = share
         for code, owed in given.debt.items():
             if code in self.codes:
                 self.debt[:, self.index(code)] = owed
@@ -297,17 +294,8 @@ class Levers:
         return income
 
     def _migration(self, w: World, p: Parameters, members_of: dict[str, np.ndarray], settle: bool) -> None:
-        """Migrants go where wages are higher, as far as the host lets them and as far as the
-        network reaches; they send money home.
-
-        The network is who could go: those who know the way, the papers and someone there to find
-        them work. It grows with those already in it, slowly at first and then faster, until it
-        reaches everyone who could ever go (``migration_max`` of the workforce, split by
-        destination): cumulative causation (Massey 1990; Massey et al. 1993). It does not shrink
-        when wages fall or a host closes its doors. Migrants themselves follow the wage gap within
-        months (``migration_rate``): circular and seasonal, they come home when the rouble falls or
-        the host turns them back, and go again. So while the network is small it, not the wage gap,
-        sets how many go, and migration grows through a crisis; once it is wide, the wage gap does."""
+        """Migrants go where wages are higher, as far as the host lets them, and they follow those
+        already there (a network: the flow grows with the stock); they send money home."""
         home = 0.2 + w.economy[:, None]
         income = self.host_income(w, p)
         pull = income / (income + home)
@@ -317,15 +305,12 @@ class Levers:
             in_union = w.has_many("EAEU", self.codes, "member") if w.present("EAEU") else np.zeros_like(pull, bool)
             barred = p.migration_union_barrier * in_union * ~members_of["EAEU"][:, None]
         openness = (1.0 - self.squeeze["migration"]) * (1.0 - barred)
-        reach = p.migration_max * self.destination
-        target = reach * pull * openness
+        target = p.migration_max * self.destination * pull * openness
         if settle:
-            self.network = np.maximum(self.network, target)
             self.migrants = target
         else:
-            joined = np.divide(self.network, reach, out=np.ones_like(self.network), where=reach > 0)
-            self.network += reach * p.network_growth / 12.0 * (p.migration_network + joined) * np.maximum(1.0 - joined, 0.0)
-            self.migrants += p.migration_rate * (np.minimum(target, self.network) - self.migrants)
+            network = np.where(target > self.migrants, p.migration_network + self.migrants / max(p.migration_max, 1e-9), 1.0)
+            self.migrants += p.migration_rate * np.minimum(network, 1.0) * (target - self.migrants)
         self.home_output = self.dollar_output(w)
         self.sent = p.remittance_scale * self.migrants * self.dollar_wages(w, p)
         self.remittances = self.sent / self.home_output[:, None]

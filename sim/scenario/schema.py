@@ -192,7 +192,6 @@ class Parameters(Strict):
     # the levers (sim/core/levers.py)
     squeeze_decay: Annotated[float, Field(ge=0, lt=1)] = 0.85
     migration_network: Unit = 0.05
-    network_growth: Annotated[float, Field(ge=0, le=5)] = 0.5
     migration_max: Unit = 0.3
     migration_rate: Unit = 0.04
     migration_wage_gap: Annotated[float, Field(gt=0, le=20)] = 2.0
