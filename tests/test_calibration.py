@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim.calibration.calibrate import calibrate
@@ -22,7 +24,20 @@ from sim.calibration.forecast import FORECAST_COLUMNS, forecast, record_for, run
 from sim.cli import main
 from sim.paths import default_scenario
 from sim.record.observation import ObservationModel, Record, load_record
-from sim.record.scores import coverage, crps_ensemble, crps_gaussian, interval, mae, pearson, rmse, skill, spearman, summary
+from sim.record.scores import (
+    coverage,
+    crps_ensemble,
+    crps_gaussian,
+    interval,
+    interval_words,
+    mae,
+    pearson,
+    rmse,
+    skill,
+    skill_interval,
+    spearman,
+    summary,
+)
 
 # --- scores -------------------------------------------------------------------------------------
 
@@ -59,6 +74,39 @@ def test_interval_coverage_and_summary_baselines():
     assert block["mae"] == 0 and block["skill_vs_persistence"] == 1.0 and block["skill_vs_climatology"] == 1.0
     assert block["mae_persistence"] == pytest.approx(0.15) and block["mae_climatology"] == pytest.approx(0.05)
     assert block["crps"] == pytest.approx(0, abs=1e-12) and block["coverage90"] == 1.0
+
+
+def test_a_skills_interval_comes_from_resampled_years_and_says_when_it_is_a_tie():
+    years = np.repeat(np.arange(2010, 2020), 3)
+    better = np.random.default_rng(1).uniform(0.5, 1.0, len(years))
+    low, high = skill_interval(0.5 * better, better, years)
+    assert low == pytest.approx(0.5) and high == pytest.approx(0.5)  # the same skill in every year
+    noisy = better * np.where(years % 2, 0.6, 1.3) * (1 + (years - 2010) / 40)  # the years differ, not their rows
+    low, high = skill_interval(noisy, better, years)
+    assert low < skill(noisy.mean(), better.mean()) < high
+    assert skill_interval(noisy, better, years) == (low, high)  # a fixed seed: the same rows, the same interval
+    # a year's rows are drawn together: twice the rows in each year is the same interval,
+    # while counting every row as its own year pretends to more evidence than there is
+    doubled = skill_interval(np.tile(noisy, 2), np.tile(better, 2), np.tile(years, 2))
+    assert doubled == pytest.approx((low, high))
+    rows_alone = skill_interval(np.tile(noisy, 2), np.tile(better, 2))
+    assert rows_alone[1] - rows_alone[0] < high - low
+    assert all(math.isnan(v) for v in skill_interval(noisy, better, np.full(len(years), 2010)))
+    assert "a tie within the noise" in interval_words(-0.07, 0.05)
+    assert "tie" not in interval_words(0.02, 0.3) and "too few years" in interval_words(math.nan, math.nan)
+    block = summary(noisy, noisy, better, better, groups=years)
+    assert block["skill_vs_persistence_95"] == [1.0, 1.0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.0, 1.0), st.floats(0.01, 1.0), st.integers(0, 6)), min_size=2, max_size=40))
+def test_a_skills_interval_is_ordered_and_bounded_above_by_one(rows):
+    loss, reference, groups = (np.array(column) for column in zip(*rows))
+    low, high = skill_interval(loss, reference, groups, draws=200)
+    if len(set(groups.tolist())) < 2:
+        assert math.isnan(low) and math.isnan(high)
+    else:
+        assert low <= high <= 1.0 + 1e-12
 
 
 def test_record_baselines():
@@ -210,6 +258,11 @@ def test_report_has_honest_scores(tiny):
     assert set(data["voting"]["contested"]["yearly"]) >= {"2014", "2019"}
     text = (first / "report.md").read_text()
     assert "## Verdict" in text and ("does NOT beat" in text or "beats" in text)
+    assert "over resampled years" in text  # each verdict carries its skill's interval
+    low, high = data["rolling_1y"]["skill_vs_persistence_95"]
+    assert low <= data["rolling_1y"]["skill_vs_persistence"] <= high
+    for block in data["levers"]["test"].values():
+        assert len(block["skill_vs_persistence_95"]) == 2
     assert "## The UN voting model" in text and "Where alignment with Russia is at stake" in text
 
 

@@ -52,6 +52,7 @@ from sim.calibration.war import (
 )
 from sim.paths import default_scenario
 from sim.record.observation import ObservationModel, load_record
+from sim.record.scores import interval_words
 from sim.scenario import load_scenario
 
 
@@ -287,6 +288,13 @@ def war_report(result, default_result, settings: Settings) -> dict:
     }
 
 
+def _interval(block: dict, key: str) -> str:
+    """The words for a skill's bootstrap interval, or a note that the report predates them."""
+    if key not in block:
+        return "no interval"
+    return interval_words(*block[key])
+
+
 def verdict(report: dict) -> dict:
     """Plain statements of whether the model beats the two baselines on the test years."""
     test, modelled = report["test"], report["test"]["model_partners"]
@@ -296,29 +304,34 @@ def verdict(report: dict) -> dict:
             skill, mae, ref = block[f"skill_vs_{baseline}"], block["mae"], block[f"mae_{baseline}"]
             beats = skill > 0
             lines.append(f"On test years, over {label}, the model {'beats' if beats else 'does NOT beat'} {baseline}: "
-                         f"MAE {mae:.4f} vs {ref:.4f} (skill {skill:+.3f}).")
+                         f"MAE {mae:.4f} vs {ref:.4f} (skill {skill:+.3f}; "
+                         f"{_interval(block, f'skill_vs_{baseline}_95')}).")
     voting = report.get("voting")
     if voting:
         for key, label in (("rolling_1y", "one year ahead"), ("rolling_3y", "one to three years ahead")):
             block = voting[key]
             lines.append(f"The UN voting model, {label} from rolling origins {voting['origins'][0]}-{voting['origins'][1]}, "
                          f"{'beats' if block['skill_vs_persistence'] > 0 else 'does NOT beat'} persistence: MAE "
-                         f"{block['mae']:.4f} vs {block['mae_persistence']:.4f} (skill {block['skill_vs_persistence']:+.3f}); "
+                         f"{block['mae']:.4f} vs {block['mae_persistence']:.4f} (skill {block['skill_vs_persistence']:+.3f}; "
+                         f"{_interval(block, 'skill_vs_persistence_95')}); "
                          f"without the simulation {block['mae_without_simulation']:.4f}.")
     for conflict, levels in report.get("war", {}).get("test", {}).items():
         block = levels.get("level1", {})
         if block.get("skill_vs_persistence") is not None:
             lines.append(f"The {conflict.replace('_', ' ')} (UCDP level >= 1), test years: Brier {block['model']:.4f} vs "
                          f"persistence {block['persistence']:.4f} "
-                         f"({'beats' if block['skill_vs_persistence'] > 0 else 'does NOT beat'} it).")
+                         f"({'beats' if block['skill_vs_persistence'] > 0 else 'does NOT beat'} it; "
+                         f"{_interval(block, 'skill_vs_persistence_95')}).")
     for name, block in report.get("levers", {}).get("test", {}).items():
         skill = block["skill_vs_persistence"]
         lines.append(f"The lever series {name}, test years: CRPS {block['model']:.4f} vs persistence "
-                     f"{block['persistence']:.4f} ({'beats' if skill > 0 else 'does NOT beat'} it).")
+                     f"{block['persistence']:.4f} ({'beats' if skill > 0 else 'does NOT beat'} it; "
+                     f"{_interval(block, 'skill_vs_persistence_95')}).")
         if "dollar_ratio" in block:
             lines.append(f"The lever series {name}, test years: CRPS {block['model']:.4f} vs the dollar ratio "
                          f"{block['dollar_ratio']:.4f}, the two dollar incomes with the last training years' "
-                         f"constant ({'beats' if block['skill_vs_dollar_ratio'] > 0 else 'does NOT beat'} it).")
+                         f"constant ({'beats' if block['skill_vs_dollar_ratio'] > 0 else 'does NOT beat'} it; "
+                         f"{_interval(block, 'skill_vs_dollar_ratio_95')}).")
     return {
         "beats_persistence_on_test": bool(test["skill_vs_persistence"] > 0),
         "voting_beats_persistence_1y": bool(voting and voting["rolling_1y"]["skill_vs_persistence"] > 0),

@@ -41,7 +41,7 @@ import numpy as np
 
 from sim.calibration.free import Free
 from sim.paths import record_dir
-from sim.record.scores import crps_ensemble
+from sim.record.scores import crps_ensemble, skill_interval
 
 LEVER_FREE: tuple[Free, ...] = (
     Free("migration_max", 0.05, 0.6, "the share of Tajikistan's workforce that could work abroad"),
@@ -249,16 +249,17 @@ def scores_against_baselines(run: LeverRun, record: LeverRecord, ratio: dict[int
             continue
         truth = np.array([observed[y] for y in years])
         samples = np.stack([simulated[:, column[y]] for y in years])
-        scores = {"model": float(crps_ensemble(samples, truth).mean()), "years": len(years)}
-        for label, values in _baselines(observed, train, years).items():
-            scores[label] = float(np.abs(values - truth).mean())
-        scores["skill_vs_persistence"] = _skill(scores["model"], scores["persistence"])
-        scores["skill_vs_trend"] = _skill(scores["model"], scores["trend"])
+        crps = crps_ensemble(samples, truth)
+        scores: dict = {"model": float(crps.mean()), "years": len(years)}
+        errors = {label: np.abs(values - truth) for label, values in _baselines(observed, train, years).items()}
         if name == "remittances" and ratio:
             baseline = _dollar_ratio_baseline(ratio, observed, train, years)
             if baseline is not None:
-                scores["dollar_ratio"] = float(np.abs(baseline - truth).mean())
-                scores["skill_vs_dollar_ratio"] = _skill(scores["model"], scores["dollar_ratio"])
+                errors["dollar_ratio"] = np.abs(baseline - truth)
+        for label, error in errors.items():
+            scores[label] = float(error.mean())
+            scores[f"skill_vs_{label}"] = _skill(scores["model"], scores[label])
+            scores[f"skill_vs_{label}_95"] = list(skill_interval(crps, error))
         out[name] = scores
     return out
 

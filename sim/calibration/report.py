@@ -72,6 +72,12 @@ def _f(value, digits: int = 4) -> str:
     return f"{value:.{digits}f}"
 
 
+def _span(block: dict, key: str = "skill_vs_persistence_95") -> str:
+    """A skill's 95% bootstrap interval over resampled years, for a table cell."""
+    low, high = block.get(key, (math.nan, math.nan))
+    return "–" if low is None or math.isnan(low) else f"{low:+.3f} to {high:+.3f}"
+
+
 def _table(header: list[str], rows: list[list]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     return lines + ["| " + " | ".join(_f(c) if not isinstance(c, str) else c for c in row) + " |" for row in rows]
@@ -99,7 +105,10 @@ def markdown(report: dict) -> str:
         "",
         *_table(["metric", f"train {a}–{b}", f"test {c}–{d}", "test, model partners", "test, uncalibrated model"],
                 [[label, train.get(key), test.get(key), test["model_partners"].get(key),
-                  report["uncalibrated"]["test"].get(key)] for key, label in _METRICS]),
+                  report["uncalibrated"]["test"].get(key)] for key, label in _METRICS]
+               + [[f"95% interval of skill vs {name}, resampled years", *(_span(block, f"skill_vs_{name}_95") for block in
+                   (train, test, test["model_partners"], report["uncalibrated"]["test"]))]
+                  for name in ("persistence", "climatology")]),
         "",
         f"Persistence carries each partner's last training-year value ({b}) forward; climatology is its "
         f"{a}–{b} mean. On the training block both baselines are in-sample, as is the model. CRPS is in "
@@ -193,10 +202,12 @@ def voting_section(report: dict) -> list[str]:
     keys = ("test", "rolling_1y", "rolling_3y")
     names = {"test": f"{c}–{d} from {b}", "rolling_1y": "rolling, 1 year ahead", "rolling_3y": "rolling, 1–3 years ahead"}
     rows = [[names[k], who, blk["n"], blk["mae"], blk["mae_without_simulation"], blk["mae_persistence"],
-             blk["mae_climatology"], blk["skill_vs_persistence"], blk["skill_vs_climatology"], blk["coverage90"]]
+             blk["mae_climatology"], blk["skill_vs_persistence"], _span(blk), blk["skill_vs_climatology"],
+             blk["coverage90"]]
             for k in keys for who, blk in (("all", voting[k]), ("model actors", voting[k]["model_partners"]))]
     hedged = [[names[k], contested[k]["n"], contested[k]["mae"], contested[k]["mae_without_simulation"],
-               contested[k]["mae_persistence"], contested[k]["mae_climatology"], contested[k]["skill_vs_persistence"]]
+               contested[k]["mae_persistence"], contested[k]["mae_climatology"], contested[k]["skill_vs_persistence"],
+               _span(contested[k])]
               for k in keys]
     return [
         "## The UN voting model",
@@ -209,7 +220,7 @@ def voting_section(report: dict) -> list[str]:
         "climatology its mean up to the origin; *without simulation* is the same model with gain 0.",
         "",
         *_table(["forecast", "partners", "rows", "MAE", "MAE without simulation", "MAE persistence", "MAE climatology",
-                 "skill vs pers.", "skill vs clim.", "coverage 90%"], rows),
+                 "skill vs pers.", "95% interval", "skill vs clim.", "coverage 90%"], rows),
         "",
         "**Where alignment with Russia is at stake** (Ukraine, Crimea, Georgia, and human-rights resolutions on named "
         "countries that Russia opposed; score = share voting with Russia + half the share abstaining or absent), "
@@ -217,7 +228,7 @@ def voting_section(report: dict) -> list[str]:
         f"{contested['model']['gain']:g}.",
         "",
         *_table(["forecast", "years", "MAE", "MAE without simulation", "MAE persistence", "MAE climatology",
-                 "skill vs pers."], hedged),
+                 "skill vs pers.", "95% interval"], hedged),
         "",
         "Tajikistan's score on these votes, year by year: " + ", ".join(
             f"{y} {v['score']:.2f} ({v['n']})" for y, v in contested["yearly"].items()) + ".",
@@ -244,7 +255,8 @@ def war_section(report: dict) -> list[str]:
              str(r["border_ucdp"])]
             for r in war["yearly"]]
     tests = [[conflict, f"level >= {level[-1]}", s["years"], s["model"], s["persistence"], s["climatology"],
-              s["skill_vs_persistence"], s["skill_vs_climatology"], war["uncalibrated_test"][conflict][level]["model"]]
+              s["skill_vs_persistence"], _span(s), s["skill_vs_climatology"],
+              war["uncalibrated_test"][conflict][level]["model"]]
              for conflict, block in war["test"].items() for level, s in block.items()]
     settle = war["settlement"]
     quantiles = ", ".join(f"{k} {v}" for k, v in settle.items() if k.startswith("q")) or "none"
@@ -267,7 +279,7 @@ def war_section(report: dict) -> list[str]:
         f"climatology is each level's frequency over {a}–{b}.",
         "",
         *_table(["conflict", "event", "years", "model", "persistence", "climatology", "skill vs pers.",
-                 "skill vs clim.", "uncalibrated model"], tests),
+                 "95% interval", "skill vs clim.", "uncalibrated model"], tests),
         "",
         f"The accord: signed in {settle['share_with_accord']:.0%} of replicates; its month by quantile: {quantiles} "
         f"(the record: June 1997). Uncalibrated: "
@@ -284,7 +296,7 @@ def lever_section(report: dict) -> list[str]:
              "" if r["observed"] is None else r["observed"], r.get("growth_q05", ""), r.get("growth_median", ""),
              r.get("growth_q95", ""), "" if r.get("growth_observed") is None else r["growth_observed"]]
             for r in levers["yearly"]]
-    tests = [[name, s["years"], s["model"], s["persistence"], s["trend"], s["skill_vs_persistence"],
+    tests = [[name, s["years"], s["model"], s["persistence"], s["trend"], s["skill_vs_persistence"], _span(s),
               s["skill_vs_trend"], levers["uncalibrated_test"].get(name, {}).get("model")]
              for name, s in levers["test"].items()]
     china = "; ".join(f"{label} years: Spearman {c['spearman']:.2f} over {c['years']} years"
@@ -310,8 +322,8 @@ def lever_section(report: dict) -> list[str]:
         "Test years, mean CRPS of the ensemble (for the baselines, their absolute error; lower is better): "
         "persistence carries the last training year's figure forward, trend extends the training years' line.",
         "",
-        *_table(["series", "years", "model", "persistence", "trend", "skill vs pers.", "skill vs trend",
-                 "uncalibrated model"], tests),
+        *_table(["series", "years", "model", "persistence", "trend", "skill vs pers.", "95% interval",
+                 "skill vs trend", "uncalibrated model"], tests),
         "",
         *([f"Remittances against a third baseline, the dollar ratio: a constant times Russia's GDP per head in "
            f"dollars over Tajikistan's, the constant (the migrants' share and what they send) held at its mean over "

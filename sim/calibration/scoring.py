@@ -19,8 +19,9 @@ def _rows(record: Record, mask: np.ndarray, prediction, persistence: np.ndarray,
     def per_row(values: np.ndarray) -> np.ndarray:
         return np.broadcast_to(values[:, None], mask.shape)[mask]
 
+    years = np.broadcast_to(record.years[None, :], mask.shape)[mask]
     return summary(record.values[mask], prediction.mean[mask], per_row(persistence), per_row(climatology),
-                   prediction.samples[mask], per_row(spread))
+                   prediction.samples[mask], per_row(spread), groups=years)
 
 
 def score_years(record: Record, observation: ObservationModel, latent: np.ndarray, years: tuple[int, int],

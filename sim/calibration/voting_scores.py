@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.record.contested import Contested, ContestedModel, load_contested
 from sim.record.observation import LATENT, Record
-from sim.record.scores import mae, skill, summary
+from sim.record.scores import mae, skill, skill_interval, summary
 from sim.record.voting import VotingModel, load_positions
 
 
@@ -50,7 +50,7 @@ def _baselines(record: Record, origin: int) -> tuple[np.ndarray, np.ndarray]:
 def _block(full: VotingModel, plain: VotingModel, modelled: np.ndarray, pairs: list[tuple[int, int]]) -> dict:
     """Scores over every partner's forecast for each ``(origin, year)`` with a record, and over model actors."""
     record = full.record
-    keys = ("obs", "pred", "plain", "persistence", "climatology", "samples", "actor")
+    keys = ("obs", "pred", "plain", "persistence", "climatology", "samples", "actor", "year")
     rows: dict[str, list[np.ndarray]] = {key: [] for key in keys}
     for origin, year in pairs:
         observed = record.values[:, record.column(year)]
@@ -59,7 +59,8 @@ def _block(full: VotingModel, plain: VotingModel, modelled: np.ndarray, pairs: l
         keep = ~np.isnan(observed) & ~np.isnan(ours.mean) & ~np.isnan(persistence)
         for key, values in (("obs", observed), ("pred", ours.mean), ("plain", theirs.mean),
                             ("persistence", persistence), ("climatology", climatology),
-                            ("samples", ours.samples), ("actor", modelled)):
+                            ("samples", ours.samples), ("actor", modelled),
+                            ("year", np.full(len(observed), year))):
             rows[key].append(values[keep])
     flat = {key: np.concatenate(values) if values else np.empty(0) for key, values in rows.items()}
     return {**_scores(flat, np.ones(len(flat["obs"]), dtype=bool)),
@@ -70,7 +71,7 @@ def _block(full: VotingModel, plain: VotingModel, modelled: np.ndarray, pairs: l
 def _scores(flat: dict, rows: np.ndarray) -> dict:
     clip = np.clip
     out = summary(flat["obs"][rows], clip(flat["pred"][rows], 0, 1), flat["persistence"][rows],
-                  flat["climatology"][rows], clip(flat["samples"][rows], 0, 1))
+                  flat["climatology"][rows], clip(flat["samples"][rows], 0, 1), groups=flat["year"][rows])
     out["mae_without_simulation"] = mae(clip(flat["plain"][rows], 0, 1), flat["obs"][rows])
     out["skill_without_simulation_vs_persistence"] = skill(out["mae_without_simulation"], out["mae_persistence"])
     return out
@@ -88,6 +89,7 @@ def contested_report(data: Contested, regard: np.ndarray, train: tuple[int, int]
         theirs: list[float] = []
         persistence: list[float] = []
         climatology: list[float] = []
+        targets: list[int] = []
         for origin, year in pairs:
             target = int(np.flatnonzero(data.years == year)[0])
             last = full.last(origin)
@@ -95,17 +97,21 @@ def contested_report(data: Contested, regard: np.ndarray, train: tuple[int, int]
                 continue
             seen = ~np.isnan(data.score) & (data.years <= origin)
             obs.append(float(data.score[target]))
+            targets.append(year)
             ours.append(float(full.forecast(origin, year).mean()))
             theirs.append(float(plain.forecast(origin, year).mean()))
             persistence.append(float(data.score[last]))
             climatology.append(float(data.score[seen].mean()))
         observed = np.array(obs)
-        out = {"n": len(obs), "mae": mae(np.array(ours), observed),
+        out: dict = {"n": len(obs), "mae": mae(np.array(ours), observed),
                "mae_without_simulation": mae(np.array(theirs), observed),
                "mae_persistence": mae(np.array(persistence), observed),
                "mae_climatology": mae(np.array(climatology), observed)}
         out["skill_vs_persistence"] = skill(out["mae"], out["mae_persistence"])
         out["skill_vs_climatology"] = skill(out["mae"], out["mae_climatology"])
+        out["skill_vs_persistence_95"] = list(skill_interval(np.abs(np.array(ours) - observed),
+                                                             np.abs(np.array(persistence) - observed),
+                                                             np.array(targets)))
         return out
 
     return {

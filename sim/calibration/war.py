@@ -34,6 +34,7 @@ from sim.core.conflict import ucdp_level
 from sim.core.recording import CONFLICT_SERIES
 from sim.months import parse_month
 from sim.paths import record_dir
+from sim.record.scores import skill_interval
 
 
 def _free() -> tuple[Free, ...]:
@@ -210,10 +211,12 @@ def scores_against_baselines(run: WarRun, observed: Observed, train: tuple[int, 
             model = (levels[:, keep] >= threshold).mean(axis=0)
             persistence = np.full(len(years), float(last >= threshold))
             climatology = np.full(len(years), float((truth[train_cols] >= threshold).mean()))
-            scores = {label: float(brier(p, happened).mean()) if len(years) else float("nan")
-                      for label, p in (("model", model), ("persistence", persistence), ("climatology", climatology))}
-            scores["skill_vs_persistence"] = _skill(scores["model"], scores["persistence"])
-            scores["skill_vs_climatology"] = _skill(scores["model"], scores["climatology"])
+            losses = {label: brier(p, happened) for label, p in
+                      (("model", model), ("persistence", persistence), ("climatology", climatology))}
+            scores: dict = {label: float(loss.mean()) if len(years) else float("nan") for label, loss in losses.items()}
+            for label in ("persistence", "climatology"):
+                scores[f"skill_vs_{label}"] = _skill(scores["model"], scores[label])
+                scores[f"skill_vs_{label}_95"] = list(skill_interval(losses["model"], losses[label], years))
             scores["years"] = len(years)
             block[f"level{threshold}"] = scores
         out[name] = block

@@ -11,6 +11,12 @@ negative when the baseline is better. The ensemble is judged by the coverage of 
 interval (does the record fall inside the 90% interval 90% of the time?) and by the continuous
 ranked probability score (CRPS, in the units of the agreement index; lower is better; for a
 single-member "ensemble" it equals the absolute error).
+
+A test block holds ten or fourteen years, so a skill of a few percent may be luck. Each skill
+against a baseline therefore comes with a 95% interval from a paired bootstrap over the scored
+years (:func:`skill_interval`): the years are drawn again with replacement, and the model and the
+baseline are scored on the same draw. An interval that straddles 0 is a tie within the noise of
+the years there are.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ from scipy.stats import norm, pearsonr, spearmanr
 
 #: The central interval reported and checked for coverage.
 LEVEL = 0.90
+#: Resamples of the scored years behind each skill's interval, and the seed that draws them.
+BOOTSTRAP_DRAWS = 4000
+BOOTSTRAP_SEED = 20_250_101
 
 
 def mae(pred: np.ndarray, obs: np.ndarray) -> float:
@@ -52,6 +61,40 @@ def spearman(pred: np.ndarray, obs: np.ndarray) -> float:
 def skill(score: float, reference: float) -> float:
     """``1 - score / reference`` (NaN when the reference is 0 or missing)."""
     return 1.0 - score / reference if reference and not math.isnan(reference) else math.nan
+
+
+def skill_interval(loss: np.ndarray, reference: np.ndarray, groups: np.ndarray | None = None,
+                   level: float = 0.95, draws: int = BOOTSTRAP_DRAWS) -> tuple[float, float]:
+    """The central ``level`` interval of ``1 - mean(loss) / mean(reference)`` over a paired
+    bootstrap that draws ``groups`` (the scored years; each row its own group when ``None``) with
+    replacement, the rows of a drawn group all kept. Rows of one year share its agenda and its
+    shocks, so years, not rows, are what is resampled. The seed is fixed: the same rows give the
+    same interval. ``(nan, nan)`` with fewer than two groups."""
+    loss, reference = np.asarray(loss, dtype=float), np.asarray(reference, dtype=float)
+    labels = np.arange(len(loss)) if groups is None else np.asarray(groups)
+    _, index = np.unique(labels, return_inverse=True)
+    count = int(index.max()) + 1 if len(index) else 0
+    if count < 2:
+        return math.nan, math.nan
+    ours = np.bincount(index, weights=loss, minlength=count)
+    theirs = np.bincount(index, weights=reference, minlength=count)
+    drawn = np.random.default_rng(BOOTSTRAP_SEED).integers(0, count, size=(draws, count))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        skills = 1.0 - ours[drawn].sum(axis=1) / theirs[drawn].sum(axis=1)
+    skills = skills[np.isfinite(skills)]
+    if not len(skills):
+        return math.nan, math.nan
+    tail = (1.0 - level) / 2.0
+    low, high = np.quantile(skills, [tail, 1.0 - tail])
+    return float(low), float(high)
+
+
+def interval_words(low: float, high: float) -> str:
+    """How a skill's interval reads in a sentence: its bounds, and whether it is a tie."""
+    if math.isnan(low):
+        return "no interval: too few years"
+    tie = "; a tie within the noise of the years" if low < 0.0 < high else ""
+    return f"95% interval {low:+.3f} to {high:+.3f} over resampled years{tie}"
 
 
 def crps_ensemble(samples: np.ndarray, obs: np.ndarray) -> np.ndarray:
@@ -88,7 +131,7 @@ def coverage(lower: np.ndarray, upper: np.ndarray, obs: np.ndarray) -> float:
 
 def summary(obs: np.ndarray, pred: np.ndarray, persistence: np.ndarray, climatology: np.ndarray,
             samples: np.ndarray | None = None, climatology_sd: np.ndarray | None = None,
-            level: float = LEVEL) -> dict[str, float]:
+            level: float = LEVEL, groups: np.ndarray | None = None) -> dict:
     """All scores of one set of rows, as a flat dict (what ``report.json`` holds per block).
 
     Pearson and Spearman correlations across rows are flattered by the differences between
@@ -97,9 +140,10 @@ def summary(obs: np.ndarray, pred: np.ndarray, persistence: np.ndarray, climatol
 
     ``obs``, ``pred``, ``persistence``, ``climatology``: ``[row]``; ``samples``: ``[row, member]``,
     the ensemble's predictive samples (adds coverage and CRPS); ``climatology_sd``: adds the CRPS
-    of the Gaussian climatology N(mean, sd), a reference for the model's CRPS.
+    of the Gaussian climatology N(mean, sd), a reference for the model's CRPS; ``groups``: each
+    row's year, adds the 95% intervals of both skills (:func:`skill_interval`).
     """
-    out = {
+    out: dict = {
         "n": int(len(obs)),
         "mae": mae(pred, obs),
         "rmse": rmse(pred, obs),
@@ -111,6 +155,11 @@ def summary(obs: np.ndarray, pred: np.ndarray, persistence: np.ndarray, climatol
     }
     out["skill_vs_persistence"] = skill(out["mae"], out["mae_persistence"])
     out["skill_vs_climatology"] = skill(out["mae"], out["mae_climatology"])
+    if groups is not None:
+        error = np.abs(np.asarray(pred) - np.asarray(obs))
+        for name, baseline in (("persistence", persistence), ("climatology", climatology)):
+            reference = np.abs(np.asarray(baseline) - np.asarray(obs))
+            out[f"skill_vs_{name}_95"] = list(skill_interval(error, reference, groups))
     if samples is not None:
         lower, upper = interval(samples, level)
         out["coverage90" if level == LEVEL else f"coverage{round(level * 100)}"] = coverage(lower, upper, obs)
