@@ -94,6 +94,7 @@ def test_a_skills_interval_comes_from_resampled_years_and_says_when_it_is_a_tie(
     assert all(math.isnan(v) for v in skill_interval(noisy, better, np.full(len(years), 2010)))
     assert "a tie within the noise" in interval_words(-0.07, 0.05)
     assert "tie" not in interval_words(0.02, 0.3) and "too few years" in interval_words(math.nan, math.nan)
+    assert "the same as the baseline" in interval_words(-1e-6, 0.0)
     block = summary(noisy, noisy, better, better, groups=years)
     assert block["skill_vs_persistence_95"] == [1.0, 1.0]
 

@@ -93,6 +93,8 @@ def interval_words(low: float, high: float) -> str:
     """How a skill's interval reads in a sentence: its bounds, and whether it is a tie."""
     if math.isnan(low):
         return "no interval: too few years"
+    if max(abs(low), abs(high)) < 5e-4:
+        return "the same as the baseline in every resample of the years"
     tie = "; a tie within the noise of the years" if low < 0.0 < high else ""
     return f"95% interval {low:+.3f} to {high:+.3f} over resampled years{tie}"
 
