@@ -305,6 +305,54 @@ def test_tajikistan_hedges_towards_capable_partners_that_hold_little_over_it():
     assert (pulls[:, w.i("CHN")] > pulls[:, w.i("RUS")]).all() and (pulls[:, w.i("USA")] > pulls[:, w.i("AFG")]).all()
 
 
+def _decide(w: World, rule_id: str, code: str) -> np.ndarray:
+    """The chance of each replicate's one proposal when ``code`` decides by ``rule_id`` alone."""
+    w.clear_intentions()
+    w.current_rule = rule_id
+    RULES[rule_id].fn(w, _Agent(code, w), 1.0)
+    (_, chance), = w.proposals
+    return np.broadcast_to(np.asarray(chance, dtype=float), (w.R,)).copy()
+
+
+def test_uzbekistan_squeezes_only_while_the_dam_is_under_way_and_less_under_a_leader_who_mends_fences():
+    def chance(underway: float, assertiveness: float) -> float:
+        w = world()
+        w.levers.dam[:, w.tjk] = underway
+        w.traits["assertiveness"][w.i("UZB")] = assertiveness
+        return float(_decide(w, "R69", "UZB").mean())
+
+    assert chance(0.0, 0.8) == 0.0  # energy it built long ago, or plans never resolved, are no cause
+    assert 0.0 < chance(1.0, 0.2) < chance(1.0, 0.8)  # Karimov's successor (0.2) squeezes less
+
+
+def test_resolving_to_build_the_dam_puts_it_under_way_and_speeds_the_building_as_far_as_money_allows():
+    w = world(economy=0.6)
+    resolve = _decide(w, "R70", "TJK")
+    small_plants = np.asarray(w.energy_building, dtype=float).copy()
+    assert (resolve > 0).all() and (small_plants > 0).all() and not w.levers.dam_underway().any()
+    stock, sign, cap = w.levers.action_stock("dam")  # what the resolution, once drawn, adds to
+    stock[:, w.tjk] = np.clip(stock[:, w.tjk] + sign * 1.0, 0.0, cap)
+    assert (w.levers.dam_underway() == 1.0).all()
+    assert (_decide(w, "R70", "TJK") == 0.0).all()  # resolved once, not again
+    dam = np.asarray(w.energy_building, dtype=float).copy()
+    assert (dam > 2 * small_plants).all()
+    poorer = world(economy=0.1)
+    poorer.levers.dam[:, poorer.tjk] = 1.0
+    _decide(poorer, "R70", "TJK")
+    assert (np.asarray(poorer.energy_building) < dam).all()  # the money sets the pace
+    at_war = world(economy=0.6)
+    at_war.levers.dam[:, at_war.tjk] = 1.0
+    at_war.conflict.war[:] = 1.0
+    assert (_decide(at_war, "R70", "TJK") == 0.0).all() and not np.any(at_war.energy_building)
+
+
+def test_an_actions_lever_effect_names_the_stock_it_moves():
+    lv = world().levers
+    assert lv.action_stock("dam")[0] is lv.dam and lv.action_stock("dam")[1:] == (1.0, 1.0)
+    assert lv.action_stock("relief")[0] is lv.debt and lv.action_stock("relief")[1:] == (-1.0, None)
+    assert lv.action_stock("energy")[0] is lv.squeeze["energy"]
+
+
 # --- mechanisms, not scripts ------------------------------------------------------------------
 
 CALENDAR = re.compile(r"\bw\.month\b|\bparse_month\b|\bmonth\b\s*[<>=]|[\"'](19|20)\d\d-\d\d[\"']")

@@ -159,8 +159,8 @@ EXPECTED: dict[str, list[str]] = {
     "R66": ["pull TJK>RUS +", "propose treaty TJK>RUS +"],  # Russia squeezes what Tajikistan cannot do without
     "R67": ["pull TJK>states +", "propose visit TJK>states +"],
     "R68": ["pull TJK>RUS,UZB -", "propose pressure TJK>RUS,UZB -"],
-    "R69": ["propose pressure UZB>TJK -"],
-    "R70": ["build"],
+    "R69": ["propose pressure UZB>TJK -"],  # only where the dam is under way
+    "R70": ["build", "propose refusal TJK>UZB -"],  # resolving to build the dam, where not yet resolved
     "R71": ["lend CHN>TJK", "aid CHN>TJK"],
     "R72": ["propose treaty CHN>TJK +"],
     "R73": ["military USA>TJK", "pull USA>TJK +", "propose request USA>TJK +"],
@@ -249,6 +249,7 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     levers.mass[:, world.i("CHN")] = 5.0
     levers.growth[world.i("RUS")] = -5.0
     levers.own_supply[:] = 0.1
+    levers.dam[:2, tjk] = 1.0  # the dam under way in replicates 0 and 1, not yet resolved in 2
     levers.security[:, world.i("RUS")], levers.security[:, world.i("USA")] = 0.7, 0.2
     levers.squeeze["migration"][:, world.i("RUS")] = 0.3
     levers.squeeze["energy"][:, world.i("UZB")] = 0.4

@@ -141,9 +141,9 @@ class Dynamics:
         levers = t["lever"][cols]
         for lever in set(levers.tolist()) - {""}:
             chosen = levers == lever
-            stock = w.levers.debt if lever == "relief" else w.levers.squeeze[lever]
-            np.add.at(stock, (reps[chosen], a[chosen]), (-1.0 if lever == "relief" else 1.0) * t["lever_amount"][cols][chosen])
-            np.clip(stock, 0.0, None if lever == "relief" else 1.0, out=stock)
+            stock, sign, cap = w.levers.action_stock(lever)
+            np.add.at(stock, (reps[chosen], a[chosen]), sign * t["lever_amount"][cols][chosen])
+            np.clip(stock, 0.0, cap, out=stock)
         talks = (t["type"][cols] == self.mediation_type) & self._is_party(b)
         if talks.any():
             trust = sum(np.maximum(w.alignment[reps[talks], party, a[talks]], 0.0) for party in self.parties)

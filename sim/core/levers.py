@@ -12,7 +12,8 @@ the exogenous world, never with the calendar:
   economy's end cut, is what they are a share of;
 * **energy and transit** - the share of Tajikistan's gas, power and overland routes that pass
   through a neighbour (Uzbekistan above all), shrinking as Tajikistan builds its own supply
-  (the Rogun dam, plants built with other partners' money);
+  (small plants, and once it has resolved to build it, the Rogun dam, as fast as it finds the
+  money; the dam under way is what its downstream neighbour squeezes it over);
 * **debt** - what Tajikistan owes each creditor (China's lending above all), repaid slowly;
 * **trade** - each partner's share of Tajikistan's trade, following the partners' economic mass,
   how open the road to them is, and how well the two regard each other;
@@ -68,6 +69,7 @@ class Levers:
         self.remittances = np.zeros((R, N))    # what they send home, percent of Tajikistan's GDP
         self.energy = np.zeros((R, N))         # share of Tajikistan's energy and transit through each holder
         self.own_supply = np.zeros(R)          # how far Tajikistan has built its own energy (Rogun and plants), 0..1
+        self.dam = np.zeros((R, N))            # 1 where an actor has resolved to build its great dam (Tajikistan: Rogun)
         self.debt = np.zeros((R, N))           # what Tajikistan owes each creditor, in years of its outside aid
         self.trade = np.zeros((R, N))          # each partner's share of Tajikistan's trade
         self.security = np.zeros((R, N))       # each patron's share of the military support present
@@ -102,6 +104,8 @@ class Levers:
             if code in self.codes:
                 self.debt[:, self.index(code)] = owed
         self.own_supply[:] = given.own_supply
+        if "TJK" in self.codes:
+            self.dam[:, self.index("TJK")] = float(given.dam_underway)
         self.energy = self.energy_base[None, :] * (1.0 - self.own_supply[:, None])
         self._settling = given.settled
         if "TJK" in self.codes:
@@ -320,6 +324,24 @@ class Levers:
         while energy is short (the squeeze makes it shorter) and someone pays for it."""
         self.own_supply = np.minimum(self.own_supply + w.energy_building, 1.0)
         self.energy = self.energy_base[None, :] * (1.0 - self.own_supply[:, None])
+
+    def dam_underway(self) -> np.ndarray:
+        """Whether Tajikistan is building its great dam now, ``[replicate]``: it has resolved to
+        (R70) and its own supply is not complete."""
+        if "TJK" not in self.codes:
+            return np.zeros(len(self.own_supply))
+        return self.dam[:, self.index("TJK")] * (self.own_supply < 1.0)
+
+    def action_stock(self, lever: str) -> tuple[np.ndarray, float, float | None]:
+        """What an action's ``lever`` effect adds its amount to, ``[replicate, actor]`` by the
+        acting side: the sign of the addition and the stock's cap (its floor is 0). ``relief``
+        writes off what Tajikistan owes the actor; ``dam`` is Tajikistan resolving to build its
+        dam; any lever of :data:`LEVERS` is the actor's squeeze of it."""
+        if lever == "relief":
+            return self.debt, -1.0, None
+        if lever == "dam":
+            return self.dam, 1.0, 1.0
+        return self.squeeze[lever], 1.0, 1.0
 
     def shortfall(self) -> np.ndarray:
         """How much of Tajikistan's energy and transit is cut off this month, ``[replicate]``."""

@@ -239,6 +239,8 @@ class LeverStart(Strict):
     debt: dict[ActorCode, Annotated[float, Field(ge=0, le=5)]] = Field(
         {}, description="what Tajikistan owes each creditor, in years of its outside aid")
     own_supply: Unit = Field(0.0, description="how far Tajikistan has built its own energy (the Rogun dam, new plants)")
+    dam_underway: bool = Field(False, description="whether Tajikistan has resolved to build the Rogun dam and is "
+                                                  "building it (rule R70)")
     output: Annotated[float, Field(gt=0, le=20)] = Field(
         1.0, description="Tajikistan's real output (GDP at constant prices) relative to 1991's")
 

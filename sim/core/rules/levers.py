@@ -22,6 +22,15 @@ from sim.core.world import World
 if TYPE_CHECKING:
     from sim.core.agents import Actor
 
+#: Tajikistan's monthly chance of resolving to build the Rogun dam, at full energy insecurity, money
+#: and peace (R70). A prior, not a fit: at the 2000s' readings (insecurity about 0.28, money 0.1-0.2)
+#: it gives an even chance of resolving within 15-25 years of peace, so that some replicates never do.
+DAM_RESOLVE = 0.1
+#: The share of its own energy a month's building of the dam adds at full money (R70). A prior, not a
+#: fit: the dam fully funded would take about twenty years (its design is the world's tallest), and
+#: finished it would replace most of what now comes through neighbours. Money is what it is short of.
+DAM_PACE = 0.004
+
 #: Russia's rivals for Tajikistan, and how far it minds each (Cooley 2012: basing rights for the
 #: United States, resources for China, influence for Russia).
 RUSSIAS_RIVALS = {"USA": 1.0, "CHN": 0.4}
@@ -59,7 +68,7 @@ def russia_squeezes_migrants(w: World, me: Actor, k: float) -> None:
       ("UZB",))
 def uzbekistan_squeezes_energy(w: World, me: Actor, k: float) -> None:
     held = w.levers.holds("energy")[:, me.index]
-    building = np.minimum(w.levers.own_supply * 5.0, 1.0)  # the dam under way, not yet supplying
+    building = w.levers.dam_underway()  # Dushanbe has resolved to build the dam (R70) and is building it
     chance = 0.08 * k * building * me.spec.downstream * w.trait(me.code, "assertiveness") * held
     w.propose(me.code, "TJK", "pressure", chance, "Uzbekistan cuts gas supplies and holds up rail freight to Tajikistan",
               alignment=-0.15, pressure=0.4, lever="energy", lever_amount=0.6)
@@ -123,15 +132,23 @@ def defy(w: World, me: Actor, k: float) -> None:
                    w.labels("Dushanbe rejects {}'s pressure in public", holders), alignment=-0.05, pressure=0.1)
 
 
-@rule("R70", "Tajikistan builds its own power (the Rogun dam, new plants) while its neighbours' energy is unsure, "
-      "as far as it can find the money", "afp2010", "Tajikistan now sees the construction of Rogun as a possible "
+@rule("R70", "Tajikistan builds its own power while its neighbours' energy is unsure, as far as it can find the money: "
+      "small plants at first; once it resolves to build the Rogun dam over Uzbekistan's objections, the dam as fast as "
+      "the money allows", "afp2010", "Tajikistan now sees the construction of Rogun as a possible "
       "solution to its energy woes, allowing it to meet its domestic needs while becoming a net exporter of electricity "
       "to neighboring Afghanistan and others.", ("TJK",))
 def build_own_energy(w: World, me: Actor, k: float) -> None:
     exposed = w.levers.energy.sum(axis=1)
     unsure = exposed * (0.3 + w.levers.squeeze["energy"].sum(axis=1))
     money = np.minimum(w.levers.lending.sum(axis=1) * 20.0 + 0.3 * w.economy, 1.0)
-    w.build_energy(0.002 * k * unsure * money * (1.0 - w.conflict.war))
+    peace = 1.0 - w.conflict.war
+    underway = w.levers.dam_underway()
+    w.build_energy(k * peace * money * (0.002 * unsure + DAM_PACE * underway))
+    if w.present("UZB"):
+        resolved = w.levers.dam[:, me.index]
+        w.propose(me.code, "UZB", "refusal", DAM_RESOLVE * k * unsure * money * peace * (1.0 - resolved),
+                  "Tajikistan resolves to build the Rogun dam, over Uzbekistan's objections", alignment=-0.05,
+                  lever="dam", lever_amount=1.0)
 
 
 # --- patrons that compete -------------------------------------------------------------------------
