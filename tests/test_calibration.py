@@ -375,6 +375,21 @@ def test_held_stages_keep_the_files_values_and_say_so(tmp_path):
     assert "did not search them again" in (tmp_path / "report.md").read_text()
 
 
+@pytest.mark.slow
+def test_holding_every_stage_searches_nothing_and_rescores_the_files_values(tmp_path):
+    """``--hold war,output,levers,alignment``: no stage is searched, the params are the held file's
+    values to the digit, and the alignment stage's provenance says it was held."""
+    from sim.calibration.identify import fitted_values
+    from sim.paths import calibrated_params
+
+    held = fitted_values(calibrated_params())
+    settings = replace(TINY, hold=("war", "output", "levers", "alignment"), held_from=str(calibrated_params()))
+    calibrate(settings, tmp_path, workers=1)
+    data = yaml.safe_load((tmp_path / "params.yaml").read_text())
+    assert fitted_values(tmp_path / "params.yaml") == held
+    assert data["fit"]["evaluations"] == 0 and data["fit"]["held_from"] == str(calibrated_params())
+
+
 def test_the_alignment_loss_counts_training_facts_but_not_those_on_the_levers_state():
     """Facts on the migrants (SF28, SF29, SF30) are checks beside the alignment stage's loss: that
     stage holds the levers' constants. A fact whose window reaches the test years is left out too."""

@@ -79,9 +79,14 @@ def calibrate(settings: Settings, out: str | Path, workers: int = 1, progress: b
             say(f"{stage}: best loss {fits[stage].best.loss:.5f} (defaults {fits[stage].default.loss:.5f})")
     war_fit, output_fit, lever_fit = fits["war"], fits["output"], fits["levers"]
     earlier = {**war_fit.values, **output_fit.values, **lever_fit.values}
-    fit = search(settings, workers, progress, stage="alignment", fixed=earlier)
-    say(f"alignment: best loss {fit.best.loss:.5f} (defaults {fit.default.loss:.5f}); scoring with "
-        f"{settings.report_replicates} replicates")
+    if "alignment" in settings.hold:
+        fit = hold_stage(settings, "alignment", earlier)
+        say(f"alignment: held at {settings.held_from}'s values, loss {fit.best.loss:.5f} under this model "
+            f"(defaults {fit.default.loss:.5f}); scoring with {settings.report_replicates} replicates")
+    else:
+        fit = search(settings, workers, progress, stage="alignment", fixed=earlier)
+        say(f"alignment: best loss {fit.best.loss:.5f} (defaults {fit.default.loss:.5f}); scoring with "
+            f"{settings.report_replicates} replicates")
     calibration = calibration_of({**earlier, **fit.values})
     plan = overlay(base, calibration)
     last_train_month = (settings.train[1] + 1) * 12 - 1
@@ -145,12 +150,12 @@ def check_years(settings: Settings) -> None:
                          "--output-budget, --lever-budget and --lever-replicates must be at least 1")
     if settings.seed < 0:
         raise ValueError(f"--seed: must be 0 or more, got {settings.seed}")
-    unknown = [stage for stage in settings.hold if stage not in STAGES[:-1]]
+    unknown = [stage for stage in settings.hold if stage not in STAGES]
     if unknown:
-        raise ValueError(f"--hold: {unknown[0]!r} is not a stage that can be held (war, output, levers)")
+        raise ValueError(f"--hold: {unknown[0]!r} is not a stage that can be held (war, output, levers, alignment)")
     if settings.hold and tuple(settings.hold) != STAGES[:len(settings.hold)]:
-        raise ValueError(f"--hold: a stage is held only with every stage before it (war, then output, then levers), "
-                         f"got {','.join(settings.hold)}")
+        raise ValueError(f"--hold: a stage is held only with every stage before it (war, then output, then levers, "
+                         f"then alignment), got {','.join(settings.hold)}")
     if settings.hold and not settings.held_from:
         raise ValueError("--held-from: a calibration file is needed to hold a stage")
     for stage in settings.hold:

@@ -101,8 +101,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
              "output": f"Tajikistan's output ({settings.output_budget} of {settings.lever_replicates})",
              "levers": f"the levers ({settings.lever_budget} of {settings.lever_replicates})"}
     stages = ", ".join(f"{plan.split(' (')[0]} held" if stage in settings.hold else plan for stage, plan in plans.items())
-    say(f"calibrating on {settings.train[0]}-{settings.train[1]}: {stages}, then alignment ({settings.budget} of "
-        f"{settings.replicates}), {workers} worker{'s' if workers > 1 else ''}")
+    alignment = "alignment held" if "alignment" in settings.hold else f"alignment ({settings.budget} of {settings.replicates})"
+    say(f"calibrating on {settings.train[0]}-{settings.train[1]}: {stages}, then {alignment}, "
+        f"{workers} worker{'s' if workers > 1 else ''}")
     start = time.perf_counter()
     try:
         report = calibrate(settings, out, workers=workers, progress=not args.quiet, say=say)
@@ -177,8 +178,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--lever-replicates", type=int, default=DEFAULT_LEVER_REPLICATES,
                    help=f"replicates per candidate of the levers' stage (default {DEFAULT_LEVER_REPLICATES})")
     p.add_argument("--hold", default="",
-                   help="earlier stages not to search again, held at --held-from's values: war; war,output; or "
-                        "war,output,levers (for a change that touches only what later stages fit)")
+                   help="earlier stages not to search again, held at --held-from's values: war; war,output; "
+                        "war,output,levers (for a change that touches only what later stages fit); or all four, "
+                        "war,output,levers,alignment (nothing searched: the file's values re-scored under this model)")
     p.add_argument("--held-from", default=None,
                    help="the calibration file whose values the held stages keep (default: the project's "
                         "calibration/params.yaml, read before anything is written)")
