@@ -1,8 +1,8 @@
 """Benchmark: the committed calibration's own command (``calibration/report.json``'s ``command``), timed.
 
-The committed calibration may hold earlier stages (``--hold war,output,levers --held-from
-calibration/params.yaml``: F keeps E's war, output and levers, which are also its own, so holding
-them from the committed file reproduces it); ``--full`` runs every stage instead.
+The committed calibration may hold stages (now every one, ``--hold war,output,levers,alignment
+--held-from calibration/params.yaml``: F's values re-scored under the current model, which holding
+them from the committed file reproduces); ``--full`` runs every stage instead.
 
 The calibration runs as its own process (as a user would run it), writing into a temporary
 directory, so the committed ``calibration/`` files are never touched. Prints ``name=value`` lines:

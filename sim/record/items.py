@@ -22,10 +22,10 @@ from sim.scenario.schema import Parameters
 from sim.vocabulary import PERIODS
 
 SeedOrPublic = Annotated[str, Field(pattern=r"^(seed:\d{3}|public: .{3,})$")]
-Variable = Literal["alignment", "aid", "pressure", "dependence", "migrants"]
+Variable = Literal["alignment", "aid", "pressure", "dependence", "migrants", "squeeze"]
 #: The variables of the levers' own state (read as holder -> TJK): facts on them are checks on the levers,
 #: left out of the alignment stage's loss (sim/calibration/fit.py, ``in_loss``).
-LEVER_STATE_VARIABLES = frozenset({"migrants"})
+LEVER_STATE_VARIABLES = frozenset({"migrants", "squeeze"})
 
 
 class _Item(BaseModel):
