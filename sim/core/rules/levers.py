@@ -23,8 +23,13 @@ if TYPE_CHECKING:
     from sim.core.agents import Actor
 
 #: Tajikistan's monthly chance of resolving to build the Rogun dam, at full energy insecurity, money
-#: and peace (R70). A prior, not a fit: at the 2000s' readings (insecurity about 0.28, money 0.1-0.2)
-#: it gives an even chance of resolving within 15-25 years of peace, so that some replicates never do.
+#: and peace (R70). A prior, not a fit, set before the rule was first run and not changed since: at
+#: the readings of peacetime (insecurity 0.29-0.33, which no squeeze moves before the decision; money
+#: about 0.15, mostly its economy) the chance is 0.004-0.005 a month, an even chance of resolving
+#: within about 13 years, so the decision waits for peace and money and its year is mostly chance
+#: (in the replay it falls anywhere from 1994 to 2023, and some replicates never resolve). Half
+#: or double this moves the share that resolve, the year and the squeezes that follow about in
+#: proportion (calibration/README.md).
 DAM_RESOLVE = 0.1
 #: The share of its own energy a month's building of the dam adds at full money (R70). A prior, not a
 #: fit: the dam fully funded would take about twenty years (its design is the world's tallest), and
