@@ -382,3 +382,29 @@ def test_no_period_file_switches_a_rule(path):
     assert not spec.get("rules"), f"{path.name} sets rules"
     for event in spec.get("events", []):
         assert not event.get("effects", {}).get("rules"), f"{path.name}: the event of {event['date']} switches rules"
+
+
+# --- the Rogun dispute, through the whole model ----------------------------------------------------
+
+
+def _open_door(*interventions: dict):
+    """The 2000s' period file with the given interventions laid over it."""
+    from dataclasses import replace as with_
+
+    from sim.scenario.schema import Intervention
+
+    plan = load_scenario(project_root() / "scenarios" / "2000-2009_open_door.yaml", calibration=False)
+    return with_(plan, interventions=tuple(Intervention.model_validate(i) for i in interventions))
+
+
+def test_a_resolution_to_build_the_dam_is_what_uzbekistan_squeezes_over():
+    """Through the model: Tajikistan made to resolve in January 2000 builds its own energy faster
+    and draws Uzbekistan's squeezes (R69); forbidden to resolve, it draws none."""
+    import sim
+
+    resolve = {"actor": "TJK", "target": "UZB", "type": "refusal", "from": "2000-01", "to": "2000-01"}
+    built = sim.run(_open_door({"mode": "force", **resolve}), seed=3, replicates=12)
+    never = sim.run(_open_door({"mode": "forbid", **resolve, "to": None}), seed=3, replicates=12)
+    squeezes = {name: int((run.events["rule"] == "R69").sum()) for name, run in (("built", built), ("never", never))}
+    assert squeezes["never"] == 0 < squeezes["built"]
+    assert (built.domestic["own_energy"][-1] > never.domestic["own_energy"][-1]).all()
