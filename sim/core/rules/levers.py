@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 #: about 0.15, mostly its economy) the chance is 0.004-0.005 a month, an even chance of resolving
 #: within about 13 years, so the decision waits for peace and money and its year is mostly chance
 #: (in the replay it falls anywhere from 1994 to 2023, and some replicates never resolve). Half
-#: or double this moves the share that resolve, the year and the squeezes that follow about in
-#: proportion (calibration/README.md).
+#: or double this moves the share that resolve, the year and the squeezes that follow, less than
+#: in proportion (half gives two thirds of the squeezes; calibration/README.md).
 DAM_RESOLVE = 0.1
 #: The share of its own energy a month's building of the dam adds at full money (R70). A prior, not a
 #: fit: the dam fully funded would take about twenty years (its design is the world's tallest), and
