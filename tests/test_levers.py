@@ -295,6 +295,63 @@ def test_tajikistan_concedes_to_a_holder_it_cannot_do_without_and_defies_one_it_
     assert answer("R68", 0.2) < answer("R68", 0.9) <= 0  # the less it depends, the firmer it stands
 
 
+def _answers(w: World) -> tuple[float, float]:
+    """Tajikistan's pulls towards Russia and Uzbekistan under R66 then R68, with ``w`` as set."""
+    pulls = []
+    for rule_id in ("R66", "R68"):
+        w.clear_intentions()
+        w.current_rule = rule_id
+        RULES[rule_id].fn(w, _Agent("TJK", w), 1.0)
+        pulls.append((float(w.pulls[:, w.tjk, w.i("RUS")].mean()), float(w.pulls[:, w.tjk, w.i("UZB")].mean())))
+    return pulls[0], pulls[1]
+
+
+def test_a_concession_reads_the_squeezed_lever_not_the_holders_whole_hold():
+    """The same migrant squeeze, the same hold over Tajikistan's security: where its migrants have
+    nowhere else to go it gives way more, and stands firm less, than where a second host takes as many."""
+    def squeezed(second_host: float) -> tuple[tuple[float, float], tuple[float, float]]:
+        w = world()
+        w.levers.squeeze["migration"][:, w.i("RUS")] = 0.6
+        w.levers.remittances[:, w.i("RUS")] = 30.0
+        w.levers.remittances[:, w.i("KAZ")] = second_host
+        w.levers.security[:, w.i("RUS")] = 0.5
+        return _answers(w)
+
+    (alone_yield, _), (alone_firm, _) = squeezed(0.0)
+    (shared_yield, _), (shared_firm, _) = squeezed(30.0)
+    assert alone_yield > shared_yield > 0.0
+    assert shared_firm < alone_firm < 0.0  # pulls away from Russia: firmer where it has a second host
+
+
+def test_tajikistan_does_not_give_up_the_dam_it_has_staked_itself_on():
+    """Uzbekistan's energy squeeze, with few other routes for Tajikistan's gas: while the dam is
+    under way (what the squeeze demands) Tajikistan does not give way at all and stands firm; the
+    same squeeze without the dam under way would be given way to."""
+    def squeezed(underway: float) -> tuple[tuple[float, float], tuple[float, float]]:
+        w = world()
+        w.levers.dam[:, w.tjk] = underway
+        w.levers.squeeze["energy"][:, w.i("UZB")] = 0.6
+        return _answers(w)
+
+    (_, dam_yield), (_, dam_firm) = squeezed(1.0)
+    (_, free_yield), (_, free_firm) = squeezed(0.0)
+    assert dam_yield == 0.0 < free_yield
+    assert dam_firm < free_firm <= 0.0
+
+
+def test_a_concession_eases_the_squeezes_of_the_holder_given_way_to_and_no_other():
+    w = world()
+    lv = w.levers
+    for lever in ("migration", "trade"):
+        lv.squeeze[lever][:, w.i("RUS")] = 0.3
+    lv.squeeze["energy"][:, w.i("UZB")] = 0.6
+    reps = np.array([0, 1])
+    lv.act("concession", reps, np.full(2, w.tjk), np.full(2, w.i("RUS")), np.array([0.5, 0.1]))
+    assert lv.squeeze["migration"][:, w.i("RUS")].tolist() == pytest.approx([0.0, 0.2, 0.3])  # floor 0; replicate 2 untouched
+    assert lv.squeeze["trade"][:, w.i("RUS")].tolist() == pytest.approx([0.0, 0.2, 0.3])
+    assert (lv.squeeze["energy"][:, w.i("UZB")] == 0.6).all()
+
+
 def test_tajikistan_hedges_towards_capable_partners_that_hold_little_over_it():
     w = world()
     w.levers.security[:, w.i("RUS")] = 1.0
@@ -408,3 +465,22 @@ def test_a_resolution_to_build_the_dam_is_what_uzbekistan_squeezes_over():
     squeezes = {name: int((run.events["rule"] == "R69").sum()) for name, run in (("built", built), ("never", never))}
     assert squeezes["never"] == 0 < squeezes["built"]
     assert (built.domestic["own_energy"][-1] > never.domestic["own_energy"][-1]).all()
+
+
+def test_giving_way_to_russia_eases_its_squeezes():
+    """Through the model, 2010-2021 (the dependence period): Tajikistan's concessions to Russia
+    (R66's treaties) ease Russia's migrant squeezes, so that on the same random draws Russia
+    squeezes less over the period than where every such concession is forbidden."""
+    from dataclasses import replace as with_
+
+    import sim
+    from sim.scenario.schema import Intervention
+
+    base = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
+    never = {"mode": "forbid", "actor": "TJK", "target": "RUS", "type": "treaty", "from": "2010-01"}
+    stubborn = with_(base, interventions=(Intervention.model_validate(never),))
+    runs = {name: sim.run(plan, seed=5, replicates=40) for name, plan in (("gives way", base), ("never", stubborn))}
+    concessions = {name: int((run.events["rule"] == "R66").sum()) for name, run in runs.items()}
+    assert concessions["never"] == 0 < concessions["gives way"]
+    squeeze = {name: float(np.nanmean(run.series("squeeze", "RUS", "TJK"))) for name, run in runs.items()}
+    assert squeeze["gives way"] < squeeze["never"]

@@ -156,7 +156,9 @@ EXPECTED: dict[str, list[str]] = {
     "R64": ["military RUS>AFG", "pull RUS>AFG +"],
     # levers and hedging
     "R65": ["propose pressure RUS>TJK -"],
-    "R66": ["pull TJK>RUS +", "propose treaty TJK>RUS +"],  # Russia squeezes what Tajikistan cannot do without
+    # Russia squeezes migrants Tajikistan cannot send elsewhere; Uzbekistan's energy squeeze is given way
+    # to only in replicate 2, where the dam (what it demands, a stake of the regime's) is not under way
+    "R66": ["pull TJK>RUS,UZB +", "propose treaty TJK>RUS,UZB +"],
     "R67": ["pull TJK>states +", "propose visit TJK>states +"],
     "R68": ["pull TJK>RUS,UZB -", "propose pressure TJK>RUS,UZB -"],
     "R69": ["propose pressure UZB>TJK -"],  # only where the dam is under way

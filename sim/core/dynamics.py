@@ -141,9 +141,7 @@ class Dynamics:
         levers = t["lever"][cols]
         for lever in set(levers.tolist()) - {""}:
             chosen = levers == lever
-            stock, sign, cap = w.levers.action_stock(lever)
-            np.add.at(stock, (reps[chosen], a[chosen]), sign * t["lever_amount"][cols][chosen])
-            np.clip(stock, 0.0, cap, out=stock)
+            w.levers.act(lever, reps[chosen], a[chosen], b[chosen], t["lever_amount"][cols][chosen])
         talks = (t["type"][cols] == self.mediation_type) & self._is_party(b)
         if talks.any():
             trust = sum(np.maximum(w.alignment[reps[talks], party, a[talks]], 0.0) for party in self.parties)

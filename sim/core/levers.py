@@ -162,10 +162,17 @@ class Levers:
             total += squeeze
         return total
 
-    def alternatives(self, lever: str, holder: int) -> np.ndarray:
-        """How far other holders could replace ``holder`` in ``lever``: their share, ``[replicate]``."""
+    def alternatives(self, lever: str) -> np.ndarray:
+        """How far the other holders of ``lever`` could replace each holder: their hold together,
+        ``[replicate, actor]`` in [0, 1]."""
         held = self.holds(lever)
-        return np.minimum(held.sum(axis=1) - held[:, holder], 1.0)
+        return np.minimum(held.sum(axis=1, keepdims=True) - held, 1.0)
+
+    def vulnerability(self, lever: str) -> np.ndarray:
+        """What Tajikistan would lose were each holder to close ``lever`` for good, ``[replicate,
+        actor]``: the holder's hold, less what the others could replace (Keohane and Nye's
+        vulnerability: the cost of switching, not the dependence alone)."""
+        return self._kept_or("vulnerability " + lever, lambda: self.holds(lever) * (1.0 - self.alternatives(lever)))
 
     # --- one month ---------------------------------------------------------------------------
 
@@ -342,6 +349,22 @@ class Levers:
         if lever == "dam":
             return self.dam, 1.0, 1.0
         return self.squeeze[lever], 1.0, 1.0
+
+    def act(self, effect: str, reps: np.ndarray, actors: np.ndarray, targets: np.ndarray, amounts: np.ndarray) -> None:
+        """Carry out the lever effects of actions that happened: in replicates ``reps``, ``actors``
+        did to ``targets`` what ``effect`` names, by ``amounts``. A ``concession`` is Tajikistan
+        giving a holder what its squeeze demanded: the holder eases every squeeze it applies by the
+        amount, since coercion works only if giving way ends the pain (Schelling 1966: "To be
+        coercive, violence has to be anticipated. And it has to be avoidable by accommodation.").
+        Any other effect adds to the acting side's stock of :meth:`action_stock`."""
+        if effect == "concession":
+            for squeeze in self.squeeze.values():
+                np.add.at(squeeze, (reps, targets), -amounts)
+                np.maximum(squeeze, 0.0, out=squeeze)
+            return
+        stock, sign, cap = self.action_stock(effect)
+        np.add.at(stock, (reps, actors), sign * amounts)
+        np.clip(stock, 0.0, cap, out=stock)
 
     def shortfall(self) -> np.ndarray:
         """How much of Tajikistan's energy and transit is cut off this month, ``[replicate]``."""

@@ -4,9 +4,11 @@ concedes, hedges or defies, patrons compete for it, and it builds what frees it.
 The levers themselves move in :mod:`sim.core.levers`. A squeeze is a discrete decision (an
 episode, logged as ``pressure``) whose chance grows with how far Tajikistan has moved against the
 holder's interests and with how much the holder holds over it, and shrinks with what the squeeze
-costs the holder. Tajikistan's answer reads the same state: it concedes where it cannot do
-without the holder (vulnerability: Keohane and Nye), hedges where others could replace it
-(Kuik), and defies where its regime is secure and the lever weak.
+costs the holder. Tajikistan's answer reads the same state, lever by lever: it concedes where it
+cannot replace the holder in the squeezed lever (vulnerability: Keohane and Nye) and what is
+demanded is cheap, and the holder then eases; it defies where others could replace the holder, or
+where the demand is a project its regime has staked itself on (the Rogun dam), as far as the regime
+is secure; and it hedges the more one holder holds over it (Kuik).
 """
 
 from __future__ import annotations
@@ -35,6 +37,12 @@ DAM_RESOLVE = 0.1
 #: fit: the dam fully funded would take about twenty years (its design is the world's tallest), and
 #: finished it would replace most of what now comes through neighbours. Money is what it is short of.
 DAM_PACE = 0.004
+
+#: How much a concession eases each squeeze of the holder it gives way to (R66): about one squeeze's
+#: worth (R65 adds 0.5, R69 0.6). A prior, not a fit: a holder that kept squeezing after it got its way
+#: would teach that giving way does not end the pain, and "it is the threat of damage, or of more damage
+#: to come, that can make someone yield or comply" (Schelling 1966, ``schelling1966``).
+CONCESSION_EASES = 0.5
 
 #: Russia's rivals for Tajikistan, and how far it minds each (Cooley 2012: basing rights for the
 #: United States, resources for China, influence for Russia).
@@ -92,19 +100,46 @@ def china_takes_concessions(w: World, me: Actor, k: float) -> None:
 # --- Tajikistan's answers -----------------------------------------------------------------------
 
 
-@rule("R66", "Squeezed where it cannot do without the holder, Tajikistan gives way",
-      "moscowtimes2011", "Tajik authorities on Tuesday bowed to pressure from Moscow, releasing from prison a Russian "
-      "pilot jailed on murky charges earlier this month.", ("TJK",))
-def concede(w: World, me: Actor, k: float) -> None:
-    squeezed = w.levers.squeezing()
-    holders = w.others("states")
+def staked(w: World, lever: str) -> np.ndarray:
+    """How far what a squeeze of ``lever`` demands is something Tajikistan's regime has staked itself
+    on, ``[replicate]`` in [0, 1]. While the Rogun dam is under way, an energy squeeze demands the dam
+    (R69 squeezes only then), and the dam is the regime's "national idea": "Ruling elites can use the
+    symbolism of major dams to gain legitimacy and bolster a sense of national identity and
+    patriotism" (Menga 2015, ``menga2015``). Giving it up would also keep the lever in the holder's
+    hand for good. What Russia's migrant squeeze demands (a step back from its rivals) is no such stake."""
+    if lever == "energy":
+        return w.levers.dam_underway()
+    return np.zeros(w.R)
+
+
+def answers_to_squeezes(w: World, holders: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """How far Tajikistan gives way to each holder's squeezes, and how far it stands against them,
+    ``[replicate, holder]`` each. A squeeze through a lever is given way to as far as Tajikistan
+    cannot replace the holder in that lever (:meth:`~sim.core.levers.Levers.vulnerability`: other
+    hosts for its migrants, other routes for its gas), unless what it demands is :func:`staked`; the
+    rest of it is stood against. So the same squeeze meets a concession where the lever is
+    irreplaceable and the demand cheap, and defiance where the demand is the regime's own project."""
     at = w.at(holders)
-    vulnerable = w.levers.hold()[:, at] * (1.0 - np.minimum(w.levers.hold().sum(axis=1, keepdims=True)
-                                                            - w.levers.hold()[:, at], 1.0))
-    giving_way = squeezed[:, at] * vulnerable
+    giving = np.zeros((w.R, len(holders)))
+    standing = np.zeros((w.R, len(holders)))
+    for lever, squeeze in w.levers.squeeze.items():
+        applied = squeeze[:, at]
+        yields = w.levers.vulnerability(lever)[:, at] * (1.0 - staked(w, lever))[:, None]
+        giving += applied * yields
+        standing += applied * (1.0 - yields)
+    return giving, standing
+
+
+@rule("R66", "Squeezed through a lever it cannot replace, over a demand its regime has not staked itself on, Tajikistan "
+      "gives way, and the holder eases the squeeze", "moscowtimes2011", "Tajik authorities on Tuesday bowed to pressure "
+      "from Moscow, releasing from prison a Russian pilot jailed on murky charges earlier this month.", ("TJK",))
+def concede(w: World, me: Actor, k: float) -> None:
+    holders = w.others("states")
+    giving_way, _ = answers_to_squeezes(w, holders)
     w.pull_many(me.code, holders, 1.5 * k * giving_way)
     w.propose_many(me.code, holders, "treaty", 0.3 * k * np.minimum(giving_way, 1.0),
-                   w.labels("Tajikistan gives way to {} and signs what it asked for", holders), alignment=0.1)
+                   w.labels("Tajikistan gives way to {} and signs what it asked for", holders), alignment=0.1,
+                   lever="concession", lever_amount=CONCESSION_EASES)
 
 
 @rule("R67", "Tajikistan keeps fallback options the more one holder holds over it, the more when it squeezes",
@@ -123,15 +158,15 @@ def hedge(w: World, me: Actor, k: float) -> None:
                    w.labels("Tajikistan's president courts {} as a counterweight", holders), alignment=0.03)
 
 
-@rule("R68", "Squeezed by a holder it could do without, a secure regime stands firm",
+@rule("R68", "Squeezed by a holder it could do without, or over what its regime has staked itself on, a secure regime "
+      "stands firm",
       "goble2021", "Instead, the Tajik authorities regularly block Russian economic projects and go their own way "
       "geopolitically, insisting on a multi-vector foreign policy rather than falling in line behind Russia’s "
       "security goals", ("TJK",))
 def defy(w: World, me: Actor, k: float) -> None:
-    squeezed = w.levers.squeezing()
     holders = w.others("states")
-    at = w.at(holders)
-    standing_firm = squeezed[:, at] * (1.0 - w.levers.hold()[:, at]) * w.security[:, None]
+    _, standing = answers_to_squeezes(w, holders)
+    standing_firm = standing * w.security[:, None]
     w.pull_many(me.code, holders, -1.0 * k * standing_firm)
     w.propose_many(me.code, holders, "pressure", 0.2 * k * np.minimum(standing_firm, 1.0),
                    w.labels("Dushanbe rejects {}'s pressure in public", holders), alignment=-0.05, pressure=0.1)
