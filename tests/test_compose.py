@@ -144,7 +144,8 @@ def with_switch(plan: Scenario) -> Scenario:
 
 @functools.cache
 def rules_in_use(plan_name: str) -> tuple:
-    """Each month's rules as a running model holds them, ``{month: {rule id: weight}}``, for a plan."""
+    """Each month's rules in use, as a running model holds them, ``{month: {rule id: weight}}``, for a
+    plan (a rule switched off is held at weight 0, so that it draws its numbers; it is not in use)."""
     plan = with_switch(load_scenario(FULL))
     if plan_name == "scaled":
         plan = dashboard_overlay(plan, rule_weights={"R34": 0.5, "R31": 2.0, "R18": 3.0})
@@ -153,9 +154,9 @@ def rules_in_use(plan_name: str) -> tuple:
     while model.running:
         month = model.month
         model.step()
-        used[month] = {rule.id: weight for rule, weight in model.active_rules}
+        used[month] = {rule.id: weight for rule, weight in model.active_rules if weight > 0}
         for agent in model.agents:  # what each agent runs is what the model holds
-            assert all(used[month][rule.id] == weight for rule, weight in agent.rulebook)
+            assert all(used[month].get(rule.id, 0.0) == weight for rule, weight in agent.rulebook)
     return plan, used
 
 

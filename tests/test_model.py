@@ -94,6 +94,19 @@ def test_switching_a_rule_off_changes_behaviour():
     assert support(without) < support(base)
 
 
+def test_switching_off_a_rule_that_cannot_act_leaves_every_draw_and_outcome_as_it_was():
+    """Common random numbers, action for action: in the civil war the United States is not at war
+    next door, so R73 (paying for access) offers its actions with chance 0 every month. Switched off,
+    it still takes its numbers, so every replicate's history is the baseline's to the bit (were the
+    rule removed, every later draw would shift and the histories would differ by chance alone)."""
+    plan = load_scenario(CIVIL_WAR)
+    base = sim.run(plan, seed=4, replicates=6)
+    without = sim.run(plan, seed=4, replicates=6, overrides={"R73": (False, 0.0)})
+    assert "R73" not in set(base.events["rule"])
+    assert base.events.equals(without.events)
+    assert np.array_equal(base.dyads, without.dyads)
+
+
 def test_every_event_names_the_rule_that_produced_it(replay):
     from sim.core.conflict import EVENT_SOURCE
     from sim.core.rules import RULES

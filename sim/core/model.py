@@ -186,6 +186,12 @@ class TajikistanModel(mesa.Model):
         A rule's setting is resolved by :func:`sim.core.rulebook.resolve` (its default, the
         period's setting, a change made by a scheduled event earlier in the run); an override
         given to the model outranks them all.
+
+        A rule switched off still runs, at weight 0: it then offers its actions with chance 0 and
+        records nothing else (``tests/test_rules_behaviour.py`` checks every rule), so the replicates
+        take the same random numbers for the same actions with the rule on or off. An experiment's
+        arm that switches a rule off thus meets the baseline's draws action for action (common random
+        numbers), and its effect is the rule's, not a reshuffled stream's.
         """
         self.segment, self.parameters = segment, segment.parameters
         self.active_rules = []
@@ -193,8 +199,7 @@ class TajikistanModel(mesa.Model):
             enabled, weight = resolve(rule_id, segment.rules, self.scheduled_rules)
             if rule_id in self.overrides:
                 enabled, weight = self.overrides[rule_id]
-            if enabled and weight > 0:
-                self.active_rules.append((rule, weight))
+            self.active_rules.append((rule, weight if enabled else 0.0))
         self.agents.do("adopt", self.active_rules)
         self._gather_followers()
 
