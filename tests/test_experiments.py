@@ -47,7 +47,7 @@ FULL = SCENARIOS / "full_replay.yaml"
 SHIPPED = ["russia_does_not_back_1992", "uzbek_border_open_1992", "cis_intervenes_1992", "iran_without_alphabet_barrier",
            "china_border_agreement_fails_1996", "russia_slump_2014", "uzbek_energy_open_2009", "russia_disengages_2022",
            "no_afghan_sanctuary", "iran_does_not_host_talks", "rouble_holds_1998", "lesson_scale",
-           "slow_migration_1990s", "karimov_lives_2016"]
+           "slow_migration_1990s", "karimov_lives_2016", "concede_or_defy"]
 OUTPUTS = ("manifest.json", "results.parquet", "summary.csv")
 
 
