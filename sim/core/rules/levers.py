@@ -124,6 +124,8 @@ def answers_to_squeezes(w: World, holders: list[str]) -> tuple[np.ndarray, np.nd
     standing = np.zeros((w.R, len(holders)))
     for lever, squeeze in w.levers.squeeze.items():
         applied = squeeze[:, at]
+        if not applied.any():  # a lever nobody squeezes adds nothing either way
+            continue
         yields = w.levers.vulnerability(lever)[:, at] * (1.0 - staked(w, lever))[:, None]
         giving += applied * yields
         standing += applied * (1.0 - yields)
