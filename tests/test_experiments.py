@@ -48,7 +48,12 @@ SHIPPED = ["russia_does_not_back_1992", "uzbek_border_open_1992", "cis_intervene
            "china_border_agreement_fails_1996", "russia_slump_2014", "uzbek_energy_open_2009", "russia_disengages_2022",
            "no_afghan_sanctuary", "iran_does_not_host_talks", "rouble_holds_1998", "lesson_scale",
            "slow_migration_1990s", "karimov_lives_2016", "concede_or_defy"]
-OUTPUTS = ("manifest.json", "results.parquet", "summary.csv")
+OUTPUTS = ("manifest.json", "results.parquet", "summary.csv", "rules.parquet", "rules.csv")
+
+
+def finished_tasks(out: Path) -> list[Path]:
+    """The tasks whose chunks are written (each writes its rules' counts, then its outcomes)."""
+    return [p for p in (out / "chunks").glob("*.parquet") if not p.name.endswith(".rules.parquet")]
 
 
 def write_experiment(folder: Path, data: dict, name: str = "e.yaml") -> Path:
@@ -355,7 +360,8 @@ def test_event_actor_and_intervention_changes(tmp_path):
 
 def test_serial_run_writes_results_summary_and_manifest(smoke_serial):
     smoke = load_experiment(SMOKE)
-    assert sorted(p.name for p in smoke_serial.iterdir()) == ["manifest.json", "results.parquet", "summary.csv"]
+    assert sorted(p.name for p in smoke_serial.iterdir()) == ["manifest.json", "results.parquet", "rules.csv",
+                                                              "rules.parquet", "summary.csv"]
     results = pq.read_table(smoke_serial / "results.parquet").to_pandas()
     assert list(results.columns) == ["arm", "replicate", "date", "outcome", "value"]
     assert not results.duplicated(["arm", "replicate", "outcome", "date"]).any()
@@ -375,6 +381,32 @@ def test_serial_run_writes_results_summary_and_manifest(smoke_serial):
     assert {"tajsim", "mesa", "numpy", "pyarrow", "SALib"} <= set(manifest["versions"])
     assert [arm["name"] for arm in manifest["arms"]] == ["baseline", "no_russian_backing", "border_open"]
     assert manifest["warnings"] == []
+
+
+def test_rules_csv_names_the_rules_that_acted_differently(smoke_serial):
+    """Without Russia's backing in 1992 the war breaks out less often (the conflict's own events,
+    named as a rule) and Iran mediates more (R38); every row is a rule whose counts differ from the
+    baseline's; the counts of rules.parquet are every rule-made event of the window, as an
+    unfiltered event outcome counts them."""
+    smoke = load_experiment(SMOKE)
+    rules = pd.read_csv(smoke_serial / "rules.csv", keep_default_na=False)
+    assert list(rules.columns) == ["arm", "rule", "from", "to", "replicates", "baseline_mean", "arm_mean", "effect",
+                                   "ci_low", "ci_high", "significant", "summary"]
+    backing = rules[rules["arm"] == "no_russian_backing"].set_index("rule")
+    assert backing.loc["conflict", "significant"] and backing.loc["conflict", "ci_high"] < 0
+    assert backing.loc["conflict", "summary"].startswith("fighting breaks out")
+    assert backing.loc["R38", "significant"] and backing.loc["R38", "ci_low"] > 0
+    assert backing.loc["R38", "summary"].startswith("Iran")
+    assert np.allclose(rules["effect"], rules["arm_mean"] - rules["baseline_mean"])
+    assert set(rules["from"]) == {"1992-05"} and set(rules["to"]) == {"1997-06"}  # the outcomes' months together
+    flagged = rules[rules["significant"]]
+    assert ((flagged["ci_low"] > 0) | (flagged["ci_high"] < 0)).all()
+    counts = pq.read_table(smoke_serial / "rules.parquet").to_pandas()
+    assert list(counts.columns) == ["arm", "replicate", "rule", "events"] and (counts["events"] > 0).all()
+    run = sim.run(smoke.arms[1].scenario, seed=smoke.seed, replicates=4)
+    own = run.events[~run.events["rule"].str.startswith("scheduled") & ~run.events["summary"].str.startswith(MARKER)]
+    mine = counts[(counts["arm"] == smoke.arms[1].name) & (counts["replicate"] < 4)]
+    assert mine.groupby("replicate")["events"].sum().tolist() == own.groupby("replicate").size().tolist()
 
 
 def test_an_outcome_the_baseline_never_shows_is_warned_of(tmp_path, capsys):
@@ -561,7 +593,7 @@ def _start_one_task_per_replicate(tmp_path: Path, until_chunks: int) -> tuple[su
                                stderr=subprocess.PIPE, text=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list((out / "chunks").glob("*.parquet"))) < until_chunks:
+    while time.monotonic() < deadline and len(finished_tasks(out)) < until_chunks:
         time.sleep(0.02)
     return process, variant, out
 
@@ -584,7 +616,7 @@ def test_sigkill_part_way_then_resume_equals_an_uninterrupted_run(smoke_serial, 
     process, variant, out = _start_one_task_per_replicate(tmp_path, 12)
     os.killpg(process.pid, signal.SIGKILL)
     process.communicate()
-    kept = len(list((out / "chunks").glob("*.parquet")))
+    kept = len(finished_tasks(out))
     assert 12 <= kept < 96 and not (out / "results.parquet").exists()
     report = run_experiment(load_experiment(variant), out, workers=2, resume=True, progress=False)
     assert report.ran == 96 - kept

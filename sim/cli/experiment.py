@@ -1,7 +1,8 @@
 """The ``tajsim experiment`` and ``tajsim experiment-schema`` commands.
 
 ``tajsim experiment FILE --out DIR [--workers N] [--scheduler ADDRESS] [--resume]`` runs an
-experiment file, showing runs done, rate and time left, and prints the paired effects.
+experiment file, showing runs done, rate and time left, and prints the paired effects and the
+rules that acted differently in each arm.
 A bad file is one line on stderr and exit code 2; Ctrl-C keeps every finished task, and
 ``--resume`` runs only what is missing.
 """
@@ -42,6 +43,24 @@ def _effects_table(summary_path: Path, arms: list[str], limit: int = 40) -> str:
     if len(table) > limit:
         lines.append(f"... {len(table) - limit} more rows in {summary_path}")
     return "\n".join(lines)
+
+
+def _rule_lines(rules_path: Path, arms: list[str], per_arm: int = 4) -> str:
+    """Per named arm, the rules whose event counts changed most (significantly), from rules.csv:
+    where to start reading why its outcomes moved."""
+    import pandas as pd
+
+    table = pd.read_csv(rules_path, keep_default_na=False)
+    lines = []
+    for arm in arms:
+        rows = table[(table["arm"] == arm) & (table["significant"].astype(str) == "True")]
+        if rows.empty:
+            lines.append(f"{arm}: no rule's events changed significantly")
+            continue
+        shown = ", ".join(f"{r.rule} {r.effect:+.3g} [{r.ci_low:.3g}, {r.ci_high:.3g}]" for r in rows.head(per_arm).itertuples())
+        more = f" and {len(rows) - per_arm} more" if len(rows) > per_arm else ""
+        lines.append(f"{arm}: {shown}{more}")
+    return "rules that acted differently (events per replicate, arm minus baseline; rules.csv):\n" + "\n".join(lines)
 
 
 #: The measure printed for each kind of design, strongest factor first.
@@ -100,6 +119,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
               f"({report.ran} now), seed {experiment.seed}, {experiment.replicates} replicates per arm")
         if named:
             print(_effects_table(out / "summary.csv", named))
+            if (out / "rules.csv").exists():
+                print(_rule_lines(out / "rules.csv", named))
         if points and experiment.spec.design is not None:
             print(_sensitivity_lines(out / "sensitivity.csv", experiment.spec.design.kind))
             print(f"{points} design points: see design.csv and sensitivity.csv")

@@ -16,8 +16,10 @@ Each finished task is written at once to ``DIR/chunks/`` (temporary name, then r
 an experiment killed part-way loses only the tasks in flight; ``resume=True`` runs only the
 tasks whose chunk is missing. When every chunk is there they are assembled, in task order,
 into ``DIR/results.parquet`` (``arm, replicate, date, outcome, value``: each outcome's
-monthly values, monthly counts for event outcomes), and the summaries are written
-(:mod:`sim.experiments.summarise`). ``DIR/manifest.json`` records the experiment file's
+monthly values, monthly counts for event outcomes) and ``DIR/rules.parquet`` (``arm, replicate,
+rule, events``: what each rule did over the experiment's window), and the summaries are written
+(:mod:`sim.experiments.summarise`), among them ``rules.csv``: which rules acted differently in
+each arm, the first place to look for why an outcome moved. ``DIR/manifest.json`` records the experiment file's
 hash, the seeds, every arm's scenario hash and the versions, and nothing that changes from
 one run to the next, so the same file and seed give the same bytes in every output file.
 """
@@ -39,10 +41,11 @@ from tqdm import tqdm
 from sim.experiments.executors import Call, ExperimentError, run_dask, run_local, run_serial
 from sim.experiments.plan import Experiment
 from sim.experiments.summarise import csv_text, sampling_seed, summarise
-from sim.experiments.tasks import SCHEMA, ArmJob, run_chunk
+from sim.experiments.tasks import RULE_SCHEMA, SCHEMA, ArmJob, run_chunk
 from sim.files import atomic_write
 
-OUTPUTS = ("manifest.json", "results.parquet", "summary.csv", "design.csv", "sensitivity.csv")
+OUTPUTS = ("manifest.json", "results.parquet", "rules.parquet", "summary.csv", "rules.csv", "design.csv",
+           "sensitivity.csv")
 
 
 # --- the output directory ---------------------------------------------------------------------------
@@ -151,21 +154,28 @@ def _prepare(out: Path, text: str, resume: bool, overwrite: bool) -> None:
     atomic_write(out / "manifest.json", text)
 
 
-def assemble(experiment: Experiment, out: Path) -> Path:
-    """Join the chunks, in task order, into results.parquet (one row group per task)."""
-    path = out / "results.parquet"
-    handle, temporary = tempfile.mkstemp(dir=out, prefix=".results.parquet.", suffix=".tmp")
+def _join(experiment: Experiment, out: Path, name: str, schema, chunk_name) -> Path:
+    """Join one kind of chunk, in task order, into ``out/name`` (one row group per task)."""
+    path = out / name
+    handle, temporary = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
     os.close(handle)
     try:
-        with pq.ParquetWriter(temporary, SCHEMA) as writer:
+        with pq.ParquetWriter(temporary, schema) as writer:
             for task in experiment.tasks:
-                writer.write_table(pq.read_table(out / "chunks" / task.filename, schema=SCHEMA))
+                writer.write_table(pq.read_table(out / "chunks" / chunk_name(task), schema=schema))
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def assemble(experiment: Experiment, out: Path) -> Path:
+    """Join the chunks, in task order, into rules.parquet and then results.parquet, which is
+    written last: its presence says the run was whole."""
+    _join(experiment, out, "rules.parquet", RULE_SCHEMA, lambda task: task.rules_filename)
+    return _join(experiment, out, "results.parquet", SCHEMA, lambda task: task.filename)
 
 
 # --- the whole experiment --------------------------------------------------------------------------
@@ -204,7 +214,8 @@ def run_experiment(experiment: Experiment, out: str | Path, *, workers: int = 1,
     chunks = out / "chunks"
     results = out / "results.parquet"
     complete = results.exists()  # written last, atomically: the run it came from was whole
-    missing = [] if complete else [task for task in experiment.tasks if not (chunks / task.filename).exists()]
+    missing = [] if complete else [task for task in experiment.tasks
+                                   if not ((chunks / task.filename).exists() and (chunks / task.rules_filename).exists())]
     jobs = {arm.index: ArmJob(arm.name, arm.scenario, experiment.seed, experiment.outcomes) for arm in experiment.arms}
     tag = experiment.digest()[:16]
     calls = [Call(f"tajsim-{tag}-{task.filename.removesuffix('.parquet')}", run_chunk,
@@ -213,8 +224,11 @@ def run_experiment(experiment: Experiment, out: str | Path, *, workers: int = 1,
     bar = Progress(total=experiment.runs, initial=experiment.runs - sum(t.count for t in missing), unit="run",
                    desc=experiment.name, disable=not progress, file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
 
-    def done(call: Call, data: bytes) -> None:
-        atomic_write(chunks / by_key[call.key].filename, data)
+    def done(call: Call, data: tuple[bytes, bytes]) -> None:
+        outcomes, rules = data
+        task = by_key[call.key]
+        atomic_write(chunks / task.rules_filename, rules)
+        atomic_write(chunks / task.filename, outcomes)
         bar.update(call.runs)
 
     attempts: dict[str, int] = {}
@@ -236,7 +250,11 @@ def run_experiment(experiment: Experiment, out: str | Path, *, workers: int = 1,
     chunks.rmdir()
     files = [out / "manifest.json", results]
     table = pq.read_table(results, read_dictionary=["arm", "date", "outcome"]).to_pandas()
-    summary = summarise(experiment, table)
+    rules_file = out / "rules.parquet"
+    rules = pq.read_table(rules_file).to_pandas() if rules_file.exists() else None
+    if rules is not None:
+        files.append(rules_file)
+    summary = summarise(experiment, table, rules)
     for name, frame in summary.tables.items():
         atomic_write(out / name, csv_text(frame))
         files.append(out / name)
@@ -248,4 +266,5 @@ def run_experiment(experiment: Experiment, out: str | Path, *, workers: int = 1,
 def done_runs(experiment: Experiment, out: str | Path) -> int:
     """How many of an experiment's runs an output directory already holds (for messages)."""
     chunks = Path(out) / "chunks"
-    return sum(task.count for task in experiment.tasks if (chunks / task.filename).exists())
+    return sum(task.count for task in experiment.tasks
+               if (chunks / task.filename).exists() and (chunks / task.rules_filename).exists())

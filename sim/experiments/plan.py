@@ -89,6 +89,10 @@ class Task:
     def filename(self) -> str:
         return f"{self.arm:05d}-{self.first:07d}-{self.count:06d}.parquet"
 
+    @property
+    def rules_filename(self) -> str:
+        return self.filename.replace(".parquet", ".rules.parquet")
+
 
 @dataclass(frozen=True, eq=False)
 class Experiment:

@@ -40,6 +40,10 @@ import pandas as pd
 from sim.experiments.design import Design
 from sim.months import format_month, parse_month
 
+#: Columns of rules.csv.
+RULE_COLUMNS = ["arm", "rule", "from", "to", "replicates", "baseline_mean", "arm_mean", "effect", "ci_low", "ci_high",
+                "significant", "summary"]
+
 #: Columns of summary.csv.
 SUMMARY_COLUMNS = ["arm", "outcome", "statistic", "from", "to", "replicates", "baseline_mean", "arm_mean",
                    "effect", "ci_low", "ci_high", "significant", "diverges_from", "significant_from"]
@@ -212,6 +216,49 @@ def paired_summary(cubes: dict[str, np.ndarray], experiment) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
+def rule_summary(rules: pd.DataFrame, experiment) -> pd.DataFrame:
+    """Per arm, each rule whose events over the experiment's window differ from the baseline's in
+    some replicate: its events per replicate in both, the mean paired difference with its 95% interval,
+    and whether that is significant; within an arm the significant rules first, the largest
+    differences first. This is where to start asking why an outcome moved: a rule whose count
+    changes is a channel the change travelled through (a rule can act differently without
+    producing more or fewer events, through its flows and pulls, so a rule missing here is not
+    ruled out)."""
+    from sim.core.conflict import EVENT_SOURCE
+    from sim.core.rules import RULES
+    from sim.experiments.tasks import window
+
+    NOT_RULES = {EVENT_SOURCE: "fighting breaks out: the civil war's and the border's own state (sim/core/conflict.py)"}
+
+    start, end = window(experiment.outcomes)
+    arm_index = {arm.name: arm.index for arm in experiment.arms}
+    names = sorted(set(rules["rule"]))
+    counts = np.zeros((len(experiment.arms), experiment.replicates, len(names)))
+    column = {name: number for number, name in enumerate(names)}
+    counts[rules["arm"].map(arm_index).to_numpy(), rules["replicate"].to_numpy(),
+           rules["rule"].map(column).to_numpy()] = rules["events"].to_numpy()
+    rows = []
+    for arm in experiment.arms[1:]:
+        difference = counts[arm.index] - counts[0]
+        effect = difference.mean(axis=0)
+        half = half_width(difference)
+        block = []
+        for number, name in enumerate(names):
+            if not difference[:, number].any():  # the rule did the same in every replicate
+                continue
+            low, high = effect[number] - half[number], effect[number] + half[number]
+            block.append({
+                "arm": arm.name, "rule": name, "from": format_month(start), "to": format_month(end),
+                "replicates": experiment.replicates, "baseline_mean": float(counts[0][:, number].mean()),
+                "arm_mean": float(counts[arm.index][:, number].mean()), "effect": float(effect[number]),
+                "ci_low": float(low), "ci_high": float(high), "significant": bool(low > 0 or high < 0),
+                "summary": RULES[name].summary if name in RULES else NOT_RULES.get(name, ""),
+            })
+        block.sort(key=lambda row: (not row["significant"], -abs(row["effect"]), row["rule"]))
+        rows += block
+    return pd.DataFrame(rows, columns=RULE_COLUMNS)
+
+
 def design_table(cubes: dict[str, np.ndarray], experiment) -> pd.DataFrame:
     """Each design point's factor values and its outcomes' means and s.d. over replicates."""
     points = [arm for arm in experiment.arms if arm.factors]
@@ -327,11 +374,14 @@ class Summary(NamedTuple):
     warnings: list[str]
 
 
-def summarise(experiment, results: pd.DataFrame) -> Summary:
-    """The summary tables by file name (summary.csv, and design.csv and sensitivity.csv for a
-    design), and a warning for each outcome the baseline never shows."""
+def summarise(experiment, results: pd.DataFrame, rules: pd.DataFrame | None = None) -> Summary:
+    """The summary tables by file name (summary.csv; rules.csv from ``rules``, the rules' event
+    counts; and design.csv and sensitivity.csv for a design), and a warning for each outcome the
+    baseline never shows."""
     cubes = outcome_cubes(results, experiment)
     tables = {"summary.csv": paired_summary(cubes, experiment)}
+    if rules is not None:
+        tables["rules.csv"] = rule_summary(rules, experiment)
     if experiment.design is not None:
         tables["design.csv"] = design_table(cubes, experiment)
         tables["sensitivity.csv"] = sensitivity_table(cubes, experiment)

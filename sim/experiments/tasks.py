@@ -2,7 +2,9 @@
 
 A worker needs no files: an :class:`ArmJob` carries the arm's scenario and the outcomes, and
 :func:`run_chunk` returns the task's results as Parquet bytes (``arm, replicate, date, outcome,
-value``). Replicate k of a seed has the same history alone or in any batch.
+value``), with how many events each rule produced (``arm, replicate, rule, events``), so that an
+effect can be traced to the rules that acted differently. Replicate k of a seed has the same
+history alone or in any batch.
 """
 
 
@@ -24,6 +26,10 @@ from sim.scenario import Scenario
 #: The columns of results.parquet.
 SCHEMA = pa.schema([("arm", pa.string()), ("replicate", pa.int32()), ("date", pa.string()),
                     ("outcome", pa.string()), ("value", pa.float64())])
+#: The columns of rules.parquet: how many events each rule produced in a replicate over the
+#: experiment's window (rules that produced none are left out).
+RULE_SCHEMA = pa.schema([("arm", pa.string()), ("replicate", pa.int32()), ("rule", pa.string()),
+                         ("events", pa.float64())])
 #: How often a task may lose its worker before the experiment gives up on it.
 
 
@@ -93,13 +99,41 @@ def chunk_table(result, arm: str, outcomes: tuple[OutcomeSpec, ...], first: int,
     }, schema=SCHEMA)
 
 
-def run_chunk(job: ArmJob, first: int, count: int) -> bytes:
-    """Run replicates ``first .. first + count - 1`` of an arm in one model; their rows as Parquet bytes."""
+def window(outcomes: tuple[OutcomeSpec, ...]) -> tuple[int, int]:
+    """The experiment's window: from its outcomes' first month to their last."""
+    return min(o.start for o in outcomes), max(o.end for o in outcomes)
+
+
+def rule_table(result, arm: str, span: tuple[int, int]) -> pa.Table:
+    """How many events each rule produced in each replicate over the months ``span``, as rows
+    ``arm, replicate, rule, events`` (by replicate, then rule; none for a rule that produced none).
+    Scheduled inputs and an experiment's rule markers are no rule's act and are left out."""
+    events = result.events
+    own = ~events["summary"].str.startswith(MARKER) & ~events["rule"].str.startswith("scheduled")
+    month = events["date"].str.slice(0, 4).astype(int) * 12 + events["date"].str.slice(5, 7).astype(int) - 1
+    own &= (month >= span[0]) & (month <= span[1])
+    counts = events[own].groupby(["replicate", "rule"], observed=True).size().sort_index()
+    return pa.table({
+        "arm": pa.array([arm] * len(counts), pa.string()),
+        "replicate": pa.array(counts.index.get_level_values("replicate").to_numpy(dtype=np.int32)),
+        "rule": pa.array(counts.index.get_level_values("rule").astype(str).tolist(), pa.string()),
+        "events": pa.array(counts.to_numpy(dtype=float), pa.float64()),
+    }, schema=RULE_SCHEMA)
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
+def run_chunk(job: ArmJob, first: int, count: int) -> tuple[bytes, bytes]:
+    """Run replicates ``first .. first + count - 1`` of an arm in one model: their outcomes' rows
+    and their rules' event counts (:func:`rule_table`), each as Parquet bytes."""
     from sim.running import run
 
     result = run(job.scenario, seed=job.seed, replicates=count, first_replicate=first)
-    sink = pa.BufferOutputStream()
-    pq.write_table(chunk_table(result, job.arm, job.outcomes, first, count), sink)
-    return sink.getvalue().to_pybytes()
+    return (parquet_bytes(chunk_table(result, job.arm, job.outcomes, first, count)),
+            parquet_bytes(rule_table(result, job.arm, window(job.outcomes))))
 
 
