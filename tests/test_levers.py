@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from sim.core import rules as rule_modules
 from sim.core.rules import RULES
 from sim.core.world import TIE_BITS, World
+from sim.months import parse_month
 from sim.paths import default_scenario, project_root
 from sim.scenario import load_scenario
 from sim.scenario.schema import LeverStart, Parameters
@@ -484,3 +485,23 @@ def test_giving_way_to_russia_eases_its_squeezes():
     assert concessions["never"] == 0 < concessions["gives way"]
     squeeze = {name: float(np.nanmean(run.series("squeeze", "RUS", "TJK"))) for name, run in runs.items()}
     assert squeeze["gives way"] < squeeze["never"]
+
+
+def test_a_months_concession_eases_the_squeezes_standing_before_that_months_new_ones():
+    """Tajikistan made to give way to Russia every month while Russia is made to press it every
+    month: the concession (decided on the squeeze standing) is carried out before the month's new
+    squeeze, in a fixed order, so Russia's squeeze stands at about one squeeze's worth rather than
+    being wiped out by the concession that answered the last one (and the order cannot depend on
+    the process: it once followed a set's iteration order, which the hash seed sets)."""
+    from dataclasses import replace as with_
+
+    import sim
+    from sim.scenario.schema import Intervention
+
+    base = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
+    both = [{"mode": "force", "actor": "TJK", "target": "RUS", "type": "treaty", "from": "2012-01", "to": "2012-12"},
+            {"mode": "force", "actor": "RUS", "target": "TJK", "type": "pressure", "from": "2012-01", "to": "2012-12"}]
+    plan = with_(base, interventions=tuple(Intervention.model_validate(i) for i in both))
+    run = sim.run(plan, seed=2, replicates=3)
+    squeeze = run.series("squeeze", "RUS", "TJK")[:, parse_month("2012-03") - plan.start:parse_month("2012-12") - plan.start]
+    assert (squeeze > 0.3).all()

@@ -30,7 +30,7 @@ import numpy as np
 from sim.core import conflict
 from sim.core.eventlog import EventLog
 from sim.core.interventions import Interventions
-from sim.core.levers import UNIONS
+from sim.core.levers import EFFECTS, UNIONS
 from sim.core.world import Flow, World
 
 if TYPE_CHECKING:
@@ -139,7 +139,8 @@ class Dynamics:
         asked = t["request"][cols]
         np.add.at(fired_requests, (reps[asked], b[asked], a[asked]), 1.0)
         levers = t["lever"][cols]
-        for lever in set(levers.tolist()) - {""}:
+        present = set(levers.tolist())
+        for lever in (effect for effect in EFFECTS if effect in present):
             chosen = levers == lever
             w.levers.act(lever, reps[chosen], a[chosen], b[chosen], t["lever_amount"][cols][chosen])
         talks = (t["type"][cols] == self.mediation_type) & self._is_party(b)

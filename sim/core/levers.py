@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 
 #: The levers a holder can squeeze.
 LEVERS = ("migration", "energy", "debt", "trade", "security")
+#: The lever effects an action can have (:meth:`Levers.act`), in the order a month's are carried out:
+#: concessions first, so that they ease the squeezes standing when they were decided, not the new
+#: squeezes of the same month.
+EFFECTS = ("concession", "relief", "dam", *LEVERS)
 #: Tajikistan's trade partners followed one by one; the rest of the world is one more share.
 TRADE_PARTNERS = ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN", "USA", "AFG", "TKM", "KGZ", "PAK")
 #: Which driver grows each partner's economic mass (real GDP growth, percent a year).
@@ -84,6 +88,7 @@ class Levers:
         self.lesson = np.zeros((R, N))         # what Tajikistan has learned depending on each holder costs it
         self.lending = np.zeros((R, N))        # this month's new lending by each creditor
         self.energy_base = np.array([getattr(specs[c], "energy_share", 0.0) for c in codes])
+        self.downstream = np.array([getattr(specs[c], "downstream", 0.0) for c in codes])
         self.destination = np.array([getattr(specs[c], "migrant_share", 0.0) for c in codes])
         self.trade_weight = np.array([getattr(specs[c], "trade_share", 0.0) for c in codes])
         self.energy[:] = self.energy_base
@@ -145,7 +150,9 @@ class Levers:
         if lever == "debt":
             return self._kept_or(lever, lambda: np.minimum(self.debt, 1.0))
         if lever in ("energy", "trade", "security"):
-            return getattr(self, lever)
+            stock = getattr(self, lever).view()
+            stock.flags.writeable = False  # a reading, not the stock itself
+            return stock
         raise KeyError(lever)
 
     def hold(self) -> np.ndarray:
@@ -352,12 +359,19 @@ class Levers:
 
     def act(self, effect: str, reps: np.ndarray, actors: np.ndarray, targets: np.ndarray, amounts: np.ndarray) -> None:
         """Carry out the lever effects of actions that happened: in replicates ``reps``, ``actors``
-        did to ``targets`` what ``effect`` names, by ``amounts``. A ``concession`` is Tajikistan
-        giving a holder what its squeeze demanded: the holder eases every squeeze it applies by the
-        amount, since coercion works only if giving way ends the pain (Schelling 1966: "To be
-        coercive, violence has to be anticipated. And it has to be avoidable by accommodation.").
-        Any other effect adds to the acting side's stock of :meth:`action_stock`."""
+        did to ``targets`` what ``effect`` names, by ``amounts`` (a month's effects are carried out
+        in the order of :data:`EFFECTS`). A ``concession`` is Tajikistan giving a holder what its
+        squeeze demanded: the holder eases every squeeze it applies by the amount; and where the
+        holder is a downstream neighbour squeezing its energy while the dam is under way, what it
+        demanded was the dam, which Tajikistan then puts on hold (it has to resolve again to build
+        it; in 2010 it agreed with the World Bank that "no new construction would commence" at Rogun
+        until the assessment studies were done). Any other effect adds to the acting side's stock of
+        :meth:`action_stock`."""
         if effect == "concession":
+            if "TJK" in self.codes:
+                t = self.index("TJK")
+                over_dam = (self.downstream[targets] > 0) & (self.squeeze["energy"][reps, targets] > 0)
+                self.dam[reps[over_dam], t] = 0.0
             for squeeze in self.squeeze.values():
                 np.add.at(squeeze, (reps, targets), -amounts)
                 np.maximum(squeeze, 0.0, out=squeeze)

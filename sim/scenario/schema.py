@@ -49,6 +49,8 @@ class ActorSpec(Strict):
     islamist_concern: Unit = Field(0.0, description="hostility to Islamist movements")
     assertiveness: Unit = Field(0.5, description="how readily its leaders press their neighbours")
     downstream: Unit = Field(0.0, description="how far its farming depends on water flowing from Tajikistan")
+    dam_stake: Unit = Field(0.0, description="how far its rulers have staked themselves on their great dam (Tajikistan: "
+                                              "Rogun), so that a neighbour's squeeze over it is not given way to")
     migrant_share: Unit = Field(0.0, description="share of Tajik labour migrants it would draw at equal wages")
     energy_share: Unit = Field(0.0, description="share of Tajikistan's energy and overland transit passing through it")
     trade_share: Unit = Field(0.0, description="its share of Tajikistan's trade at independence (the weight of its pull)")

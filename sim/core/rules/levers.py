@@ -100,16 +100,19 @@ def china_takes_concessions(w: World, me: Actor, k: float) -> None:
 # --- Tajikistan's answers -----------------------------------------------------------------------
 
 
-def staked(w: World, lever: str) -> np.ndarray:
-    """How far what a squeeze of ``lever`` demands is something Tajikistan's regime has staked itself
-    on, ``[replicate]`` in [0, 1]. While the Rogun dam is under way, an energy squeeze demands the dam
-    (R69 squeezes only then), and the dam is the regime's "national idea": "Ruling elites can use the
-    symbolism of major dams to gain legitimacy and bolster a sense of national identity and
-    patriotism" (Menga 2015, ``menga2015``). Giving it up would also keep the lever in the holder's
-    hand for good. What Russia's migrant squeeze demands (a step back from its rivals) is no such stake."""
-    if lever == "energy":
-        return w.levers.dam_underway()
-    return np.zeros(w.R)
+def staked(w: World, lever: str, holders: list[str]) -> np.ndarray:
+    """How far what each holder's squeeze of ``lever`` demands is something Tajikistan's regime has
+    staked itself on, ``[replicate, holder]`` in [0, 1]. A downstream neighbour squeezes Tajikistan's
+    energy only while the Rogun dam is under way (R69): what it demands is the dam, and the dam is the
+    regime's "national idea" ("Ruling elites can use the symbolism of major dams to gain legitimacy
+    and bolster a sense of national identity and patriotism": Menga 2015, ``menga2015``), as far as
+    Tajikistan's ``dam_stake`` says (1 in the replay: none of such a squeeze is given way to).
+    Giving the dam up would also keep the lever in the holder's hand. What Russia's migrant squeeze
+    demands (a step back from its rivals) is no such stake."""
+    if lever != "energy":
+        return np.zeros((w.R, len(holders)))
+    over_dam = w.levers.dam_underway()[:, None] * (w.attribute(holders, "downstream") > 0)[None, :]
+    return over_dam * w.attribute(["TJK"], "dam_stake")[0]
 
 
 def answers_to_squeezes(w: World, holders: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -126,7 +129,7 @@ def answers_to_squeezes(w: World, holders: list[str]) -> tuple[np.ndarray, np.nd
         applied = squeeze[:, at]
         if not applied.any():  # a lever nobody squeezes adds nothing either way
             continue
-        yields = w.levers.vulnerability(lever)[:, at] * (1.0 - staked(w, lever))[:, None]
+        yields = w.levers.vulnerability(lever)[:, at] * (1.0 - staked(w, lever, holders))
         giving += applied * yields
         standing += applied * (1.0 - yields)
     return giving, standing
