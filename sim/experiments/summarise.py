@@ -226,11 +226,11 @@ def rule_summary(rules: pd.DataFrame, experiment) -> pd.DataFrame:
     ruled out)."""
     from sim.core.conflict import EVENT_SOURCE
     from sim.core.rules import RULES
-    from sim.experiments.tasks import window
 
     NOT_RULES = {EVENT_SOURCE: "fighting breaks out: the civil war's and the border's own state (sim/core/conflict.py)"}
 
-    start, end = window(experiment.outcomes)
+    start = min(outcome.start for outcome in experiment.outcomes)  # the window the tasks counted over
+    end = max(outcome.end for outcome in experiment.outcomes)
     arm_index = {arm.name: arm.index for arm in experiment.arms}
     names = sorted(set(rules["rule"]))
     counts = np.zeros((len(experiment.arms), experiment.replicates, len(names)))
