@@ -29,8 +29,8 @@ CODES = [code for code in ACTOR_CODES if code in PLAN.actors]
 P = Parameters()
 
 
-def world(replicates: int = 3, economy: float = 0.3, **drivers: float) -> World:
-    w = World(CODES, replicates, PLAN.actors, ACTOR_NAMES)
+def world(replicates: int = 3, economy: float = 0.3, specs: dict | None = None, **drivers: float) -> World:
+    w = World(CODES, replicates, specs or PLAN.actors, ACTOR_NAMES)
     for code in CODES:
         w.activate(code)
     w.security[:], w.economy[:] = 0.7, economy
@@ -338,6 +338,33 @@ def test_tajikistan_does_not_give_up_the_dam_it_has_staked_itself_on():
     (_, free_yield), (_, free_firm) = squeezed(0.0)
     assert dam_yield == 0.0 < free_yield
     assert dam_firm < free_firm <= 0.0
+
+
+def test_only_a_downstream_neighbours_energy_squeeze_demands_the_dam_and_only_as_far_as_the_regime_staked_on_it():
+    from sim.core.rules.levers import staked
+
+    w = world()
+    w.levers.dam[:, w.tjk] = 1.0
+    holders = ["UZB", "RUS"]
+    assert staked(w, "energy", holders).tolist() == [[1.0, 0.0]] * w.R  # Russia's fuel is no dam
+    assert not staked(w, "migration", holders).any()
+    w.levers.dam[:, w.tjk] = 0.0
+    assert not staked(w, "energy", holders).any()  # no dam under way, nothing to demand
+    half_hearted = world(specs={**PLAN.actors, "TJK": PLAN.actors["TJK"].model_copy(update={"dam_stake": 0.25})})
+    half_hearted.levers.dam[:, half_hearted.tjk] = 1.0
+    assert staked(half_hearted, "energy", holders).tolist() == [[0.25, 0.0]] * w.R
+
+
+def test_a_concession_to_a_neighbour_squeezing_over_the_dam_puts_the_dam_on_hold():
+    w = world()
+    lv = w.levers
+    lv.dam[:, w.tjk] = 1.0
+    lv.squeeze["energy"][:, w.i("UZB")] = 0.6
+    lv.squeeze["migration"][:, w.i("RUS")] = 0.6
+    reps = np.array([0, 1])
+    lv.act("concession", reps, np.full(2, w.tjk), np.array([w.i("RUS"), w.i("UZB")]), np.full(2, 0.5))
+    assert lv.dam[:, w.tjk].tolist() == [1.0, 0.0, 1.0]  # giving way to Russia leaves the dam; to Uzbekistan, not
+    assert lv.squeeze["energy"][:, w.i("UZB")].tolist() == pytest.approx([0.6, 0.1, 0.6])
 
 
 def test_a_concession_eases_the_squeezes_of_the_holder_given_way_to_and_no_other():
