@@ -23,7 +23,8 @@ class DrawPool:
 
     def __init__(self, streams: list[np.random.Generator]):
         self.streams = streams
-        self._pool = np.empty((len(streams), 0))
+        self._buffer = self._spare = np.empty((len(streams), 0))  # the pool's buffer, and the other one
+        self._pool = self._buffer
         self._used = 0
 
     def take(self, count: int) -> np.ndarray:
@@ -36,10 +37,18 @@ class DrawPool:
         return draws
 
     def _refill(self, count: int) -> None:
-        """Keep the numbers not yet handed out and ask each generator for a new block after them."""
+        """Keep the numbers not yet handed out and ask each generator for a new block after them.
+
+        The block is written into a second buffer, kept from the refill before last and reused
+        (a fresh one costs more to fill than the numbers cost to draw, several times over in a batch
+        of a thousand); numbers handed out from it then were used in their own month, long before."""
         left = self._pool[:, self._used:]
-        pool = np.empty((len(self.streams), left.shape[1] + max(count, BLOCK)))
+        width = left.shape[1] + max(count, BLOCK)
+        if self._spare.shape[1] < width:
+            self._spare = np.empty((len(self.streams), width + BLOCK))
+        buffer, self._spare = self._spare, self._buffer
+        pool = buffer[:, :width]
         pool[:, :left.shape[1]] = left
         for row, stream in zip(pool[:, left.shape[1]:], self.streams):
             stream.random(out=row)
-        self._pool, self._used = pool, 0
+        self._buffer, self._pool, self._used = buffer, pool, 0
