@@ -153,6 +153,7 @@ class History:
         self.economy: list[np.ndarray] = []
         self.conflicts: list[np.ndarray] = []
         self.own_energy: list[np.ndarray] = []
+        self.dam_underway: list[np.ndarray] = []  # 1 while Tajikistan builds the dam it resolved to build
         self._partners: tuple = (None, None)  # the live dyads last seen, and their partner_pairs
 
     def record(self, month: int, w: World) -> None:
@@ -163,6 +164,7 @@ class History:
         self.economy.append(w.economy.copy())
         self.conflicts.append(conflict_series(w))
         self.own_energy.append(w.levers.own_supply.copy())
+        self.dam_underway.append(w.levers.dam_underway().astype(float))
 
     def _other_dyads(self, w: World) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
         """Alignment of the live dyads between Tajikistan's partners: (pairs, ``[replicate, pair]``).
