@@ -355,6 +355,18 @@ def test_only_a_downstream_neighbours_energy_squeeze_demands_the_dam_and_only_as
     assert staked(half_hearted, "energy", holders).tolist() == [[0.25, 0.0]] * w.R
 
 
+def test_fuel_that_crosses_uzbekistan_is_no_alternative_to_it_but_its_gas_is_one_to_russian_fuel():
+    w = world()
+    lv = w.levers
+    lv.energy[:] = 0.0
+    lv.energy[:, w.i("UZB")], lv.energy[:, w.i("RUS")], lv.energy[:, w.i("KAZ")] = 0.5, 0.3, 0.1
+    alternatives = lv.alternatives("energy")
+    assert np.allclose(alternatives[:, w.i("UZB")], 0.0)  # Russian and Kazakh fuel come by Uzbek rail
+    assert np.allclose(alternatives[:, w.i("RUS")], 0.6)
+    assert np.allclose(lv.vulnerability("energy")[:, w.i("UZB")], 0.5)
+    assert np.allclose(lv.alternatives("migration"), 0.0)  # no migrants anywhere, no host to replace another
+
+
 def test_a_concession_to_a_neighbour_squeezing_over_the_dam_puts_the_dam_on_hold():
     w = world()
     lv = w.levers

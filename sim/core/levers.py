@@ -171,9 +171,15 @@ class Levers:
 
     def alternatives(self, lever: str) -> np.ndarray:
         """How far the other holders of ``lever`` could replace each holder: their hold together,
-        ``[replicate, actor]`` in [0, 1]."""
+        ``[replicate, actor]`` in [0, 1]. For energy and transit, a supply that itself crosses the
+        holder is no alternative to it: every railway into Tajikistan crosses Uzbekistan, so Russian,
+        Kazakh and Turkmen fuel cannot replace what Uzbekistan holds back."""
         held = self.holds(lever)
-        return np.minimum(held.sum(axis=1, keepdims=True) - held, 1.0)
+        others = held.sum(axis=1, keepdims=True) - held
+        if lever == "energy" and "UZB" in self.codes:
+            u = self.index("UZB")
+            others[:, u] -= held @ self.via_uzbekistan
+        return np.clip(others, 0.0, 1.0)
 
     def vulnerability(self, lever: str) -> np.ndarray:
         """What Tajikistan would lose were each holder to close ``lever`` for good, ``[replicate,
