@@ -133,8 +133,9 @@ class Levers:
         read-only; after it, every reading is computed afresh from the stocks."""
         self._kept = {} if still else None
 
-    def _kept_or(self, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
-        """A reading, kept while the stocks stand still (see :meth:`hold_still`)."""
+    def reading(self, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """A reading of the stocks, kept while they stand still (see :meth:`hold_still`), so that
+        several rules reading the same in one month compute it once; ``name`` must say all it depends on."""
         if self._kept is None:
             return compute()
         found = self._kept.get(name)
@@ -146,9 +147,9 @@ class Levers:
     def holds(self, lever: str) -> np.ndarray:
         """How much each holder holds over Tajikistan through ``lever``, ``[replicate, actor]`` in [0, 1]."""
         if lever == "migration":
-            return self._kept_or(lever, lambda: np.minimum(self.remittances / 50.0, 1.0))
+            return self.reading(lever, lambda: np.minimum(self.remittances / 50.0, 1.0))
         if lever == "debt":
-            return self._kept_or(lever, lambda: np.minimum(self.debt, 1.0))
+            return self.reading(lever, lambda: np.minimum(self.debt, 1.0))
         if lever in ("energy", "trade", "security"):
             stock = getattr(self, lever).view()
             stock.flags.writeable = False  # a reading, not the stock itself
@@ -157,11 +158,11 @@ class Levers:
 
     def hold(self) -> np.ndarray:
         """Each holder's whole hold over Tajikistan: its levers together, ``[replicate, actor]``."""
-        return self._kept_or("hold", lambda: np.minimum(sum(self.holds(lever) for lever in LEVERS) / 2.0, 1.0))
+        return self.reading("hold", lambda: np.minimum(sum(self.holds(lever) for lever in LEVERS) / 2.0, 1.0))
 
     def squeezing(self) -> np.ndarray:
         """How hard each holder squeezes Tajikistan now, its levers together, ``[replicate, actor]``."""
-        return self._kept_or("squeezing", self._squeezing)
+        return self.reading("squeezing", self._squeezing)
 
     def _squeezing(self) -> np.ndarray:
         total = np.zeros_like(self.migrants)
@@ -185,7 +186,7 @@ class Levers:
         """What Tajikistan would lose were each holder to close ``lever`` for good, ``[replicate,
         actor]``: the holder's hold, less what the others could replace (Keohane and Nye's
         vulnerability: the cost of switching, not the dependence alone)."""
-        return self._kept_or("vulnerability " + lever, lambda: self.holds(lever) * (1.0 - self.alternatives(lever)))
+        return self.reading("vulnerability " + lever, lambda: self.holds(lever) * (1.0 - self.alternatives(lever)))
 
     # --- one month ---------------------------------------------------------------------------
 

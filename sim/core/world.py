@@ -53,7 +53,7 @@ class Action:
     untie: int = 0
     security: float = 0.0
     symmetric_tie: bool = False
-    lever: str = ""            # a lever the action squeezes (the actor's), "relief" of what Tajikistan owes it, or "dam"
+    lever: str = ""            # an effect of sim.core.levers.EFFECTS: a lever the actor squeezes, "relief", "dam" or "concession"
     lever_amount: float = 0.0
 
 

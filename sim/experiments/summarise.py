@@ -227,7 +227,7 @@ def rule_summary(rules: pd.DataFrame, experiment) -> pd.DataFrame:
     from sim.core.conflict import EVENT_SOURCE
     from sim.core.rules import RULES
 
-    NOT_RULES = {EVENT_SOURCE: "fighting breaks out: the civil war's and the border's own state (sim/core/conflict.py)"}
+    not_rules = {EVENT_SOURCE: "fighting breaks out: the civil war's and the border's own state (sim/core/conflict.py)"}
 
     start = min(outcome.start for outcome in experiment.outcomes)  # the window the tasks counted over
     end = max(outcome.end for outcome in experiment.outcomes)
@@ -252,7 +252,7 @@ def rule_summary(rules: pd.DataFrame, experiment) -> pd.DataFrame:
                 "replicates": experiment.replicates, "baseline_mean": float(counts[0][:, number].mean()),
                 "arm_mean": float(counts[arm.index][:, number].mean()), "effect": float(effect[number]),
                 "ci_low": float(low), "ci_high": float(high), "significant": bool(low > 0 or high < 0),
-                "summary": RULES[name].summary if name in RULES else NOT_RULES.get(name, ""),
+                "summary": RULES[name].summary if name in RULES else not_rules.get(name, ""),
             })
         block.sort(key=lambda row: (not row["significant"], -abs(row["effect"]), row["rule"]))
         rows += block

@@ -121,17 +121,21 @@ def answers_to_squeezes(w: World, holders: list[str]) -> tuple[np.ndarray, np.nd
     cannot replace the holder in that lever (:meth:`~sim.core.levers.Levers.vulnerability`: other
     hosts for its migrants, other routes for its gas), unless what it demands is :func:`staked`; the
     rest of it is stood against. So the same squeeze meets a concession where the lever is
-    irreplaceable and the demand cheap, and defiance where the demand is the regime's own project."""
-    at = w.at(holders)
-    giving = np.zeros((w.R, len(holders)))
-    standing = np.zeros((w.R, len(holders)))
-    for lever, squeeze in w.levers.squeeze.items():
-        applied = squeeze[:, at]
-        if not applied.any():  # a lever nobody squeezes adds nothing either way
-            continue
-        yields = w.levers.vulnerability(lever)[:, at] * (1.0 - staked(w, lever, holders))
-        giving += applied * yields
-        standing += applied * (1.0 - yields)
+    irreplaceable and the demand cheap, and defiance where the demand is the regime's own project.
+    R66 and R68 both read it in a month; it is computed once."""
+    def compute() -> np.ndarray:
+        at = w.at(holders)
+        answers = np.zeros((2, w.R, len(holders)))  # giving way, standing firm
+        for lever, squeeze in w.levers.squeeze.items():
+            applied = squeeze[:, at]
+            if not applied.any():  # a lever nobody squeezes adds nothing either way
+                continue
+            yields = w.levers.vulnerability(lever)[:, at] * (1.0 - staked(w, lever, holders))
+            answers[0] += applied * yields
+            answers[1] += applied * (1.0 - yields)
+        return answers
+
+    giving, standing = w.levers.reading("answers to squeezes " + ",".join(holders), compute)
     return giving, standing
 
 
