@@ -392,6 +392,61 @@ def test_a_concession_eases_the_squeezes_of_the_holder_given_way_to_and_no_other
     assert (lv.squeeze["energy"][:, w.i("UZB")] == 0.6).all()
 
 
+def test_giving_way_builds_a_reputation_for_it_standing_firm_unmakes_it_and_it_fades():
+    w = world()
+    lv = w.levers
+    tjk = np.full(2, w.tjk)
+    lv.act("concession", np.array([0, 0]), tjk, np.array([w.i("RUS"), w.i("UZB")]), np.full(2, 0.5))
+    lv.act("defiance", np.array([1]), tjk[:1], np.array([w.i("UZB")]), np.ones(1))
+    months(w, 1)
+    # two concessions close 0.2 of the distance to a sure yielder twice; a defiance 0.2 of the way to a resister
+    assert lv.reputation.level.tolist() == pytest.approx([1 - 0.5 * 0.8 ** 2, 0.5 * 0.8, 0.5])
+    months(w, 12 * 7)  # about a reputation's memory later, with no answers given, about a third is left
+    assert (lv.reputation.level[:2] - 0.5).tolist() == pytest.approx([0.18 * 0.366, -0.1 * 0.366], rel=0.02)
+    assert lv.reputation.level[2] == 0.5
+    unlearned = world()
+    unlearned.levers.act("concession", np.array([0]), tjk[:1], np.array([w.i("RUS")]), np.full(1, 0.5))
+    months(unlearned, 1, p=Parameters(reputation_step=0.0))
+    assert (unlearned.levers.reputation.level == 0.5).all()
+
+
+@pytest.mark.parametrize("rule_id, holder", [("R65", "RUS"), ("R69", "UZB")])
+def test_a_holder_squeezes_the_more_readily_the_more_tajikistan_has_given_way(rule_id, holder):
+    def chance(reputation: float) -> float:
+        w = world(russia_growth=0.0)
+        w.levers.dam[:, w.tjk] = 1.0
+        w.levers.reputation.level[:] = reputation
+        w.levers.remittances[:, w.i("RUS")] = 20.0  # points of GDP sent from Russia
+        w.alignment[:, w.tjk, w.i("USA")] = 0.9  # a defection Russia minds
+        return float(_decide(w, rule_id, holder).mean())
+
+    assert chance(0.5) > 0.0
+    assert chance(0.0) == pytest.approx(0.5 * chance(0.5)) and chance(1.0) == pytest.approx(1.5 * chance(0.5))
+
+
+def test_giving_way_to_one_holder_invites_the_squeezes_of_another():
+    """Through the model, 2010-2021: Tajikistan made to give way to Russia every month of 2010
+    (R66's treaties) earns a reputation for giving way, and on the same random draws Uzbekistan
+    squeezes it more over the dam in the years after than where it is made to reject Russia's
+    pressure in public instead (R68)."""
+    from dataclasses import replace as with_
+
+    import sim
+    from sim.scenario.schema import Intervention
+
+    base = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
+    answer = {"actor": "TJK", "target": "RUS", "mode": "force", "from": "2010-01", "to": "2010-12"}
+    runs = {kind: sim.run(with_(base, interventions=(Intervention.model_validate({**answer, "type": kind}),)),
+                          seed=4, replicates=30) for kind in ("treaty", "pressure")}
+    after = parse_month("2011-01") - base.start
+    reputation = {kind: run.domestic["yielding_reputation"][after] for kind, run in runs.items()}
+    assert (reputation["treaty"] > reputation["pressure"]).all()
+    assert reputation["treaty"].mean() > 0.8 and reputation["pressure"].mean() < 0.2
+    squeezes = {kind: int(((run.events["rule"] == "R69") & (run.events["date"] >= "2011-01")).sum())
+                for kind, run in runs.items()}
+    assert squeezes["treaty"] > 1.3 * squeezes["pressure"]
+
+
 def test_tajikistan_hedges_towards_capable_partners_that_hold_little_over_it():
     w = world()
     w.levers.security[:, w.i("RUS")] = 1.0

@@ -25,6 +25,8 @@ A holder can **squeeze** its lever (rules in :mod:`sim.core.rules.levers`): a sq
 decaying stock that closes the lever for a while - migrants turned back, gas cut, the railway
 blocked - and hurts Tajikistan in proportion to how much it depends on that lever, at a cost to
 the holder that its own rules weigh.
+Tajikistan's answers make its **reputation** for giving way (:mod:`sim.core.reputation`), which
+every holder reads before it squeezes.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.reputation import ANSWERS, Reputation
+
 if TYPE_CHECKING:
     from sim.core.world import World
     from sim.scenario.schema import LeverStart, Parameters
@@ -42,8 +46,8 @@ if TYPE_CHECKING:
 LEVERS = ("migration", "energy", "debt", "trade", "security")
 #: The lever effects an action can have (:meth:`Levers.act`), in the order a month's are carried out:
 #: concessions first, so that they ease the squeezes standing when they were decided, not the new
-#: squeezes of the same month.
-EFFECTS = ("concession", "relief", "dam", *LEVERS)
+#: squeezes of the same month; a defiance only adds to the month's answers the reputation learns from.
+EFFECTS = (*ANSWERS, "relief", "dam", *LEVERS)
 #: Tajikistan's trade partners followed one by one; the rest of the world is one more share.
 TRADE_PARTNERS = ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN", "USA", "AFG", "TKM", "KGZ", "PAK")
 #: Which driver grows each partner's economic mass (real GDP growth, percent a year).
@@ -87,6 +91,7 @@ class Levers:
         self.resentment = np.zeros((R, N))     # Tajikistan's memory of the harm each holder's levers did it
         self.lesson = np.zeros((R, N))         # what Tajikistan has learned depending on each holder costs it
         self.lending = np.zeros((R, N))        # this month's new lending by each creditor
+        self.reputation = Reputation(R)        # Tajikistan's reputation for giving way, learned from its answers
         self.energy_base = np.array([getattr(specs[c], "energy_share", 0.0) for c in codes])
         self.downstream = np.array([getattr(specs[c], "downstream", 0.0) for c in codes])
         self.destination = np.array([getattr(specs[c], "migrant_share", 0.0) for c in codes])
@@ -208,6 +213,7 @@ class Levers:
         self._debt(p)
         self._trade(w, p, settle)
         self._remember_harm(p, settle)
+        self.reputation.learn(p)
         present = military_stock + p.garrison * stationed
         total = present.sum(axis=1, keepdims=True)
         self.security = np.divide(present, total, out=np.zeros_like(present), where=total > 1e-9)
@@ -372,8 +378,14 @@ class Levers:
         holder is a downstream neighbour squeezing its energy while the dam is under way, what it
         demanded was the dam, which Tajikistan then puts on hold (it has to resolve again to build
         it; in 2010 it agreed with the World Bank that "no new construction would commence" at Rogun
-        until the assessment studies were done). Any other effect adds to the acting side's stock of
+        until the assessment studies were done). A ``defiance`` is Tajikistan standing against a
+        holder's squeeze in public. Both are answers the holders learn its reputation from (at the
+        month's end, :meth:`step`). Any other effect adds to the acting side's stock of
         :meth:`action_stock`."""
+        if effect in ANSWERS:
+            self.reputation.hear(effect, reps)
+        if effect == "defiance":
+            return
         if effect == "concession":
             if "TJK" in self.codes:
                 t = self.index("TJK")

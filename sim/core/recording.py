@@ -154,6 +154,7 @@ class History:
         self.conflicts: list[np.ndarray] = []
         self.own_energy: list[np.ndarray] = []
         self.dam_underway: list[np.ndarray] = []  # 1 while Tajikistan builds the dam it resolved to build
+        self.yielding_reputation: list[np.ndarray] = []  # how far the holders expect Tajikistan to give way
         self._partners: tuple = (None, None)  # the live dyads last seen, and their partner_pairs
 
     def record(self, month: int, w: World) -> None:
@@ -165,6 +166,7 @@ class History:
         self.conflicts.append(conflict_series(w))
         self.own_energy.append(w.levers.own_supply.copy())
         self.dam_underway.append(w.levers.dam_underway().astype(float))
+        self.yielding_reputation.append(w.levers.reputation.level.copy())
 
     def _other_dyads(self, w: World) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
         """Alignment of the live dyads between Tajikistan's partners: (pairs, ``[replicate, pair]``).

@@ -109,6 +109,9 @@ SOURCES: dict[str, Source] = {
     "schelling1966": Source("T. C. Schelling", "Arms and Influence, chapter 1: The Diplomacy of Violence", 1966,
                             "Yale University Press; the passage as quoted by the Stimson Center, 2015",
                             "https://www.stimson.org/2015/arms-and-influence/"),
+    "weisiger2015": Source("A. Weisiger and K. Yarhi-Milo", "Revisiting Reputation: How Past Actions Matter in "
+                           "International Politics", 2015, "International Organization 69(2): 473-495",
+                           "https://doi.org/10.1017/S0020818314000393"),
     "aljazeera2004": Source("Al Jazeera", "Russia gets Tajikistan military base", 2004, "Al Jazeera",
                             "https://www.aljazeera.com/archive/2004/10/200841014233247496.html"),
     "goble2021": Source("P. Goble, summarising S. Konovalov (Nezavisimaya Gazeta)",

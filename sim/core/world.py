@@ -53,7 +53,7 @@ class Action:
     untie: int = 0
     security: float = 0.0
     symmetric_tie: bool = False
-    lever: str = ""            # an effect of sim.core.levers.EFFECTS: a lever the actor squeezes, "relief", "dam" or "concession"
+    lever: str = ""            # one of sim.core.levers.EFFECTS: a lever squeezed, "relief", "dam", "concession", "defiance"
     lever_amount: float = 0.0
 
 

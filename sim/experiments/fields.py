@@ -24,7 +24,7 @@ BASELINE = "baseline"
 #: Trajectory variables an outcome may follow: dyadic ones (Tajikistan and a partner) and
 #: Tajikistan's domestic state.
 DYADIC = ("alignment", "aid", "pressure", "dependence")
-DOMESTIC = ("security", "economy", "own_energy", "dam_underway")
+DOMESTIC = ("security", "economy", "own_energy", "dam_underway", "yielding_reputation")
 #: The conflicts' and levers' series (sim.core.recording.STATE_SERIES): variable -> the
 #: (actor, target) pairs it is recorded for.
 CONFLICT: dict[str, tuple[tuple[str, str], ...]] = {}

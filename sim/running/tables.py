@@ -34,7 +34,7 @@ ROWS = {
     "pressure_in": ("pressure", True),
     "dependence": ("dependence", False),
 }
-DOMESTIC = ("security", "economy", "own_energy", "dam_underway")
+DOMESTIC = ("security", "economy", "own_energy", "dam_underway", "yielding_reputation")
 
 TRAJECTORY_COLUMNS = ("date", "actor", "target", "variable", "value")
 EVENT_COLUMNS = ("date", "actor", "target", "type", "summary", "rule")

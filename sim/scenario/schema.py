@@ -208,6 +208,8 @@ class Parameters(Strict):
     garrison: Annotated[float, Field(ge=0, le=5)] = 1.0
     resentment_memory: Annotated[float, Field(gt=0, le=30)] = 4.0
     lesson_years: Annotated[float, Field(gt=0, le=100)] = 10.0
+    reputation_step: Unit = 0.2
+    reputation_memory: Annotated[float, Field(gt=0, le=100)] = 7.0
     debt_repayment: Unit = 0.01
     trade_mass: Annotated[float, Field(ge=0, le=2)] = 0.6
     trade_rest: Annotated[float, Field(gt=0, le=5)] = 0.6

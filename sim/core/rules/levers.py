@@ -8,7 +8,9 @@ costs the holder. Tajikistan's answer reads the same state, lever by lever: it c
 cannot replace the holder in the squeezed lever (vulnerability: Keohane and Nye) and what is
 demanded is cheap, and the holder then eases; it defies where others could replace the holder, or
 where the demand is a project its regime has staked itself on (the Rogun dam), as far as the regime
-is secure; and it hedges the more one holder holds over it (Kuik).
+is secure; and it hedges the more one holder holds over it (Kuik). Its answers make its reputation,
+which every holder reads before it squeezes: giving way invites the next squeeze, standing firm
+deters it (Weisiger and Yarhi-Milo).
 """
 
 from __future__ import annotations
@@ -64,13 +66,25 @@ def defection_from_russia(w: World) -> np.ndarray:
 # --- the holders' squeezes -------------------------------------------------------------------------
 
 
+def emboldened(w: World) -> np.ndarray:
+    """How much more readily a holder squeezes for Tajikistan's record of answers, ``[replicate]``:
+    1 while nothing has been learned, down to 0.5 for a Tajikistan known to stand firm and up to 1.5
+    for one known to give way (:mod:`sim.core.reputation`). Every holder reads the
+    same record, whoever the answers were given to: "We find that past action is closely connected
+    to subsequent dispute initiation and that the effects of reputation generalize beyond the
+    immediate circumstances of the past dispute" (Weisiger and Yarhi-Milo 2015, ``weisiger2015``)."""
+    return 0.5 + w.levers.reputation.level
+
+
+
 @rule("R65", "Russia squeezes its migrants' lever when Dushanbe defects, the less when its economy needs the workers",
       "rferl2011", "Russian media and politicians suggested that Russia hit Tajikistan in the pocketbook by targeting "
       "the massive army of Tajik labor migrants in Russia", ("RUS",))
 def russia_squeezes_migrants(w: World, me: Actor, k: float) -> None:
     held = w.levers.holds("migration")[:, me.index]
     labour_need = pos(w.drive("russia_growth")) / 8.0
-    chance = 0.03 * k * defection_from_russia(w) * held * pos(1.0 - labour_need) * w.trait(me.code, "assertiveness")
+    chance = (0.03 * k * defection_from_russia(w) * held * pos(1.0 - labour_need) * w.trait(me.code, "assertiveness")
+              * emboldened(w))
     w.propose(me.code, "TJK", "pressure", chance, "Russia tightens its rules for Tajik migrants and deports some",
               alignment=-0.1, pressure=0.3, lever="migration", lever_amount=0.5)
 
@@ -82,7 +96,7 @@ def russia_squeezes_migrants(w: World, me: Actor, k: float) -> None:
 def uzbekistan_squeezes_energy(w: World, me: Actor, k: float) -> None:
     held = w.levers.holds("energy")[:, me.index]
     building = w.levers.dam_underway()  # Dushanbe has resolved to build the dam (R70) and is building it
-    chance = 0.08 * k * building * me.spec.downstream * w.trait(me.code, "assertiveness") * held
+    chance = 0.08 * k * building * me.spec.downstream * w.trait(me.code, "assertiveness") * held * emboldened(w)
     w.propose(me.code, "TJK", "pressure", chance, "Uzbekistan cuts gas supplies and holds up rail freight to Tajikistan",
               alignment=-0.15, pressure=0.4, lever="energy", lever_amount=0.6)
 
@@ -178,7 +192,8 @@ def defy(w: World, me: Actor, k: float) -> None:
     standing_firm = standing * w.security[:, None]
     w.pull_many(me.code, holders, -1.0 * k * standing_firm)
     w.propose_many(me.code, holders, "pressure", 0.2 * k * np.minimum(standing_firm, 1.0),
-                   w.labels("Dushanbe rejects {}'s pressure in public", holders), alignment=-0.05, pressure=0.1)
+                   w.labels("Dushanbe rejects {}'s pressure in public", holders), alignment=-0.05, pressure=0.1,
+                   lever="defiance", lever_amount=1.0)
 
 
 @rule("R70", "Tajikistan builds its own power while its neighbours' energy is unsure, as far as it can find the money: "

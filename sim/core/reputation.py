@@ -1,0 +1,48 @@
+"""Tajikistan's reputation for giving way: what its holders have learned from its answers to their
+squeezes.
+
+Each concession moves it towards a sure yielder, each public defiance towards a sure resister, and
+what was learned fades over the years; every holder reads the same reputation, whoever the answers
+were given to, and squeezes the more readily the more Tajikistan has given way ("We find that past
+action is closely connected to subsequent dispute initiation and that the effects of reputation
+generalize beyond the immediate circumstances of the past dispute": Weisiger and Yarhi-Milo 2015,
+``weisiger2015``). The squeezes that read it are in :mod:`sim.core.rules.levers`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Parameters
+
+#: The answers the holders learn from, as lever effects of actions (:data:`sim.core.levers.EFFECTS`).
+ANSWERS = ("concession", "defiance")
+#: Tajikistan's reputation for giving way when nothing has been learned of its answers yet.
+PRIOR = 0.5
+
+
+class Reputation:
+    """Tajikistan's reputation for giving way, ``[replicate]`` in [0, 1], and the month's answers."""
+
+    def __init__(self, replicates: int):
+        self.level = np.full(replicates, PRIOR)
+        self.answered = np.zeros((len(ANSWERS), replicates))  # this month's concessions and defiances
+
+    def hear(self, answer: str, reps: np.ndarray) -> None:
+        """Tajikistan gave one of :data:`ANSWERS` in each of the replicates ``reps`` (repeats count)."""
+        np.add.at(self.answered[ANSWERS.index(answer)], reps, 1.0)
+
+    def learn(self, p: Parameters) -> None:
+        """The holders learn from the month's answers: each concession closes ``reputation_step``
+        of the distance to a sure yielder, each public defiance the same share of the distance to a
+        sure resister; what was learned fades back to :data:`PRIOR` over about ``reputation_memory``
+        years (reputations are made by recent answers, and each counts less as it recedes)."""
+        self.level += (PRIOR - self.level) / (12.0 * p.reputation_memory)
+        kept = 1.0 - p.reputation_step
+        conceded, defied = self.answered
+        self.level = 1.0 - (1.0 - self.level) * kept ** conceded
+        self.level *= kept ** defied
+        self.answered[:] = 0.0
