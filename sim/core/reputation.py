@@ -7,6 +7,11 @@ were given to, and squeezes the more readily the more Tajikistan has given way (
 action is closely connected to subsequent dispute initiation and that the effects of reputation
 generalize beyond the immediate circumstances of the past dispute": Weisiger and Yarhi-Milo 2015,
 ``weisiger2015``). The squeezes that read it are in :mod:`sim.core.rules.levers`.
+
+Two readings are the project's, not the source's: that standing firm deters as backing down
+invites (the source's evidence is on backing down, in militarised disputes), and that R68's public
+rejections, which may answer one squeeze several times, count as standing firm. In the replay
+Tajikistan defies far more than it gives way, so the deterrent half is nearly all of the effect.
 """
 
 from __future__ import annotations
@@ -38,8 +43,10 @@ class Reputation:
     def learn(self, p: Parameters) -> None:
         """The holders learn from the month's answers: each concession closes ``reputation_step``
         of the distance to a sure yielder, each public defiance the same share of the distance to a
-        sure resister; what was learned fades back to :data:`PRIOR` over about ``reputation_memory``
-        years (reputations are made by recent answers, and each counts less as it recedes)."""
+        sure resister (a month's concessions are learned before its defiances); what was learned
+        fades back to :data:`PRIOR` with an e-folding time of ``reputation_memory`` years (a
+        half-life of about 0.7 of it: reputations are made by recent answers, and each counts less
+        as it recedes)."""
         self.level += (PRIOR - self.level) / (12.0 * p.reputation_memory)
         kept = 1.0 - p.reputation_step
         conceded, defied = self.answered

@@ -209,7 +209,7 @@ class Parameters(Strict):
     resentment_memory: Annotated[float, Field(gt=0, le=30)] = 4.0
     lesson_years: Annotated[float, Field(gt=0, le=100)] = 10.0
     reputation_step: Unit = 0.2
-    reputation_memory: Annotated[float, Field(gt=0, le=100)] = 7.0
+    reputation_memory: Annotated[float, Field(ge=1 / 12, le=100)] = 7.0  # years; below a month the fade overshoots
     debt_repayment: Unit = 0.01
     trade_mass: Annotated[float, Field(ge=0, le=2)] = 0.6
     trade_rest: Annotated[float, Field(gt=0, le=5)] = 0.6

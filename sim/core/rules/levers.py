@@ -9,8 +9,8 @@ cannot replace the holder in the squeezed lever (vulnerability: Keohane and Nye)
 demanded is cheap, and the holder then eases; it defies where others could replace the holder, or
 where the demand is a project its regime has staked itself on (the Rogun dam), as far as the regime
 is secure; and it hedges the more one holder holds over it (Kuik). Its answers make its reputation,
-which every holder reads before it squeezes: giving way invites the next squeeze, standing firm
-deters it (Weisiger and Yarhi-Milo).
+which every holder reads before it squeezes (:mod:`sim.core.reputation`; Weisiger and Yarhi-Milo):
+giving way makes the next squeeze likelier, standing firm less likely.
 """
 
 from __future__ import annotations
