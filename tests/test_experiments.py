@@ -339,7 +339,8 @@ def test_event_actor_and_intervention_changes(tmp_path):
         added=[{"add_event": {"date": "1993-03", "actor": "IRN", "target": "TJK", "type": "aid", "summary": "Iran aid",
                               "source": "counterfactual", "effects": {"aid": 0.3}}}],
         actors=[{"remove_actor": "PAK"}, {"actor": {"code": "IRN", "set": {"script_barrier": 0.0}}},
-                {"force": {"actor": "CIS", "target": "TJK", "type": "military", "from": "1992-09", "to": "1992-11"}}],
+                {"force": {"actor": "CIS", "target": "TJK", "type": "military", "from": "1992-09", "to": "1992-11"}},
+                {"forbid": {"actor": "TJK", "target": "RUS", "type": "treaty", "from": "1993-01", "rule": "R66"}}],
     )
     events = {e.record: e.date for e in shifted.scenario.events}
     assert events["E041"] == "1996-06" and [e.date for e in shifted.scenario.events] == sorted(
@@ -348,7 +349,7 @@ def test_event_actor_and_intervention_changes(tmp_path):
     assert any(e.summary == "Iran aid" for e in added.scenario.events)
     assert "PAK" not in actors.scenario.actors and "PAK-TJK" not in actors.scenario.initial.ties
     assert actors.scenario.actors["IRN"].script_barrier == 0.0
-    assert actors.scenario.interventions[-1].mode == "force"
+    assert [(i.mode, i.rule) for i in actors.scenario.interventions[-2:]] == [("force", None), ("forbid", "R66")]
     readded = arms_of(tmp_path, CIVIL_WAR, back=[{"remove_actor": "PAK"},
                                                   {"add_actor": {"code": "PAK", "spec": {"kind": "state", "capability": 0.3}}}])
     assert readded[1].scenario.actors["PAK"].capability == 0.3

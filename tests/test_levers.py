@@ -426,9 +426,9 @@ def test_a_holder_squeezes_the_more_readily_the_more_tajikistan_has_given_way(ru
 
 def test_giving_way_to_one_holder_invites_the_squeezes_of_another():
     """Through the model, 2010-2021: Tajikistan made to give way to Russia every month of 2010
-    (R66's treaties) earns a reputation for giving way, and on the same random draws Uzbekistan
+    (R66's treaties alone) earns a reputation for giving way, and on the same random draws Uzbekistan
     squeezes it more over the dam in the years after than where it is made to reject Russia's
-    pressure in public instead (R68)."""
+    pressure in public instead (R68's alone)."""
     from dataclasses import replace as with_
 
     import sim
@@ -436,8 +436,8 @@ def test_giving_way_to_one_holder_invites_the_squeezes_of_another():
 
     base = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
     answer = {"actor": "TJK", "target": "RUS", "mode": "force", "from": "2010-01", "to": "2010-12"}
-    runs = {kind: sim.run(with_(base, interventions=(Intervention.model_validate({**answer, "type": kind}),)),
-                          seed=4, replicates=30) for kind in ("treaty", "pressure")}
+    runs = {kind: sim.run(with_(base, interventions=(Intervention.model_validate({**answer, "type": kind, "rule": rule}),)),
+                          seed=4, replicates=30) for kind, rule in (("treaty", "R66"), ("pressure", "R68"))}
     after = parse_month("2011-01") - base.start
     reputation = {kind: run.domestic["yielding_reputation"][after] for kind, run in runs.items()}
     assert (reputation["treaty"] > reputation["pressure"]).all()

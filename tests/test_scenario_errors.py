@@ -81,6 +81,14 @@ def test_interventions_take_from_and_to(tmp_path):
     assert (intervention.start, intervention.end) == ("1993-02", "1993-05")
 
 
+def test_an_intervention_names_a_known_rule_or_none(tmp_path, capsys):
+    line = "interventions:\n  - {mode: force, actor: TJK, target: RUS, type: treaty, from: '1993-02', rule: %s}\n"
+    (intervention,) = load_scenario(write(tmp_path, GOOD + line % "R66")).interventions
+    assert intervention.rule == "R66"
+    code, err = validate(capsys, write(tmp_path, GOOD + line % "R999", "bad_rule.yaml"))
+    assert code == 2 and "unknown rule 'R999'" in err and err.count("\n") == 1, (code, err)
+
+
 def test_binary_junk_and_missing_files(tmp_path, capsys):
     code, err = validate(capsys, write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe"))
     assert code == 2 and "is not UTF-8 text (byte 0)" in err and err.count("\n") == 1, (code, err)

@@ -234,6 +234,23 @@ def test_forbidden_actions_cannot_happen_and_forced_ones_must_only_within_their_
             assert (prob[:, 1:] == 0.3).all()  # another target, another type, the other direction
 
 
+def test_an_intervention_naming_a_rule_touches_that_rules_actions_and_flows_only():
+    world = make_world()
+    for rule_id, label in (("R66", "giving way"), ("R01", "another rule's treaty")):
+        world.current_rule = rule_id
+        world.propose("TJK", "RUS", "treaty", 0.3, label)
+        world.give_aid("TJK", "RUS", 0.2)
+    keys = tuple(key for block, _ in world.ordered_proposals() for key in block)
+    assert [key[0] for key in keys] == ["R66", "R01"]
+    month = parse_month("1993-02")
+    prob = np.full((2, 2), 0.3)
+    Interventions([intervention("force", "TJK", "RUS", "treaty")._replace(rule="R66")]).on_actions(month, keys, prob)
+    assert prob.tolist() == [[1.0, 0.3]] * 2
+    Interventions([intervention("forbid", "TJK", "RUS", "aid")._replace(rule="R01")]).on_flows(month, world)
+    assert [f.rule for f in world.flows] == ["R66"]
+    assert world.aid_given[:, world.tjk, world.i("RUS")].tolist() == pytest.approx([0.2, 0.2])
+
+
 def test_no_interventions_is_false_so_the_model_skips_them():
     assert not Interventions([]) and Interventions([intervention("forbid", "RUS", "TJK", "aid")])
 

@@ -23,6 +23,7 @@ class Intervention(NamedTuple):
     start: int
     end: int
     amount: float
+    rule: str | None = None  # only this rule's actions and flows; None: every rule's
 
 
 class Interventions:
@@ -42,8 +43,8 @@ class Interventions:
     def on_actions(self, month: int, keys: tuple, prob: np.ndarray) -> None:
         """Forbidden discrete actions cannot happen, forced ones must (``prob`` is ``[replicate, action]``)."""
         for item in self.active(month):
-            for column, (_, actor, target, kind, _) in enumerate(keys):
-                if kind == item.type and (actor, target) == (item.actor, item.target):
+            for column, (rule, actor, target, kind, _) in enumerate(keys):
+                if kind == item.type and (actor, target) == (item.actor, item.target) and item.rule in (None, rule):
                     prob[:, column] = 0.0 if item.mode == "forbid" else 1.0
 
     def on_flows(self, month: int, w: World) -> None:
@@ -56,7 +57,7 @@ class Interventions:
             if item.mode == "forbid":
                 kept = []
                 for flow in w.flows:
-                    if (flow.type, flow.actor, flow.target) == (item.type, i, j):
+                    if (flow.type, flow.actor, flow.target) == (item.type, i, j) and item.rule in (None, flow.rule):
                         given[:, i, j] -= flow.amount
                     else:
                         kept.append(flow)

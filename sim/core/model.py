@@ -131,7 +131,7 @@ class TajikistanModel(mesa.Model):
     def _interventions(self, plan: Scenario) -> Interventions:
         return Interventions([
             Intervention(iv.mode, self.world.i(iv.actor), self.world.i(iv.target), iv.type, parse_month(iv.start),
-                         parse_month(iv.end) if iv.end else plan.end, iv.amount)
+                         parse_month(iv.end) if iv.end else plan.end, iv.amount, iv.rule)
             for iv in plan.interventions if iv.actor in plan.actors and iv.target in plan.actors
         ])
 

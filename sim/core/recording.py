@@ -142,6 +142,10 @@ def conflict_table(history: History) -> dict[tuple[str, str, str], np.ndarray]:
     return {key: stacked[:, :, n] for n, key in enumerate(STATE_SERIES)}
 
 
+#: Tajikistan's domestic series the history records month by month, as the trajectory names them.
+DOMESTIC = ("security", "economy", "own_energy", "dam_underway", "yielding_reputation")
+
+
 class History:
     """Per month: the month number, Tajikistan's dyads, the partners' live dyads, security, economy."""
 

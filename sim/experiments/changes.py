@@ -93,7 +93,8 @@ def _action(mode: str):
             in_run(plan, change.to, "to")
         intervention = Intervention.model_validate({
             "mode": mode, "actor": change.actor, "target": change.target, "type": change.type,
-            "from": change.from_, "to": change.to, "amount": change.amount, "why": f"experiment arm {arm}"})
+            "from": change.from_, "to": change.to, "amount": change.amount, "rule": change.rule,
+            "why": f"experiment arm {arm}"})
         return replace(plan, interventions=plan.interventions + (intervention,))
     return apply
 

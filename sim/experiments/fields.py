@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
-from sim.core.recording import STATE_SERIES
+from sim.core.recording import DOMESTIC, STATE_SERIES
 from sim.core.rules import RULES
 from sim.months import parse_month
 from sim.scenario.schema import (
@@ -22,9 +22,8 @@ Name = Annotated[str, Field(min_length=1, max_length=80, pattern=NAME_PATTERN)]
 BASELINE = "baseline"
 
 #: Trajectory variables an outcome may follow: dyadic ones (Tajikistan and a partner) and
-#: Tajikistan's domestic state.
+#: Tajikistan's domestic state (``DOMESTIC``, as the history records it).
 DYADIC = ("alignment", "aid", "pressure", "dependence")
-DOMESTIC = ("security", "economy", "own_energy", "dam_underway", "yielding_reputation")
 #: The conflicts' and levers' series (sim.core.recording.STATE_SERIES): variable -> the
 #: (actor, target) pairs it is recorded for.
 CONFLICT: dict[str, tuple[tuple[str, str], ...]] = {}

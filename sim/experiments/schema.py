@@ -65,6 +65,7 @@ class ActionChange(Strict):
     from_: Month = Field(alias="from", description="first month the constraint holds")
     to: Month | None = Field(None, description="last month it holds (default: to the end of the run)")
     amount: Annotated[float, Field(ge=0, le=5)] = Field(0.1, description="forced flow per month")
+    rule: RuleId | None = Field(None, description="only this rule's actions and flows (default: every rule's)")
 
     @model_validator(mode="after")
     def _ordered(self) -> ActionChange:

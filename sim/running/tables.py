@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from sim.core.recording import TRACKED, conflict_table
+from sim.core.recording import DOMESTIC, TRACKED, conflict_table
 from sim.months import format_month
 from sim.vocabulary import EVENT_TYPES
 
@@ -34,7 +34,6 @@ ROWS = {
     "pressure_in": ("pressure", True),
     "dependence": ("dependence", False),
 }
-DOMESTIC = ("security", "economy", "own_energy", "dam_underway", "yielding_reputation")
 
 TRAJECTORY_COLUMNS = ("date", "actor", "target", "variable", "value")
 EVENT_COLUMNS = ("date", "actor", "target", "type", "summary", "rule")

@@ -121,7 +121,9 @@ class Intervention(Strict):
     ``forbid`` removes the action: the discrete actions of that type actor -> target get
     probability 0, and the flows of that type (aid, military support, pressure) are cut.
     ``force`` makes the discrete actions of that type certain each month they are on offer,
-    and for a flow type adds ``amount`` a month to the flow. The window is ``from`` and ``to``,
+    and for a flow type adds ``amount`` a month to the flow. With ``rule``, only that rule's
+    actions (and, forbidden, its flows) are touched: forcing R66's treaties makes Tajikistan give
+    way where it is squeezed, not sign every treaty another rule offers. The window is ``from`` and ``to``,
     as in every change of an experiment (``start`` and ``end`` are its attributes in Python;
     build one with ``Intervention.model_validate({..., "from": ..., "to": ...})``).
     """
@@ -133,12 +135,15 @@ class Intervention(Strict):
     start: Month = Field(alias="from", description="first month the constraint holds")
     end: Month | None = Field(None, alias="to", description="last month it holds (default: to the end of the run)")
     amount: Annotated[float, Field(ge=0, le=5)] = 0.1
+    rule: str | None = Field(None, description="only this rule's actions and flows (default: every rule's)")
     why: str = ""
 
     @model_validator(mode="after")
     def _ordered(self) -> Intervention:
         if self.end is not None and parse_month(self.end) < parse_month(self.start):
             raise ValueError(f"to {self.end} is before from {self.start}")
+        if self.rule is not None and self.rule not in RULES:
+            raise ValueError(f"unknown rule {self.rule!r} (see 'tajsim rules')")
         return self
 
 
