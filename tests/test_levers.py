@@ -410,6 +410,14 @@ def test_giving_way_builds_a_reputation_for_it_standing_firm_unmakes_it_and_it_f
     assert (unlearned.levers.reputation.level == 0.5).all()
 
 
+def test_a_period_that_opens_mid_run_starts_from_the_reputation_its_file_gives():
+    w = world()
+    w.levers.start(LeverStart(reputation=0.3), {}, P)
+    assert (w.levers.reputation.level == 0.3).all()
+    dependence = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
+    assert dependence.initial.levers.reputation < 0.5  # the replay's, by 2010 (Dushanbe defied more than it gave way)
+
+
 @pytest.mark.parametrize("rule_id, holder", [("R65", "RUS"), ("R69", "UZB")])
 def test_a_holder_squeezes_the_more_readily_the_more_tajikistan_has_given_way(rule_id, holder):
     def chance(reputation: float) -> float:

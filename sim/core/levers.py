@@ -25,8 +25,7 @@ A holder can **squeeze** its lever (rules in :mod:`sim.core.rules.levers`): a sq
 decaying stock that closes the lever for a while - migrants turned back, gas cut, the railway
 blocked - and hurts Tajikistan in proportion to how much it depends on that lever, at a cost to
 the holder that its own rules weigh.
-Tajikistan's answers make its **reputation** for giving way (:mod:`sim.core.reputation`), which
-every holder reads before it squeezes.
+Tajikistan's answers make its **reputation** for giving way (:mod:`sim.core.reputation`), read by every holder.
 """
 
 from __future__ import annotations
@@ -114,6 +113,7 @@ class Levers:
             if code in self.codes:
                 self.debt[:, self.index(code)] = owed
         self.own_supply[:] = given.own_supply
+        self.reputation.level[:] = given.reputation
         if "TJK" in self.codes:
             self.dam[:, self.index("TJK")] = float(given.dam_underway)
         self.energy = self.energy_base[None, :] * (1.0 - self.own_supply[:, None])

@@ -250,6 +250,7 @@ class LeverStart(Strict):
     own_supply: Unit = Field(0.0, description="how far Tajikistan has built its own energy (the Rogun dam, new plants)")
     dam_underway: bool = Field(False, description="whether Tajikistan has resolved to build the Rogun dam and is "
                                                   "building it (rule R70)")
+    reputation: Unit = Field(0.5, description="Tajikistan's reputation for giving way to squeezes (0.5: nothing learned)")
     output: Annotated[float, Field(gt=0, le=20)] = Field(
         1.0, description="Tajikistan's real output (GDP at constant prices) relative to 1991's")
 
