@@ -367,6 +367,54 @@ def test_fuel_that_crosses_uzbekistan_is_no_alternative_to_it_but_its_gas_is_one
     assert np.allclose(lv.alternatives("migration"), 0.0)  # no migrants anywhere, no host to replace another
 
 
+def _answer_chances(w: World, rule_id: str, code: str) -> np.ndarray:
+    """The chance Tajikistan answers ``code``'s squeeze this month by ``rule_id``'s event, ``[replicate]``."""
+    w.clear_intentions()
+    w.current_rule = rule_id
+    RULES[rule_id].fn(w, _Agent("TJK", w), 1.0)
+    (keys, chance), = w.proposals
+    target = [w.actions[key].target for key in keys].index(w.i(code))
+    return np.asarray(chance)[:, target].copy()
+
+
+def test_each_squeeze_is_answered_once_by_a_concession_or_a_defiance():
+    """A squeeze waits for one answer: once Tajikistan has given way to it or defied it in public,
+    neither R66 nor R68 answers it again, though its regard still follows the squeeze; the
+    holder's next squeeze waits for an answer again."""
+    w = world()
+    lv = w.levers
+    lv.remittances[:, w.i("RUS")] = 30.0
+    lv.act("migration", np.arange(3), np.full(3, w.i("RUS")), np.full(3, w.tjk), np.full(3, 0.5))
+    assert lv.unanswered[:, w.i("RUS")].tolist() == [1.0] * 3 and not lv.unanswered[:, w.i("UZB")].any()
+    waiting = [_answer_chances(w, rule_id, "RUS") for rule_id in ("R66", "R68")]
+    assert all((chance > 0).all() for chance in waiting)
+    lv.act("concession", np.array([0]), np.full(1, w.tjk), np.full(1, w.i("RUS")), np.full(1, 0.1))
+    lv.act("defiance", np.array([1]), np.full(1, w.tjk), np.full(1, w.i("RUS")), np.ones(1))
+    for rule_id in ("R66", "R68"):
+        assert (_answer_chances(w, rule_id, "RUS") > 0).tolist() == [False, False, True]
+    assert (w.pulls[:, w.tjk, w.i("RUS")] < 0).all()  # R68's pull: the squeeze still stands, answered or not
+    lv.act("migration", np.array([0]), np.full(1, w.i("RUS")), np.full(1, w.tjk), np.full(1, 0.5))
+    assert (_answer_chances(w, "R66", "RUS") > 0).tolist() == [True, False, True]
+
+
+def test_a_concession_is_the_less_likely_the_more_other_holders_could_squeeze_next():
+    """The same Russian squeeze of the same migrants: Tajikistan gives way less, and stands firm
+    more, the more Uzbekistan holds over its energy, as far as its rulers mind what a concession
+    teaches (``reputation_concern``); rulers who do not mind answer as if nobody watched."""
+    def answers(uzbek_hold: float, concern: float) -> tuple[float, float]:
+        specs = {**PLAN.actors, "TJK": PLAN.actors["TJK"].model_copy(update={"reputation_concern": concern})}
+        w = world(specs=specs)
+        w.levers.energy[:] = 0.0
+        w.levers.energy[:, w.i("UZB")] = uzbek_hold
+        w.levers.remittances[:, w.i("RUS")] = 40.0
+        w.levers.act("migration", np.arange(3), np.full(3, w.i("RUS")), np.full(3, w.tjk), np.full(3, 0.6))
+        return (float(_answer_chances(w, "R66", "RUS").mean()), float(_answer_chances(w, "R68", "RUS").mean()))
+
+    (alone_yield, alone_firm), (watched_yield, watched_firm) = answers(0.0, 0.5), answers(1.0, 0.5)
+    assert 0.0 < watched_yield < alone_yield and watched_firm > alone_firm > 0.0
+    assert answers(1.0, 0.0) == pytest.approx(answers(0.0, 0.0))
+
+
 def test_a_concession_to_a_neighbour_squeezing_over_the_dam_puts_the_dam_on_hold():
     w = world()
     lv = w.levers

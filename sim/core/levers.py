@@ -24,8 +24,8 @@ the exogenous world, never with the calendar:
 A holder can **squeeze** its lever (rules in :mod:`sim.core.rules.levers`): a squeeze is a
 decaying stock that closes the lever for a while - migrants turned back, gas cut, the railway
 blocked - and hurts Tajikistan in proportion to how much it depends on that lever, at a cost to
-the holder that its own rules weigh.
-Tajikistan's answers make its **reputation** for giving way (:mod:`sim.core.reputation`), read by every holder.
+the holder that its own rules weigh. Tajikistan answers each squeeze once; its answers make its
+**reputation** for giving way (:mod:`sim.core.reputation`), read by every holder.
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ class Levers:
         self.trade = np.zeros((R, N))          # each partner's share of Tajikistan's trade
         self.security = np.zeros((R, N))       # each patron's share of the military support present
         self.squeeze = {lever: np.zeros((R, N)) for lever in LEVERS}  # the holders' squeezes, decaying
+        self.unanswered = np.zeros((R, N))     # 1 where a holder's last squeeze waits for Tajikistan's answer
         self.mass = np.ones((R, N))            # partners' economic mass, relative to independence
         self.trend_output = 1.0                # the output peace would have brought since independence, had the Union lasted
         self.growth = np.zeros(N)              # partners' real growth this year, percent (where a driver gives it)
@@ -133,9 +134,8 @@ class Levers:
     # --- what the rules read ------------------------------------------------------------------
 
     def hold_still(self, still: bool) -> None:
-        """Whether the stocks stand still for a while (the model's decide and record phases, when
-        rules only record intentions): meanwhile each reading below is computed once and kept,
-        read-only; after it, every reading is computed afresh from the stocks."""
+        """Whether the stocks stand still for a while (the model's decide and record phases): meanwhile
+        each reading below is computed once and kept, read-only; after it, each is computed afresh."""
         self._kept = {} if still else None
 
     def reading(self, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
@@ -235,10 +235,9 @@ class Levers:
         """Resentment is harm remembered: a moving average of :meth:`harm` over about
         ``resentment_memory`` years, so that a shock is felt for years after it and then fades.
         The lesson is harm learned from: each month's harm, weighted by how far Tajikistan depended
-        on the holder then, adds to what it has learned that dependence costs, and is never
-        forgotten (a decade, ``lesson_years``, of harm at 1 under a full hold teaches 1). So the
-        costs of dependence are "slowly realised": each crisis adds to the last, while resentment
-        of any one crisis fades."""
+        on the holder then, adds to what it has learned that dependence costs, never forgotten (a
+        decade, ``lesson_years``, of harm at 1 under a full hold teaches 1). So the costs of
+        dependence are "slowly realised": each crisis adds to the last, while resentment fades."""
         if settle:
             self.sent_before = self.sent.copy()
             return
@@ -347,14 +346,12 @@ class Levers:
         self.remittances = self.sent / self.home_output[:, None]
 
     def _energy(self, w: World, p: Parameters) -> None:
-        """Supply through a neighbour shrinks as Tajikistan builds its own; building goes on
-        while energy is short (the squeeze makes it shorter) and someone pays for it."""
+        """Supply through a neighbour shrinks as Tajikistan builds its own (R70 builds it)."""
         self.own_supply = np.minimum(self.own_supply + w.energy_building, 1.0)
         self.energy = self.energy_base[None, :] * (1.0 - self.own_supply[:, None])
 
     def dam_underway(self) -> np.ndarray:
-        """Whether Tajikistan is building its great dam now, ``[replicate]``: it has resolved to
-        (R70) and its own supply is not complete."""
+        """Whether Tajikistan is building its great dam now, ``[replicate]``: resolved (R70), not done."""
         if "TJK" not in self.codes:
             return np.zeros(len(self.own_supply))
         return self.dam[:, self.index("TJK")] * (self.own_supply < 1.0)
@@ -372,18 +369,21 @@ class Levers:
 
     def act(self, effect: str, reps: np.ndarray, actors: np.ndarray, targets: np.ndarray, amounts: np.ndarray) -> None:
         """Carry out the lever effects of actions that happened: in replicates ``reps``, ``actors``
-        did to ``targets`` what ``effect`` names, by ``amounts`` (a month's effects are carried out
-        in the order of :data:`EFFECTS`). A ``concession`` is Tajikistan giving a holder what its
-        squeeze demanded: the holder eases every squeeze it applies by the amount; and where the
-        holder is a downstream neighbour squeezing its energy while the dam is under way, what it
-        demanded was the dam, which Tajikistan then puts on hold (it has to resolve again to build
-        it; in 2010 it agreed with the World Bank that "no new construction would commence" at Rogun
-        until the assessment studies were done). A ``defiance`` is Tajikistan standing against a
-        holder's squeeze in public. Both are answers the holders learn its reputation from (at the
+        did to ``targets`` what ``effect`` names, by ``amounts`` (in the order of :data:`EFFECTS`).
+        A ``concession`` is Tajikistan giving a holder what its squeeze demanded: the holder eases
+        every squeeze it applies by the amount; and where the holder is a downstream neighbour
+        squeezing its energy while the dam is under way, what it demanded was the dam, which
+        Tajikistan then puts on hold (it has to resolve again to build it; in 2010 it agreed with
+        the World Bank that "no new construction would commence" at Rogun until the assessment
+        studies were done). A ``defiance`` is Tajikistan standing against it in public. Either
+        answers the holder's last squeeze, and the holders learn its reputation from both (at the
         month's end, :meth:`step`). Any other effect adds to the acting side's stock of
-        :meth:`action_stock`."""
+        :meth:`action_stock`; a squeeze then waits for an answer."""
         if effect in ANSWERS:
             self.reputation.hear(effect, reps)
+            self.unanswered[reps, targets] = 0.0
+        elif effect in LEVERS:
+            self.unanswered[reps[amounts > 0], actors[amounts > 0]] = 1.0
         if effect == "defiance":
             return
         if effect == "concession":

@@ -6,12 +6,14 @@ what was learned fades over the years; every holder reads the same reputation, w
 were given to, and squeezes the more readily the more Tajikistan has given way ("We find that past
 action is closely connected to subsequent dispute initiation and that the effects of reputation
 generalize beyond the immediate circumstances of the past dispute": Weisiger and Yarhi-Milo 2015,
-``weisiger2015``). The squeezes that read it are in :mod:`sim.core.rules.levers`.
+``weisiger2015``). The squeezes that read it are in :mod:`sim.core.rules.levers`, and so is
+Tajikistan's side: each squeeze is answered once, and a concession is the less likely the more the
+other holders could squeeze next (``reputation_concern``, after Walter 2006).
 
 Two readings are the project's, not the source's: that standing firm deters as backing down
 invites (the source's evidence is on backing down, in militarised disputes), and that R68's public
-rejections, which may answer one squeeze several times, count as standing firm. In the replay
-Tajikistan defies far more than it gives way, so the deterrent half is nearly all of the effect.
+rejection of a squeeze counts as standing firm. In the replay Tajikistan defies far more than it
+gives way, so the deterrent half is nearly all of the effect.
 """
 
 from __future__ import annotations

@@ -112,6 +112,9 @@ SOURCES: dict[str, Source] = {
     "weisiger2015": Source("A. Weisiger and K. Yarhi-Milo", "Revisiting Reputation: How Past Actions Matter in "
                            "International Politics", 2015, "International Organization 69(2): 473-495",
                            "https://doi.org/10.1017/S0020818314000393"),
+    "walter2006": Source("B. F. Walter", "Building Reputation: Why Governments Fight Some Separatists but Not Others",
+                         2006, "American Journal of Political Science 50(2): 313-330",
+                         "https://doi.org/10.1111/j.1540-5907.2006.00186.x"),
     "aljazeera2004": Source("Al Jazeera", "Russia gets Tajikistan military base", 2004, "Al Jazeera",
                             "https://www.aljazeera.com/archive/2004/10/200841014233247496.html"),
     "goble2021": Source("P. Goble, summarising S. Konovalov (Nezavisimaya Gazeta)",

@@ -37,7 +37,8 @@ else:
 Statistic = Literal["mean", "sum", "last", "max", "min", "any", "first"]
 #: Actor attributes a change or a design factor may set (the kind of an actor is fixed).
 ACTOR_ATTRIBUTES = tuple(name for name in ActorSpec.model_fields if name != "kind")
-NUMERIC_ATTRIBUTES = ("capability", "culture_tjk", "script_barrier", "ideology_tjk", "islamist_concern", "dam_stake")
+NUMERIC_ATTRIBUTES = ("capability", "culture_tjk", "script_barrier", "ideology_tjk", "islamist_concern", "dam_stake",
+                      "reputation_concern")
 if TYPE_CHECKING:  # built from the schema's own fields, which a type checker cannot follow
     ParameterName = str
     ActorAttribute = str

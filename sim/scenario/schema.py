@@ -51,6 +51,9 @@ class ActorSpec(Strict):
     downstream: Unit = Field(0.0, description="how far its farming depends on water flowing from Tajikistan")
     dam_stake: Unit = Field(0.0, description="how far its rulers have staked themselves on their great dam (Tajikistan: "
                                               "Rogun), so that a neighbour's squeeze over it is not given way to")
+    reputation_concern: Unit = Field(0.0, description="how far its rulers weigh what giving way to one holder teaches "
+                                                       "the others, so that a concession costs the more the more others "
+                                                       "hold over it (Tajikistan)")
     migrant_share: Unit = Field(0.0, description="share of Tajik labour migrants it would draw at equal wages")
     energy_share: Unit = Field(0.0, description="share of Tajikistan's energy and overland transit passing through it")
     trade_share: Unit = Field(0.0, description="its share of Tajikistan's trade at independence (the weight of its pull)")

@@ -129,28 +129,50 @@ def staked(w: World, lever: str, holders: list[str]) -> np.ndarray:
     return over_dam * w.attribute(["TJK"], "dam_stake")[0]
 
 
+def watching(w: World, holders: list[str]) -> np.ndarray:
+    """How much a concession to each holder would teach the others, ``[replicate, holder]`` in
+    [0, 1]: what the other holders hold over Tajikistan together (each could squeeze next), weighed
+    by how far its rulers mind it (Tajikistan's ``reputation_concern``; 0.5, a prior). Of
+    separatists, "governments are significantly less likely to accommodate one challenge if the
+    number of ethnic groups in a country and the combined value of the land that may come under
+    dispute in the future is high" (Walter 2006, ``walter2006``): reading holders of levers as the
+    challengers to come is the project's, not the source's."""
+    hold = w.levers.hold()[:, w.at(holders)]
+    others = np.minimum(hold.sum(axis=1, keepdims=True) - hold, 1.0)
+    return others * w.attribute(["TJK"], "reputation_concern")[0]
+
+
 def answers_to_squeezes(w: World, holders: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """How far Tajikistan gives way to each holder's squeezes, and how far it stands against them,
     ``[replicate, holder]`` each. A squeeze through a lever is given way to as far as Tajikistan
     cannot replace the holder in that lever (:meth:`~sim.core.levers.Levers.vulnerability`: other
-    hosts for its migrants, other routes for its gas), unless what it demands is :func:`staked`; the
-    rest of it is stood against. So the same squeeze meets a concession where the lever is
-    irreplaceable and the demand cheap, and defiance where the demand is the regime's own project.
+    hosts for its migrants, other routes for its gas), unless what it demands is :func:`staked`, and
+    less the more the other holders are :func:`watching`; the rest of it is stood against. So the
+    same squeeze meets a concession where the lever is irreplaceable, the demand cheap and few others
+    could squeeze next, and defiance where the demand is the regime's own project.
     R66 and R68 both read it in a month; it is computed once."""
     def compute() -> np.ndarray:
         at = w.at(holders)
         answers = np.zeros((2, w.R, len(holders)))  # giving way, standing firm
+        unwatched = 1.0 - watching(w, holders)
         for lever, squeeze in w.levers.squeeze.items():
             applied = squeeze[:, at]
             if not applied.any():  # a lever nobody squeezes adds nothing either way
                 continue
-            yields = w.levers.vulnerability(lever)[:, at] * (1.0 - staked(w, lever, holders))
+            yields = w.levers.vulnerability(lever)[:, at] * (1.0 - staked(w, lever, holders)) * unwatched
             answers[0] += applied * yields
             answers[1] += applied * (1.0 - yields)
         return answers
 
     giving, standing = w.levers.reading("answers to squeezes " + ",".join(holders), compute)
     return giving, standing
+
+
+def unanswered(w: World, holders: list[str]) -> np.ndarray:
+    """Whether each holder's last squeeze still waits for Tajikistan's answer, ``[replicate, holder]``
+    (1 or 0): a squeeze is answered once, by a concession or a public defiance, and Tajikistan's
+    regard follows the squeeze while it lasts (:meth:`~sim.core.levers.Levers.act`)."""
+    return w.levers.unanswered[:, w.at(holders)]
 
 
 @rule("R66", "Squeezed through a lever it cannot replace, over a demand its regime has not staked itself on, Tajikistan "
@@ -160,7 +182,7 @@ def concede(w: World, me: Actor, k: float) -> None:
     holders = w.others("states")
     giving_way, _ = answers_to_squeezes(w, holders)
     w.pull_many(me.code, holders, 1.5 * k * giving_way)
-    w.propose_many(me.code, holders, "treaty", 0.3 * k * np.minimum(giving_way, 1.0),
+    w.propose_many(me.code, holders, "treaty", 0.3 * k * np.minimum(giving_way, 1.0) * unanswered(w, holders),
                    w.labels("Tajikistan gives way to {} and signs what it asked for", holders), alignment=0.1,
                    lever="concession", lever_amount=CONCESSION_EASES)
 
@@ -191,7 +213,7 @@ def defy(w: World, me: Actor, k: float) -> None:
     _, standing = answers_to_squeezes(w, holders)
     standing_firm = standing * w.security[:, None]
     w.pull_many(me.code, holders, -1.0 * k * standing_firm)
-    w.propose_many(me.code, holders, "pressure", 0.2 * k * np.minimum(standing_firm, 1.0),
+    w.propose_many(me.code, holders, "pressure", 0.2 * k * np.minimum(standing_firm, 1.0) * unanswered(w, holders),
                    w.labels("Dushanbe rejects {}'s pressure in public", holders), alignment=-0.05, pressure=0.1,
                    lever="defiance", lever_amount=1.0)
 
