@@ -377,42 +377,68 @@ def _answer_chances(w: World, rule_id: str, code: str) -> np.ndarray:
     return np.asarray(chance)[:, target].copy()
 
 
-def test_each_squeeze_is_answered_once_by_a_concession_or_a_defiance():
+def _squeeze(w: World, holder: str, reps: list[int], lever: str = "migration", amount: float = 0.5) -> None:
+    rows = np.array(reps)
+    w.levers.act(lever, rows, np.full(len(rows), w.i(holder)), np.full(len(rows), w.tjk), np.full(len(rows), amount))
+
+
+def _give(w: World, answer: str, holder: str, reps: list[int]) -> None:
+    rows = np.array(reps)
+    w.levers.act(answer, rows, np.full(len(rows), w.tjk), np.full(len(rows), w.i(holder)), np.full(len(rows), 0.1))
+
+
+def test_a_squeeze_is_answered_at_most_once_by_a_concession_or_a_defiance():
     """A squeeze waits for one answer: once Tajikistan has given way to it or defied it in public,
     neither R66 nor R68 answers it again, though its regard still follows the squeeze; the
     holder's next squeeze waits for an answer again."""
     w = world()
     lv = w.levers
     lv.remittances[:, w.i("RUS")] = 30.0
-    lv.act("migration", np.arange(3), np.full(3, w.i("RUS")), np.full(3, w.tjk), np.full(3, 0.5))
-    assert lv.unanswered[:, w.i("RUS")].tolist() == [1.0] * 3 and not lv.unanswered[:, w.i("UZB")].any()
-    waiting = [_answer_chances(w, rule_id, "RUS") for rule_id in ("R66", "R68")]
-    assert all((chance > 0).all() for chance in waiting)
-    lv.act("concession", np.array([0]), np.full(1, w.tjk), np.full(1, w.i("RUS")), np.full(1, 0.1))
-    lv.act("defiance", np.array([1]), np.full(1, w.tjk), np.full(1, w.i("RUS")), np.ones(1))
+    _squeeze(w, "RUS", [0, 1, 2])
+    assert lv.reputation.waiting[:, w.i("RUS")].tolist() == [1.0] * 3 and not lv.reputation.waiting[:, w.i("UZB")].any()
+    assert all((_answer_chances(w, rule_id, "RUS") > 0).all() for rule_id in ("R66", "R68"))
+    _give(w, "concession", "RUS", [0])
+    _give(w, "defiance", "RUS", [1])
     for rule_id in ("R66", "R68"):
         assert (_answer_chances(w, rule_id, "RUS") > 0).tolist() == [False, False, True]
     assert (w.pulls[:, w.tjk, w.i("RUS")] < 0).all()  # R68's pull: the squeeze still stands, answered or not
-    lv.act("migration", np.array([0]), np.full(1, w.i("RUS")), np.full(1, w.tjk), np.full(1, 0.5))
+    _squeeze(w, "RUS", [0])
     assert (_answer_chances(w, "R66", "RUS") > 0).tolist() == [True, False, True]
 
 
-def test_a_concession_is_the_less_likely_the_more_other_holders_could_squeeze_next():
+def test_only_an_answer_to_a_waiting_squeeze_makes_the_reputation():
+    """Two answers to one squeeze in a month (a concession, then a defiance) teach only the first;
+    an answer where no squeeze waits (forced by an intervention) teaches nothing."""
+    w = world()
+    _squeeze(w, "RUS", [0])
+    _give(w, "concession", "RUS", [0, 1])
+    _give(w, "defiance", "RUS", [0, 1])
+    months(w, 1)
+    assert w.levers.reputation.level.tolist() == pytest.approx([1 - 0.5 * 0.8, 0.5, 0.5])
+
+
+def test_a_concession_is_the_less_likely_the_more_other_holders_that_squeezed_it_hold():
     """The same Russian squeeze of the same migrants: Tajikistan gives way less, and stands firm
-    more, the more Uzbekistan holds over its energy, as far as its rulers mind what a concession
-    teaches (``reputation_concern``); rulers who do not mind answer as if nobody watched."""
-    def answers(uzbek_hold: float, concern: float) -> tuple[float, float]:
+    more, where Uzbekistan, which holds its energy, has squeezed it too, and the less the longer
+    ago; a holder that never squeezed is no challenger; and rulers who do not mind what a
+    concession teaches (``reputation_concern`` 0) answer as if nobody watched."""
+    def answers(uzbek_squeezed: bool, concern: float = 0.5, years_ago: int = 0) -> tuple[float, float]:
         specs = {**PLAN.actors, "TJK": PLAN.actors["TJK"].model_copy(update={"reputation_concern": concern})}
         w = world(specs=specs)
+        if uzbek_squeezed:
+            _squeeze(w, "UZB", [0, 1, 2], lever="energy")
+            months(w, 12 * years_ago)
+            w.levers.squeeze["energy"][:] = 0.0  # its squeeze over: only the memory of it stays
         w.levers.energy[:] = 0.0
-        w.levers.energy[:, w.i("UZB")] = uzbek_hold
+        w.levers.energy[:, w.i("UZB")] = 1.0
         w.levers.remittances[:, w.i("RUS")] = 40.0
-        w.levers.act("migration", np.arange(3), np.full(3, w.i("RUS")), np.full(3, w.tjk), np.full(3, 0.6))
+        _squeeze(w, "RUS", [0, 1, 2], amount=0.6)
         return (float(_answer_chances(w, "R66", "RUS").mean()), float(_answer_chances(w, "R68", "RUS").mean()))
 
-    (alone_yield, alone_firm), (watched_yield, watched_firm) = answers(0.0, 0.5), answers(1.0, 0.5)
+    (alone_yield, alone_firm), (watched_yield, watched_firm) = answers(False), answers(True)
     assert 0.0 < watched_yield < alone_yield and watched_firm > alone_firm > 0.0
-    assert answers(1.0, 0.0) == pytest.approx(answers(0.0, 0.0))
+    assert watched_yield < answers(True, years_ago=7)[0] < alone_yield  # the memory of a squeeze fades
+    assert answers(True, concern=0.0) == pytest.approx(answers(False, concern=0.0))
 
 
 def test_a_concession_to_a_neighbour_squeezing_over_the_dam_puts_the_dam_on_hold():
@@ -444,6 +470,8 @@ def test_giving_way_builds_a_reputation_for_it_standing_firm_unmakes_it_and_it_f
     w = world()
     lv = w.levers
     tjk = np.full(2, w.tjk)
+    _squeeze(w, "RUS", [0])
+    _squeeze(w, "UZB", [0, 1], lever="energy")
     lv.act("concession", np.array([0, 0]), tjk, np.array([w.i("RUS"), w.i("UZB")]), np.full(2, 0.5))
     lv.act("defiance", np.array([1]), tjk[:1], np.array([w.i("UZB")]), np.ones(1))
     months(w, 1)
@@ -453,6 +481,7 @@ def test_giving_way_builds_a_reputation_for_it_standing_firm_unmakes_it_and_it_f
     assert (lv.reputation.level[:2] - 0.5).tolist() == pytest.approx([0.18 * 0.366, -0.1 * 0.366], rel=0.02)
     assert lv.reputation.level[2] == 0.5
     unlearned = world()
+    _squeeze(unlearned, "RUS", [0])
     unlearned.levers.act("concession", np.array([0]), tjk[:1], np.array([w.i("RUS")]), np.full(1, 0.5))
     months(unlearned, 1, p=Parameters(reputation_step=0.0))
     assert (unlearned.levers.reputation.level == 0.5).all()
@@ -481,19 +510,23 @@ def test_a_holder_squeezes_the_more_readily_the_more_tajikistan_has_given_way(ru
 
 
 def test_giving_way_to_one_holder_invites_the_squeezes_of_another():
-    """Through the model, 2010-2021: Tajikistan made to give way to Russia every month of 2010
-    (R66's treaties alone) earns a reputation for giving way, and on the same random draws Uzbekistan
-    squeezes it more over the dam in the years after than where it is made to reject Russia's
-    pressure in public instead (R68's alone)."""
+    """Through the model, 2010-2021: Russia made to squeeze Tajikistan's migrants every month of
+    2010 (R65's alone), Tajikistan made to give way to each squeeze (R66's treaties alone) earns a
+    reputation for giving way, and on the same random draws Uzbekistan squeezes it more over the
+    dam in the years after than where it is made to reject Russia's pressure in public instead
+    (R68's alone)."""
     from dataclasses import replace as with_
 
     import sim
     from sim.scenario.schema import Intervention
 
     base = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
-    answer = {"actor": "TJK", "target": "RUS", "mode": "force", "from": "2010-01", "to": "2010-12"}
-    runs = {kind: sim.run(with_(base, interventions=(Intervention.model_validate({**answer, "type": kind, "rule": rule}),)),
-                          seed=4, replicates=30) for kind, rule in (("treaty", "R66"), ("pressure", "R68"))}
+    months_of_2010 = {"mode": "force", "from": "2010-01", "to": "2010-12"}
+    squeeze = Intervention.model_validate({**months_of_2010, "actor": "RUS", "target": "TJK", "type": "pressure",
+                                           "rule": "R65"})
+    runs = {kind: sim.run(with_(base, interventions=(squeeze, Intervention.model_validate(
+                {**months_of_2010, "actor": "TJK", "target": "RUS", "type": kind, "rule": rule}))), seed=4, replicates=30)
+            for kind, rule in (("treaty", "R66"), ("pressure", "R68"))}
     after = parse_month("2011-01") - base.start
     reputation = {kind: run.domestic["yielding_reputation"][after] for kind, run in runs.items()}
     assert (reputation["treaty"] > reputation["pressure"]).all()
@@ -501,6 +534,34 @@ def test_giving_way_to_one_holder_invites_the_squeezes_of_another():
     squeezes = {kind: int(((run.events["rule"] == "R69") & (run.events["date"] >= "2011-01")).sum())
                 for kind, run in runs.items()}
     assert squeezes["treaty"] > 1.3 * squeezes["pressure"]
+
+
+def test_squeezed_on_two_fronts_tajikistan_gives_way_less_to_each():
+    """Through the model, 2010-2021: Uzbekistan made to squeeze Tajikistan's energy through 2010,
+    then Russia its migrants through 2011-12 (R69's and R65's squeezes alone). On the same random
+    draws Tajikistan gives way to Russia less, and defies it more, when its rulers mind what a
+    concession teaches the holder that squeezed it before (``reputation_concern`` 0.5) than when
+    they do not (0): 72 against 84 concessions and 52 against 48 defiances at seed 4."""
+    from dataclasses import replace as with_
+
+    import sim
+    from sim.scenario.schema import Intervention
+
+    base = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
+
+    def squeeze(holder: str, rule: str, start: str, end: str) -> Intervention:
+        return Intervention.model_validate({"mode": "force", "actor": holder, "target": "TJK", "type": "pressure",
+                                            "rule": rule, "from": start, "to": end})
+
+    fronts = (squeeze("UZB", "R69", "2010-01", "2010-12"), squeeze("RUS", "R65", "2011-01", "2012-12"))
+    answers = {}
+    for concern in (0.5, 0.0):
+        actors = {**base.actors, "TJK": base.actors["TJK"].model_copy(update={"reputation_concern": concern})}
+        events = sim.run(with_(base, actors=actors, interventions=fronts), seed=4, replicates=30).events
+        to_russia = (events["date"] >= "2011-01") & (events["date"] <= "2012-12") & (events["target"] == "RUS")
+        answers[concern] = [int((to_russia & (events["rule"] == rule)).sum()) for rule in ("R66", "R68")]
+    (minded_yield, minded_firm), (unminded_yield, unminded_firm) = answers[0.5], answers[0.0]
+    assert minded_yield < 0.95 * unminded_yield and minded_firm > unminded_firm
 
 
 def test_tajikistan_hedges_towards_capable_partners_that_hold_little_over_it():

@@ -255,6 +255,7 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     levers.security[:, world.i("RUS")], levers.security[:, world.i("USA")] = 0.7, 0.2
     levers.squeeze["migration"][:, world.i("RUS")] = 0.3
     levers.squeeze["energy"][:, world.i("UZB")] = 0.4
+    levers.reputation.waiting[:, [world.i("RUS"), world.i("UZB")]] = 1.0  # both squeezes wait for an answer
     levers.resentment[:, world.i("RUS")] = 0.5
     levers.lesson[:, world.i("RUS")] = 0.3
     world.traits["capability"][world.i("RUS")] = 0.8

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 LEVERS = ("migration", "energy", "debt", "trade", "security")
 #: The lever effects an action can have (:meth:`Levers.act`), in the order a month's are carried out:
 #: concessions first, so that they ease the squeezes standing when they were decided, not the new
-#: squeezes of the same month; a defiance only adds to the month's answers the reputation learns from.
+#: squeezes of the same month (which wait for next month's answer); a defiance only answers.
 EFFECTS = (*ANSWERS, "relief", "dam", *LEVERS)
 #: Tajikistan's trade partners followed one by one; the rest of the world is one more share.
 TRADE_PARTNERS = ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN", "USA", "AFG", "TKM", "KGZ", "PAK")
@@ -81,7 +81,6 @@ class Levers:
         self.trade = np.zeros((R, N))          # each partner's share of Tajikistan's trade
         self.security = np.zeros((R, N))       # each patron's share of the military support present
         self.squeeze = {lever: np.zeros((R, N)) for lever in LEVERS}  # the holders' squeezes, decaying
-        self.unanswered = np.zeros((R, N))     # 1 where a holder's last squeeze waits for Tajikistan's answer
         self.mass = np.ones((R, N))            # partners' economic mass, relative to independence
         self.trend_output = 1.0                # the output peace would have brought since independence, had the Union lasted
         self.growth = np.zeros(N)              # partners' real growth this year, percent (where a driver gives it)
@@ -91,7 +90,7 @@ class Levers:
         self.resentment = np.zeros((R, N))     # Tajikistan's memory of the harm each holder's levers did it
         self.lesson = np.zeros((R, N))         # what Tajikistan has learned depending on each holder costs it
         self.lending = np.zeros((R, N))        # this month's new lending by each creditor
-        self.reputation = Reputation(R)        # Tajikistan's reputation for giving way, learned from its answers
+        self.reputation = Reputation(R, N)     # Tajikistan's reputation for giving way, learned from its answers
         self.energy_base = np.array([getattr(specs[c], "energy_share", 0.0) for c in codes])
         self.downstream = np.array([getattr(specs[c], "downstream", 0.0) for c in codes])
         self.destination = np.array([getattr(specs[c], "migrant_share", 0.0) for c in codes])
@@ -376,14 +375,13 @@ class Levers:
         Tajikistan then puts on hold (it has to resolve again to build it; in 2010 it agreed with
         the World Bank that "no new construction would commence" at Rogun until the assessment
         studies were done). A ``defiance`` is Tajikistan standing against it in public. Either
-        answers the holder's last squeeze, and the holders learn its reputation from both (at the
-        month's end, :meth:`step`). Any other effect adds to the acting side's stock of
-        :meth:`action_stock`; a squeeze then waits for an answer."""
+        answers the holder's waiting squeeze, and the holders learn its reputation from the answers
+        (:class:`~sim.core.reputation.Reputation`). Any other effect adds to the acting side's stock
+        of :meth:`action_stock`; a squeeze then waits for an answer."""
         if effect in ANSWERS:
-            self.reputation.hear(effect, reps)
-            self.unanswered[reps, targets] = 0.0
+            self.reputation.hear(effect, reps, targets)
         elif effect in LEVERS:
-            self.unanswered[reps[amounts > 0], actors[amounts > 0]] = 1.0
+            self.reputation.squeezed(reps[amounts > 0], actors[amounts > 0])
         if effect == "defiance":
             return
         if effect == "concession":

@@ -8,9 +8,11 @@ costs the holder. Tajikistan's answer reads the same state, lever by lever: it c
 cannot replace the holder in the squeezed lever (vulnerability: Keohane and Nye) and what is
 demanded is cheap, and the holder then eases; it defies where others could replace the holder, or
 where the demand is a project its regime has staked itself on (the Rogun dam), as far as the regime
-is secure; and it hedges the more one holder holds over it (Kuik). Its answers make its reputation,
-which every holder reads before it squeezes (:mod:`sim.core.reputation`; Weisiger and Yarhi-Milo):
-giving way makes the next squeeze likelier, standing firm less likely.
+is secure; and it hedges the more one holder holds over it (Kuik). It answers a squeeze at most
+once, and its answers make its reputation, which every holder reads before it squeezes
+(:mod:`sim.core.reputation`; Weisiger and Yarhi-Milo): giving way makes the next squeeze likelier,
+standing firm less likely; so it gives way the less, the more other holders that have squeezed it
+watch (Walter).
 """
 
 from __future__ import annotations
@@ -131,14 +133,17 @@ def staked(w: World, lever: str, holders: list[str]) -> np.ndarray:
 
 def watching(w: World, holders: list[str]) -> np.ndarray:
     """How much a concession to each holder would teach the others, ``[replicate, holder]`` in
-    [0, 1]: what the other holders hold over Tajikistan together (each could squeeze next), weighed
-    by how far its rulers mind it (Tajikistan's ``reputation_concern``; 0.5, a prior). Of
-    separatists, "governments are significantly less likely to accommodate one challenge if the
-    number of ethnic groups in a country and the combined value of the land that may come under
-    dispute in the future is high" (Walter 2006, ``walter2006``): reading holders of levers as the
-    challengers to come is the project's, not the source's."""
-    hold = w.levers.hold()[:, w.at(holders)]
-    others = np.minimum(hold.sum(axis=1, keepdims=True) - hold, 1.0)
+    [0, 1]: what the other holders that have squeezed Tajikistan hold over it together, each as far
+    as it squeezed recently (1 at once, fading over ``reputation_memory``), weighed by how far its
+    rulers mind it (Tajikistan's ``reputation_concern``; 0.5, a prior). A holder that has never
+    squeezed is no challenger to deter. Of separatists, "governments are significantly less likely
+    to accommodate one challenge if the number of ethnic groups in a country and the combined value
+    of the land that may come under dispute in the future is high" (Walter 2006, ``walter2006``):
+    reading holders of levers who want other things as the challengers to come is the project's,
+    not the source's (whether reputations carry across adversaries and issues is disputed)."""
+    at = w.at(holders)
+    challengers = w.levers.hold()[:, at] * w.levers.reputation.challenged[:, at]
+    others = np.minimum(challengers.sum(axis=1, keepdims=True) - challengers, 1.0)
     return others * w.attribute(["TJK"], "reputation_concern")[0]
 
 
@@ -169,10 +174,10 @@ def answers_to_squeezes(w: World, holders: list[str]) -> tuple[np.ndarray, np.nd
 
 
 def unanswered(w: World, holders: list[str]) -> np.ndarray:
-    """Whether each holder's last squeeze still waits for Tajikistan's answer, ``[replicate, holder]``
-    (1 or 0): a squeeze is answered once, by a concession or a public defiance, and Tajikistan's
-    regard follows the squeeze while it lasts (:meth:`~sim.core.levers.Levers.act`)."""
-    return w.levers.unanswered[:, w.at(holders)]
+    """Whether each holder's squeeze waits for Tajikistan's answer, ``[replicate, holder]`` (1 or
+    0): a squeeze is answered at most once, by a concession or a public defiance (many fade
+    unanswered), while Tajikistan's regard follows the squeeze as long as it lasts."""
+    return w.levers.reputation.waiting[:, w.at(holders)]
 
 
 @rule("R66", "Squeezed through a lever it cannot replace, over a demand its regime has not staked itself on, Tajikistan "
