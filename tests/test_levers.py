@@ -218,6 +218,57 @@ def test_the_unions_end_lowers_the_potential_output_slides_to_and_then_grows_wit
     assert np.isclose(settled.levers.trend_output, (1 + P.output_growth / 100) ** 5)
 
 
+def test_joining_a_union_opens_its_members_labour_markets_and_taxes_goods_from_beyond_the_former_union():
+    """Russia and Kazakhstan in the Eurasian union: Tajikistan inside it sends more migrants to
+    both (no barrier for a member's workers) and, behind the union's common external tariff,
+    trades less with China and Turkey and more with Russia and Kazakhstan than Tajikistan outside
+    it; without the tariff (``union_tariff`` 0) joining leaves trade as it was."""
+    def settled(member: bool, p: Parameters = P) -> World:
+        w = world()
+        union = w.i("EAEU")
+        for code in ("RUS", "KAZ") + (("TJK",) if member else ()):
+            w.ties[:, union, w.i(code)] |= TIE_BITS["member"]
+            w.ties[:, w.i(code), union] |= TIE_BITS["member"]
+        return months(w, 240, p=p)
+
+    inside, outside = settled(True), settled(False)
+    for code in ("RUS", "KAZ"):
+        assert (at(inside, inside.levers.migrants, code) > at(outside, outside.levers.migrants, code)).all()
+        assert (at(inside, inside.levers.trade, code) > at(outside, outside.levers.trade, code)).all()
+    for code in ("CHN", "TUR"):
+        assert (at(inside, inside.levers.trade, code) < 0.95 * at(outside, outside.levers.trade, code)).all()
+    untaxed = P.model_copy(update={"union_tariff": 0.0})
+    assert np.allclose(settled(True, untaxed).levers.trade, settled(False, untaxed).levers.trade, rtol=1e-3)
+
+
+def test_the_unions_founding_members_belong_to_it_from_its_founding_and_kyrgyzstan_from_its_accession():
+    """Through the model, 2010-2021: the Eurasian union is founded in January 2015 with Russia and
+    Kazakhstan in it, Kyrgyzstan joins in August 2015 (a scheduled event), Tajikistan stays out;
+    from the founding Russia's and Kazakhstan's doors are harder for Tajik migrants (the barrier),
+    as the model's migrants in Russia fall against the same run with no barrier."""
+    from sim.core.model import TajikistanModel
+
+    plan = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
+
+    def at_month(month: str, p_plan=plan) -> TajikistanModel:
+        model = TajikistanModel(p_plan, seed=1, replicates=2)
+        for _ in range(parse_month(month) - plan.start):
+            model.step()
+        return model
+
+    codes = ["RUS", "KAZ", "KGZ", "TJK"]
+    assert not at_month("2014-12").world.had_by_many(codes, "EAEU", "member").any()
+    assert at_month("2015-02").world.had_by_many(codes, "EAEU", "member").tolist() == [[True, True, False, False]] * 2
+    late = at_month("2015-09")
+    assert late.world.had_by_many(codes, "EAEU", "member").tolist() == [[True, True, True, False]] * 2
+    from dataclasses import replace as with_
+    open_doors = with_(plan, segments=tuple(with_(segment, parameters=segment.parameters.model_copy(
+        update={"migration_union_barrier": 0.0})) for segment in plan.segments))
+    barred, unbarred = late.world.levers.migrants[:, late.world.i("RUS")], \
+        at_month("2015-09", open_doors).world.levers.migrants[:, late.world.i("RUS")]
+    assert (barred < unbarred).all()
+
+
 def test_peace_grows_tajikistans_output_war_shrinks_it_and_remittances_are_a_share_of_it():
     steady = P.model_copy(update={"output_war_floor": 0.0})
     peace, war = world(), world()

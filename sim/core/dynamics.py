@@ -30,7 +30,8 @@ import numpy as np
 from sim.core import conflict
 from sim.core.eventlog import EventLog
 from sim.core.interventions import Interventions
-from sim.core.levers import EFFECTS, UNIONS
+from sim.core.levers import EFFECTS
+from sim.core.unions import UNIONS
 from sim.core.world import Flow, World
 
 if TYPE_CHECKING:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.reputation import ANSWERS, Reputation
+from sim.core.unions import barred_migrants, tariff_kept
 
 if TYPE_CHECKING:
     from sim.core.world import World
@@ -54,8 +55,6 @@ GROWTH_DRIVERS = {"RUS": "russia_growth", "CHN": "china_growth", "KAZ": "kazakhs
 #: Partners whose goods reach Tajikistan by rail through Uzbekistan (every railway into the country
 #: crosses it), so that Uzbekistan's blockade of its transit closes their road too.
 VIA_UZBEKISTAN = ("RUS", "KAZ", "TKM", "IRN", "TUR")
-#: The organisations whose membership the levers read (the union's barrier to migrants).
-UNIONS = ("EAEU",)
 #: Which driver gives a host's income per head in current US dollars, what a migrant's wage there
 #: is worth at home (its growth, prices and currency together: the rouble's collapses and recoveries).
 DOLLAR_DRIVERS = {"RUS": "russia_dollar_income", "KAZ": "kazakhstan_dollar_income"}
@@ -100,6 +99,7 @@ class Levers:
         self._settling = False
         self._kept: dict[str, np.ndarray] | None = None
         self.via_uzbekistan = np.array([code in VIA_UZBEKISTAN for code in codes], dtype=float)
+        self.beyond_union = np.array([not getattr(specs[c], "former_soviet", True) for c in codes])
 
     def start(self, given: LeverStart, before: dict[str, np.ndarray], p: Parameters) -> None:
         """The stocks when a run starts: what the scenario gives, and for a run that opens after
@@ -199,7 +199,7 @@ class Levers:
         """Move every lever one month. ``military_stock`` is ``[replicate, actor]``: each patron's
         decaying stock of military support to Tajikistan; ``stationed`` (same shape, 0 or 1) whether
         its forces are based there; ``members_of`` says, per replicate, whether Tajikistan belongs
-        to each organisation of :data:`UNIONS` present."""
+        to each union of :data:`sim.core.unions.UNIONS` present."""
         for squeeze in self.squeeze.values():
             squeeze *= p.squeeze_decay
             np.minimum(squeeze, 1.0, out=squeeze)
@@ -210,7 +210,7 @@ class Levers:
         self._migration(w, p, members_of, settle)
         self._energy(w, p)
         self._debt(p)
-        self._trade(w, p, settle)
+        self._trade(w, p, settle, tariff_kept(p, members_of, w.R))
         self._remember_harm(p, settle)
         self.reputation.learn(p)
         present = military_stock + p.garrison * stationed
@@ -328,12 +328,7 @@ class Levers:
         home = 0.2 + w.economy[:, None]
         income = self.host_income(w, p)
         pull = income / (income + home)
-        barred = np.zeros_like(pull)
-        if "EAEU" in members_of and "EAEU" in self.codes:
-            # from the union's founding, its members admit non-members' workers on harder terms
-            in_union = w.has_many("EAEU", self.codes, "member") if w.present("EAEU") else np.zeros_like(pull, bool)
-            barred = p.migration_union_barrier * in_union * ~members_of["EAEU"][:, None]
-        openness = (1.0 - self.squeeze["migration"]) * (1.0 - barred)
+        openness = (1.0 - self.squeeze["migration"]) * (1.0 - barred_migrants(w, p, self.codes, members_of))
         target = p.migration_max * self.destination * pull * openness
         if settle:
             self.migrants = target
@@ -406,13 +401,15 @@ class Levers:
         self.debt += self.lending - p.debt_repayment * self.debt
         np.maximum(self.debt, 0.0, out=self.debt)
 
-    def _trade(self, w: World, p: Parameters, settle: bool) -> None:
-        """Trade shares follow the partners' economic mass, the open road and good relations."""
+    def _trade(self, w: World, p: Parameters, settle: bool, tariff: np.ndarray) -> None:
+        """Trade shares follow the partners' economic mass, the open road and good relations, and
+        a union's tariff on goods from beyond the former Union (:mod:`sim.core.unions`)."""
         t = w.tjk
         regard = 1.0 + 0.5 * np.clip(w.alignment[:, t, :] + w.alignment[:, :, t], -1.0, 1.0)
         blockade = self.squeeze["energy"][:, [self.index("UZB")]] if "UZB" in self.codes else 0.0
         road = 1.0 - self.squeeze["trade"] - p.trade_transit * blockade * self.via_uzbekistan[None, :]
-        attraction = self.trade_weight[None, :] * self.mass ** p.trade_mass * regard * np.maximum(road, 0.0)
-        total = attraction.sum(axis=1, keepdims=True) + p.trade_rest
+        attraction = (self.trade_weight[None, :] * self.mass ** p.trade_mass * regard * np.maximum(road, 0.0)
+                      * np.where(self.beyond_union[None, :], tariff, 1.0))
+        total = attraction.sum(axis=1, keepdims=True) + p.trade_rest * tariff
         target = attraction / total
         self.trade += (1.0 if settle else p.trade_rate) * (target - self.trade)

@@ -207,6 +207,9 @@ class TajikistanModel(mesa.Model):
         """Bring an actor into the run: a Mesa agent and an active slot in the arrays."""
         agent = make_actor(self, code, self.plan.actors[code])
         self.world.activate(code)
+        for member in self.plan.actors[code].members:  # its founding members belong to it from the start
+            if member in self.world.idx:
+                self.world.ties[:, self.world.idx[member], self.world.idx[code]] |= TIE_BITS["member"]
         self.dynamics.inactive = np.flatnonzero(~self.world.active)
         if hasattr(self, "active_rules"):
             agent.adopt(self.active_rules)

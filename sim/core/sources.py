@@ -112,6 +112,8 @@ SOURCES: dict[str, Source] = {
     "weisiger2015": Source("A. Weisiger and K. Yarhi-Milo", "Revisiting Reputation: How Past Actions Matter in "
                            "International Politics", 2015, "International Organization 69(2): 473-495",
                            "https://doi.org/10.1017/S0020818314000393"),
+    "afp2015eeu": Source("Agence France-Presse (InfoBalkans)", "Kyrgyzstan joins Russia-backed economic bloc", 2015,
+                         "AFP", "https://infobalkans.com/2015/08/06/kyrgyzstan-joins-russia-backed-economic-bloc"),
     "walter2006": Source("B. F. Walter", "Building Reputation: Why Governments Fight Some Separatists but Not Others",
                          2006, "American Journal of Political Science 50(2): 313-330",
                          "https://doi.org/10.1111/j.1540-5907.2006.00186.x"),

@@ -60,6 +60,8 @@ class ActorSpec(Strict):
     role: Literal["political", "financial", "security", "economic_union"] | None = Field(
         None, description="for an organisation: what joining it means to Tajikistan")
     founded: Month | None = Field(None, description="month an organisation comes into being")
+    members: tuple[ActorCode, ...] = Field((), description="for an organisation: the states besides Tajikistan that belong "
+                                                     "to it from its founding (others join by scheduled events)")
 
 
 class DriverSeries(Strict):
@@ -207,6 +209,7 @@ class Parameters(Strict):
     migration_wage_gap: Annotated[float, Field(gt=0, le=20)] = 2.0
     migration_dollar: Annotated[float, Field(ge=0, le=2)] = 0.5
     migration_union_barrier: Unit = 0.3
+    union_tariff: Unit = 0.2
     remittance_scale: Annotated[float, Field(ge=0, le=500)] = 60.0
     output_growth: Annotated[float, Field(ge=0, le=20)] = 7.0
     output_war_loss: Annotated[float, Field(ge=0, le=100)] = 30.0
