@@ -65,6 +65,10 @@ def test_a_good_file_validates(tmp_path, capsys):
      "interventions.0.end", "unknown key 'end': the key is now 'to'"),
     (GOOD + "interventions:\n  - {mode: forbid, actor: RUS, target: TJK, type: aid, from: '1993-05', to: '1993-02'}\n",
      "interventions.0", "to 1993-02 is before from 1993-05"),
+    (GOOD + "actors:\n  RUS: {kind: state, capability: 1.0, members: [KAZ]}\n",
+     "actors.RUS", "members: only an organisation has members"),
+    (GOOD + "actors:\n  EAEU: {kind: organisation, capability: 0.4, members: [TJK, RUS]}\n",
+     "actors.EAEU", "members: Tajikistan's memberships are ties"),
 ])
 def test_bad_files_get_one_line_naming_field_and_reason(tmp_path, capsys, text, field, reason):
     path = write(tmp_path, text)

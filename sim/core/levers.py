@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.reputation import ANSWERS, Reputation
-from sim.core.unions import barred_migrants, tariff_kept
+from sim.core.unions import migrants_wage_kept
 
 if TYPE_CHECKING:
     from sim.core.world import World
@@ -99,7 +99,6 @@ class Levers:
         self._settling = False
         self._kept: dict[str, np.ndarray] | None = None
         self.via_uzbekistan = np.array([code in VIA_UZBEKISTAN for code in codes], dtype=float)
-        self.beyond_union = np.array([not getattr(specs[c], "former_soviet", True) for c in codes])
 
     def start(self, given: LeverStart, before: dict[str, np.ndarray], p: Parameters) -> None:
         """The stocks when a run starts: what the scenario gives, and for a run that opens after
@@ -210,7 +209,7 @@ class Levers:
         self._migration(w, p, members_of, settle)
         self._energy(w, p)
         self._debt(p)
-        self._trade(w, p, settle, tariff_kept(p, members_of, w.R))
+        self._trade(w, p, settle)
         self._remember_harm(p, settle)
         self.reputation.learn(p)
         present = military_stock + p.garrison * stationed
@@ -326,9 +325,10 @@ class Levers:
         """Migrants go where wages are higher, as far as the host lets them, and they follow those
         already there (a network: the flow grows with the stock); they send money home."""
         home = 0.2 + w.economy[:, None]
-        income = self.host_income(w, p)
+        kept = migrants_wage_kept(w, p, self.codes, members_of)
+        income = self.host_income(w, p) * kept
         pull = income / (income + home)
-        openness = (1.0 - self.squeeze["migration"]) * (1.0 - barred_migrants(w, p, self.codes, members_of))
+        openness = 1.0 - self.squeeze["migration"]
         target = p.migration_max * self.destination * pull * openness
         if settle:
             self.migrants = target
@@ -336,7 +336,7 @@ class Levers:
             network = np.where(target > self.migrants, p.migration_network + self.migrants / max(p.migration_max, 1e-9), 1.0)
             self.migrants += p.migration_rate * np.minimum(network, 1.0) * (target - self.migrants)
         self.home_output = self.dollar_output(w)
-        self.sent = p.remittance_scale * self.migrants * self.dollar_wages(w, p)
+        self.sent = p.remittance_scale * self.migrants * self.dollar_wages(w, p) * kept
         self.remittances = self.sent / self.home_output[:, None]
 
     def _energy(self, w: World, p: Parameters) -> None:
@@ -401,15 +401,13 @@ class Levers:
         self.debt += self.lending - p.debt_repayment * self.debt
         np.maximum(self.debt, 0.0, out=self.debt)
 
-    def _trade(self, w: World, p: Parameters, settle: bool, tariff: np.ndarray) -> None:
-        """Trade shares follow the partners' economic mass, the open road and good relations, and
-        a union's tariff on goods from beyond the former Union (:mod:`sim.core.unions`)."""
+    def _trade(self, w: World, p: Parameters, settle: bool) -> None:
+        """Trade shares follow the partners' economic mass, the open road and good relations."""
         t = w.tjk
         regard = 1.0 + 0.5 * np.clip(w.alignment[:, t, :] + w.alignment[:, :, t], -1.0, 1.0)
         blockade = self.squeeze["energy"][:, [self.index("UZB")]] if "UZB" in self.codes else 0.0
         road = 1.0 - self.squeeze["trade"] - p.trade_transit * blockade * self.via_uzbekistan[None, :]
-        attraction = (self.trade_weight[None, :] * self.mass ** p.trade_mass * regard * np.maximum(road, 0.0)
-                      * np.where(self.beyond_union[None, :], tariff, 1.0))
-        total = attraction.sum(axis=1, keepdims=True) + p.trade_rest * tariff
+        attraction = self.trade_weight[None, :] * self.mass ** p.trade_mass * regard * np.maximum(road, 0.0)
+        total = attraction.sum(axis=1, keepdims=True) + p.trade_rest
         target = attraction / total
         self.trade += (1.0 if settle else p.trade_rate) * (target - self.trade)

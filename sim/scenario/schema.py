@@ -63,6 +63,14 @@ class ActorSpec(Strict):
     members: tuple[ActorCode, ...] = Field((), description="for an organisation: the states besides Tajikistan that belong "
                                                      "to it from its founding (others join by scheduled events)")
 
+    @model_validator(mode="after")
+    def _members_of_an_organisation(self) -> ActorSpec:
+        if self.members and self.kind != "organisation":
+            raise ValueError("members: only an organisation has members")
+        if "TJK" in self.members:
+            raise ValueError("members: Tajikistan's memberships are ties in the period files or R04's decisions")
+        return self
+
 
 class DriverSeries(Strict):
     """A monthly exogenous series, given by points and interpolated between them."""
@@ -208,8 +216,7 @@ class Parameters(Strict):
     migration_rate: Unit = 0.04
     migration_wage_gap: Annotated[float, Field(gt=0, le=20)] = 2.0
     migration_dollar: Annotated[float, Field(ge=0, le=2)] = 0.5
-    migration_union_barrier: Unit = 0.3
-    union_tariff: Unit = 0.2
+    union_migrant_cost: Unit = 0.14  # share of a non-member migrant's wage a union member's rules take (a prior)
     remittance_scale: Annotated[float, Field(ge=0, le=500)] = 60.0
     output_growth: Annotated[float, Field(ge=0, le=20)] = 7.0
     output_war_loss: Annotated[float, Field(ge=0, le=100)] = 30.0
