@@ -24,7 +24,7 @@ the exogenous world, never with the calendar:
 A holder can **squeeze** its lever (rules in :mod:`sim.core.rules.levers`): a squeeze is a
 decaying stock that closes the lever for a while - migrants turned back, gas cut, the railway
 blocked - and hurts Tajikistan in proportion to how much it depends on that lever, at a cost to
-the holder that its own rules weigh. Tajikistan answers each squeeze once; its answers make its
+the holder that its own rules weigh. Tajikistan answers a squeeze at most once; its answers make its
 **reputation** for giving way (:mod:`sim.core.reputation`), read by every holder.
 """
 
