@@ -90,3 +90,29 @@ def test_the_more_partners_outside_the_union_hold_the_further_tajikistan_stays_o
 
     assert reluctance(0.8) > reluctance(0.1) > 0
     assert reluctance(0.8, member=True) == 0
+
+
+def test_russia_squeezes_a_tajikistan_outside_its_union_but_pays_only_to_draw_it_back_from_its_rivals():
+    """Staying out of the Eurasian union is a defection Russia's migrant squeeze answers (R65), not
+    a lean to a rival that its bids answer (R75: "promises of big investment and debt relief" for a
+    base pact, ``aljazeera2004``). Before, R75 paid Tajikistan for staying out, so joining cut
+    Russia's aid, the inverse of Russia's inducements to Kyrgyzstan."""
+    from tests.test_levers import _decide
+
+    def loyal(member: bool, usa: float = 0.0):
+        w = world(russia_growth=0.0)
+        w.alignment[:, w.tjk, w.i("RUS")] = 0.9
+        w.alignment[:, w.tjk, w.i("USA")] = usa
+        w.levers.remittances[:, w.i("RUS")] = 20.0
+        if member:
+            w.ties[:, w.tjk, w.i("EAEU")] |= TIE_BITS["member"]
+        return w
+
+    assert (_decide(loyal(False), "R65", "RUS") > 0).all() and (_decide(loyal(True), "R65", "RUS") == 0).all()
+    for member in (False, True):
+        w = loyal(member)
+        run(w, "R75", "RUS")
+        assert not w.aid_given[:, w.i("RUS"), w.tjk].any() and not w.pulls[:, w.i("RUS"), w.tjk].any()
+    leaning = loyal(False, usa=0.9)
+    run(leaning, "R75", "RUS")
+    assert (leaning.aid_given[:, leaning.i("RUS"), leaning.tjk] > 0).all()

@@ -53,16 +53,22 @@ CONCESSION_EASES = 0.5
 RUSSIAS_RIVALS = {"USA": 1.0, "CHN": 0.4}
 
 
-def defection_from_russia(w: World) -> np.ndarray:
-    """How far Tajikistan has moved against Russia's interests, ``[replicate]``: warmer to its
-    rivals than to Russia, a rival's forces on its soil, outside an economic union Russia leads."""
+def leaning_to_rivals(w: World) -> np.ndarray:
+    """How far Tajikistan leans to Russia's rivals, ``[replicate]``: warmer to them than to Russia,
+    a rival's forces on its soil. What Russia outbids (R75); staying out of its union is not."""
     t, rus = w.tjk, w.i("RUS")
     regard_rus = w.alignment[:, t, rus]
     tilt = sum(weight * pos(w.alignment[:, t, w.i(code)] - regard_rus + 0.3)
                for code, weight in RUSSIAS_RIVALS.items() if w.present(code))
     hosting = w.has("TJK", "USA", "base") if w.present("USA") else 0.0
+    return np.minimum(tilt + hosting, 1.5)
+
+
+def defection_from_russia(w: World) -> np.ndarray:
+    """How far Tajikistan has moved against Russia's interests, ``[replicate]``: leaning to its
+    rivals (:func:`leaning_to_rivals`), or outside an economic union Russia leads."""
     outside_union = (~w.has("TJK", "EAEU", "member")) * 0.5 if w.present("EAEU") else 0.0
-    return np.minimum(tilt + hosting + outside_union, 1.5)
+    return np.minimum(leaning_to_rivals(w) + outside_union, 1.5)
 
 
 # --- the holders' squeezes -------------------------------------------------------------------------
@@ -288,7 +294,7 @@ def grant_access(w: World, me: Actor, k: float) -> None:
       "aljazeera2004", "Tajikistan had been slow in implementing a 1999 pact granting the Russians a formal base, but "
       "promises of big investment and debt relief by Moscow changed that.", ("RUS",))
 def russia_outbids(w: World, me: Actor, k: float) -> None:
-    leaning = defection_from_russia(w)
+    leaning = leaning_to_rivals(w)
     w.give_aid(me.code, "TJK", 0.05 * k * leaning * w.trait(me.code, "capability"),
                "Russia promises investment and debt relief to keep Tajikistan close")
     w.pull(me.code, "TJK", 0.3 * k * leaning)
