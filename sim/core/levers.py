@@ -25,7 +25,8 @@ A holder can **squeeze** its lever (rules in :mod:`sim.core.rules.levers`): a sq
 decaying stock that closes the lever for a while - migrants turned back, gas cut, the railway
 blocked - and hurts Tajikistan in proportion to how much it depends on that lever, at a cost to
 the holder that its own rules weigh. Tajikistan answers a squeeze at most once; its answers make its
-**reputation** for giving way (:mod:`sim.core.reputation`), read by every holder.
+**reputation** for giving way (:mod:`sim.core.reputation`), read by every holder. A patron's base
+has a **lease**, bargained over, that runs out (:mod:`sim.core.leases`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.leases import Leases
 from sim.core.reputation import ANSWERS, Reputation
 from sim.core.unions import migrants_wage_kept
 
@@ -47,7 +49,7 @@ LEVERS = ("migration", "energy", "debt", "trade", "security")
 #: The lever effects an action can have (:meth:`Levers.act`), in the order a month's are carried out:
 #: concessions first, so that they ease the squeezes standing when they were decided, not the new
 #: squeezes of the same month (which wait for next month's answer); a defiance only answers.
-EFFECTS = (*ANSWERS, "relief", "dam", *LEVERS)
+EFFECTS = (*ANSWERS, "relief", "dam", "lease", *LEVERS)
 #: Tajikistan's trade partners followed one by one; the rest of the world is one more share.
 TRADE_PARTNERS = ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN", "USA", "AFG", "TKM", "KGZ", "PAK")
 #: Which driver grows each partner's economic mass (real GDP growth, percent a year).
@@ -90,6 +92,7 @@ class Levers:
         self.lesson = np.zeros((R, N))         # what Tajikistan has learned depending on each holder costs it
         self.lending = np.zeros((R, N))        # this month's new lending by each creditor
         self.reputation = Reputation(R, N)     # Tajikistan's reputation for giving way, learned from its answers
+        self.leases = Leases(R, N)             # each patron's formal lease of its base in Tajikistan
         self.energy_base = np.array([getattr(specs[c], "energy_share", 0.0) for c in codes])
         self.downstream = np.array([getattr(specs[c], "downstream", 0.0) for c in codes])
         self.destination = np.array([getattr(specs[c], "migrant_share", 0.0) for c in codes])
@@ -113,6 +116,7 @@ class Levers:
                 self.debt[:, self.index(code)] = owed
         self.own_supply[:] = given.own_supply
         self.reputation.level[:] = given.reputation
+        self.leases.start(given.leases, self.codes)
         if "TJK" in self.codes:
             self.dam[:, self.index("TJK")] = float(given.dam_underway)
         self.energy = self.energy_base[None, :] * (1.0 - self.own_supply[:, None])
@@ -212,6 +216,7 @@ class Levers:
         self._trade(w, p, settle)
         self._remember_harm(p, settle)
         self.reputation.learn(p)
+        self.leases.step()
         present = military_stock + p.garrison * stationed
         total = present.sum(axis=1, keepdims=True)
         self.security = np.divide(present, total, out=np.zeros_like(present), where=total > 1e-9)
@@ -364,20 +369,22 @@ class Levers:
     def act(self, effect: str, reps: np.ndarray, actors: np.ndarray, targets: np.ndarray, amounts: np.ndarray) -> None:
         """Carry out the lever effects of actions that happened: in replicates ``reps``, ``actors``
         did to ``targets`` what ``effect`` names, by ``amounts`` (in the order of :data:`EFFECTS`).
-        A ``concession`` is Tajikistan giving a holder what its squeeze demanded: the holder eases
-        every squeeze it applies by the amount; and where the holder is a downstream neighbour
-        squeezing its energy while the dam is under way, what it demanded was the dam, which
-        Tajikistan then puts on hold (it has to resolve again to build it; in 2010 it agreed with
-        the World Bank that "no new construction would commence" at Rogun until the assessment
-        studies were done). A ``defiance`` is Tajikistan standing against it in public. Either
-        answers the holder's waiting squeeze, and the holders learn its reputation from the answers
-        (:class:`~sim.core.reputation.Reputation`). Any other effect adds to the acting side's stock
-        of :meth:`action_stock`; a squeeze then waits for an answer."""
+        A ``concession`` gives a holder what its squeeze demanded: it eases every squeeze it applies
+        by the amount, and a downstream neighbour squeezing energy over the dam under way gets the
+        dam put on hold (Tajikistan must resolve again; in 2010 it agreed with the World Bank that
+        "no new construction would commence" at Rogun until the studies were done). A ``defiance``
+        stands against it in public. Either answers the holder's waiting squeeze, and the holders
+        learn its reputation from the answers. A ``lease`` signs the acting patron's base lease on
+        the term it offered. Any other effect adds to the acting side's stock of :meth:`action_stock`;
+        a squeeze then waits for an answer."""
         if effect in ANSWERS:
             self.reputation.hear(effect, reps, targets)
         elif effect in LEVERS:
             self.reputation.squeezed(reps[amounts > 0], actors[amounts > 0])
         if effect == "defiance":
+            return
+        if effect == "lease":
+            self.leases.sign(reps, actors)
             return
         if effect == "concession":
             if "TJK" in self.codes:

@@ -79,13 +79,15 @@ LEVER_VARIABLES = {
     "lesson": ("lesson", "what Tajikistan has learned its dependence on the holder costs: the harm resentment "
                          "reads, weighted by the hold at the time, summed since the run began, per lesson_years (R20)"),
     "output": ("mass", "Tajikistan's real output (GDP at constant prices) relative to September 1991's"),
+    "base_lease": ("lease", "years left on the patron's formal lease of its base in Tajikistan (0: none signed, or "
+                            "run out)"),
 }
 LEVER_HOLDERS = {
     "migrants": ("RUS", "KAZ"), "remittances": ("RUS", "KAZ"),
     "trade_share": ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN"), "energy_share": ("UZB", "RUS"), "debt": ("CHN", "RUS"),
     "security_share": ("RUS", "USA", "UZB", "CHN"), "hold": ("RUS", "CHN", "UZB", "KAZ", "USA"),
     "squeeze": ("RUS", "UZB", "CHN"), "resentment": ("RUS", "UZB", "CHN", "KAZ"),
-    "lesson": ("RUS", "UZB", "CHN", "KAZ"), "output": ("TJK",),
+    "lesson": ("RUS", "UZB", "CHN", "KAZ"), "output": ("TJK",), "base_lease": ("RUS",),
 }
 LEVER_SERIES = {(holder, "TJK", variable): (LEVER_VARIABLES[variable][0], holder)
                 for variable, holders in LEVER_HOLDERS.items() for holder in holders}
@@ -100,6 +102,8 @@ def _lever_reading(w: World, name: str) -> np.ndarray:
         return w.levers.hold()
     if name == "squeeze":
         return w.levers.squeezing()
+    if name == "lease":
+        return w.levers.leases.left
     return getattr(w.levers, name)
 
 

@@ -124,6 +124,13 @@ SOURCES: dict[str, Source] = {
                          "https://doi.org/10.1111/j.1540-5907.2006.00186.x"),
     "aljazeera2004": Source("Al Jazeera", "Russia gets Tajikistan military base", 2004, "Al Jazeera",
                             "https://www.aljazeera.com/archive/2004/10/200841014233247496.html"),
+    "reuters2012base": Source("R. Kozhevnikov (Reuters)", "Tajikistan agrees Russian base deal to curb militant threat",
+                              2012, "Reuters, 14 September 2012 (reposted by There Are No Sunglasses)",
+                              "https://therearenosunglasses.wordpress.com/2012/09/14/tajikistan-russia-reportedly-come-"
+                              "to-agreement-on-201st-russian-base-in-dushanbe/"),
+    "usrussia2012base": Source("US-Russia.org", "Putin May Seal Fate of Russian Base During Tajik Visit", 2012,
+                               "US-Russia.org, 5 October 2012",
+                               "http://us-russia.org/344-putin-may-seal-fate-of-russian-base-during-tajik-visit.html"),
     "goble2021": Source("P. Goble, summarising S. Konovalov (Nezavisimaya Gazeta)",
                         "Russia's presence in Tajikistan doesn't give Moscow the influence it wants", 2021,
                         "Window on Eurasia", "http://windowoneurasia2.blogspot.com/2022/01/russias-presence-in-"

@@ -264,6 +264,8 @@ class LeverStart(Strict):
     dam_underway: bool = Field(False, description="whether Tajikistan has resolved to build the Rogun dam and is "
                                                   "building it (rule R70)")
     reputation: Unit = Field(0.5, description="Tajikistan's reputation for giving way to squeezes (0.5: nothing learned)")
+    leases: dict[ActorCode, Annotated[float, Field(ge=0, le=100)]] = Field(
+        {}, description="years left on each patron's formal lease of its base in Tajikistan (none: no lease signed)")
     output: Annotated[float, Field(gt=0, le=20)] = Field(
         1.0, description="Tajikistan's real output (GDP at constant prices) relative to 1991's")
 

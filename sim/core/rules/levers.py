@@ -64,11 +64,20 @@ def leaning_to_rivals(w: World) -> np.ndarray:
     return np.minimum(tilt + hosting, 1.5)
 
 
+def lease_running_out(w: World) -> np.ndarray:
+    """How near the lease of Russia's base is to running out unrenewed, ``[replicate]`` in [0, 1]
+    (:mod:`sim.core.leases`): as it does, the delay brings "recriminations over a delayed deal"
+    (Reuters 2012, ``reuters2012base``)."""
+    rus = w.i("RUS")
+    return w.levers.leases.running_out()[:, rus] * w.has("RUS", "TJK", "base")
+
+
 def defection_from_russia(w: World) -> np.ndarray:
     """How far Tajikistan has moved against Russia's interests, ``[replicate]``: leaning to its
-    rivals (:func:`leaning_to_rivals`), or outside an economic union Russia leads."""
+    rivals (:func:`leaning_to_rivals`), outside an economic union Russia leads, or letting the lease
+    of Russia's base run out unrenewed."""
     outside_union = (~w.has("TJK", "EAEU", "member")) * 0.5 if w.present("EAEU") else 0.0
-    return np.minimum(leaning_to_rivals(w) + outside_union, 1.5)
+    return np.minimum(leaning_to_rivals(w) + outside_union + lease_running_out(w), 1.5)
 
 
 # --- the holders' squeezes -------------------------------------------------------------------------
@@ -290,16 +299,21 @@ def grant_access(w: World, me: Actor, k: float) -> None:
               "The coalition's use of Tajik airfields ends", untie="base")
 
 
-@rule("R75", "Russia outbids its rivals when Tajikistan leans to them: investment, debt relief and a base deal",
+@rule("R75", "Russia outbids its rivals when Tajikistan leans to them, and presses for a base lease while its base has "
+      "none or it runs out: investment, debt relief and a base deal on terms Tajikistan's outside options set",
       "aljazeera2004", "Tajikistan had been slow in implementing a 1999 pact granting the Russians a formal base, but "
       "promises of big investment and debt relief by Moscow changed that.", ("RUS",))
 def russia_outbids(w: World, me: Actor, k: float) -> None:
     leaning = leaning_to_rivals(w)
-    w.give_aid(me.code, "TJK", 0.05 * k * leaning * w.trait(me.code, "capability"),
+    bid = np.minimum(leaning + lease_running_out(w), 1.5)
+    w.give_aid(me.code, "TJK", 0.05 * k * bid * w.trait(me.code, "capability"),
                "Russia promises investment and debt relief to keep Tajikistan close")
-    w.pull(me.code, "TJK", 0.3 * k * leaning)
-    w.propose(me.code, "TJK", "treaty", 0.02 * k * leaning * w.trait(me.code, "capability"),
-              "Russia and Tajikistan sign a base and investment deal", tie="base", alignment=0.1)
+    w.pull(me.code, "TJK", 0.3 * k * bid)
+    w.levers.leases.offer(me.index, leaning)
+    unsettled = w.levers.leases.unsettled()[:, me.index]
+    w.propose(me.code, "TJK", "military", 0.02 * k * bid * w.trait(me.code, "capability") * unsettled,
+              "Russia and Tajikistan sign a base lease, with investment promised", tie="base", alignment=0.1,
+              lever="lease")
     for code, weight in RUSSIAS_RIVALS.items():
         if w.present(code):
             w.pull(me.code, code, -0.3 * k * weight * leaning)
