@@ -101,3 +101,21 @@ def test_through_the_model_a_lease_running_out_brings_squeezes_and_a_new_lease()
     assert squeezes["short"] > squeezes["long"]
     renewed = short.recorded.series("base_lease", "RUS", "TJK")[:, parse_month("2016-12") - base.start]
     assert HOST_ASK < np.median(renewed[renewed > 0]) < HOLDER_ASK
+
+
+def test_a_scheduled_event_can_sign_a_lease_for_every_replicate():
+    import sim
+    from sim.months import parse_month
+    from sim.paths import project_root
+    from sim.scenario import load_scenario
+    from sim.scenario.schema import ScheduledEvent
+
+    base = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
+    signed = ScheduledEvent.model_validate({"date": "2010-03", "actor": "RUS", "target": "TJK", "type": "military",
+                                            "summary": "a long lease", "source": "a test",
+                                            "effects": {"lease": 30.0}})
+    result = sim.run(with_(base, events=base.events + (signed,)), seed=1, replicates=4)
+    left = result.recorded.series("base_lease", "RUS", "TJK")
+    march = parse_month("2010-03") - base.start
+    assert left[:, march - 1] == pytest.approx(4.0 - 2 / 12, abs=1e-5)
+    assert left[:, march] == pytest.approx(30.0 - 1 / 12, abs=1e-5)  # signed, then a month of it ran

@@ -41,7 +41,8 @@ class Leases:
         self.offered = np.full((replicates, actors), HOST_ASK)
 
     def start(self, given: dict[str, float], codes: list[str]) -> None:
-        """A run opens with each holder in ``given`` holding a lease with so many years left."""
+        """Each holder in ``given`` holds a lease with so many years left, in every replicate: where a
+        run opens, or where a scheduled event signs one (``effects.lease``)."""
         for code, years in given.items():
             if code in codes:
                 self.left[:, codes.index(code)] = years

@@ -238,6 +238,8 @@ class TajikistanModel(mesa.Model):
             w.security += fx.regime_security
         for name, value in fx.traits.items():
             w.traits[name][i] = value
+        if fx.lease is not None:
+            w.levers.leases.start({event.actor: fx.lease}, w.codes)
         np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
         np.clip(w.security, 0.0, 1.0, out=w.security)
         if fx.rules:

@@ -108,6 +108,9 @@ class Effects(Strict):
         {}, description="new values of the event's actor's traits from this month (a new leader, a war elsewhere)")
     rules: dict[str, RuleSetting] = Field(
         {}, description="rule settings that take effect from this month for the rest of the run")
+    lease: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        None, description="years of the lease the event's actor signs for its base in Tajikistan from this month "
+                          "(sim/core/leases.py)")
 
     @field_validator("rules")
     @classmethod
@@ -126,6 +129,13 @@ class ScheduledEvent(Strict):
     source: str = Field(min_length=3)
     record: str | None = Field(None, description="id of the record event this input reproduces")
     effects: Effects = Effects()
+
+    @model_validator(mode="after")
+    def _lease_in_tajikistan(self) -> ScheduledEvent:
+        if self.effects.lease is not None and self.target != "TJK":
+            raise ValueError(f"effects.lease: a lease is for a base in Tajikistan, so the target must be TJK, "
+                             f"not {self.target}")
+        return self
 
 
 class Intervention(Strict):
