@@ -116,3 +116,23 @@ def test_russia_squeezes_a_tajikistan_outside_its_union_but_pays_only_to_draw_it
     leaning = loyal(False, usa=0.9)
     run(leaning, "R75", "RUS")
     assert (leaning.aid_given[:, leaning.i("RUS"), leaning.tjk] > 0).all()
+
+
+def test_tajikistan_opens_its_airfields_only_when_the_united_states_asks_not_when_it_asks_the_united_states():
+    """R74 reads requests made of Tajikistan by the United States (``requests[replicate, asked,
+    asker]``); before, it read Tajikistan's own requests to the United States, and so granted access
+    through the 1990s in a third of the replay's replicates."""
+    from tests.test_levers import _decide
+
+    def chance(asked_by_us: float, asked_the_us: float) -> float:
+        w = world()
+        w.alignment[:, w.tjk, w.i("USA")] = 0.3
+        w.requests[:, w.tjk, w.i("USA")] = asked_by_us
+        w.requests[:, w.i("USA"), w.tjk] = asked_the_us
+        w.clear_intentions()
+        w.current_rule = "R74"
+        RULES["R74"].fn(w, _Agent("TJK", w), 1.0)
+        (_, grant), _ = w.proposals
+        return float(np.mean(grant))
+
+    assert chance(1.0, 0.0) > 0 and chance(0.0, 1.0) == 0

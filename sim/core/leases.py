@@ -1,34 +1,36 @@
 """Foreign bases' leases in Tajikistan: the formal term of a patron's base, and the bargain over it.
 
-A patron whose forces are in Tajikistan wants their presence put on a formal footing, and a formal
-lease runs out. Russia's 201st division stayed after the civil war under a pact Dushanbe was slow to
+A patron whose forces are in Tajikistan wants their presence on a formal footing, and a formal lease
+runs out. Russia's 201st division stayed after the civil war under a pact Dushanbe was slow to
 implement, until "promises of big investment and debt relief by Moscow changed that" (Al Jazeera
-2004, ``aljazeera2004``). That lease ran ten years ("The current 10-year lease on the base is due to
-expire on January 1, 2014": Reuters, 14 September 2012, ``reuters2012base``), and as it ran out the
-delay brought "recriminations over a delayed deal" (the same report) until a new one was signed.
+2004, ``aljazeera2004``); that lease ran ten years ("The current 10-year lease on the base is due to
+expire on January 1, 2014": Reuters, 14 September 2012, ``reuters2012base``), and its renewal was
+bargained over from 2011 until a new lease was signed in October 2012.
 
-The term is bargained: "Moscow planned to extend the lease of the base for 49 years, but Dushanbe
-proposed to cut the extension to 10 years" (US-Russia.org, 5 October 2012, ``usrussia2012base``);
-the agreement signed that week ran thirty years. Here the term signed lies between the two asks,
-nearer Dushanbe's the more it leans to the holder's rivals when the deal is made: its outside
-options are its bargaining power. The two asks are the sources'; placing the term between them by
-the outside options is the project's reading, a prior no series was fitted to.
+The term is bargained: "the 30-year term was a compromise between the 10 years Tajikistan wanted
+and the 49 years that Russia wanted" (EurasiaNet, 5 October 2012, ``eurasianet2012base``). Here the
+term signed lies between the two asks, nearer Tajikistan's the more it leans to the holder's rivals
+when the deal is made: its outside options are its bargaining power (a rival's forces on its soil
+alone get it its full ask). The two asks are the source's; placing the term between them by the
+outside options is the project's reading, a prior no series was fitted to.
 
-The holder's side is in :mod:`sim.core.rules.levers`: R75 offers and signs the deal while the base is
-unsettled (no lease yet, or one running out), and a lease running out counts among Tajikistan's
-defections, which R65's migrant squeeze answers.
+The holder's side is in :mod:`sim.core.rules.levers`: R75 signs a first lease only when outbidding
+a rival (as in 2004, with the US-led coalition at Dushanbe's airport), and renews a lease as it runs
+out; a renewal eases the holder's migrant squeeze (in 2012 "Russia will admit more Tajik laborers":
+Reuters, 5 October 2012). A lease running out is no defection of Tajikistan's: no rule lets it
+refuse a renewal, so none punishes it for one.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-#: The holder's ask and the host's, in years (Moscow's 49 and Dushanbe's 10 in 2012, ``ria2012base``).
+#: The holder's ask and the host's, in years (Russia's 49 and Tajikistan's 10 in 2012, ``eurasianet2012base``).
 HOLDER_ASK, HOST_ASK = 49.0, 10.0
-#: How many years before a lease runs out its holder starts to press for a new one. A prior: in 2012
-#: "Talks on the extension of the lease, which expires in 2014, came into a deadlock earlier this year"
-#: (``usrussia2012base``); when the talks began the sources do not say.
-NOTICE = 5.0
+#: How many years before a lease runs out its renewal falls due. A prior from the one renewal on
+#: record: "Talks to extend the lease beyond 2014 were held at the working-group level in August"
+#: 2011 (RIA Novosti, 2 September 2011, ``ria2011base``), 2.4 years before the lease ran out.
+NOTICE = 2.5
 
 
 class Leases:

@@ -17,16 +17,14 @@ the exogenous world, never with the calendar:
 * **debt** - what Tajikistan owes each creditor (China's lending above all), repaid slowly;
 * **trade** - each partner's share of Tajikistan's trade, following the partners' economic mass,
   how open the road to them is, and how well the two regard each other;
-* **security** - the share of the outside military support present in Tajikistan that each
-  patron provides: its forces based there (Russia's 201st, China's border posts) and its
-  military aid, decaying (the coalition's payments for its access among it).
+* **security** - each patron's share of the outside military support present in Tajikistan: its
+  forces based there (Russia's 201st, China's posts) and its military aid, decaying.
 
 A holder can **squeeze** its lever (rules in :mod:`sim.core.rules.levers`): a squeeze is a
 decaying stock that closes the lever for a while - migrants turned back, gas cut, the railway
 blocked - and hurts Tajikistan in proportion to how much it depends on that lever, at a cost to
 the holder that its own rules weigh. Tajikistan answers a squeeze at most once; its answers make its
-**reputation** for giving way (:mod:`sim.core.reputation`), read by every holder. A patron's base
-has a **lease**, bargained over, that runs out (:mod:`sim.core.leases`).
+**reputation** for giving way (:mod:`sim.core.reputation`). A base has a **lease** (:mod:`sim.core.leases`).
 """
 
 from __future__ import annotations
@@ -375,16 +373,18 @@ class Levers:
         "no new construction would commence" at Rogun until the studies were done). A ``defiance``
         stands against it in public. Either answers the holder's waiting squeeze, and the holders
         learn its reputation from the answers. A ``lease`` signs the acting patron's base lease on
-        the term it offered. Any other effect adds to the acting side's stock of :meth:`action_stock`;
-        a squeeze then waits for an answer."""
+        the term it offered and eases its migrant squeeze by the amount. Any other effect adds to the
+        acting side's stock of :meth:`action_stock`; a squeeze then waits for an answer."""
         if effect in ANSWERS:
             self.reputation.hear(effect, reps, targets)
         elif effect in LEVERS:
             self.reputation.squeezed(reps[amounts > 0], actors[amounts > 0])
         if effect == "defiance":
             return
-        if effect == "lease":
+        if effect == "lease":  # Russia's side of the 2012 deal: "Russia will admit more Tajik laborers"
             self.leases.sign(reps, actors)
+            np.add.at(self.squeeze["migration"], (reps, actors), -amounts)
+            np.maximum(self.squeeze["migration"], 0.0, out=self.squeeze["migration"])
             return
         if effect == "concession":
             if "TJK" in self.codes:

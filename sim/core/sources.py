@@ -128,9 +128,13 @@ SOURCES: dict[str, Source] = {
                               2012, "Reuters, 14 September 2012 (reposted by There Are No Sunglasses)",
                               "https://therearenosunglasses.wordpress.com/2012/09/14/tajikistan-russia-reportedly-come-"
                               "to-agreement-on-201st-russian-base-in-dushanbe/"),
-    "usrussia2012base": Source("US-Russia.org", "Putin May Seal Fate of Russian Base During Tajik Visit", 2012,
-                               "US-Russia.org, 5 October 2012",
-                               "http://us-russia.org/344-putin-may-seal-fate-of-russian-base-during-tajik-visit.html"),
+    "eurasianet2012base": Source("EurasiaNet", "Tajikistan, Russia Reportedly Agree On Base Extension", 2012,
+                                 "EurasiaNet, 5 October 2012 (reposted by Tajikistan Focus)",
+                                 "https://tajikistanfocus.wordpress.com/2012/10/06/tajikistan-russia-reportedly-agree-"
+                                 "on-base-extension-eurasianet-org/"),
+    "ria2011base": Source("RIA Novosti", "Russia to extend lease of Tajikistan military base", 2011,
+                          "RIA Novosti, 2 September 2011 (reposted by Windows to Russia)",
+                          "https://news.windowstorussia.com/russia-to-extend-lease-of-tajikistan-military-base.html"),
     "goble2021": Source("P. Goble, summarising S. Konovalov (Nezavisimaya Gazeta)",
                         "Russia's presence in Tajikistan doesn't give Moscow the influence it wants", 2021,
                         "Window on Eurasia", "http://windowoneurasia2.blogspot.com/2022/01/russias-presence-in-"

@@ -48,6 +48,11 @@ DAM_PACE = 0.004
 #: to come, that can make someone yield or comply" (Schelling 1966, ``schelling1966``).
 CONCESSION_EASES = 0.5
 
+#: The monthly chance that talks on renewing a base lease conclude, once it is due (R75). A prior from
+#: the one renewal on record: talks "held at the working-group level in August" 2011 (RIA Novosti,
+#: ``ria2011base``) ended in the agreement of October 2012, fourteen months on.
+RENEWAL_PACE = 1.0 / 12.0
+
 #: Russia's rivals for Tajikistan, and how far it minds each (Cooley 2012: basing rights for the
 #: United States, resources for China, influence for Russia).
 RUSSIAS_RIVALS = {"USA": 1.0, "CHN": 0.4}
@@ -65,19 +70,18 @@ def leaning_to_rivals(w: World) -> np.ndarray:
 
 
 def lease_running_out(w: World) -> np.ndarray:
-    """How near the lease of Russia's base is to running out unrenewed, ``[replicate]`` in [0, 1]
-    (:mod:`sim.core.leases`): as it does, the delay brings "recriminations over a delayed deal"
-    (Reuters 2012, ``reuters2012base``)."""
+    """How near the lease of Russia's base is to running out, ``[replicate]`` in [0, 1]
+    (:mod:`sim.core.leases`): Russia's base is still there and its lease is due for renewal."""
     rus = w.i("RUS")
     return w.levers.leases.running_out()[:, rus] * w.has("RUS", "TJK", "base")
 
 
 def defection_from_russia(w: World) -> np.ndarray:
     """How far Tajikistan has moved against Russia's interests, ``[replicate]``: leaning to its
-    rivals (:func:`leaning_to_rivals`), outside an economic union Russia leads, or letting the lease
-    of Russia's base run out unrenewed."""
+    rivals (:func:`leaning_to_rivals`), or outside an economic union Russia leads. A lease running
+    out is no defection: the two sides renew it together (R75)."""
     outside_union = (~w.has("TJK", "EAEU", "member")) * 0.5 if w.present("EAEU") else 0.0
-    return np.minimum(leaning_to_rivals(w) + outside_union + lease_running_out(w), 1.5)
+    return np.minimum(leaning_to_rivals(w) + outside_union, 1.5)
 
 
 # --- the holders' squeezes -------------------------------------------------------------------------
@@ -289,7 +293,7 @@ def us_seeks_access(w: World, me: Actor, k: float) -> None:
 def grant_access(w: World, me: Actor, k: float) -> None:
     if not w.present("USA"):
         return
-    asked = w.requests[:, w.i("USA"), me.index]
+    asked = w.requests[:, me.index, w.i("USA")]  # asked by the United States (requests: [replicate, asked, asker])
     paid = pos(w.align(me.code, "USA") + 0.5)
     russian_hold = w.levers.hold()[:, w.i("RUS")]
     w.propose(me.code, "USA", "military", 0.5 * k * asked * paid * (1.0 - 0.5 * russian_hold),
@@ -299,21 +303,23 @@ def grant_access(w: World, me: Actor, k: float) -> None:
               "The coalition's use of Tajik airfields ends", untie="base")
 
 
-@rule("R75", "Russia outbids its rivals when Tajikistan leans to them, and presses for a base lease while its base has "
-      "none or it runs out: investment, debt relief and a base deal on terms Tajikistan's outside options set",
+@rule("R75", "Russia outbids its rivals when Tajikistan leans to them (investment, debt relief and a base lease on terms "
+      "Tajikistan's outside options set) and renews the lease as it runs out",
       "aljazeera2004", "Tajikistan had been slow in implementing a 1999 pact granting the Russians a formal base, but "
       "promises of big investment and debt relief by Moscow changed that.", ("RUS",))
 def russia_outbids(w: World, me: Actor, k: float) -> None:
     leaning = leaning_to_rivals(w)
-    bid = np.minimum(leaning + lease_running_out(w), 1.5)
+    due = lease_running_out(w)
+    bid = np.minimum(leaning + due, 1.5)
     w.give_aid(me.code, "TJK", 0.05 * k * bid * w.trait(me.code, "capability"),
                "Russia promises investment and debt relief to keep Tajikistan close")
     w.pull(me.code, "TJK", 0.3 * k * bid)
     w.levers.leases.offer(me.index, leaning)
     unsettled = w.levers.leases.unsettled()[:, me.index]
-    w.propose(me.code, "TJK", "military", 0.02 * k * bid * w.trait(me.code, "capability") * unsettled,
-              "Russia and Tajikistan sign a base lease, with investment promised", tie="base", alignment=0.1,
-              lever="lease")
+    outbid = 0.02 * leaning * w.trait(me.code, "capability") * unsettled
+    w.propose(me.code, "TJK", "military", k * (outbid + RENEWAL_PACE * due),
+              "Russia and Tajikistan sign a base lease, with investment and easier terms for migrants", tie="base",
+              alignment=0.1, lever="lease", lever_amount=CONCESSION_EASES)
     for code, weight in RUSSIAS_RIVALS.items():
         if w.present(code):
             w.pull(me.code, code, -0.3 * k * weight * leaning)
