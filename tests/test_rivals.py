@@ -5,6 +5,7 @@ to the Russia that backs their dams, and the partners outside the Eurasian union
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sim.core.rules import RULES
 from sim.core.rules.rivals import hostile_kabul
@@ -136,3 +137,17 @@ def test_tajikistan_opens_its_airfields_only_when_the_united_states_asks_not_whe
         return float(np.mean(grant))
 
     assert chance(1.0, 0.0) > 0 and chance(0.0, 1.0) == 0
+
+
+def test_the_war_next_door_winds_down_as_the_united_states_withdraws_from_its_height():
+    """The same 9,000 troops mean a war at its height in 2002 and one winding down in 2015, after a
+    peak of 82,000: the coalition's access, the US requests and its engagement follow the latter."""
+    from sim.core.rules.common import us_at_war_next_door
+
+    def war(troops: float, height: float) -> float:
+        w = world(us_troops_afghanistan=troops)
+        w.driver_peaks = {"us_troops_afghanistan": height}
+        return us_at_war_next_door(w)
+
+    assert war(9.0, 9.0) > 0.8 and war(9.0, 82.0) < 0.1 and war(0.0, 82.0) == 0.0
+    assert war(82.0, 82.0) == pytest.approx(1.0, abs=1e-6)

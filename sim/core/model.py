@@ -297,6 +297,7 @@ class TajikistanModel(mesa.Model):
         t = self.month - self.plan.start
         w.month = self.month
         w.drivers = {name: float(series[t]) for name, series in self.drivers.items()}
+        w.driver_peaks = {name: max(value, w.driver_peaks.get(name, value)) for name, value in w.drivers.items()}
         afghan = w.drivers.get("afghan_instability", 0.0)
         w.need_security = np.minimum(np.maximum(1.0 - w.security + 0.3 * afghan, 0.0), 1.0)
         w.need_economy = 1.0 - w.economy

@@ -99,6 +99,7 @@ class World:
         self._others: dict[str, list[str]] = {"states": [], "organisations": []}
         self.month = 0
         self.drivers: dict[str, float] = {}
+        self.driver_peaks: dict[str, float] = {}  # each driver's highest value so far in the run
         self.current_rule = ""
         self.clear_intentions()
 
