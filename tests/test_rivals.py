@@ -123,8 +123,6 @@ def test_tajikistan_opens_its_airfields_only_when_the_united_states_asks_not_whe
     """R74 reads requests made of Tajikistan by the United States (``requests[replicate, asked,
     asker]``); before, it read Tajikistan's own requests to the United States, and so granted access
     through the 1990s in a third of the replay's replicates."""
-    from tests.test_levers import _decide
-
     def chance(asked_by_us: float, asked_the_us: float) -> float:
         w = world()
         w.alignment[:, w.tjk, w.i("USA")] = 0.3
