@@ -120,3 +120,17 @@ def test_a_scheduled_event_can_sign_a_lease_for_every_replicate():
     march = parse_month("2010-03") - base.start
     assert left[:, march - 1] == pytest.approx(4.0 - 2 / 12, abs=1e-5)
     assert left[:, march] == pytest.approx(30.0 - 1 / 12, abs=1e-5)  # signed, then a month of it ran
+
+
+def test_a_run_knows_the_war_next_door_at_its_height_before_it_started():
+    """The height the war next door winds down from is the driver's maximum before a run's start as
+    well as since: the 2022 period opens knowing the 82,000 US troops of 2011."""
+    from sim.core.model import TajikistanModel
+    from sim.paths import project_root
+    from sim.scenario import load_scenario
+
+    plan = load_scenario(project_root() / "scenarios" / "2022-2023_navigating.yaml", calibration=False)
+    model = TajikistanModel(plan, seed=0)
+    assert model.world.driver_peaks["us_troops_afghanistan"] == pytest.approx(82.174)
+    model.step()
+    assert model.world.driver_peaks["us_troops_afghanistan"] == pytest.approx(82.174)

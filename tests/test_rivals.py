@@ -124,7 +124,7 @@ def test_tajikistan_opens_its_airfields_only_when_the_united_states_asks_not_whe
     asker]``); before, it read Tajikistan's own requests to the United States, and so granted access
     through the 1990s in a third of the replay's replicates."""
     def chance(asked_by_us: float, asked_the_us: float) -> float:
-        w = world()
+        w = world(us_troops_afghanistan=20.0)  # at war next door
         w.alignment[:, w.tjk, w.i("USA")] = 0.3
         w.requests[:, w.tjk, w.i("USA")] = asked_by_us
         w.requests[:, w.i("USA"), w.tjk] = asked_the_us

@@ -225,7 +225,8 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     world.aid[:, world.i("RUS"), tjk] = 0.5
     world.pressure[:, world.i("UZB"), tjk] = 0.8
     world.dependence[:, tjk, world.i("RUS")] = 0.6
-    world.requests[:, :, tjk] = 0.5
+    world.requests[:, :, tjk] = 0.5  # every partner asked by Tajikistan ([replicate, asked, asker])
+    world.requests[:, tjk, :] = 0.5  # and Tajikistan by every partner
     world.need_security = np.clip(1.0 - world.security + 0.3 * world.drive("afghan_instability"), 0.0, 1.0)
     world.need_economy = 1.0 - world.economy
     war = world.conflict

@@ -70,7 +70,7 @@ def test_a_good_file_validates(tmp_path, capsys):
     (GOOD + "actors:\n  EAEU: {kind: organisation, capability: 0.4, members: [TJK, RUS]}\n",
      "actors.EAEU", "members: Tajikistan's memberships are ties"),
     (GOOD + "events:\n  - {date: '1993-02', actor: RUS, target: KGZ, type: military, summary: abc, source: abc, "
-            "effects: {lease: 10}}\n", "events.0", "effects.lease: a lease is for a base in Tajikistan"),
+            "effects: {lease: 10}}\n", "events.0", "effects.lease: only Russia's base in Tajikistan has a lease"),
     (GOOD + "initial: {levers: {leases: {RUS: -1}}}\n", "initial.levers.leases.RUS", "greater than or equal to 0"),
 ])
 def test_bad_files_get_one_line_naming_field_and_reason(tmp_path, capsys, text, field, reason):

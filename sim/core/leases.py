@@ -11,14 +11,16 @@ The term is bargained: "the 30-year term was a compromise between the 10 years T
 and the 49 years that Russia wanted" (EurasiaNet, 5 October 2012, ``eurasianet2012base``). Here the
 term signed lies between the two asks, nearer Tajikistan's the more it leans to the holder's rivals
 when the deal is made: its outside options are its bargaining power (a rival's forces on its soil
-alone get it its full ask). The two asks are the source's; placing the term between them by the
-outside options is the project's reading, a prior no series was fitted to.
+count as much as the war next door makes them worth to the rival, so that in 2004, with the
+coalition at war next door, they alone got Tajikistan its ask, and in 2012, as the war wound down,
+they did not). The two asks are the source's; placing the term between them by the outside options
+is the project's reading, a prior no series was fitted to.
 
 The holder's side is in :mod:`sim.core.rules.levers`: R75 signs a first lease only when outbidding
 a rival (as in 2004, with the US-led coalition at Dushanbe's airport), and renews a lease as it runs
 out; a renewal eases the holder's migrant squeeze (in 2012 "Russia will admit more Tajik laborers":
-Reuters, 5 October 2012). A lease running out is no defection of Tajikistan's: no rule lets it
-refuse a renewal, so none punishes it for one.
+Reuters, 5 October 2012, ``reuters2012lease``). A lease running out is no defection of Tajikistan's:
+no rule lets it refuse a renewal, so none punishes it for one.
 """
 
 from __future__ import annotations

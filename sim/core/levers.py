@@ -381,7 +381,7 @@ class Levers:
             self.reputation.squeezed(reps[amounts > 0], actors[amounts > 0])
         if effect == "defiance":
             return
-        if effect == "lease":  # Russia's side of the 2012 deal: "Russia will admit more Tajik laborers"
+        if effect == "lease":  # Russia's side of the 2012 deal, "Russia will admit more Tajik laborers" (reuters2012lease)
             self.leases.sign(reps, actors)
             np.add.at(self.squeeze["migration"], (reps, actors), -amounts)
             np.maximum(self.squeeze["migration"], 0.0, out=self.squeeze["migration"])

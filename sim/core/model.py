@@ -266,6 +266,7 @@ class TajikistanModel(mesa.Model):
             for name, value in traits.items():
                 w.traits[name][w.i(code)] = value
         before = self.plan.driver_table(np.arange(parse_month(INDEPENDENCE_MONTH), self.plan.start))
+        w.driver_peaks = {name: float(series.max()) for name, series in before.items() if len(series)}
         w.levers.start(init.levers, before, self.parameters)
         war = init.conflict
         w.conflict.start(self.parameters, opposition=war.opposition, control=war.control, intensity=war.intensity,

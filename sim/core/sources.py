@@ -128,6 +128,14 @@ SOURCES: dict[str, Source] = {
                               2012, "Reuters, 14 September 2012 (reposted by There Are No Sunglasses)",
                               "https://therearenosunglasses.wordpress.com/2012/09/14/tajikistan-russia-reportedly-come-"
                               "to-agreement-on-201st-russian-base-in-dushanbe/"),
+    "reuters2012lease": Source("G. Bryanski (Reuters)", "Russia extends Tajik base lease to curb militant threat", 2012,
+                               "Reuters, 5 October 2012 (reposted by Townhall)",
+                               "https://townhall.com/news/world/2012/10/05/russia-extends-tajik-base-lease-to-curb-"
+                               "militant-threat-n1295567"),
+    "eurasianet2009dushanbe": Source("D. Trilling (EurasiaNet)", "French Air Detachment in Dushanbe", 2009,
+                                     "EurasiaNet, 18 May 2009 (reposted by Ocnus.Net)",
+                                     "http://www.ocnus.net/artman2/publish/Defence_Arms_13/French_Air_Detachment_in_"
+                                     "Dushanbe_printer.shtml"),
     "eurasianet2012base": Source("EurasiaNet", "Tajikistan, Russia Reportedly Agree On Base Extension", 2012,
                                  "EurasiaNet, 5 October 2012 (reposted by Tajikistan Focus)",
                                  "https://tajikistanfocus.wordpress.com/2012/10/06/tajikistan-russia-reportedly-agree-"

@@ -132,9 +132,9 @@ class ScheduledEvent(Strict):
 
     @model_validator(mode="after")
     def _lease_in_tajikistan(self) -> ScheduledEvent:
-        if self.effects.lease is not None and self.target != "TJK":
-            raise ValueError(f"effects.lease: a lease is for a base in Tajikistan, so the target must be TJK, "
-                             f"not {self.target}")
+        if self.effects.lease is not None and (self.actor, self.target) != ("RUS", "TJK"):
+            raise ValueError(f"effects.lease: only Russia's base in Tajikistan has a lease in the model (R75), so "
+                             f"the event must be RUS -> TJK, not {self.actor} -> {self.target}")
         return self
 
 

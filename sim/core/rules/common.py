@@ -25,9 +25,11 @@ def us_at_war_next_door(w: World) -> float:
     """How far the United States is fighting in Afghanistan, 0..1, from its troops there: engaged from
     its first few thousand, and winding down as it withdraws from its war's height (its troops now
     over the most it has had there), so that the drawdown of 2012-15 ends the war next door as the
-    withdrawal of 2021 does. ISAF's combat mission ended on 31 December 2014."""
+    withdrawal of 2021 does (ISAF's combat mission ended on 31 December 2014). The height is the run's
+    driver before and since its start (``World.driver_peaks``); a dip such as 2008's (23.4 thousand
+    after 25.2, read as it is, though the series' definitions change) winds it down a little too."""
     troops = w.drive("us_troops_afghanistan")
-    height = w.driver_peaks.get("us_troops_afghanistan", 0.0)
+    height = max(w.driver_peaks.get("us_troops_afghanistan", troops), troops)
     share_of_height = troops / height if height > 0 else 0.0
     return (1.0 - float(np.exp(-troops / US_ENGAGED_TROOPS))) * share_of_height
 

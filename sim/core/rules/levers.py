@@ -48,9 +48,9 @@ DAM_PACE = 0.004
 #: to come, that can make someone yield or comply" (Schelling 1966, ``schelling1966``).
 CONCESSION_EASES = 0.5
 
-#: The monthly chance that talks on renewing a base lease conclude, once it is due (R75). A prior from
-#: the one renewal on record: talks "held at the working-group level in August" 2011 (RIA Novosti,
-#: ``ria2011base``) ended in the agreement of October 2012, fourteen months on.
+#: The monthly chance that talks on renewing a base lease conclude, from when it falls due until it is
+#: renewed (R75). A prior from the one renewal on record: talks "held at the working-group level in
+#: August" 2011 (RIA Novosti, ``ria2011base``) ended in the agreement of October 2012, fourteen months on.
 RENEWAL_PACE = 1.0 / 12.0
 
 #: Russia's rivals for Tajikistan, and how far it minds each (Cooley 2012: basing rights for the
@@ -59,13 +59,14 @@ RUSSIAS_RIVALS = {"USA": 1.0, "CHN": 0.4}
 
 
 def leaning_to_rivals(w: World) -> np.ndarray:
-    """How far Tajikistan leans to Russia's rivals, ``[replicate]``: warmer to them than to Russia,
-    a rival's forces on its soil. What Russia outbids (R75); staying out of its union is not."""
+    """How far Tajikistan leans to Russia's rivals, ``[replicate]``: warmer to them than to Russia, a
+    rival's forces on its soil (worth as much as the war next door makes them to the rival). What
+    Russia outbids (R75); staying out of its union is not."""
     t, rus = w.tjk, w.i("RUS")
     regard_rus = w.alignment[:, t, rus]
     tilt = sum(weight * pos(w.alignment[:, t, w.i(code)] - regard_rus + 0.3)
                for code, weight in RUSSIAS_RIVALS.items() if w.present(code))
-    hosting = w.has("TJK", "USA", "base") if w.present("USA") else 0.0
+    hosting = w.has("TJK", "USA", "base") * us_at_war_next_door(w) if w.present("USA") else 0.0
     return np.minimum(tilt + hosting, 1.5)
 
 
@@ -282,7 +283,7 @@ def us_seeks_access(w: World, me: Actor, k: float) -> None:
     fighting = us_at_war_next_door(w)
     w.give_aid(me.code, "TJK", 0.1 * k * fighting, "The United States pays for access and border security", military=True)
     w.pull(me.code, "TJK", 0.5 * k * fighting)
-    w.propose(me.code, "TJK", "request", 0.05 * k * fighting * ~w.has("TJK", me.code, "base"),
+    w.propose(me.code, "TJK", "request", k * fighting * ~w.has("TJK", me.code, "base"),
               "The United States asks for the use of Tajik airfields and transit", alignment=0.03)
 
 
@@ -296,9 +297,9 @@ def grant_access(w: World, me: Actor, k: float) -> None:
     asked = w.requests[:, me.index, w.i("USA")]  # asked by the United States (requests: [replicate, asked, asker])
     paid = pos(w.align(me.code, "USA") + 0.5)
     russian_hold = w.levers.hold()[:, w.i("RUS")]
-    w.propose(me.code, "USA", "military", 0.5 * k * asked * paid * (1.0 - 0.5 * russian_hold),
-              "Tajikistan opens its airspace and airfields to the US-led coalition", tie="base", alignment=0.1)
     fighting = us_at_war_next_door(w)
+    w.propose(me.code, "USA", "military", 0.5 * k * asked * fighting * paid * (1.0 - 0.5 * russian_hold),
+              "Tajikistan opens its airspace and airfields to the US-led coalition", tie="base", alignment=0.1)
     w.propose(me.code, "USA", "military", 0.1 * k * (1.0 - fighting) * w.has(me.code, "USA", "base"),
               "The coalition's use of Tajik airfields ends", untie="base")
 
@@ -317,7 +318,7 @@ def russia_outbids(w: World, me: Actor, k: float) -> None:
     w.levers.leases.offer(me.index, leaning)
     unsettled = w.levers.leases.unsettled()[:, me.index]
     outbid = 0.02 * leaning * w.trait(me.code, "capability") * unsettled
-    w.propose(me.code, "TJK", "military", k * (outbid + RENEWAL_PACE * due),
+    w.propose(me.code, "TJK", "military", k * (outbid + RENEWAL_PACE * (due > 0)),
               "Russia and Tajikistan sign a base lease, with investment and easier terms for migrants", tie="base",
               alignment=0.1, lever="lease", lever_amount=CONCESSION_EASES)
     for code, weight in RUSSIAS_RIVALS.items():
