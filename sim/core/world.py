@@ -96,6 +96,7 @@ class World:
         self.live[self.tjk, self.tjk] = False
         self._live_count, self._live_pairs = -1, (np.zeros(0, dtype=np.intp),) * 2
         self._index_cache: dict[tuple, Any] = {}
+        self._views: dict[tuple, tuple] = {}  # (array, actor, target) -> (i, j, that dyad's view), see _dyad
         self._others: dict[str, list[str]] = {"states": [], "organisations": []}
         self.month = 0
         self.drivers: dict[str, float] = {}
@@ -255,11 +256,24 @@ class World:
         the probability an array ``[replicate, action]`` (or anything that broadcasts to it)."""
         return [proposal for block in sorted(self.blocks) for proposal in self.blocks[block]]
 
+    def __getstate__(self) -> dict:
+        """The world's state without the kept views: a copy's (a branch's) would be copies, not views."""
+        return {**self.__dict__, "_views": {}}
+
+    def _dyad(self, name: str, actor: str, target: str) -> tuple[int, int, np.ndarray]:
+        """(i, j, dyad i -> j's view into intention array ``name``), kept: those arrays are filled in place,
+        never replaced, and added to in place (without a write-back). A pulled dyad is live from then on."""
+        found = self._views.get((name, actor, target))
+        if found is None:
+            i, j = self.idx[actor], self.idx[target]
+            found = self._views[(name, actor, target)] = (i, j, getattr(self, name)[:, i, j])
+            self.live[i, j] |= name == "pulls"
+        return found
+
     def pull(self, actor: str, target: str, amount) -> None:
         """Nudge how actor regards target (positive: closer)."""
-        i, j = self.idx[actor], self.idx[target]
-        _add(self.pulls[:, i, j], amount)
-        self.live[i, j] = True
+        view = self._dyad("pulls", actor, target)[2]
+        np.add(view, amount, out=view)
 
     def pull_many(self, actor: str, targets, amount) -> None:
         """Nudge how actor regards each of several targets (amount ``[replicate, target]`` or less)."""
@@ -291,21 +305,22 @@ class World:
         ``military`` marks arms, troops and training: the flow is the same, but its onset is
         logged as a ``military`` event rather than an ``aid`` one.
         """
-        i, j = self.idx[actor], self.idx[target]
+        i, j, view = self._dyad("aid_given", actor, target)
         amount = np.maximum(amount, 0.0)
-        _add(self.aid_given[:, i, j], amount)
+        np.add(view, amount, out=view)
         self.flows.append(Flow("aid", "military" if military else "aid", self.current_rule, i, j, amount, label))
 
     def apply_pressure(self, actor: str, target: str, amount, label: str | None = None) -> None:
         """Actor coerces target this month (amount >= 0, per replicate)."""
-        i, j = self.idx[actor], self.idx[target]
+        i, j, view = self._dyad("pressure_given", actor, target)
         amount = np.maximum(amount, 0.0)
-        _add(self.pressure_given[:, i, j], amount)
+        np.add(view, amount, out=view)
         self.flows.append(Flow("pressure", "pressure", self.current_rule, i, j, amount, label))
 
     def support(self, actor: str, target: str, amount) -> None:
         """Support that is not aid but makes target depend on actor (remittances, troops)."""
-        _add(self.support_given[:, self.idx[actor], self.idx[target]], np.maximum(amount, 0.0))
+        view = self._dyad("support_given", actor, target)[2]
+        np.add(view, np.maximum(amount, 0.0), out=view)
 
     def secure(self, amount) -> None:
         """Push Tajikistan's regime security up (or down, if negative)."""
@@ -327,7 +342,8 @@ class World:
 
     def lend(self, creditor: str, amount) -> None:
         """A creditor lends to Tajikistan this month (in years of its outside aid); debt accrues."""
-        _add(self.lending[:, self.idx[creditor]], np.maximum(amount, 0.0))
+        view = self.lending[:, self.idx[creditor]]  # added in place: ``lending[:, i] +=`` would also write it back
+        np.add(view, np.maximum(amount, 0.0), out=view)
 
     def renege(self, amount) -> None:
         """The government takes back a share (``amount`` a month) of the posts an accord gave the opposition."""
@@ -382,12 +398,6 @@ class World:
         self.aid_given[:, self.at(actors), j] += amount
         for column, actor in enumerate(actors):
             self.flows.append(Flow("aid", "aid", self.current_rule, self.idx[actor], j, amount[:, column], label))
-
-
-def _add(view: np.ndarray, amount) -> None:
-    """``view += amount`` for a view of one dyad (or actor) of an intention array: added in place,
-    without the write-back that ``array[:, i, j] += amount`` does after adding. Same sums."""
-    np.add(view, amount, out=view)
 
 
 def _single(prob):
