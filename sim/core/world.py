@@ -144,7 +144,7 @@ class World:
 
     def has(self, actor: str, target: str, tie: str) -> np.ndarray:
         """Per replicate, whether the tie actor -> target stands."""
-        return (self.ties[:, self.idx[actor], self.idx[target]] & TIE_BITS[tie]) > 0
+        return ((self._views.get(("ties", actor, target)) or self._dyad("ties", actor, target))[2] & TIE_BITS[tie]) > 0
 
     def stationed(self) -> np.ndarray:
         """Whether each patron has forces based in Tajikistan, ``[replicate, actor]`` (0 or 1): its
@@ -156,7 +156,7 @@ class World:
         return based.astype(float)
 
     def align(self, actor: str, target: str) -> np.ndarray:
-        return self.alignment[:, self.idx[actor], self.idx[target]]
+        return (self._views.get(("alignment", actor, target)) or self._dyad("alignment", actor, target))[2]
 
     def at(self, codes) -> np.ndarray:
         """Indices of several actors, for rules that act on many partners at once."""
@@ -261,18 +261,15 @@ class World:
         return {**self.__dict__, "_views": {}}
 
     def _dyad(self, name: str, actor: str, target: str) -> tuple[int, int, np.ndarray]:
-        """(i, j, dyad i -> j's view into intention array ``name``), kept: those arrays are filled in place,
-        never replaced, and added to in place (without a write-back). A pulled dyad is live from then on."""
-        found = self._views.get((name, actor, target))
-        if found is None:
-            i, j = self.idx[actor], self.idx[target]
-            found = self._views[(name, actor, target)] = (i, j, getattr(self, name)[:, i, j])
-            self.live[i, j] |= name == "pulls"
-        return found
+        """(i, j, dyad i -> j's view into array ``name``), kept in ``_views`` (callers look there first): the
+        state and intention arrays are changed in place, never replaced. A pulled dyad is live from then on."""
+        i, j = self.idx[actor], self.idx[target]
+        self.live[i, j] |= name == "pulls"
+        return self._views.setdefault((name, actor, target), (i, j, getattr(self, name)[:, i, j]))
 
     def pull(self, actor: str, target: str, amount) -> None:
         """Nudge how actor regards target (positive: closer)."""
-        view = self._dyad("pulls", actor, target)[2]
+        view = (self._views.get(("pulls", actor, target)) or self._dyad("pulls", actor, target))[2]
         np.add(view, amount, out=view)
 
     def pull_many(self, actor: str, targets, amount) -> None:
@@ -305,21 +302,21 @@ class World:
         ``military`` marks arms, troops and training: the flow is the same, but its onset is
         logged as a ``military`` event rather than an ``aid`` one.
         """
-        i, j, view = self._dyad("aid_given", actor, target)
+        i, j, view = (self._views.get(("aid_given", actor, target)) or self._dyad("aid_given", actor, target))
         amount = np.maximum(amount, 0.0)
         np.add(view, amount, out=view)
         self.flows.append(Flow("aid", "military" if military else "aid", self.current_rule, i, j, amount, label))
 
     def apply_pressure(self, actor: str, target: str, amount, label: str | None = None) -> None:
         """Actor coerces target this month (amount >= 0, per replicate)."""
-        i, j, view = self._dyad("pressure_given", actor, target)
+        i, j, view = (self._views.get(("pressure_given", actor, target)) or self._dyad("pressure_given", actor, target))
         amount = np.maximum(amount, 0.0)
         np.add(view, amount, out=view)
         self.flows.append(Flow("pressure", "pressure", self.current_rule, i, j, amount, label))
 
     def support(self, actor: str, target: str, amount) -> None:
         """Support that is not aid but makes target depend on actor (remittances, troops)."""
-        view = self._dyad("support_given", actor, target)[2]
+        view = (self._views.get(("support_given", actor, target)) or self._dyad("support_given", actor, target))[2]
         np.add(view, np.maximum(amount, 0.0), out=view)
 
     def secure(self, amount) -> None:
@@ -357,7 +354,10 @@ class World:
         probability 0 where they cannot happen): each replicate then consumes the same number
         of random draws, which keeps its history independent of its batch.
         """
-        self.proposals.append((self._actions_of((actor,), (target,), type, (summary,), effects), prob))
+        key = (self.current_rule, actor, target, type, summary)  # its keys are also kept under a key of its own
+        keys = self._key_cache.get(key) or self._key_cache.setdefault(key, self._actions_of(
+            (actor,), (target,), type, (summary,), effects))
+        self.proposals.append((keys, prob))
 
     def propose_many(self, actor: str, targets, type: str, prob, summaries, **effects) -> None:
         """Offer the same kind of action towards several targets; ``prob`` is ``[replicate, target]``."""
