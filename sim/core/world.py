@@ -26,35 +26,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from sim.core.actions import Action, Flow
 from sim.core.conflict import BorderDispute, CivilWar
 from sim.core.levers import Levers
 
+#: The intention arrays of flows given (``written`` marks where, see clear_intentions).
+GIVEN = ("aid_given", "pressure_given", "support_given")
 TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16, "ceasefire": 32, "accord": 64, "refusal": 128}
-
-
-@dataclass(frozen=True)
-class Action:
-    """What a discrete action is and does; the same for every month it is proposed in."""
-
-    rule: str
-    actor: int
-    target: int
-    type: str
-    summary: str
-    alignment: float = 0.0
-    aid: float = 0.0
-    pressure: float = 0.0
-    tie: int = 0
-    untie: int = 0
-    security: float = 0.0
-    symmetric_tie: bool = False
-    lever: str = ""            # one of sim.core.levers.EFFECTS: a lever squeezed, "relief", "dam", "concession", "defiance"
-    lever_amount: float = 0.0
 
 
 class World:
@@ -229,12 +211,15 @@ class World:
     def clear_intentions(self) -> None:
         shape = (self.R, self.N, self.N)
         if not hasattr(self, "pulls"):
-            self.pulls = np.zeros(shape)
-            self.aid_given = np.zeros(shape)
-            self.pressure_given = np.zeros(shape)
-            self.support_given = np.zeros(shape)
-        for buffer in (self.pulls, self.aid_given, self.pressure_given, self.support_given):
-            buffer.fill(0.0)
+            self.pulls, self.aid_given, self.pressure_given, self.support_given = (np.zeros(shape) for _ in range(4))
+            self.written = np.zeros((len(GIVEN), self.N, self.N), dtype=bool)  # the dyads each of GIVEN was ever given at
+        if self.R <= 8:  # a few replicates' arrays are filled whole: cheaper than picking out their dyads
+            for buffer in (self.pulls, self.aid_given, self.pressure_given, self.support_given):
+                buffer.fill(0.0)
+        else:  # only where they were ever given can a large batch's intentions be non-zero (pulls: the live dyads)
+            self.pulls[(slice(None),) + self.live_pairs()] = 0.0
+            for name, written in zip(GIVEN, self.written):
+                getattr(self, name)[(slice(None),) + np.nonzero(written)] = 0.0
         self.security_push = np.zeros(self.R)
         self.reneging = np.zeros(self.R)
         self.energy_building = np.zeros(self.R)
@@ -265,6 +250,8 @@ class World:
         state and intention arrays are changed in place, never replaced. A pulled dyad is live from then on."""
         i, j = self.idx[actor], self.idx[target]
         self.live[i, j] |= name == "pulls"
+        if name in GIVEN:
+            self.written[GIVEN.index(name), i, j] = True
         return self._views.setdefault((name, actor, target), (i, j, getattr(self, name)[:, i, j]))
 
     def pull(self, actor: str, target: str, amount) -> None:
@@ -396,6 +383,7 @@ class World:
         amount = np.broadcast_to(np.maximum(amount, 0.0), (self.R, len(actors)))
         j = self.idx[target]
         self.aid_given[:, self.at(actors), j] += amount
+        self.written[0, self.at(actors), j] = True
         for column, actor in enumerate(actors):
             self.flows.append(Flow("aid", "aid", self.current_rule, self.idx[actor], j, amount[:, column], label))
 
@@ -404,15 +392,3 @@ def _single(prob):
     """The probability of a one-action block as a scalar or ``[replicate]`` array."""
     prob = np.asarray(prob, dtype=float)
     return prob[:, 0] if prob.ndim == 2 else prob.reshape(-1) if prob.ndim == 1 and prob.size == 1 else prob
-
-
-class Flow(NamedTuple):
-    """One rule's contribution to an aid or pressure flow this month."""
-
-    kind: str
-    type: str
-    rule: str
-    actor: int
-    target: int
-    amount: np.ndarray
-    label: str | None
