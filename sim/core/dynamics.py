@@ -163,10 +163,15 @@ class Dynamics:
         w = self.world
         if self.interventions:
             self.interventions.on_flows(month, w)
-        for stock, decay, given in ((w.aid, p.aid_decay, w.aid_given), (w.pressure, p.pressure_decay, w.pressure_given),
-                                    (w.support_stock, p.aid_decay, w.support_given)):
+        stocks = (w.aid, w.pressure, w.support_stock)
+        for stock, decay, given, written in zip(stocks, (p.aid_decay, p.pressure_decay, p.aid_decay),
+                                                (w.aid_given, w.pressure_given, w.support_given), w.written):
             stock *= decay
-            stock += given
+            if w.R <= FEW_REPLICATES:
+                stock += given
+            else:  # a large batch adds only where anything was ever given: elsewhere given is 0.0, and adding it
+                at = (slice(None),) + np.nonzero(written)  # changes nothing, as no stock is ever -0.0 (what adds to
+                stock[at] += given[at]                     # one is never negative, and decay is never negative)
         self._log_onsets(month, w.flows, p)
         t, uto = w.tjk, w.idx.get("UTO")
         self.to_gov = sum((flow.amount for flow in w.flows if flow.type == "military" and flow.target == t),
