@@ -118,6 +118,8 @@ class Dynamics:
             table["lever"] = np.array([action.lever for action in actions], dtype=object)
             table["lever_amount"] = np.array([action.lever_amount for action in actions], dtype=float)
             table["text"] = np.array([self.log.text(action.summary, action.rule) for action in actions], dtype=np.int32)
+            for name in ("aid", "pressure", "tie", "untie"):  # which actions do any of it
+                table[name + "_some"] = table[name] != 0
             self._tables[keys] = table
         return table
 
@@ -130,13 +132,18 @@ class Dynamics:
         a, b = t["actor"][cols], t["target"][cols]
         np.add.at(w.alignment, (reps, a, b), t["alignment"][cols])
         np.add.at(w.alignment, (reps, b, a), t["alignment"][cols])
-        np.add.at(w.aid, (reps, a, b), t["aid"][cols])
-        np.add.at(w.pressure, (reps, a, b), t["pressure"][cols])
+        for stock, name in ((w.aid, "aid"), (w.pressure, "pressure")):
+            some = t[name + "_some"][cols]  # only the actions that add any: adding 0.0 changes no stock (none is
+            if some.any():                  # ever -0.0, see update_flows), and those left add in the same order
+                np.add.at(stock, (reps[some], a[some], b[some]), t[name][cols][some])
         np.add.at(w.security, reps, t["security"][cols])
         tie, untie, symmetric = t["tie"][cols], t["untie"][cols], t["symmetric_tie"][cols]
-        np.bitwise_or.at(w.ties, (reps, a, b), tie)
-        np.bitwise_or.at(w.ties, (reps[symmetric], b[symmetric], a[symmetric]), tie[symmetric])
-        np.bitwise_and.at(w.ties, (reps, a, b), ~untie)
+        some = t["tie_some"][cols]  # or-ing 0 and and-ing ~0 (all bits) leave a tie as it is
+        np.bitwise_or.at(w.ties, (reps[some], a[some], b[some]), tie[some])
+        some &= symmetric
+        np.bitwise_or.at(w.ties, (reps[some], b[some], a[some]), tie[some])
+        some = t["untie_some"][cols]
+        np.bitwise_and.at(w.ties, (reps[some], a[some], b[some]), ~untie[some])
         asked = t["request"][cols]
         np.add.at(fired_requests, (reps[asked], b[asked], a[asked]), 1.0)
         levers = t["lever"][cols]
