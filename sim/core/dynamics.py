@@ -132,10 +132,11 @@ class Dynamics:
         a, b = t["actor"][cols], t["target"][cols]
         np.add.at(w.alignment, (reps, a, b), t["alignment"][cols])
         np.add.at(w.alignment, (reps, b, a), t["alignment"][cols])
-        for stock, name in ((w.aid, "aid"), (w.pressure, "pressure")):
+        for k, (stock, name) in enumerate(((w.aid, "aid"), (w.pressure, "pressure"))):
             some = t[name + "_some"][cols]  # only the actions that add any: adding 0.0 changes no stock (none is
-            if some.any():                  # ever -0.0, see update_flows), and those left add in the same order
+            if some.any():                  # ever -0.0: all added to one is non-negative), the rest add in order
                 np.add.at(stock, (reps[some], a[some], b[some]), t[name][cols][some])
+                w.written[k, a[some], b[some]] = True
         np.add.at(w.security, reps, t["security"][cols])
         tie, untie, symmetric = t["tie"][cols], t["untie"][cols], t["symmetric_tie"][cols]
         some = t["tie_some"][cols]  # or-ing 0 and and-ing ~0 (all bits) leave a tie as it is
@@ -173,12 +174,15 @@ class Dynamics:
         stocks = (w.aid, w.pressure, w.support_stock)
         for stock, decay, given, written in zip(stocks, (p.aid_decay, p.pressure_decay, p.aid_decay),
                                                 (w.aid_given, w.pressure_given, w.support_given), w.written):
-            stock *= decay
             if w.R <= FEW_REPLICATES:
+                stock *= decay
                 stock += given
-            else:  # a large batch adds only where anything was ever given: elsewhere given is 0.0, and adding it
-                at = (slice(None),) + np.nonzero(written)  # changes nothing, as no stock is ever -0.0 (what adds to
-                stock[at] += given[at]                     # one is never negative, and decay is never negative)
+            else:  # a large batch's stocks move only where anything was ever added (world.GIVEN): elsewhere
+                at = (slice(None),) + np.nonzero(written)  # stock and flow are 0.0, and so is the sum (the same
+                kept = stock[at]                           # two roundings as over the whole array)
+                kept *= decay
+                kept += given[at]
+                stock[at] = kept
         self._log_onsets(month, w.flows, p)
         t, uto = w.tjk, w.idx.get("UTO")
         self.to_gov = sum((flow.amount for flow in w.flows if flow.type == "military" and flow.target == t),

@@ -34,7 +34,8 @@ from sim.core.actions import Action, Flow
 from sim.core.conflict import BorderDispute, CivilWar
 from sim.core.levers import Levers
 
-#: The intention arrays of flows given (``written`` marks where, see clear_intentions).
+#: The intention arrays of flows given. ``World.written[k]`` marks the dyads where GIVEN[k] or its stock (aid,
+#: pressure, support_stock) was ever added to: elsewhere both are 0.0 (see clear_intentions, Dynamics.update_flows).
 GIVEN = ("aid_given", "pressure_given", "support_given")
 TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16, "ceasefire": 32, "accord": 64, "refusal": 128}
 
@@ -212,7 +213,7 @@ class World:
         shape = (self.R, self.N, self.N)
         if not hasattr(self, "pulls"):
             self.pulls, self.aid_given, self.pressure_given, self.support_given = (np.zeros(shape) for _ in range(4))
-            self.written = np.zeros((len(GIVEN), self.N, self.N), dtype=bool)  # the dyads each of GIVEN was ever given at
+            self.written = np.zeros((len(GIVEN), self.N, self.N), dtype=bool)  # see GIVEN
         if self.R <= 8:  # a few replicates' arrays are filled whole: cheaper than picking out their dyads
             for buffer in (self.pulls, self.aid_given, self.pressure_given, self.support_given):
                 buffer.fill(0.0)
