@@ -353,10 +353,11 @@ def add_rows(total: np.ndarray, rows: list[int], amounts: list) -> None:
 
 def _as_rows(amounts: list, replicates: int) -> np.ndarray:
     """Amounts as rows ``[amount, replicate]`` (an amount given as one number for every replicate
-    repeated along its row)."""
-    row = (replicates,)
-    rows = [a if getattr(a, "shape", ()) == row else np.broadcast_to(a, row) for a in amounts]
-    return np.concatenate(rows).reshape(len(rows), replicates)
+    repeated along its row), filled row by row: several times cheaper than broadcasting and joining them."""
+    rows = np.empty((len(amounts), replicates))
+    for number, amount in enumerate(amounts):
+        rows[number] = amount
+    return rows
 
 
 def nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
