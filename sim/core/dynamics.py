@@ -47,6 +47,7 @@ class Dynamics:
         self.world, self.log, self.interventions = world, log, interventions
         self.capability = capability  # per actor index: scales what counts as a notable flow
         self._tables: dict[tuple, dict[str, np.ndarray]] = {}
+        self._last_table: tuple = ((), None)  # the keys last asked for and their table
         self._flow_columns: dict[tuple, int] = {}
         self._flow_meta: list[Flow] = []
         self._stocks = np.zeros((0, world.R))
@@ -104,6 +105,8 @@ class Dynamics:
 
     def _action_table(self, keys: tuple) -> dict[str, np.ndarray]:
         """The actions of these keys as columns (cached: most months repeat them)."""
+        if keys == self._last_table[0]:  # as last month's: comparing the same keys is cheaper than hashing them
+            return self._last_table[1]
         table = self._tables.get(keys)
         if table is None:
             actions = [self.world.actions[key] for key in keys]
@@ -121,6 +124,7 @@ class Dynamics:
             for name in ("aid", "pressure", "tie", "untie"):  # which actions do any of it
                 table[name + "_some"] = table[name] != 0
             self._tables[keys] = table
+        self._last_table = (keys, table)
         return table
 
     def _apply_actions(self, month: int, keys: tuple, fired: np.ndarray, fired_requests: np.ndarray) -> None:
