@@ -47,6 +47,7 @@ class Dynamics:
         self.world, self.log, self.interventions = world, log, interventions
         self.capability = capability  # per actor index: scales what counts as a notable flow
         self._tables: dict[tuple, dict[str, np.ndarray]] = {}
+        self._last_table: tuple = ((), None)  # the keys last asked for and their table
         self._flow_columns: dict[tuple, int] = {}
         self._flow_meta: list[Flow] = []
         self._stocks = np.zeros((0, world.R))
@@ -104,6 +105,8 @@ class Dynamics:
 
     def _action_table(self, keys: tuple) -> dict[str, np.ndarray]:
         """The actions of these keys as columns (cached: most months repeat them)."""
+        if keys == self._last_table[0]:  # as last month's: comparing the same keys is cheaper than hashing them
+            return self._last_table[1]
         table = self._tables.get(keys)
         if table is None:
             actions = [self.world.actions[key] for key in keys]
@@ -118,7 +121,10 @@ class Dynamics:
             table["lever"] = np.array([action.lever for action in actions], dtype=object)
             table["lever_amount"] = np.array([action.lever_amount for action in actions], dtype=float)
             table["text"] = np.array([self.log.text(action.summary, action.rule) for action in actions], dtype=np.int32)
+            for name in ("aid", "pressure", "tie", "untie"):  # which actions do any of it
+                table[name + "_some"] = table[name] != 0
             self._tables[keys] = table
+        self._last_table = (keys, table)
         return table
 
     def _apply_actions(self, month: int, keys: tuple, fired: np.ndarray, fired_requests: np.ndarray) -> None:
@@ -130,13 +136,19 @@ class Dynamics:
         a, b = t["actor"][cols], t["target"][cols]
         np.add.at(w.alignment, (reps, a, b), t["alignment"][cols])
         np.add.at(w.alignment, (reps, b, a), t["alignment"][cols])
-        np.add.at(w.aid, (reps, a, b), t["aid"][cols])
-        np.add.at(w.pressure, (reps, a, b), t["pressure"][cols])
+        for k, (stock, name) in enumerate(((w.aid, "aid"), (w.pressure, "pressure"))):
+            some = t[name + "_some"][cols]  # only the actions that add any: adding 0.0 changes no stock (none is
+            if some.any():                  # ever -0.0: all added to one is non-negative), the rest add in order
+                np.add.at(stock, (reps[some], a[some], b[some]), t[name][cols][some])
+                w.written[k, a[some], b[some]] = True
         np.add.at(w.security, reps, t["security"][cols])
         tie, untie, symmetric = t["tie"][cols], t["untie"][cols], t["symmetric_tie"][cols]
-        np.bitwise_or.at(w.ties, (reps, a, b), tie)
-        np.bitwise_or.at(w.ties, (reps[symmetric], b[symmetric], a[symmetric]), tie[symmetric])
-        np.bitwise_and.at(w.ties, (reps, a, b), ~untie)
+        some = t["tie_some"][cols]  # or-ing 0 and and-ing ~0 (all bits) leave a tie as it is
+        np.bitwise_or.at(w.ties, (reps[some], a[some], b[some]), tie[some])
+        some &= symmetric
+        np.bitwise_or.at(w.ties, (reps[some], b[some], a[some]), tie[some])
+        some = t["untie_some"][cols]
+        np.bitwise_and.at(w.ties, (reps[some], a[some], b[some]), ~untie[some])
         asked = t["request"][cols]
         np.add.at(fired_requests, (reps[asked], b[asked], a[asked]), 1.0)
         levers = t["lever"][cols]
@@ -163,10 +175,18 @@ class Dynamics:
         w = self.world
         if self.interventions:
             self.interventions.on_flows(month, w)
-        for stock, decay, given in ((w.aid, p.aid_decay, w.aid_given), (w.pressure, p.pressure_decay, w.pressure_given),
-                                    (w.support_stock, p.aid_decay, w.support_given)):
-            stock *= decay
-            stock += given
+        stocks = (w.aid, w.pressure, w.support_stock)
+        for stock, decay, given, written in zip(stocks, (p.aid_decay, p.pressure_decay, p.aid_decay),
+                                                (w.aid_given, w.pressure_given, w.support_given), w.written):
+            if w.R <= FEW_REPLICATES:
+                stock *= decay
+                stock += given
+            else:  # a large batch's stocks move only where anything was ever added (world.GIVEN): elsewhere
+                at = (slice(None),) + np.nonzero(written)  # stock and flow are 0.0, and so is the sum (the same
+                kept = stock[at]                           # two roundings as over the whole array)
+                kept *= decay
+                kept += given[at]
+                stock[at] = kept
         self._log_onsets(month, w.flows, p)
         t, uto = w.tjk, w.idx.get("UTO")
         self.to_gov = sum((flow.amount for flow in w.flows if flow.type == "military" and flow.target == t),
@@ -337,10 +357,11 @@ def add_rows(total: np.ndarray, rows: list[int], amounts: list) -> None:
 
 def _as_rows(amounts: list, replicates: int) -> np.ndarray:
     """Amounts as rows ``[amount, replicate]`` (an amount given as one number for every replicate
-    repeated along its row)."""
-    row = (replicates,)
-    rows = [a if getattr(a, "shape", ()) == row else np.broadcast_to(a, row) for a in amounts]
-    return np.concatenate(rows).reshape(len(rows), replicates)
+    repeated along its row), filled row by row: several times cheaper than broadcasting and joining them."""
+    rows = np.empty((len(amounts), replicates))
+    for number, amount in enumerate(amounts):
+        rows[number] = amount
+    return rows
 
 
 def nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -54,6 +54,7 @@ class Interventions:
                 continue
             i, j = item.actor, item.target
             given = w.pressure_given if item.type == "pressure" else w.aid_given
+            w.written[1 if item.type == "pressure" else 0, i, j] = True
             if item.mode == "forbid":
                 kept = []
                 for flow in w.flows:

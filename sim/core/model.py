@@ -230,6 +230,7 @@ class TajikistanModel(mesa.Model):
         w.alignment[:, j, i] += fx.alignment
         w.aid[:, i, j] += fx.aid
         w.pressure[:, i, j] += fx.pressure
+        w.written[:2, i, j] = True  # the stocks have been added to (see sim.core.world.GIVEN)
         if fx.tie:
             w.ties[:, i, j] |= TIE_BITS[fx.tie]
         if fx.untie:
@@ -282,10 +283,9 @@ class TajikistanModel(mesa.Model):
 
     def _summarise(self) -> None:
         """This month's means over replicates, for the DataCollector."""
-        w = self.world
-        alignment = w.alignment[:, w.tjk, w.at(self._partners)].mean(axis=0).tolist()
-        self._report.update(security=float(w.security.mean()), economy=float(w.economy.mean()),
-                            **{f"alignment_TJK_{code}": value for code, value in zip(self._partners, alignment)})
+        w, total = self.world, np.add.reduce  # each mean as numpy's: the same sum, divided by the count
+        alignment = (total(w.alignment[:, w.tjk, w.at(self._partners)], axis=0) / w.R).tolist()
+        self._report.update(zip(self._report, [float(total(w.security) / w.R), float(total(w.economy) / w.R)] + alignment))
 
     # --- one month ---------------------------------------------------------------------
 

@@ -26,35 +26,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from sim.core.actions import Action, Flow
 from sim.core.conflict import BorderDispute, CivilWar
 from sim.core.levers import Levers
 
+#: The intention arrays of flows given. ``World.written[k]`` marks the dyads where GIVEN[k] or its stock (aid,
+#: pressure, support_stock) was ever added to: elsewhere both are 0.0 (see clear_intentions, Dynamics.update_flows).
+GIVEN = ("aid_given", "pressure_given", "support_given")
 TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16, "ceasefire": 32, "accord": 64, "refusal": 128}
-
-
-@dataclass(frozen=True)
-class Action:
-    """What a discrete action is and does; the same for every month it is proposed in."""
-
-    rule: str
-    actor: int
-    target: int
-    type: str
-    summary: str
-    alignment: float = 0.0
-    aid: float = 0.0
-    pressure: float = 0.0
-    tie: int = 0
-    untie: int = 0
-    security: float = 0.0
-    symmetric_tie: bool = False
-    lever: str = ""            # one of sim.core.levers.EFFECTS: a lever squeezed, "relief", "dam", "concession", "defiance"
-    lever_amount: float = 0.0
 
 
 class World:
@@ -96,6 +79,7 @@ class World:
         self.live[self.tjk, self.tjk] = False
         self._live_count, self._live_pairs = -1, (np.zeros(0, dtype=np.intp),) * 2
         self._index_cache: dict[tuple, Any] = {}
+        self._views: dict[tuple, tuple] = {}  # (array, actor, target) -> (i, j, that dyad's view), see _dyad
         self._others: dict[str, list[str]] = {"states": [], "organisations": []}
         self.month = 0
         self.drivers: dict[str, float] = {}
@@ -144,7 +128,7 @@ class World:
 
     def has(self, actor: str, target: str, tie: str) -> np.ndarray:
         """Per replicate, whether the tie actor -> target stands."""
-        return (self.ties[:, self.idx[actor], self.idx[target]] & TIE_BITS[tie]) > 0
+        return ((self._views.get(("ties", actor, target)) or self._dyad("ties", actor, target))[2] & TIE_BITS[tie]) > 0
 
     def stationed(self) -> np.ndarray:
         """Whether each patron has forces based in Tajikistan, ``[replicate, actor]`` (0 or 1): its
@@ -156,7 +140,7 @@ class World:
         return based.astype(float)
 
     def align(self, actor: str, target: str) -> np.ndarray:
-        return self.alignment[:, self.idx[actor], self.idx[target]]
+        return (self._views.get(("alignment", actor, target)) or self._dyad("alignment", actor, target))[2]
 
     def at(self, codes) -> np.ndarray:
         """Indices of several actors, for rules that act on many partners at once."""
@@ -229,12 +213,15 @@ class World:
     def clear_intentions(self) -> None:
         shape = (self.R, self.N, self.N)
         if not hasattr(self, "pulls"):
-            self.pulls = np.zeros(shape)
-            self.aid_given = np.zeros(shape)
-            self.pressure_given = np.zeros(shape)
-            self.support_given = np.zeros(shape)
-        for buffer in (self.pulls, self.aid_given, self.pressure_given, self.support_given):
-            buffer.fill(0.0)
+            self.pulls, self.aid_given, self.pressure_given, self.support_given = (np.zeros(shape) for _ in range(4))
+            self.written = np.zeros((len(GIVEN), self.N, self.N), dtype=bool)  # see GIVEN
+        if self.R <= 8:  # a few replicates' arrays are filled whole: cheaper than picking out their dyads
+            for buffer in (self.pulls, self.aid_given, self.pressure_given, self.support_given):
+                buffer.fill(0.0)
+        else:  # only where they were ever given can a large batch's intentions be non-zero (pulls: the live dyads)
+            self.pulls[(slice(None),) + self.live_pairs()] = 0.0
+            for name, written in zip(GIVEN, self.written):
+                getattr(self, name)[(slice(None),) + np.nonzero(written)] = 0.0
         self.security_push = np.zeros(self.R)
         self.reneging = np.zeros(self.R)
         self.energy_building = np.zeros(self.R)
@@ -256,11 +243,23 @@ class World:
         the probability an array ``[replicate, action]`` (or anything that broadcasts to it)."""
         return [proposal for block in sorted(self.blocks) for proposal in self.blocks[block]]
 
+    def __getstate__(self) -> dict:
+        """The world's state without the kept views: a copy's (a branch's) would be copies, not views."""
+        return {**self.__dict__, "_views": {}}
+
+    def _dyad(self, name: str, actor: str, target: str) -> tuple[int, int, np.ndarray]:
+        """(i, j, dyad i -> j's view into array ``name``), kept in ``_views`` (callers look there first): the
+        state and intention arrays are changed in place, never replaced. A pulled dyad is live from then on."""
+        i, j = self.idx[actor], self.idx[target]
+        self.live[i, j] |= name == "pulls"
+        if name in GIVEN:
+            self.written[GIVEN.index(name), i, j] = True
+        return self._views.setdefault((name, actor, target), (i, j, getattr(self, name)[:, i, j]))
+
     def pull(self, actor: str, target: str, amount) -> None:
         """Nudge how actor regards target (positive: closer)."""
-        i, j = self.idx[actor], self.idx[target]
-        _add(self.pulls[:, i, j], amount)
-        self.live[i, j] = True
+        view = (self._views.get(("pulls", actor, target)) or self._dyad("pulls", actor, target))[2]
+        np.add(view, amount, out=view)
 
     def pull_many(self, actor: str, targets, amount) -> None:
         """Nudge how actor regards each of several targets (amount ``[replicate, target]`` or less)."""
@@ -292,21 +291,22 @@ class World:
         ``military`` marks arms, troops and training: the flow is the same, but its onset is
         logged as a ``military`` event rather than an ``aid`` one.
         """
-        i, j = self.idx[actor], self.idx[target]
+        i, j, view = (self._views.get(("aid_given", actor, target)) or self._dyad("aid_given", actor, target))
         amount = np.maximum(amount, 0.0)
-        _add(self.aid_given[:, i, j], amount)
+        np.add(view, amount, out=view)
         self.flows.append(Flow("aid", "military" if military else "aid", self.current_rule, i, j, amount, label))
 
     def apply_pressure(self, actor: str, target: str, amount, label: str | None = None) -> None:
         """Actor coerces target this month (amount >= 0, per replicate)."""
-        i, j = self.idx[actor], self.idx[target]
+        i, j, view = (self._views.get(("pressure_given", actor, target)) or self._dyad("pressure_given", actor, target))
         amount = np.maximum(amount, 0.0)
-        _add(self.pressure_given[:, i, j], amount)
+        np.add(view, amount, out=view)
         self.flows.append(Flow("pressure", "pressure", self.current_rule, i, j, amount, label))
 
     def support(self, actor: str, target: str, amount) -> None:
         """Support that is not aid but makes target depend on actor (remittances, troops)."""
-        _add(self.support_given[:, self.idx[actor], self.idx[target]], np.maximum(amount, 0.0))
+        view = (self._views.get(("support_given", actor, target)) or self._dyad("support_given", actor, target))[2]
+        np.add(view, np.maximum(amount, 0.0), out=view)
 
     def secure(self, amount) -> None:
         """Push Tajikistan's regime security up (or down, if negative)."""
@@ -328,7 +328,8 @@ class World:
 
     def lend(self, creditor: str, amount) -> None:
         """A creditor lends to Tajikistan this month (in years of its outside aid); debt accrues."""
-        _add(self.lending[:, self.idx[creditor]], np.maximum(amount, 0.0))
+        view = self.lending[:, self.idx[creditor]]  # added in place: ``lending[:, i] +=`` would also write it back
+        np.add(view, np.maximum(amount, 0.0), out=view)
 
     def renege(self, amount) -> None:
         """The government takes back a share (``amount`` a month) of the posts an accord gave the opposition."""
@@ -342,7 +343,10 @@ class World:
         probability 0 where they cannot happen): each replicate then consumes the same number
         of random draws, which keeps its history independent of its batch.
         """
-        self.proposals.append((self._actions_of((actor,), (target,), type, (summary,), effects), prob))
+        key = (self.current_rule, actor, target, type, summary)  # its keys are also kept under a key of its own
+        keys = self._key_cache.get(key) or self._key_cache.setdefault(key, self._actions_of(
+            (actor,), (target,), type, (summary,), effects))
+        self.proposals.append((keys, prob))
 
     def propose_many(self, actor: str, targets, type: str, prob, summaries, **effects) -> None:
         """Offer the same kind of action towards several targets; ``prob`` is ``[replicate, target]``."""
@@ -381,29 +385,12 @@ class World:
         amount = np.broadcast_to(np.maximum(amount, 0.0), (self.R, len(actors)))
         j = self.idx[target]
         self.aid_given[:, self.at(actors), j] += amount
+        self.written[0, self.at(actors), j] = True
         for column, actor in enumerate(actors):
             self.flows.append(Flow("aid", "aid", self.current_rule, self.idx[actor], j, amount[:, column], label))
-
-
-def _add(view: np.ndarray, amount) -> None:
-    """``view += amount`` for a view of one dyad (or actor) of an intention array: added in place,
-    without the write-back that ``array[:, i, j] += amount`` does after adding. Same sums."""
-    np.add(view, amount, out=view)
 
 
 def _single(prob):
     """The probability of a one-action block as a scalar or ``[replicate]`` array."""
     prob = np.asarray(prob, dtype=float)
     return prob[:, 0] if prob.ndim == 2 else prob.reshape(-1) if prob.ndim == 1 and prob.size == 1 else prob
-
-
-class Flow(NamedTuple):
-    """One rule's contribution to an aid or pressure flow this month."""
-
-    kind: str
-    type: str
-    rule: str
-    actor: int
-    target: int
-    amount: np.ndarray
-    label: str | None
