@@ -6,6 +6,8 @@ from dataclasses import replace as with_
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.core.leases import HOLDER_ASK, HOST_ASK, NOTICE, Leases
 from sim.core.world import TIE_BITS
@@ -134,3 +136,24 @@ def test_a_run_knows_the_war_next_door_at_its_height_before_it_started():
     assert model.world.driver_peaks["us_troops_afghanistan"] == pytest.approx(82.174)
     model.step()
     assert model.world.driver_peaks["us_troops_afghanistan"] == pytest.approx(82.174)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["offer", "sign", "step"]), st.floats(-2.0, 3.0, allow_nan=False)),
+                max_size=80))
+def test_a_lease_stays_within_its_bounds_whatever_happens(moves):
+    """Whatever offers, signings and months come in whatever order, a lease's years left stay within
+    0 and the holder's ask, and how near it is to running out and how unsettled it is within 0 and 1."""
+    leases = Leases(2, 1)
+    everyone = np.arange(2)
+    for move, leverage in moves:
+        if move == "offer":
+            leases.offer(0, np.full(2, leverage))
+        elif move == "sign":
+            leases.sign(everyone, np.zeros(2, dtype=int))
+        else:
+            leases.step()
+        assert ((leases.left >= 0) & (leases.left <= HOLDER_ASK)).all()
+        assert ((HOST_ASK <= leases.offered) & (leases.offered <= HOLDER_ASK)).all()
+        for reading in (leases.running_out(), leases.unsettled()):
+            assert ((reading >= 0) & (reading <= 1)).all()
