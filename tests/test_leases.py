@@ -1,4 +1,5 @@
-"""A patron's base lease: signed on a bargained term, running out, and pressed for as it does."""
+"""A patron's base lease: signed on a bargained term, running out, pressed for as it does, and held up
+by Tajikistan for rent."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.core.leases import HOLDER_ASK, HOST_ASK, NOTICE, Leases
+from sim.core.rules.levers import HOLDOUT_WEIGHT, defection_from_russia
 from sim.core.world import TIE_BITS
 from tests.test_levers import _decide, world
 from tests.test_rivals import run
@@ -79,6 +81,53 @@ def test_a_lease_running_out_is_no_defection_and_a_renewal_eases_russias_migrant
     w.levers.act("lease", np.arange(w.R), np.full(w.R, w.i("RUS")), np.full(w.R, w.tjk), np.full(w.R, 0.5))
     assert w.levers.squeeze["migration"][:, w.i("RUS")] == pytest.approx(0.3)
     assert (w.levers.leases.left[:, w.i("RUS")] == HOST_ASK).all()  # the term offered: none yet, so Dushanbe's
+
+
+def holding_out(w, reps=None) -> None:
+    """Tajikistan holds out for rent on Russia's lease (R81's effect) in ``reps`` (all by default)."""
+    reps = np.arange(w.R) if reps is None else np.asarray(reps)
+    w.levers.act("holdout", reps, np.full(len(reps), w.tjk), np.full(len(reps), w.i("RUS")), np.ones(len(reps)))
+
+
+def test_tajikistan_holds_out_for_rent_only_on_a_lease_falling_due_and_as_far_as_it_has_options_and_security():
+    """R81: no hold-out on a settled lease or with nowhere else to turn; more with more options and a
+    more secure regime; none once it already holds out."""
+    def chance(years_left, leaning=0.5, security=0.8, already=False) -> float:
+        w = based(years_left, leaning)
+        w.security[:] = security
+        if already:
+            holding_out(w)
+        return float(_decide(w, "R81", "TJK").mean())
+
+    assert chance(30.0) == 0.0 and chance(1.0, leaning=-0.4) == 0.0 and chance(1.0, already=True) == 0.0
+    assert chance(1.0, security=0.0) == 0.0
+    assert 0.0 < chance(1.0, leaning=0.2) < chance(1.0, leaning=0.6)
+    assert chance(1.0, security=0.4) < chance(1.0, security=0.9)
+
+
+def test_a_hold_out_is_read_by_russia_as_defection_slows_the_talks_and_shortens_the_term_offered():
+    """While Tajikistan holds out, Russia reads it as a defection its migrant squeeze may answer (R65),
+    the renewal talks are slower (R75) and the term offered comes nearer Tajikistan's ask."""
+    firm, held = based(1.0, 0.1), based(1.0, 0.1)
+    holding_out(held)
+    assert defection_from_russia(held) == pytest.approx(defection_from_russia(firm) + HOLDOUT_WEIGHT)
+    assert (_decide(held, "R65", "RUS") > _decide(firm, "R65", "RUS")).all()
+    assert (_decide(held, "R75", "RUS") < _decide(firm, "R75", "RUS")).all()
+    for w in (firm, held):
+        run(w, "R75", "RUS")
+    assert (held.levers.leases.offered[:, held.i("RUS")] < firm.levers.leases.offered[:, firm.i("RUS")]).all()
+
+
+def test_a_hold_out_ends_with_a_concession_to_russia_or_a_lease_signed_and_not_with_defiance():
+    w = based(1.0, 0.5)
+    holding_out(w, [0, 1, 2])
+    rus, tjk = w.i("RUS"), w.tjk
+    one = np.ones(1)
+    w.levers.act("defiance", np.array([0]), np.array([tjk]), np.array([rus]), one)
+    w.levers.act("concession", np.array([1]), np.array([tjk]), np.array([rus]), one)
+    w.levers.act("lease", np.array([2]), np.array([rus]), np.array([tjk]), one)
+    assert w.levers.leases.holding_out[:3, rus].tolist() == [True, False, False]
+    assert w.levers.leases.left[2, rus] > 1.0  # the lease was renewed on the term offered
 
 
 def test_through_the_model_a_lease_running_out_is_renewed_mostly_before_it_lapses():

@@ -34,7 +34,8 @@ The probe has three replicates in different states, and two sets of drivers:
   20%, Russia squeezing its migrants (0.3) and Uzbekistan its energy (0.4), Tajikistan resenting
   what its dependence on Russia has cost it lately (resentment 0.5) and having learned from the
   harm before (lesson 0.3); Russia's capability
-  fallen from 1.0 to 0.8; a Taliban-like regime in Kabul (Afghanistan's assertiveness 0.9).
+  fallen from 1.0 to 0.8; a Taliban-like regime in Kabul (Afghanistan's assertiveness 0.9); Russia's
+  base lease a year from running out.
 """
 
 from __future__ import annotations
@@ -174,6 +175,7 @@ EXPECTED: dict[str, list[str]] = {
     "R78": ["pull UZB>KGZ -", "propose pressure UZB>KGZ -"],  # Kyrgyzstan's regard follows Tajikistan's
     "R79": ["pull UZB>RUS -"],
     "R80": ["pull TJK>EAEU -", "propose refusal TJK>EAEU - tie:refusal"],
+    "R81": ["propose refusal TJK>RUS -"],
 }
 
 # --- the probe --------------------------------------------------------------------------------
@@ -248,6 +250,7 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     for code, migrants, remittances in (("RUS", 0.15, 25.0), ("KAZ", 0.02, 3.0)):
         levers.migrants[:, world.i(code)], levers.remittances[:, world.i(code)] = migrants, remittances
     levers.debt[:, world.i("CHN")] = 0.6
+    levers.leases.start({"RUS": 1.0}, world.codes)
     levers.lending[:, world.i("CHN")] = 0.01
     levers.mass[:, world.i("CHN")] = 5.0
     levers.growth[world.i("RUS")] = -5.0

@@ -19,8 +19,12 @@ is the project's reading, a prior no series was fitted to.
 The holder's side is in :mod:`sim.core.rules.levers`: R75 signs a first lease only when outbidding
 a rival (as in 2004, with the US-led coalition at Dushanbe's airport), and renews a lease as it runs
 out; a renewal eases the holder's migrant squeeze (in 2012 "Russia will admit more Tajik laborers":
-Reuters, 5 October 2012, ``reuters2012lease``). A lease running out is no defection of Tajikistan's:
-no rule lets it refuse a renewal, so none punishes it for one.
+Reuters, 5 October 2012, ``reuters2012lease``). Tajikistan's side is R81: as a lease falls due it may
+hold out for rent ("Tajikistan will insist on payment of rent for deployment of Russian military base
+in the country": Asia-Plus, 29 February 2012, ``asiaplus2012rent``). A hold-out lasts until a lease is
+signed or Tajikistan gives way to the holder's squeeze; while it lasts the talks are slower, the term
+offered nearer Tajikistan's ask, and the holder reads it as a defection. A lease that runs out with no
+hold-out is no defection of Tajikistan's: the two sides renew it together.
 """
 
 from __future__ import annotations
@@ -37,12 +41,13 @@ NOTICE = 2.5
 
 class Leases:
     """Each holder's lease of its base in Tajikistan, ``[replicate, actor]``: years left, whether one
-    was ever signed, and the term the holder offers this month."""
+    was ever signed, the term the holder offers this month, and whether Tajikistan holds out for rent."""
 
     def __init__(self, replicates: int, actors: int):
         self.left = np.zeros((replicates, actors))
         self.signed = np.zeros((replicates, actors), dtype=bool)
         self.offered = np.full((replicates, actors), HOST_ASK)
+        self.holding_out = np.zeros((replicates, actors), dtype=bool)
 
     def start(self, given: dict[str, float], codes: list[str]) -> None:
         """Each holder in ``given`` holds a lease with so many years left, in every replicate: where a
@@ -51,6 +56,7 @@ class Leases:
             if code in codes:
                 self.left[:, codes.index(code)] = years
                 self.signed[:, codes.index(code)] = True
+                self.holding_out[:, codes.index(code)] = False
 
     def offer(self, at: int, leverage: np.ndarray) -> None:
         """The holder at column ``at`` offers this month's term: its own ask, less the gap to the
@@ -58,9 +64,20 @@ class Leases:
         self.offered[:, at] = HOLDER_ASK - (HOLDER_ASK - HOST_ASK) * np.clip(leverage, 0.0, 1.0)
 
     def sign(self, reps: np.ndarray, holders: np.ndarray) -> None:
-        """``holders`` and Tajikistan sign a lease in the replicates ``reps``, on the term offered."""
+        """``holders`` and Tajikistan sign a lease in the replicates ``reps``, on the term offered;
+        whatever Tajikistan held out for is settled."""
         self.left[reps, holders] = self.offered[reps, holders]
         self.signed[reps, holders] = True
+        self.holding_out[reps, holders] = False
+
+    def hear(self, effect: str, reps: np.ndarray, actors: np.ndarray, targets: np.ndarray) -> None:
+        """What an action does to the leases (:meth:`sim.core.levers.Levers.act`): a ``lease`` signs
+        the acting holder's; a ``holdout`` is Tajikistan holding out for rent on the target's (R81); a
+        ``concession`` to the target gives that hold-out up (R66)."""
+        if effect == "lease":
+            self.sign(reps, actors)
+        elif effect in ("holdout", "concession"):
+            self.holding_out[reps, targets] = effect == "holdout"
 
     def step(self) -> None:
         """A month of every lease runs."""

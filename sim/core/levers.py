@@ -46,8 +46,8 @@ if TYPE_CHECKING:
 LEVERS = ("migration", "energy", "debt", "trade", "security")
 #: The lever effects an action can have (:meth:`Levers.act`), in the order a month's are carried out:
 #: concessions first, so that they ease the squeezes standing when they were decided, not the new
-#: squeezes of the same month (which wait for next month's answer); a defiance only answers.
-EFFECTS = (*ANSWERS, "relief", "dam", "lease", *LEVERS)
+#: squeezes of the same month (which wait for next month's answer); a lease settles a hold-out.
+EFFECTS = (*ANSWERS, "relief", "dam", "holdout", "lease", *LEVERS)
 #: Tajikistan's trade partners followed one by one; the rest of the world is one more share.
 TRADE_PARTNERS = ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN", "USA", "AFG", "TKM", "KGZ", "PAK")
 #: Which driver grows each partner's economic mass (real GDP growth, percent a year).
@@ -372,17 +372,17 @@ class Levers:
         dam put on hold (Tajikistan must resolve again; in 2010 it agreed with the World Bank that
         "no new construction would commence" at Rogun until the studies were done). A ``defiance``
         stands against it in public. Either answers the holder's waiting squeeze, and the holders
-        learn its reputation from the answers. A ``lease`` signs the acting patron's base lease on
-        the term it offered and eases its migrant squeeze by the amount. Any other effect adds to the
-        acting side's stock of :meth:`action_stock`; a squeeze then waits for an answer."""
+        learn its reputation from the answers. What an action does to a lease is :meth:`Leases.hear`;
+        a ``lease`` also eases the patron's migrant squeeze by the amount. Any other effect adds to
+        the acting side's stock of :meth:`action_stock`; a squeeze then waits for an answer."""
         if effect in ANSWERS:
             self.reputation.hear(effect, reps, targets)
         elif effect in LEVERS:
             self.reputation.squeezed(reps[amounts > 0], actors[amounts > 0])
-        if effect == "defiance":
+        self.leases.hear(effect, reps, actors, targets)
+        if effect in ("defiance", "holdout"):
             return
         if effect == "lease":  # Russia's side of the 2012 deal, "Russia will admit more Tajik laborers" (reuters2012lease)
-            self.leases.sign(reps, actors)
             np.add.at(self.squeeze["migration"], (reps, actors), -amounts)
             np.maximum(self.squeeze["migration"], 0.0, out=self.squeeze["migration"])
             return

@@ -81,6 +81,7 @@ LEVER_VARIABLES = {
     "output": ("mass", "Tajikistan's real output (GDP at constant prices) relative to September 1991's"),
     "base_lease": ("lease", "years left on the patron's formal lease of its base in Tajikistan (0: none signed, or "
                             "run out)"),
+    "lease_holdout": ("holdout", "whether Tajikistan holds out for rent on the patron's base lease (1) or not (0; R81)"),
 }
 LEVER_HOLDERS = {
     "migrants": ("RUS", "KAZ"), "remittances": ("RUS", "KAZ"),
@@ -88,6 +89,7 @@ LEVER_HOLDERS = {
     "security_share": ("RUS", "USA", "UZB", "CHN"), "hold": ("RUS", "CHN", "UZB", "KAZ", "USA"),
     "squeeze": ("RUS", "UZB", "CHN"), "resentment": ("RUS", "UZB", "CHN", "KAZ"),
     "lesson": ("RUS", "UZB", "CHN", "KAZ"), "output": ("TJK",), "base_lease": ("RUS",),
+    "lease_holdout": ("RUS",),
 }
 LEVER_SERIES = {(holder, "TJK", variable): (LEVER_VARIABLES[variable][0], holder)
                 for variable, holders in LEVER_HOLDERS.items() for holder in holders}
@@ -104,6 +106,8 @@ def _lever_reading(w: World, name: str) -> np.ndarray:
         return w.levers.squeezing()
     if name == "lease":
         return w.levers.leases.left
+    if name == "holdout":
+        return w.levers.leases.holding_out
     return getattr(w.levers, name)
 
 

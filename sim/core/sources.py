@@ -164,6 +164,12 @@ SOURCES: dict[str, Source] = {
                            "http://www.asiaplus.tj/ru/node/240186"),
     "asiaplus2018": Source("Asia-Plus", "Tajik government agrees to give TBEA rights to further deposits", 2018,
                            "Asia-Plus", "http://www.asiaplus.tj/ru/node/253997"),
+    "asiaplus2012rent": Source("Asia-Plus", "Tajikistan will insist on payment of rent for Russian military base "
+                               "(report of Ambassador A. Dostiyev's interview with RFE/RL's Tajik Service)", 2012,
+                               "Asia-Plus, 29 February 2012", "https://asiaplus.news/?p=85818"),
+    "trend2012pannier": Source("V. Zhavoronkova (Trend), quoting B. Pannier (RFE/RL)",
+                               "Russian to maintain dominant influence in Central Asia", 2012, "Trend, 1 March 2012",
+                               "https://en.trend.az/azerbaijan/politics/1998807.html"),
     "carnegie2021": Source("Carnegie Endowment for International Peace",
                            "Why Russia Sees Little Threat in China's Growing Involvement in Tajikistan", 2021,
                            "Carnegie Politika", "https://carnegieendowment.org/posts/2021/12/why-russia-sees-little-"
