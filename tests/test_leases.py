@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.core.leases import HOLDER_ASK, HOST_ASK, NOTICE, Leases
-from sim.core.rules.levers import HOLDOUT_WEIGHT, defection_from_russia
+from sim.core.levers import EFFECTS
+from sim.core.rules.levers import HOLDOUT_WEIGHT, defection_from_russia, leaning_to_rivals
 from sim.core.world import TIE_BITS
 from tests.test_levers import _decide, world
 from tests.test_rivals import run
@@ -107,15 +108,26 @@ def test_tajikistan_holds_out_for_rent_only_on_a_lease_falling_due_and_as_far_as
 
 def test_a_hold_out_is_read_by_russia_as_defection_slows_the_talks_and_shortens_the_term_offered():
     """While Tajikistan holds out, Russia reads it as a defection its migrant squeeze may answer (R65),
-    the renewal talks are slower (R75) and the term offered comes nearer Tajikistan's ask."""
+    the renewal talks are slower (R75) and the term offered comes nearer Tajikistan's ask: each as far
+    as the outside options behind the hold-out go."""
     firm, held = based(1.0, 0.1), based(1.0, 0.1)
     holding_out(held)
-    assert defection_from_russia(held) == pytest.approx(defection_from_russia(firm) + HOLDOUT_WEIGHT)
+    options = np.clip(leaning_to_rivals(held), 0.0, 1.0)
+    assert 0.0 < options.min() < 1.0
+    assert defection_from_russia(held) == pytest.approx(defection_from_russia(firm) + HOLDOUT_WEIGHT * options)
     assert (_decide(held, "R65", "RUS") > _decide(firm, "R65", "RUS")).all()
     assert (_decide(held, "R75", "RUS") < _decide(firm, "R75", "RUS")).all()
     for w in (firm, held):
         run(w, "R75", "RUS")
     assert (held.levers.leases.offered[:, held.i("RUS")] < firm.levers.leases.offered[:, firm.i("RUS")]).all()
+
+
+def test_a_hold_out_with_no_outside_options_left_weighs_nothing():
+    firm, held = based(1.0, -0.4), based(1.0, -0.4)
+    holding_out(held)
+    assert (leaning_to_rivals(held) == 0).all()
+    assert defection_from_russia(held) == pytest.approx(defection_from_russia(firm))
+    assert _decide(held, "R75", "RUS") == pytest.approx(_decide(firm, "R75", "RUS"))
 
 
 def test_a_hold_out_ends_with_a_concession_to_russia_or_a_lease_signed_and_not_with_defiance():
@@ -128,11 +140,17 @@ def test_a_hold_out_ends_with_a_concession_to_russia_or_a_lease_signed_and_not_w
     w.levers.act("lease", np.array([2]), np.array([rus]), np.array([tjk]), one)
     assert w.levers.leases.holding_out[:3, rus].tolist() == [True, False, False]
     assert w.levers.leases.left[2, rus] > 1.0  # the lease was renewed on the term offered
+    holding_out(w, [0, 1])
+    w.levers.leases.start({"RUS": 30.0}, w.codes)  # a lease imposed by a scheduled event settles it too
+    assert not w.levers.leases.holding_out[:, rus].any()
+    # a hold-out and a lease of the same month: the lease is carried out after it, and settles it
+    assert EFFECTS.index("holdout") < EFFECTS.index("lease")
 
 
 def test_through_the_model_a_lease_running_out_is_renewed_mostly_before_it_lapses():
     """The dependence period, 2010-2021: with the record's lease (four years left, to January 2014)
-    Russia and Tajikistan sign a new one before it runs out in most replicates (31 of 40 at seed 3,
+    Tajikistan holds out for rent in some replicates, and Russia and Tajikistan sign a new lease before
+    it runs out in most replicates (31 of 40 at seed 3,
     the median in June 2013; the record's in October 2012), and nearly all by 2016; with thirty
     years left nothing falls due and no lease is signed."""
     import sim
@@ -153,6 +171,13 @@ def test_through_the_model_a_lease_running_out_is_renewed_mostly_before_it_lapse
     short, long = with_lease(4.0), with_lease(30.0)
     assert renewed_by(short, "2013-12") > 0.5 and renewed_by(short, "2016-12") > 0.8
     assert renewed_by(long, "2021-12") == 0.0
+    # Tajikistan holds out for rent (R81) only on a lease that has fallen due, and in some replicates it does
+    for result in (short, long):
+        left = result.recorded.series("base_lease", "RUS", "TJK")
+        held = result.recorded.series("lease_holdout", "RUS", "TJK") > 0
+        assert (left[held] < NOTICE).all()
+    assert (short.recorded.series("lease_holdout", "RUS", "TJK") > 0).any(axis=1).mean() > 0.2
+    assert not (long.recorded.series("lease_holdout", "RUS", "TJK") > 0).any()
 
 
 def test_a_scheduled_event_can_sign_a_lease_for_every_replicate():

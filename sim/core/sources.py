@@ -167,6 +167,9 @@ SOURCES: dict[str, Source] = {
     "asiaplus2012rent": Source("Asia-Plus", "Tajikistan will insist on payment of rent for Russian military base "
                                "(report of Ambassador A. Dostiyev's interview with RFE/RL's Tajik Service)", 2012,
                                "Asia-Plus, 29 February 2012", "https://asiaplus.news/?p=85818"),
+    "moscowtimes2012rent": Source("The Moscow Times", "Tajikistan Wants $250M for Russian Base, Report Says", 2012,
+                                  "The Moscow Times, 11 July 2012", "https://www.themoscowtimes.com/2012/07/11/"
+                                  "tajikistan-wants-250m-for-russian-base-report-says-a16197"),
     "trend2012pannier": Source("V. Zhavoronkova (Trend), quoting B. Pannier (RFE/RL)",
                                "Russian to maintain dominant influence in Central Asia", 2012, "Trend, 1 March 2012",
                                "https://en.trend.az/azerbaijan/politics/1998807.html"),

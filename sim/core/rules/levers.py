@@ -53,18 +53,21 @@ CONCESSION_EASES = 0.5
 #: August" 2011 (RIA Novosti, ``ria2011base``) ended in the agreement of October 2012, fourteen months on.
 RENEWAL_PACE = 1.0 / 12.0
 
-#: What Tajikistan's hold-out for rent on Russia's base lease (R81) weighs on each side of the bargain:
-#: in how far Russia reads it as a defection (as much as staying out of its union), so that R65's migrant
-#: squeeze may answer it ("If Tajik officials push the issue too much, they risk retaliation [...] The other
-#: risk for the countries is forced return by Russia of tens of thousands labor immigrant": Pannier in
-#: Trend, 1 March 2012, ``trend2012pannier``), and in how much nearer Tajikistan's ask the term Russia
-#: offers comes. A prior, not a fit.
+#: What Tajikistan's hold-out for rent on Russia's base lease (R81) weighs, with its outside options at
+#: their full, on each side of the bargain: in how far Russia reads it as a defection that R65's migrant
+#: squeeze may answer (as much as staying out of its union: the project's equivalence; "If Tajik
+#: officials push the issue too much, they risk retaliation [...] The other risk for the countries is
+#: forced return by Russia of tens of thousands labor immigrant", an expert's expectation at the time:
+#: Pannier in Trend, 1 March 2012, ``trend2012pannier``), and in how much nearer Tajikistan's ask the
+#: term Russia offers comes (its demands included "cutting the rent period from 49 to 10 years": The
+#: Moscow Times, 11 July 2012, ``moscowtimes2012rent``). A prior, not a fit.
 HOLDOUT_WEIGHT = 0.5
 #: How much a hold-out slows the renewal talks (R75): they conclude at half the pace. A prior, not a fit.
 HOLDOUT_SLOWS = 0.5
 #: Tajikistan's monthly chance of holding out for rent once a lease has fallen due, with its outside
-#: options and its regime's security at their full (R81). A prior, not a fit: its demands are put at the
-#: talks' opening, within months of the lease falling due.
+#: options and its regime's security at their full (R81). Not a fit, but read off the one episode on
+#: record (its demands put within months of the talks' opening in August 2011), so its timing there is
+#: no evidence.
 HOLDOUT_PACE = 0.2
 
 #: Russia's rivals for Tajikistan, and how far it minds each (Cooley 2012: basing rights for the
@@ -91,9 +94,11 @@ def lease_running_out(w: World) -> np.ndarray:
     return w.levers.leases.running_out()[:, rus] * w.has("RUS", "TJK", "base")
 
 
-def holding_out(w: World) -> np.ndarray:
-    """Whether Tajikistan holds out for rent on Russia's base lease, ``[replicate]`` (1 or 0; R81)."""
-    return w.levers.leases.holding_out[:, w.i("RUS")].astype(float)
+def holding_out(w: World, leaning: np.ndarray) -> np.ndarray:
+    """How much Tajikistan's hold-out for rent on Russia's base lease weighs, ``[replicate]`` in
+    [0, 1] (R81): as much as the outside options behind it, its lean to Russia's rivals (``leaning``,
+    :func:`leaning_to_rivals`); with none left a hold-out not withdrawn does nothing."""
+    return w.levers.leases.holding_out[:, w.i("RUS")] * np.clip(leaning, 0.0, 1.0)
 
 
 def defection_from_russia(w: World) -> np.ndarray:
@@ -101,8 +106,9 @@ def defection_from_russia(w: World) -> np.ndarray:
     rivals (:func:`leaning_to_rivals`), outside an economic union Russia leads, or holding out for
     rent on Russia's base (R81). A lease running out is no defection by itself: the two sides renew
     it together (R75); holding the renewal up is."""
+    leaning = leaning_to_rivals(w)
     outside_union = (~w.has("TJK", "EAEU", "member")) * 0.5 if w.present("EAEU") else 0.0
-    return np.minimum(leaning_to_rivals(w) + outside_union + HOLDOUT_WEIGHT * holding_out(w), 1.5)
+    return np.minimum(leaning + outside_union + HOLDOUT_WEIGHT * holding_out(w, leaning), 1.5)
 
 
 # --- the holders' squeezes -------------------------------------------------------------------------
@@ -335,7 +341,7 @@ def russia_outbids(w: World, me: Actor, k: float) -> None:
     w.give_aid(me.code, "TJK", 0.05 * k * bid * w.trait(me.code, "capability"),
                "Russia promises investment and debt relief to keep Tajikistan close")
     w.pull(me.code, "TJK", 0.3 * k * bid)
-    held_up = holding_out(w)
+    held_up = holding_out(w, leaning)
     w.levers.leases.offer(me.index, leaning + HOLDOUT_WEIGHT * held_up)
     unsettled = w.levers.leases.unsettled()[:, me.index]
     outbid = 0.02 * leaning * w.trait(me.code, "capability") * unsettled
@@ -349,12 +355,14 @@ def russia_outbids(w: World, me: Actor, k: float) -> None:
 
 
 @rule("R81", "As Russia's base lease falls due, Tajikistan holds out for rent, as far as its outside options and its "
-      "regime's security let it, until a lease is signed or it gives way to Russia's squeeze", "asiaplus2012rent",
+      "regime's security let it, until a lease is signed or it gives way to Russia's squeeze; the hold-out weighs "
+      "as much as its outside options", "asiaplus2012rent",
       "Tajikistan will insist on payment of rent for deployment of Russian military base in the country.", ("TJK",))
 def hold_out_for_rent(w: World, me: Actor, k: float) -> None:
     if not w.present("RUS"):
         return
     options = np.clip(leaning_to_rivals(w), 0.0, 1.0)
-    chance = HOLDOUT_PACE * k * (lease_running_out(w) > 0) * options * w.security * (1.0 - holding_out(w))
+    stance = w.levers.leases.holding_out[:, w.i("RUS")]
+    chance = HOLDOUT_PACE * k * (lease_running_out(w) > 0) * options * w.security * ~stance
     w.propose(me.code, "RUS", "refusal", chance, "Dushanbe holds out for rent before it renews Russia's base lease",
               alignment=-0.05, lever="holdout", lever_amount=1.0)
