@@ -98,7 +98,7 @@ def test_through_the_model_a_lease_running_out_is_renewed_mostly_before_it_lapse
 
     def renewed_by(result, month: str) -> float:
         events = result.events
-        chosen = (events["rule"] == "R75") & (events["type"] == "military") & (events["date"] <= month)
+        chosen = (events["rule"] == "R75") & (events["type"] == "basing") & (events["date"] <= month)
         return float(np.isin(np.arange(40), events["replicate"][chosen].astype(int)).mean())
 
     short, long = with_lease(4.0), with_lease(30.0)
@@ -114,7 +114,7 @@ def test_a_scheduled_event_can_sign_a_lease_for_every_replicate():
     from sim.scenario.schema import ScheduledEvent
 
     base = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
-    signed = ScheduledEvent.model_validate({"date": "2010-03", "actor": "RUS", "target": "TJK", "type": "military",
+    signed = ScheduledEvent.model_validate({"date": "2010-03", "actor": "RUS", "target": "TJK", "type": "basing",
                                             "summary": "a long lease", "source": "a test",
                                             "effects": {"lease": 30.0}})
     result = sim.run(with_(base, events=base.events + (signed,)), seed=1, replicates=4)
