@@ -54,6 +54,9 @@ ACTOR_WORDS: dict[str, tuple[str, ...]] = {
 }
 ACTOR_CODES: tuple[str, ...] = tuple(ACTOR_NAMES)
 
+#: Event types; a type's id is its place here, so a new type goes at the end. ``military`` is armed
+#: support, deployments, exercises and border forces; ``basing`` a foreign power's base or basing
+#: access: its agreement, lease, grant or end (so that a base deal matches only base deals).
 EVENT_TYPES: tuple[str, ...] = (
     "recognition",
     "embassy",
@@ -70,6 +73,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "refugees",
     "cultural",
     "personnel",
+    "basing",
 )
 
 #: Types whose direction carries no meaning: a treaty or a clash binds both sides.

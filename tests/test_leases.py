@@ -165,7 +165,7 @@ def test_through_the_model_a_lease_running_out_is_renewed_mostly_before_it_lapse
 
     def renewed_by(result, month: str) -> float:
         events = result.events
-        chosen = (events["rule"] == "R75") & (events["type"] == "military") & (events["date"] <= month)
+        chosen = (events["rule"] == "R75") & (events["type"] == "basing") & (events["date"] <= month)
         return float(np.isin(np.arange(40), events["replicate"][chosen].astype(int)).mean())
 
     short, long = with_lease(4.0), with_lease(30.0)
@@ -188,7 +188,7 @@ def test_a_scheduled_event_can_sign_a_lease_for_every_replicate():
     from sim.scenario.schema import ScheduledEvent
 
     base = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
-    signed = ScheduledEvent.model_validate({"date": "2010-03", "actor": "RUS", "target": "TJK", "type": "military",
+    signed = ScheduledEvent.model_validate({"date": "2010-03", "actor": "RUS", "target": "TJK", "type": "basing",
                                             "summary": "a long lease", "source": "a test",
                                             "effects": {"lease": 30.0}})
     result = sim.run(with_(base, events=base.events + (signed,)), seed=1, replicates=4)
@@ -231,3 +231,35 @@ def test_a_lease_stays_within_its_bounds_whatever_happens(moves):
         assert ((HOST_ASK <= leases.offered) & (leases.offered <= HOLDER_ASK)).all()
         for reading in (leases.running_out(), leases.unsettled()):
             assert ((reading >= 0) & (reading <= 1)).all()
+
+
+def test_a_lease_deal_is_a_basing_event_that_only_the_records_base_deals_bear_out():
+    """R75's lease deal is a ``basing`` event RUS -> TJK. Whatever month it falls in, the record bears
+    it out only as E053 (the 201st becomes a base, 2004) or E065 (its lease to 2042, 2012), never as
+    the border handover (E054) or the 2021 exercises (E072): Russia's military events, which a lease
+    deal matched while base deals were coded ``military``."""
+    import pandas as pd
+
+    from sim.months import parse_month
+    from sim.record.compare import Period, event_scores
+    from sim.record.items import load_events
+
+    w = based(None, 0.5)
+    run(w, "R75", "RUS")
+    (keys, _), = w.proposals
+    deal = w.actions[keys[0]]
+    assert (deal.type, w.codes[deal.actor], w.codes[deal.target]) == ("basing", "RUS", "TJK")
+    months = np.arange(parse_month("1991-09"), parse_month("2023-12") + 1)
+    whole = [Period("whole", int(months[0]), int(months[-1]))]
+    record = load_events()
+
+    def borne_out_by(kind: str) -> set[str]:
+        """The record events that an event RUS -> TJK of this kind reproduces in some month."""
+        events = pd.DataFrame({"replicate": np.arange(len(months)), "month": months, "actor": "RUS", "target": "TJK",
+                               "type": kind, "rule": "R75"})
+        return {e.id for e in record
+                if event_scores(events, (e,), whole, len(months), {"RUS", "TJK"}, set())["recall_hits"].sum()}
+
+    assert borne_out_by(deal.type) == {"E053", "E065"}
+    military = borne_out_by("military")
+    assert {"E007", "E054", "E072"} <= military and not military & {"E053", "E065"}

@@ -83,3 +83,28 @@ def test_a_quote_stands_only_beside_the_acts_of_those_it_speaks_of():
     for rule in RULES.values():  # a rule naming one actor alone may always show its quote beside that actor's acts
         if len(rule.actors) == 1 and not rule.actors[0].startswith("*"):
             assert rule.speaks_of(rule.actors[0]), rule.id
+
+
+def test_basing_is_a_type_of_its_own_that_the_vocabulary_and_the_record_accept():
+    """``basing`` (a foreign power's base or basing access) comes last, so no older type's id moves;
+    the record, scheduled events and interventions accept it, and the record codes its base deals so."""
+    import pytest
+    from pydantic import ValidationError
+
+    from sim.record.items import RecordEvent
+    from sim.scenario.schema import Intervention, ScheduledEvent
+    from sim.vocabulary import EVENT_TYPES
+
+    assert EVENT_TYPES[-1] == "basing" and EVENT_TYPES.index("military") == 6 and EVENT_TYPES.index("personnel") == 14
+    item = {"id": "E999", "date": "2004-10", "precision": "month", "actor": "RUS", "target": "TJK", "type": "basing",
+            "summary": "s", "source": "public: a test"}
+    assert RecordEvent.model_validate(item).type == "basing"
+    with pytest.raises(ValidationError):
+        RecordEvent.model_validate({**item, "type": "base"})
+    assert ScheduledEvent.model_validate({"date": "2004-10", "actor": "RUS", "target": "TJK", "type": "basing",
+                                          "summary": "a base", "source": "a test", "effects": {"tie": "base"}}).type == "basing"
+    assert Intervention.model_validate({"mode": "forbid", "actor": "RUS", "target": "TJK", "type": "basing",
+                                        "from": "2022-03"}).type == "basing"
+    assert {e.id for e in load_events() if e.type == "basing"} == {"E051", "E053", "E065"}
+    listed = (ROOT / "calibration" / "record" / "README.md").read_text().split("type: membership       #")[1]
+    assert " ".join(listed.split("summary:")[0].replace("#", " ").split()) == " ".join(EVENT_TYPES)

@@ -167,8 +167,8 @@ EXPECTED: dict[str, list[str]] = {
     "R71": ["lend CHN>TJK", "aid CHN>TJK"],
     "R72": ["propose treaty CHN>TJK +"],
     "R73": ["military USA>TJK", "pull USA>TJK +", "propose request USA>TJK +"],
-    "R74": ["propose military TJK>USA + tie:base", "propose military TJK>USA untie:base"],
-    "R75": ["aid RUS>TJK", "pull RUS>TJK +", "pull RUS>USA,CHN -", "propose military RUS>TJK + tie:base"],
+    "R74": ["propose basing TJK>USA + tie:base", "propose basing TJK>USA untie:base"],
+    "R75": ["aid RUS>TJK", "pull RUS>TJK +", "pull RUS>USA,CHN -", "propose basing RUS>TJK + tie:base"],
     # threats and rivals: a hostile Kabul sends Tajikistan to the patrons holding its security lever
     "R76": ["pull TJK>AFG -", "pull TJK>RUS,USA +", "propose refusal TJK>AFG - tie:refusal"],
     "R77": ["propose military CHN>TJK + tie:base", "military CHN>TJK"],

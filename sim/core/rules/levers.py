@@ -324,9 +324,9 @@ def grant_access(w: World, me: Actor, k: float) -> None:
     paid = pos(w.align(me.code, "USA") + 0.5)
     russian_hold = w.levers.hold()[:, w.i("RUS")]
     fighting = us_at_war_next_door(w)
-    w.propose(me.code, "USA", "military", 0.5 * k * asked * fighting * paid * (1.0 - 0.5 * russian_hold),
+    w.propose(me.code, "USA", "basing", 0.5 * k * asked * fighting * paid * (1.0 - 0.5 * russian_hold),
               "Tajikistan opens its airspace and airfields to the US-led coalition", tie="base", alignment=0.1)
-    w.propose(me.code, "USA", "military", 0.1 * k * (1.0 - fighting) * w.has(me.code, "USA", "base"),
+    w.propose(me.code, "USA", "basing", 0.1 * k * (1.0 - fighting) * w.has(me.code, "USA", "base"),
               "The coalition's use of Tajik airfields ends", untie="base")
 
 
@@ -346,7 +346,7 @@ def russia_outbids(w: World, me: Actor, k: float) -> None:
     unsettled = w.levers.leases.unsettled()[:, me.index]
     outbid = 0.02 * leaning * w.trait(me.code, "capability") * unsettled
     renewing = RENEWAL_PACE * (due > 0) * (1.0 - HOLDOUT_SLOWS * held_up)
-    w.propose(me.code, "TJK", "military", k * (outbid + renewing),
+    w.propose(me.code, "TJK", "basing", k * (outbid + renewing),
               "Russia and Tajikistan sign a base lease, with investment and easier terms for migrants", tie="base",
               alignment=0.1, lever="lease", lever_amount=CONCESSION_EASES)
     for code, weight in RUSSIAS_RIVALS.items():
