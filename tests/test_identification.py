@@ -122,12 +122,15 @@ def test_each_free_parameter_belongs_to_one_stage():
 
 
 def test_a_profile_at_the_fitted_value_reproduces_the_calibrations_loss():
-    """The profile's loss is the calibration's own: at the committed value it is the search's best."""
+    """The profile's loss is the calibration's own: at the committed value it is the search's best.
+    R20 reaches the training loss only through the stylized facts' pass rates (the voting model's
+    gain on the simulation is fitted 0, so its CRPS does not move), so a moved value changes the
+    loss only where some fact flips: of 3.0 and 0, at least one does."""
     params = yaml.safe_load((ROOT / "calibration" / "params.yaml").read_text())
     fitted = fitted_values(ROOT / "calibration" / "params.yaml")
-    table = profile(SETTINGS, fitted, "R20", [fitted["R20"], 3.0], replicates=2)
+    table = profile(SETTINGS, fitted, "R20", [fitted["R20"], 3.0, 0.0], replicates=2)
     assert table.loc[0, "loss"] == pytest.approx(params["fit"]["loss_best"], rel=1e-5)
-    assert table.loc[1, "loss"] != table.loc[0, "loss"]
+    assert table["loss"].nunique() > 1
     assert "dependence:SF27" in table and table["dependence:SF27"].between(0, 1).all()
     assert not any(column.startswith("civil_war:") for column in table)  # facts of the training years are the loss's
 
