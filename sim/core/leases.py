@@ -22,9 +22,11 @@ out; a renewal eases the holder's migrant squeeze (in 2012 "Russia will admit mo
 Reuters, 5 October 2012, ``reuters2012lease``). Tajikistan's side is R81: as a lease falls due it may
 hold out for rent ("Tajikistan will insist on payment of rent for deployment of Russian military base
 in the country": Asia-Plus, 29 February 2012, ``asiaplus2012rent``). A hold-out lasts until a lease is
-signed or Tajikistan gives way to the holder's squeeze; while it lasts the talks are slower, the term
-offered nearer Tajikistan's ask, and the holder reads it as a defection. A lease that runs out with no
-hold-out is no defection of Tajikistan's: the two sides renew it together.
+signed or Tajikistan gives way to the holder's squeeze; while it lasts, and as far as Tajikistan's
+outside options go, the talks are slower, the term offered nearer Tajikistan's ask, and the holder
+reads it as a defection (the project's priors: the source gives the demand, not its effects). There
+is no rent here: what Tajikistan holds out for is modelled only by what holding out does. A lease
+that runs out with no hold-out is no defection of Tajikistan's: the two sides renew it together.
 """
 
 from __future__ import annotations
