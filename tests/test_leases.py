@@ -73,9 +73,10 @@ def test_the_term_russia_offers_is_the_shorter_the_more_tajikistan_leans_to_its_
 
 
 def test_a_lease_running_out_is_no_defection_and_a_renewal_eases_russias_migrant_squeeze():
-    """No rule lets Tajikistan refuse a renewal, so none punishes it for one: Russia's migrant squeeze
-    (R65) is as likely with the lease run out as with twenty years left. A renewal is Russia's
-    package too ("Russia will admit more Tajik laborers"): signing eases its migrant squeeze."""
+    """A lease running out is no defection by itself: with no hold-out, Russia's migrant squeeze (R65)
+    is as likely with the lease run out as with twenty years left; only holding the renewal up for
+    rent (R81) is read as a defection. A renewal is Russia's package too ("Russia will admit more
+    Tajik laborers"): signing eases its migrant squeeze."""
     assert _decide(based(20.0), "R65", "RUS") == pytest.approx(_decide(based(0.0), "R65", "RUS"))
     w = based(0.0)
     w.levers.squeeze["migration"][:, w.i("RUS")] = 0.8
