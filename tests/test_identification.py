@@ -163,3 +163,23 @@ def test_each_fit_becomes_a_calibration_file_that_loads(tmp_path):
     assert fitted_values(written)["war_recruitment"] == WAR_FREE[0].low
     plan = sim.load_scenario(default_scenario(), calibration=written)
     assert plan.segments[0].rules["R53"].weight == 0.0
+
+
+def test_experiments_run_under_each_seed_and_only_the_streams_differ(tmp_path):
+    """``--seeds``: the file's own seed gives the shipped run to the byte; another seed draws other
+    streams (other effects, the same arms and outcomes), recorded in its manifest and in effects.csv."""
+    from sim.experiments import load_experiment
+
+    own = load_experiment(SMOKE).seed
+    fit = ROOT / "calibration" / "params.yaml"
+    effects = _across_fits().effects_under([SMOKE], [fit], tmp_path / "out", workers=1, seeds=[own, own + 1])
+    assert sorted(set(effects["seed"])) == [own, own + 1] and set(effects["fit"]) == {"params"}
+    direct = tmp_path / "direct"
+    assert main(["experiment", str(SMOKE), "--out", str(direct), "--workers", "1", "--quiet"]) == 0
+    out = tmp_path / "out"
+    assert (out / f"params-seed{own}" / "smoke" / "results.parquet").read_bytes() == (direct / "results.parquet").read_bytes()
+    assert json.loads((out / f"params-seed{own + 1}" / "smoke" / "manifest.json").read_text())["seed"] == own + 1
+    by_seed = effects.pivot_table(index=["arm", "outcome"], columns="seed", values="effect")
+    assert len(by_seed) == len(effects) // 2 and not np.allclose(by_seed[own], by_seed[own + 1])
+    table = _across_fits().agreement(effects)
+    assert (table["fits"] == 2).all()
