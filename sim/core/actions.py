@@ -26,7 +26,7 @@ class Action:
     untie: int = 0
     security: float = 0.0
     symmetric_tie: bool = False
-    lever: str = ""  # one of sim.core.levers.EFFECTS: a lever squeezed, "relief", "dam", "lease", "concession", "defiance"
+    lever: str = ""  # one of sim.core.levers.EFFECTS: a lever squeezed, "relief", "dam", "holdout", "lease", an answer
     lever_amount: float = 0.0
 
 

@@ -78,13 +78,17 @@ RUSSIAS_RIVALS = {"USA": 1.0, "CHN": 0.4}
 def leaning_to_rivals(w: World) -> np.ndarray:
     """How far Tajikistan leans to Russia's rivals, ``[replicate]``: warmer to them than to Russia, a
     rival's forces on its soil (worth as much as the war next door makes them to the rival). What
-    Russia outbids (R75); staying out of its union is not."""
-    t, rus = w.tjk, w.i("RUS")
-    regard_rus = w.alignment[:, t, rus]
-    tilt = sum(weight * pos(w.alignment[:, t, w.i(code)] - regard_rus + 0.3)
-               for code, weight in RUSSIAS_RIVALS.items() if w.present(code))
-    hosting = w.has("TJK", "USA", "base") * us_at_war_next_door(w) if w.present("USA") else 0.0
-    return np.minimum(tilt + hosting, 1.5)
+    Russia outbids (R75); staying out of its union is not. R65, R75 and R81 read it in a month; it is
+    computed once."""
+    def compute() -> np.ndarray:
+        t, rus = w.tjk, w.i("RUS")
+        regard_rus = w.alignment[:, t, rus]
+        tilt = sum(weight * pos(w.alignment[:, t, w.i(code)] - regard_rus + 0.3)
+                   for code, weight in RUSSIAS_RIVALS.items() if w.present(code))
+        hosting = w.has("TJK", "USA", "base") * us_at_war_next_door(w) if w.present("USA") else 0.0
+        return np.minimum(tilt + hosting, 1.5)
+
+    return w.levers.reading("leaning to Russia's rivals", compute)
 
 
 def lease_running_out(w: World) -> np.ndarray:
