@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from sim.core.leases import HOLDER_ASK, HOST_ASK, NOTICE, Leases
 from sim.core.levers import EFFECTS
-from sim.core.rules.levers import HOLDOUT_WEIGHT, defection_from_russia, leaning_to_rivals
+from sim.core.rules.levers import HOLDOUT_WEIGHT, answers_to_squeezes, defection_from_russia, leaning_to_rivals
 from sim.core.world import TIE_BITS
 from tests.test_levers import _decide, world
 from tests.test_rivals import run
@@ -148,6 +148,56 @@ def test_a_hold_out_ends_with_a_concession_to_russia_or_a_lease_signed_and_not_w
     assert EFFECTS.index("holdout") < EFFECTS.index("lease")
 
 
+def test_russia_withholds_the_bases_support_only_while_tajikistan_holds_out_and_not_what_it_already_holds_back():
+    """R82: no withholding without a hold-out, or once all of Russia's support is held back; more the more
+    of the military support present is Russia's, less the more of it is already held back."""
+    def chance(holding: bool = True, share: float = 0.8, withheld: float = 0.0) -> float:
+        w = based(1.0, 0.5)
+        if holding:
+            holding_out(w)
+        w.levers.security[:, w.i("RUS")] = share
+        w.levers.squeeze["security"][:, w.i("RUS")] = withheld
+        return float(_decide(w, "R82", "RUS").mean())
+
+    assert chance(holding=False) == 0.0 and chance(withheld=1.0) == 0.0 and chance(share=0.0) == 0.0
+    assert 0.0 < chance(share=0.3) < chance(share=0.9)
+    assert chance(withheld=0.5) < chance()
+
+
+def test_a_withholding_is_given_way_to_where_no_other_forces_could_replace_russias():
+    """Tajikistan answers R82's squeeze of the security lever as any squeeze: it gives way as far as
+    others' forces could not replace Russia's (the coalition's at its airfields could) and stands
+    firm for the rest; giving way gives the hold-out up (test above)."""
+    answers = {}
+    for case, coalition in (("Russia's alone", 0.0), ("beside the coalition's", 0.6)):
+        w = based(1.0, 0.5)
+        holding_out(w)
+        rus, usa = w.i("RUS"), w.i("USA")
+        w.levers.security[:, rus], w.levers.security[:, usa] = 1.0 - coalition, coalition
+        reps = np.arange(w.R)
+        w.levers.act("security", reps, np.full(w.R, rus), np.full(w.R, w.tjk), np.full(w.R, 0.5))
+        giving, standing = answers_to_squeezes(w, ["RUS", "USA"])
+        answers[case] = (giving[:, 0], standing[:, 0])
+    alone, beside = answers["Russia's alone"], answers["beside the coalition's"]
+    assert (alone[0] > beside[0]).all() and (alone[1] < beside[1]).all()
+    assert (alone[0] + alone[1]) == pytest.approx(beside[0] + beside[1])  # the same squeeze, answered otherwise
+
+
+def test_support_withheld_lowers_the_regimes_protection():
+    """The same month of the same run, with and without Russia's support held back (a squeeze of the
+    security lever, R82): the regime is less secure where it is held back, in every replicate."""
+    from sim.core.model import TajikistanModel
+    from sim.paths import project_root
+    from sim.scenario import load_scenario
+
+    plan = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
+    given_, held_back = (TajikistanModel(plan, seed=5, replicates=4) for _ in range(2))
+    held_back.world.levers.squeeze["security"][:, held_back.world.i("RUS")] = 1.0
+    for model in (given_, held_back):
+        model.step()
+    assert (held_back.world.security < given_.world.security).all()
+
+
 def test_through_the_model_a_lease_running_out_is_renewed_mostly_before_it_lapses():
     """The dependence period, 2010-2021: with the record's lease (four years left, to January 2014)
     Tajikistan holds out for rent in some replicates, and Russia and Tajikistan sign a new lease before
@@ -179,6 +229,12 @@ def test_through_the_model_a_lease_running_out_is_renewed_mostly_before_it_lapse
         assert (left[held] < NOTICE).all()
     assert (short.recorded.series("lease_holdout", "RUS", "TJK") > 0).any(axis=1).mean() > 0.2
     assert not (long.recorded.series("lease_holdout", "RUS", "TJK") > 0).any()
+    # Russia withholds the base's support (R82) only where Tajikistan has held out
+    for result in (short, long):
+        withheld = set(result.events["replicate"][result.events["rule"] == "R82"].astype(int))
+        held_out = set(np.nonzero((result.recorded.series("lease_holdout", "RUS", "TJK") > 0).any(axis=1))[0])
+        assert withheld <= held_out
+    assert (short.events["rule"] == "R82").any()
 
 
 def test_a_scheduled_event_can_sign_a_lease_for_every_replicate():

@@ -18,7 +18,7 @@ the exogenous world, never with the calendar:
 * **trade** - each partner's share of Tajikistan's trade, following the partners' economic mass,
   how open the road to them is, and how well the two regard each other;
 * **security** - each patron's share of the outside military support present in Tajikistan: its
-  forces based there (Russia's 201st, China's posts) and its military aid, decaying.
+  forces based there (Russia's 201st, China's posts) and its military aid, decaying; squeezed, held back (R82).
 
 A holder can **squeeze** its lever (rules in :mod:`sim.core.rules.levers`): a squeeze is a
 decaying stock that closes the lever for a while - migrants turned back, gas cut, the railway

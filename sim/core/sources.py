@@ -170,6 +170,10 @@ SOURCES: dict[str, Source] = {
     "moscowtimes2012rent": Source("The Moscow Times", "Tajikistan Wants $250M for Russian Base, Report Says", 2012,
                                   "The Moscow Times, 11 July 2012", "https://www.themoscowtimes.com/2012/07/11/"
                                   "tajikistan-wants-250m-for-russian-base-report-says-a16197"),
+    "kyivpost2012base": Source("Kyiv Post, reporting Kommersant", "Kommersant newspaper: Tajikistan puts Russian "
+                               "military base rental fees at $250 million a year", 2012, "Kyiv Post, 12 July 2012",
+                               "http://www.kyivpost.com/content/russia-and-former-soviet-union/kommersant-newspaper-"
+                               "tajikistan-puts-russian-milit.html"),
     "trend2012pannier": Source("V. Zhavoronkova (Trend), quoting B. Pannier (RFE/RL)",
                                "Russian to maintain dominant influence in Central Asia", 2012, "Trend, 1 March 2012",
                                "https://en.trend.az/azerbaijan/politics/1998807.html"),

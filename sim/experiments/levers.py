@@ -17,7 +17,8 @@ entries as the model's levers change, nothing else needs to. The levers are thos
   migrants go (``migration_max`` 0, so those abroad come home at the migration rate), and the
   rules that ride on them are off (R27, the remittance tie; R65, Russia's migrant squeeze);
 * ``russian_security`` (Russia): the 201st division's backing of the government (R23), the
-  defence of the Afghan border (R24), Russia's bids to keep Tajikistan close (R75), and every
+  defence of the Afghan border (R24), Russia's bids to keep Tajikistan close (R75), its withholding of
+  the base's support while Tajikistan holds out for rent (R82), and every
   Russian military flow or action towards Tajikistan forbidden (so no other rule gives it instead);
 * ``uzbek_pressure`` (Uzbekistan): Uzbekistan's squeeze on energy and transit: its gas and rail
   cut-offs over the Rogun dam (R69), its border closure (R29 off) and every Uzbek pressure flow or
@@ -117,8 +118,9 @@ LEVERS: dict[str, Lever] = registry([
     Lever("migration", "RUS, KAZ", "Labour migration: Tajik migrants abroad and their remittances, and the rules "
           "that ride on them (R27, R65)", (_off("R27"), _off("R65"), {"parameter": {"name": "migration_max", "value": 0.0}})),
     Lever("russian_security", "RUS", "Russian security provision: the 201st division's backing (R23), the Afghan "
-          "border's defence (R24), Russia's bids to keep Tajikistan close (R75) and every Russian military flow",
-          (_off("R23"), _off("R24"), _off("R75"), _forbid("RUS", "military"))),
+          "border's defence (R24), Russia's bids to keep Tajikistan close (R75), its withholding of the base's support "
+          "(R82) and every Russian military flow",
+          (_off("R23"), _off("R24"), _off("R75"), _off("R82"), _forbid("RUS", "military"))),
     Lever("uzbek_pressure", "UZB", "Uzbekistan's squeeze on energy and transit: gas and rail cut-offs over Rogun "
           "(R69), border closure (R29), its fuel cut-offs (R33) and every other Uzbek pressure on Tajikistan",
           (_off("R69"), _off("R29"), _forbid("UZB", "pressure"))),

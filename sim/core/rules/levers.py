@@ -70,6 +70,17 @@ HOLDOUT_SLOWS = 0.5
 #: no evidence.
 HOLDOUT_PACE = 0.2
 
+#: Russia's monthly chance of withholding its support of its base while Tajikistan holds out for rent on the lease,
+#: were all the military support present Russia's and Russia at its fullest assertiveness (R82). Not a fit, but read off
+#: the one episode on record, so its timing there is no evidence: the demand was public by February 2012
+#: (``asiaplus2012rent``) and the funding stopped about four months later (``kyivpost2012base``); at the hold and
+#: assertiveness Russia has in the replay then (about 0.47 and 0.6) the chance is about 0.14 a month, an even chance
+#: within about five months.
+WITHHOLD_PACE = 0.5
+#: How much of its support Russia holds back at once when it withholds it (R82): as much as a migrant squeeze (R65)
+#: closes of the migrants' way. A prior, not a fit.
+WITHHOLD_AMOUNT = 0.5
+
 #: Russia's rivals for Tajikistan, and how far it minds each (Cooley 2012: basing rights for the
 #: United States, resources for China, influence for Russia).
 RUSSIAS_RIVALS = {"USA": 1.0, "CHN": 0.4}
@@ -370,3 +381,17 @@ def hold_out_for_rent(w: World, me: Actor, k: float) -> None:
     chance = HOLDOUT_PACE * k * (lease_running_out(w) > 0) * options * w.security * ~stance
     w.propose(me.code, "RUS", "refusal", chance, "Dushanbe holds out for rent before it renews Russia's base lease",
               alignment=-0.05, lever="holdout", lever_amount=1.0)
+
+
+@rule("R82", "While Dushanbe holds out for rent on the base lease, Russia withholds its support of the base, the more "
+      "readily the more of Tajikistan's outside military support is Russia's", "kyivpost2012base",
+      "A dispute over the terms for the deployment of 7,000 Russian soldiers in Tajikistan erupted last week after Russia "
+      "accused the Tajik authorities of putting forward unacceptable conditions to prolong the facility's rent and "
+      "stopped funding it", ("RUS",))
+def russia_withholds_support(w: World, me: Actor, k: float) -> None:
+    held = w.levers.holds("security")[:, me.index]
+    still_given = 1.0 - w.levers.squeeze["security"][:, me.index]  # what is already held back cannot be withheld again
+    stance = w.levers.leases.holding_out[:, me.index]
+    chance = WITHHOLD_PACE * k * stance * held * still_given * w.trait(me.code, "assertiveness") * emboldened(w)
+    w.propose(me.code, "TJK", "pressure", chance, "Russia stops funding its base while Dushanbe holds out for rent",
+              alignment=-0.1, pressure=0.2, lever="security", lever_amount=WITHHOLD_AMOUNT)
