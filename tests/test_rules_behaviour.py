@@ -175,7 +175,8 @@ EXPECTED: dict[str, list[str]] = {
     "R78": ["pull UZB>KGZ -", "propose pressure UZB>KGZ -"],  # Kyrgyzstan's regard follows Tajikistan's
     "R79": ["pull UZB>RUS -"],
     "R80": ["pull TJK>EAEU -", "propose refusal TJK>EAEU - tie:refusal"],
-    "R81": ["propose refusal TJK>RUS -"],
+    "R81": ["propose refusal TJK>RUS -"],  # where it does not hold out already (replicates 0 and 1)
+    "R82": ["propose pressure RUS>TJK -"],  # where Tajikistan holds out (replicate 2)
 }
 
 # --- the probe --------------------------------------------------------------------------------
@@ -251,6 +252,7 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
         levers.migrants[:, world.i(code)], levers.remittances[:, world.i(code)] = migrants, remittances
     levers.debt[:, world.i("CHN")] = 0.6
     levers.leases.start({"RUS": 1.0}, world.codes)
+    levers.leases.holding_out[2, world.i("RUS")] = True  # Tajikistan holds out for rent in replicate 2
     levers.lending[:, world.i("CHN")] = 0.01
     levers.mass[:, world.i("CHN")] = 5.0
     levers.growth[world.i("RUS")] = -5.0

@@ -24,7 +24,11 @@ hold out for rent ("Tajikistan will insist on payment of rent for deployment of 
 in the country": Asia-Plus, 29 February 2012, ``asiaplus2012rent``). A hold-out lasts until a lease is
 signed or Tajikistan gives way to the holder's squeeze; while it lasts, and as far as Tajikistan's
 outside options go, the talks are slower, the term offered nearer Tajikistan's ask, and the holder
-reads it as a defection (the project's priors: the source gives the demand, not its effects). There
+reads it as a defection (the project's priors: the source gives the demand, not its effects). Russia
+may also answer it by withholding its support of the base (R82: Russia "accused the Tajik authorities
+of putting forward unacceptable conditions to prolong the facility's rent and stopped funding it":
+Kyiv Post, reporting Kommersant, 12 July 2012, ``kyivpost2012base``), which Tajikistan gives way to,
+and gives the hold-out up, as far as no other forces could replace Russia's. There
 is no rent here: what Tajikistan holds out for is modelled only by what holding out does. A lease
 that runs out with no hold-out is no defection of Tajikistan's: the two sides renew it together.
 """
