@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 
 from sim.core.leases import HOLDER_ASK, HOST_ASK, NOTICE, Leases
 from sim.core.levers import EFFECTS
-from sim.core.rules.levers import HOLDOUT_WEIGHT, answers_to_squeezes, defection_from_russia, leaning_to_rivals
+from sim.core.protection import irreplaceable, protected
+from sim.core.rules.levers import (
+    HOLDOUT_WEIGHT,
+    WITHHOLD_AMOUNT,
+    answers_to_squeezes,
+    coercion,
+    defection_from_russia,
+    leaning_to_rivals,
+)
 from sim.core.world import TIE_BITS
 from tests.test_levers import _decide, world
 from tests.test_rivals import run
@@ -148,54 +156,89 @@ def test_a_hold_out_ends_with_a_concession_to_russia_or_a_lease_signed_and_not_w
     assert EFFECTS.index("holdout") < EFFECTS.index("lease")
 
 
-def test_russia_withholds_the_bases_support_only_while_tajikistan_holds_out_and_not_what_it_already_holds_back():
-    """R82: no withholding without a hold-out, or once all of Russia's support is held back; more the more
-    of the military support present is Russia's, less the more of it is already held back."""
-    def chance(holding: bool = True, share: float = 0.8, withheld: float = 0.0) -> float:
+def test_russia_withholds_its_funding_once_a_hold_out_and_the_more_readily_the_more_of_the_support_is_its_own():
+    """R82: no withholding without a hold-out, or while Russia already withholds its funding in this one;
+    more the more of the military support present is Russia's."""
+    def chance(holding: bool = True, share: float = 0.8, withholding: bool = False) -> float:
         w = based(1.0, 0.5)
         if holding:
             holding_out(w)
         w.levers.security[:, w.i("RUS")] = share
-        w.levers.squeeze["security"][:, w.i("RUS")] = withheld
+        w.levers.leases.withholding[:, w.i("RUS")] = withholding
         return float(_decide(w, "R82", "RUS").mean())
 
-    assert chance(holding=False) == 0.0 and chance(withheld=1.0) == 0.0 and chance(share=0.0) == 0.0
+    assert chance(holding=False) == 0.0 and chance(withholding=True) == 0.0 and chance(share=0.0) == 0.0
     assert 0.0 < chance(share=0.3) < chance(share=0.9)
-    assert chance(withheld=0.5) < chance()
 
 
-def test_a_withholding_is_given_way_to_where_no_other_forces_could_replace_russias():
-    """Tajikistan answers R82's squeeze of the security lever as any squeeze: it gives way as far as
-    others' forces could not replace Russia's (the coalition's at its airfields could) and stands
-    firm for the rest; giving way gives the hold-out up (test above)."""
+def test_a_withholding_lasts_the_hold_out_and_a_lease_signed_ends_it_and_restores_the_funding():
+    w = based(1.0, 0.5)
+    rus, tjk, reps = w.i("RUS"), w.tjk, np.arange(3)
+    holding_out(w, [0, 1])
+    w.levers.act("security", reps, np.full(3, rus), np.full(3, tjk), np.full(3, WITHHOLD_AMOUNT))
+    assert w.levers.leases.withholding[:, rus].tolist() == [True, True, False]  # no hold-out, no withholding to last
+    assert (w.levers.squeeze["security"][:, rus] == WITHHOLD_AMOUNT).all()
+    w.levers.act("lease", np.array([0]), np.array([rus]), np.array([tjk]), np.full(1, 0.5))
+    assert w.levers.leases.withholding[:, rus].tolist() == [False, True, False]
+    assert w.levers.squeeze["security"][0, rus] == 0.0 and w.levers.squeeze["security"][1, rus] == WITHHOLD_AMOUNT
+
+
+def test_a_withholding_is_given_way_to_where_no_other_states_forces_could_replace_russias():
+    """Tajikistan answers R82's squeeze as any squeeze: it gives way as far as no other state's forces
+    could replace Russia's support (counted in forces: the coalition's payments could, the CSTO, which
+    Russia leads, could not), and stands firm for the rest."""
     answers = {}
-    for case, coalition in (("Russia's alone", 0.0), ("beside the coalition's", 0.6)):
+    for case, coalition, csto in (("alone", 0.0, 0.0), ("beside the CSTO", 0.0, 1.0), ("beside the coalition", 1.0, 0.0)):
         w = based(1.0, 0.5)
         holding_out(w)
-        rus, usa = w.i("RUS"), w.i("USA")
-        w.levers.security[:, rus], w.levers.security[:, usa] = 1.0 - coalition, coalition
+        rus, usa, org = w.i("RUS"), w.i("USA"), w.i("CSTO")
+        w.levers.support[:, rus], w.levers.support[:, usa], w.levers.support[:, org] = 1.4, coalition, csto
         reps = np.arange(w.R)
-        w.levers.act("security", reps, np.full(w.R, rus), np.full(w.R, w.tjk), np.full(w.R, 0.5))
+        w.levers.act("security", reps, np.full(w.R, rus), np.full(w.R, w.tjk), np.full(w.R, WITHHOLD_AMOUNT))
         giving, standing = answers_to_squeezes(w, ["RUS", "USA"])
         answers[case] = (giving[:, 0], standing[:, 0])
-    alone, beside = answers["Russia's alone"], answers["beside the coalition's"]
+    alone, beside = answers["alone"], answers["beside the coalition"]
     assert (alone[0] > beside[0]).all() and (alone[1] < beside[1]).all()
     assert (alone[0] + alone[1]) == pytest.approx(beside[0] + beside[1])  # the same squeeze, answered otherwise
+    assert answers["beside the CSTO"][0] == pytest.approx(alone[0])
 
 
-def test_support_withheld_lowers_the_regimes_protection():
-    """The same month of the same run, with and without Russia's support held back (a squeeze of the
-    security lever, R82): the regime is less secure where it is held back, in every replicate."""
-    from sim.core.model import TajikistanModel
-    from sim.paths import project_root
-    from sim.scenario import load_scenario
+def test_giving_way_while_holding_out_signs_the_lease_on_the_term_without_the_hold_out():
+    w = based(1.0, 0.3)
+    rus, tjk = w.i("RUS"), w.tjk
+    holding_out(w, [0, 1])
+    run(w, "R75", "RUS")
+    leases = w.levers.leases
+    assert (leases.given_up[:2, rus] > leases.offered[:2, rus]).all()  # the hold-out brings the term nearer 10
+    w.levers.act("concession", np.array([0, 2]), np.array([tjk, tjk]), np.array([rus, rus]), np.full(2, 0.5))
+    assert leases.left[0, rus] == pytest.approx(leases.given_up[0, rus])  # signed, on Russia's better term
+    assert leases.left[2, rus] == pytest.approx(1.0)  # no hold-out to give up: nothing signed
+    assert leases.holding_out[:, rus].tolist() == [False, True, False]
 
-    plan = load_scenario(project_root() / "scenarios" / "2010-2021_dependence.yaml", calibration=False)
-    given_, held_back = (TajikistanModel(plan, seed=5, replicates=4) for _ in range(2))
-    held_back.world.levers.squeeze["security"][:, held_back.world.i("RUS")] = 1.0
-    for model in (given_, held_back):
-        model.step()
-    assert (held_back.world.security < given_.world.security).all()
+
+def test_russias_standing_squeezes_bring_the_term_it_offers_nearer_its_ask():
+    """What Russia's squeezes can cost Tajikistan counts against its outside options in the bargain."""
+    free, squeezed = based(1.0, 0.5), based(1.0, 0.5)
+    squeezed.levers.squeeze["migration"][:, squeezed.i("RUS")] = 0.6
+    assert (coercion(squeezed, "RUS") > 0).all() and (coercion(free, "RUS") == 0).all()
+    for w in (free, squeezed):
+        run(w, "R75", "RUS")
+    rus = free.i("RUS")
+    assert (squeezed.levers.leases.offered[:, rus] > free.levers.leases.offered[:, rus]).all()
+
+
+def test_a_patrons_withheld_funding_lowers_the_regimes_protection_and_its_garrison_still_counts():
+    stock, stationed = np.array([[0.4, 0.2]]), np.array([[1.0, 0.0]])
+    full = protected(stock, stationed, 1.0, np.zeros((1, 2)))
+    cut = protected(stock, stationed, 1.0, np.array([[1.0, 0.0]]))
+    assert full == pytest.approx(1 - np.exp(-1.6)) and cut == pytest.approx(1 - np.exp(-1.2))  # the garrison stays
+
+
+def test_a_patrons_irreplaceable_protection_is_counted_in_forces_and_organisations_replace_no_one():
+    support, states = np.array([[1.4, 0.0, 0.0], [1.4, 1.0, 0.0], [1.4, 0.0, 1.0]]), np.array([1.0, 1.0, 0.0])
+    lost = irreplaceable(support, states)[:, 0]
+    assert lost[1] < lost[0] == pytest.approx(lost[2]) == pytest.approx(1 - np.exp(-1.4))
+    assert ((0 <= irreplaceable(support, states)) & (irreplaceable(support, states) < 1)).all()
 
 
 def test_through_the_model_a_lease_running_out_is_renewed_mostly_before_it_lapses():

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.core import conflict
+from sim.core import conflict, protection
 from sim.core.eventlog import EventLog
 from sim.core.interventions import Interventions
 from sim.core.levers import EFFECTS
@@ -319,9 +319,7 @@ class Dynamics:
         # country's income that comes from abroad, R / (GDP + R), stays below 1 however deep a war
         remitted_pct = w.levers.remittances.sum(axis=1)
         remitted = remitted_pct / (100.0 + remitted_pct)
-        # a patron squeezing its security lever holds back that share of its support (R82)
-        withheld = ((self.military_stock + p.garrison * w.stationed()) * w.levers.squeeze["security"]).sum(axis=1)
-        protected = 1.0 - np.exp(-(self.military_stock.sum(axis=1) + p.garrison * w.stationed().sum(axis=1) - withheld))
+        protected = protection.protected(self.military_stock, w.stationed(), p.garrison, w.levers.squeeze["security"])
         # a threat lowers the regime's security and raises its need for protectors, whose presence
         # raises it again, never by more than their full weight
         security_target = (p.security_base - p.security_war * w.conflict.threat - p.security_afghan * afghan

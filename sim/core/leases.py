@@ -13,8 +13,9 @@ term signed lies between the two asks, nearer Tajikistan's the more it leans to 
 when the deal is made: its outside options are its bargaining power (a rival's forces on its soil
 count as much as the war next door makes them worth to the rival, so that in 2004, with the
 coalition at war next door, they alone got Tajikistan its ask, and in 2012, as the war wound down,
-they did not). The two asks are the source's; placing the term between them by the outside options
-is the project's reading, a prior no series was fitted to.
+they did not); and nearer the holder's the more its standing squeezes can cost Tajikistan (``coercion``
+in :mod:`sim.core.rules.levers`). The two asks are the source's; placing the term between them by
+the two sides' power is the project's reading, a prior no series was fitted to.
 
 The holder's side is in :mod:`sim.core.rules.levers`: R75 signs a first lease only when outbidding
 a rival (as in 2004, with the US-led coalition at Dushanbe's airport), and renews a lease as it runs
@@ -25,10 +26,12 @@ in the country": Asia-Plus, 29 February 2012, ``asiaplus2012rent``). A hold-out 
 signed or Tajikistan gives way to the holder's squeeze; while it lasts, and as far as Tajikistan's
 outside options go, the talks are slower, the term offered nearer Tajikistan's ask, and the holder
 reads it as a defection (the project's priors: the source gives the demand, not its effects). Russia
-may also answer it by withholding its support of the base (R82: Russia "accused the Tajik authorities
-of putting forward unacceptable conditions to prolong the facility's rent and stopped funding it":
-Kyiv Post, reporting Kommersant, 12 July 2012, ``kyivpost2012base``), which Tajikistan gives way to,
-and gives the hold-out up, as far as no other forces could replace Russia's. There
+may also answer it, once, by withholding its funding of the base until the talks end (R82: Russia
+"accused the Tajik authorities of putting forward unacceptable conditions to prolong the facility's
+rent and stopped funding it": Kyiv Post, reporting Kommersant, 12 July 2012, ``kyivpost2012base``).
+Giving way to Russia gives the hold-out up: Tajikistan signs the lease on the term its outside options
+alone command, as in July 2012, when it "approved Russian terms" for a lease "on a non-paying basis"
+within weeks of the funding's stop (Asia-Plus, 17 July 2012, ``asiaplus2012terms``). There
 is no rent here: what Tajikistan holds out for is modelled only by what holding out does. A lease
 that runs out with no hold-out is no defection of Tajikistan's: the two sides renew it together.
 """
@@ -47,13 +50,17 @@ NOTICE = 2.5
 
 class Leases:
     """Each holder's lease of its base in Tajikistan, ``[replicate, actor]``: years left, whether one
-    was ever signed, the term the holder offers this month, and whether Tajikistan holds out for rent."""
+    was ever signed, the term the holder offers this month (and the one it would sign were the hold-out
+    given up), whether Tajikistan holds out for rent, and whether the holder withholds its funding
+    of the base meanwhile."""
 
     def __init__(self, replicates: int, actors: int):
         self.left = np.zeros((replicates, actors))
         self.signed = np.zeros((replicates, actors), dtype=bool)
         self.offered = np.full((replicates, actors), HOST_ASK)
+        self.given_up = np.full((replicates, actors), HOST_ASK)
         self.holding_out = np.zeros((replicates, actors), dtype=bool)
+        self.withholding = np.zeros((replicates, actors), dtype=bool)
 
     def start(self, given: dict[str, float], codes: list[str]) -> None:
         """Each holder in ``given`` holds a lease with so many years left, in every replicate: where a
@@ -62,28 +69,37 @@ class Leases:
             if code in codes:
                 self.left[:, codes.index(code)] = years
                 self.signed[:, codes.index(code)] = True
-                self.holding_out[:, codes.index(code)] = False
+                self.holding_out[:, codes.index(code)] = self.withholding[:, codes.index(code)] = False
 
-    def offer(self, at: int, leverage: np.ndarray) -> None:
+    def offer(self, at: int, leverage: np.ndarray, holdout: np.ndarray | float = 0.0) -> None:
         """The holder at column ``at`` offers this month's term: its own ask, less the gap to the
-        host's as far as the host's ``leverage`` (``[replicate]``, its outside options, 0..1) goes."""
-        self.offered[:, at] = HOLDER_ASK - (HOLDER_ASK - HOST_ASK) * np.clip(leverage, 0.0, 1.0)
+        host's as far as the host's ``leverage`` (``[replicate]``, 0..1) and its hold-out's weight
+        (``holdout``) go; without the hold-out's weight, the term signed were it given up."""
+        gap = HOLDER_ASK - HOST_ASK
+        self.offered[:, at] = HOLDER_ASK - gap * np.clip(leverage + holdout, 0.0, 1.0)
+        self.given_up[:, at] = HOLDER_ASK - gap * np.clip(leverage, 0.0, 1.0)
 
-    def sign(self, reps: np.ndarray, holders: np.ndarray) -> None:
-        """``holders`` and Tajikistan sign a lease in the replicates ``reps``, on the term offered;
-        whatever Tajikistan held out for is settled."""
-        self.left[reps, holders] = self.offered[reps, holders]
+    def sign(self, reps: np.ndarray, holders: np.ndarray, given_up: bool = False) -> None:
+        """``holders`` and Tajikistan sign a lease in the replicates ``reps``, on the term offered (or,
+        ``given_up``, on the term without the hold-out's weight); what Tajikistan held out for is settled."""
+        self.left[reps, holders] = (self.given_up if given_up else self.offered)[reps, holders]
         self.signed[reps, holders] = True
-        self.holding_out[reps, holders] = False
+        self.holding_out[reps, holders] = self.withholding[reps, holders] = False
 
     def hear(self, effect: str, reps: np.ndarray, actors: np.ndarray, targets: np.ndarray) -> None:
         """What an action does to the leases (:meth:`sim.core.levers.Levers.act`): a ``lease`` signs
         the acting holder's; a ``holdout`` is Tajikistan holding out for rent on the target's (R81); a
-        ``concession`` to the target gives that hold-out up (R66)."""
+        ``concession`` to the target gives that hold-out up, and the lease is signed without it (R66);
+        a ``security`` squeeze by a holder held out against withholds its funding until the talks end (R82)."""
         if effect == "lease":
             self.sign(reps, actors)
-        elif effect in ("holdout", "concession"):
-            self.holding_out[reps, targets] = effect == "holdout"
+        elif effect == "holdout":
+            self.holding_out[reps, targets] = True
+        elif effect == "concession":
+            held = self.holding_out[reps, targets]
+            self.sign(reps[held], targets[held], given_up=True)
+        elif effect == "security":
+            self.withholding[reps, actors] |= self.holding_out[reps, actors]
 
     def step(self) -> None:
         """A month of every lease runs."""

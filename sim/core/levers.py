@@ -18,7 +18,7 @@ the exogenous world, never with the calendar:
 * **trade** - each partner's share of Tajikistan's trade, following the partners' economic mass,
   how open the road to them is, and how well the two regard each other;
 * **security** - each patron's share of the outside military support present in Tajikistan: its
-  forces based there (Russia's 201st, China's posts) and its military aid, decaying; squeezed, held back (R82).
+  forces based there (Russia's 201st, China's posts) and its military aid, decaying.
 
 A holder can **squeeze** its lever (rules in :mod:`sim.core.rules.levers`): a squeeze is a
 decaying stock that closes the lever for a while - migrants turned back, gas cut, the railway
@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.leases import Leases
+from sim.core.protection import irreplaceable
 from sim.core.reputation import ANSWERS, Reputation
 from sim.core.unions import migrants_wage_kept
 
@@ -79,6 +80,7 @@ class Levers:
         self.debt = np.zeros((R, N))           # what Tajikistan owes each creditor, in years of its outside aid
         self.trade = np.zeros((R, N))          # each partner's share of Tajikistan's trade
         self.security = np.zeros((R, N))       # each patron's share of the military support present
+        self.support = np.zeros((R, N))        # and the support itself: forces based there and military aid
         self.squeeze = {lever: np.zeros((R, N)) for lever in LEVERS}  # the holders' squeezes, decaying
         self.mass = np.ones((R, N))            # partners' economic mass, relative to independence
         self.trend_output = 1.0                # the output peace would have brought since independence, had the Union lasted
@@ -100,6 +102,7 @@ class Levers:
         self._settling = False
         self._kept: dict[str, np.ndarray] | None = None
         self.via_uzbekistan = np.array([code in VIA_UZBEKISTAN for code in codes], dtype=float)
+        self.states = np.array([getattr(specs[c], "kind", "state") == "state" for c in codes], dtype=float)
 
     def start(self, given: LeverStart, before: dict[str, np.ndarray], p: Parameters) -> None:
         """The stocks when a run starts: what the scenario gives, and for a run that opens after
@@ -167,13 +170,7 @@ class Levers:
 
     def squeezing(self) -> np.ndarray:
         """How hard each holder squeezes Tajikistan now, its levers together, ``[replicate, actor]``."""
-        return self.reading("squeezing", self._squeezing)
-
-    def _squeezing(self) -> np.ndarray:
-        total = np.zeros_like(self.migrants)
-        for squeeze in self.squeeze.values():
-            total += squeeze
-        return total
+        return self.reading("squeezing", lambda: sum(self.squeeze.values(), np.zeros_like(self.migrants)))
 
     def alternatives(self, lever: str) -> np.ndarray:
         """How far the other holders of ``lever`` could replace each holder: their hold together,
@@ -190,7 +187,10 @@ class Levers:
     def vulnerability(self, lever: str) -> np.ndarray:
         """What Tajikistan would lose were each holder to close ``lever`` for good, ``[replicate,
         actor]``: the holder's hold, less what the others could replace (Keohane and Nye's
-        vulnerability: the cost of switching, not the dependence alone)."""
+        vulnerability: the cost of switching, not the dependence alone); for security, in forces
+        (:func:`sim.core.protection.irreplaceable`)."""
+        if lever == "security":
+            return self.reading("vulnerability security", lambda: irreplaceable(self.support, self.states))
         return self.reading("vulnerability " + lever, lambda: self.holds(lever) * (1.0 - self.alternatives(lever)))
 
     # --- one month ---------------------------------------------------------------------------
@@ -215,7 +215,7 @@ class Levers:
         self._remember_harm(p, settle)
         self.reputation.learn(p)
         self.leases.step()
-        present = military_stock + p.garrison * stationed
+        self.support = present = military_stock + p.garrison * stationed
         total = present.sum(axis=1, keepdims=True)
         self.security = np.divide(present, total, out=np.zeros_like(present), where=total > 1e-9)
 
@@ -258,11 +258,7 @@ class Levers:
         at the peacetime rate since independence, less the share of it the Soviet economy supplied
         (Union transfers, guaranteed orders and trade) once that economy is gone (the exogenous
         ``soviet_collapse`` driver, 0 while the Union stands, 1 from its end)."""
-        return self.trend_output * (1.0 - p.output_union_loss * self.union_gone(w))
-
-    @staticmethod
-    def union_gone(w: World) -> float:
-        return min(max(w.drive("soviet_collapse"), 0.0), 1.0)
+        return self.trend_output * (1.0 - p.output_union_loss * min(max(w.drive("soviet_collapse"), 0.0), 1.0))
 
     def _grow_output(self, w: World, p: Parameters) -> None:
         """Tajikistan's real output, percent a year: its peacetime rate; in peace, a convergence
@@ -354,10 +350,9 @@ class Levers:
         return self.dam[:, self.index("TJK")] * (self.own_supply < 1.0)
 
     def action_stock(self, lever: str) -> tuple[np.ndarray, float, float | None]:
-        """What an action's ``lever`` effect adds its amount to, ``[replicate, actor]`` by the
-        acting side: the sign of the addition and the stock's cap (its floor is 0). ``relief``
-        writes off what Tajikistan owes the actor; ``dam`` is Tajikistan resolving to build its
-        dam; any lever of :data:`LEVERS` is the actor's squeeze of it."""
+        """What an action's ``lever`` effect adds its amount to, ``[replicate, actor]`` by the acting side:
+        the sign of the addition and the stock's cap (its floor is 0). ``relief`` writes off what Tajikistan
+        owes the actor; ``dam`` is Tajikistan resolving to build its dam; a lever is the actor's squeeze of it."""
         if lever == "relief":
             return self.debt, -1.0, None
         if lever == "dam":
@@ -373,8 +368,8 @@ class Levers:
         "no new construction would commence" at Rogun until the studies were done). A ``defiance``
         stands against it in public. Either answers the holder's waiting squeeze, and the holders
         learn its reputation from the answers. What an action does to a lease is :meth:`Leases.hear`;
-        a ``lease`` also eases the patron's migrant squeeze by the amount. Any other effect adds to
-        the acting side's stock of :meth:`action_stock`; a squeeze then waits for an answer."""
+        a ``lease`` also eases the patron's migrant squeeze by the amount, and ends its security squeeze.
+        Any other effect adds to the acting side's stock of :meth:`action_stock`; a squeeze then waits."""
         if effect in ANSWERS:
             self.reputation.hear(effect, reps, targets)
         elif effect in LEVERS:
@@ -385,6 +380,7 @@ class Levers:
         if effect == "lease":  # Russia's side of the 2012 deal, "Russia will admit more Tajik laborers" (reuters2012lease)
             np.add.at(self.squeeze["migration"], (reps, actors), -amounts)
             np.maximum(self.squeeze["migration"], 0.0, out=self.squeeze["migration"])
+            self.squeeze["security"][reps, actors] = 0.0  # and the base's funding resumes (R82)
             return
         if effect == "concession":
             if "TJK" in self.codes:

@@ -174,6 +174,12 @@ SOURCES: dict[str, Source] = {
                                "military base rental fees at $250 million a year", 2012, "Kyiv Post, 12 July 2012",
                                "http://www.kyivpost.com/content/russia-and-former-soviet-union/kommersant-newspaper-"
                                "tajikistan-puts-russian-milit.html"),
+    "asiaplus2012terms": Source("Asia-Plus", "Tajikistan reportedly agrees terms of Russia military base", 2012,
+                                "Asia-Plus, 17 July 2012", "https://asiaplustj.info/en/news/tajikistan/politics/20120717/"
+                                "tajikistan-reportedly-agrees-terms-russia-military-base"),
+    "edm2012base": Source("Eurasia Daily Monitor (Jamestown Foundation)", "Russian, Tajikistani Officials Diverge on "
+                          "Progress Made in Base Talks", 2012, "Eurasia Daily Monitor 9(129), July 2012",
+                          "https://jamestown.org/program/russian-tajikistani-officials-diverge-on-progress-made-in-base-talks/"),
     "trend2012pannier": Source("V. Zhavoronkova (Trend), quoting B. Pannier (RFE/RL)",
                                "Russian to maintain dominant influence in Central Asia", 2012, "Trend, 1 March 2012",
                                "https://en.trend.az/azerbaijan/politics/1998807.html"),

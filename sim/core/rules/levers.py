@@ -70,15 +70,15 @@ HOLDOUT_SLOWS = 0.5
 #: no evidence.
 HOLDOUT_PACE = 0.2
 
-#: Russia's monthly chance of withholding its support of its base while Tajikistan holds out for rent on the lease,
+#: Russia's monthly chance of withholding its funding of its base while Tajikistan holds out for rent on the lease,
 #: were all the military support present Russia's and Russia at its fullest assertiveness (R82). Not a fit, but read off
-#: the one episode on record, so its timing there is no evidence: the demand was public by February 2012
-#: (``asiaplus2012rent``) and the funding stopped about four months later (``kyivpost2012base``); at the hold and
-#: assertiveness Russia has in the replay then (about 0.47 and 0.6) the chance is about 0.14 a month, an even chance
-#: within about five months.
-WITHHOLD_PACE = 0.5
-#: How much of its support Russia holds back at once when it withholds it (R82): as much as a migrant squeeze (R65)
-#: closes of the migrants' way. A prior, not a fit.
+#: the one episode on record, so its timing there is no evidence: the demand was public from July 2011 (E101) and the
+#: funding stopped in late June 2012 (``edm2012base``), eleven months later; at Russia's readings in the replay then
+#: (about 0.46 of the support present, assertiveness 0.6, emboldened about 0.97) the chance is about 0.067 a month,
+#: an even chance within about ten months.
+WITHHOLD_PACE = 0.25
+#: How much of its military aid Russia holds back when it withholds its funding (R82): half, as a migrant squeeze
+#: (R65) closes half the migrants' way; it fades as other squeezes do, and ends with a lease signed. A prior.
 WITHHOLD_AMOUNT = 0.5
 
 #: Russia's rivals for Tajikistan, and how far it minds each (Cooley 2012: basing rights for the
@@ -114,6 +114,16 @@ def holding_out(w: World, leaning: np.ndarray) -> np.ndarray:
     [0, 1] (R81): as much as the outside options behind it, its lean to Russia's rivals (``leaning``,
     :func:`leaning_to_rivals`); with none left a hold-out not withdrawn does nothing."""
     return w.levers.leases.holding_out[:, w.i("RUS")] * np.clip(leaning, 0.0, 1.0)
+
+
+def coercion(w: World, holder: str) -> np.ndarray:
+    """What the holder's standing squeezes can cost Tajikistan, ``[replicate]``: each squeeze times
+    Tajikistan's vulnerability in that lever. In a bargain it counts against Tajikistan's outside options:
+    "it is the threat of damage, or of more damage to come, that can make someone yield or comply"
+    (Schelling 1966, ``schelling1966``), as far as it cannot turn elsewhere (Keohane and Nye). R75 reads it."""
+    at = w.i(holder)
+    return sum((squeeze[:, at] * w.levers.vulnerability(lever)[:, at] for lever, squeeze in w.levers.squeeze.items()
+                if squeeze[:, at].any()), np.zeros(w.R))
 
 
 def defection_from_russia(w: World) -> np.ndarray:
@@ -346,7 +356,7 @@ def grant_access(w: World, me: Actor, k: float) -> None:
 
 
 @rule("R75", "Russia outbids its rivals when Tajikistan leans to them (investment, debt relief and a base lease on terms "
-      "Tajikistan's outside options set) and renews the lease as it runs out",
+      "Tajikistan's outside options, less what Russia's squeezes can cost it, set) and renews the lease as it runs out",
       "aljazeera2004", "Tajikistan had been slow in implementing a 1999 pact granting the Russians a formal base, but "
       "promises of big investment and debt relief by Moscow changed that.", ("RUS",))
 def russia_outbids(w: World, me: Actor, k: float) -> None:
@@ -357,7 +367,7 @@ def russia_outbids(w: World, me: Actor, k: float) -> None:
                "Russia promises investment and debt relief to keep Tajikistan close")
     w.pull(me.code, "TJK", 0.3 * k * bid)
     held_up = holding_out(w, leaning)
-    w.levers.leases.offer(me.index, leaning + HOLDOUT_WEIGHT * held_up)
+    w.levers.leases.offer(me.index, leaning - coercion(w, me.code), HOLDOUT_WEIGHT * held_up)
     unsettled = w.levers.leases.unsettled()[:, me.index]
     outbid = 0.02 * leaning * w.trait(me.code, "capability") * unsettled
     renewing = RENEWAL_PACE * (due > 0) * (1.0 - HOLDOUT_SLOWS * held_up)
@@ -383,15 +393,15 @@ def hold_out_for_rent(w: World, me: Actor, k: float) -> None:
               alignment=-0.05, lever="holdout", lever_amount=1.0)
 
 
-@rule("R82", "While Dushanbe holds out for rent on the base lease, Russia withholds its support of the base, the more "
-      "readily the more of Tajikistan's outside military support is Russia's", "kyivpost2012base",
+@rule("R82", "While Dushanbe holds out for rent on the base lease, Russia stops funding the base until the talks end, "
+      "the more readily the more of Tajikistan's outside military support is Russia's", "kyivpost2012base",
       "A dispute over the terms for the deployment of 7,000 Russian soldiers in Tajikistan erupted last week after Russia "
       "accused the Tajik authorities of putting forward unacceptable conditions to prolong the facility's rent and "
       "stopped funding it", ("RUS",))
-def russia_withholds_support(w: World, me: Actor, k: float) -> None:
+def russia_withholds_funding(w: World, me: Actor, k: float) -> None:
+    leases = w.levers.leases
+    not_yet = leases.holding_out[:, me.index] & ~leases.withholding[:, me.index]  # once a hold-out, until it ends
     held = w.levers.holds("security")[:, me.index]
-    still_given = 1.0 - w.levers.squeeze["security"][:, me.index]  # what is already held back cannot be withheld again
-    stance = w.levers.leases.holding_out[:, me.index]
-    chance = WITHHOLD_PACE * k * stance * held * still_given * w.trait(me.code, "assertiveness") * emboldened(w)
-    w.propose(me.code, "TJK", "pressure", chance, "Russia stops funding its base while Dushanbe holds out for rent",
-              alignment=-0.1, pressure=0.2, lever="security", lever_amount=WITHHOLD_AMOUNT)
+    chance = WITHHOLD_PACE * k * not_yet * held * w.trait(me.code, "assertiveness") * emboldened(w)
+    w.propose(me.code, "TJK", "pressure", chance, "Russia stops funding its base until Dushanbe drops its demand for rent",
+              alignment=-0.1, pressure=0.1, lever="security", lever_amount=WITHHOLD_AMOUNT)
