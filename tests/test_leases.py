@@ -176,8 +176,8 @@ def test_a_withholding_lasts_the_hold_out_and_a_lease_signed_ends_it_and_restore
     rus, tjk, reps = w.i("RUS"), w.tjk, np.arange(3)
     holding_out(w, [0, 1])
     w.levers.act("security", reps, np.full(3, rus), np.full(3, tjk), np.full(3, WITHHOLD_AMOUNT))
-    assert w.levers.leases.withholding[:, rus].tolist() == [True, True, False]  # no hold-out, no withholding to last
-    assert (w.levers.squeeze["security"][:, rus] == WITHHOLD_AMOUNT).all()
+    assert w.levers.leases.withholding[:, rus].tolist() == [True, True, False]  # no hold-out, no funding stop
+    assert w.levers.squeeze["security"][:, rus].tolist() == [WITHHOLD_AMOUNT, WITHHOLD_AMOUNT, 0.0]
     w.levers.act("lease", np.array([0]), np.array([rus]), np.array([tjk]), np.full(1, 0.5))
     assert w.levers.leases.withholding[:, rus].tolist() == [False, True, False]
     assert w.levers.squeeze["security"][0, rus] == 0.0 and w.levers.squeeze["security"][1, rus] == WITHHOLD_AMOUNT
@@ -203,17 +203,33 @@ def test_a_withholding_is_given_way_to_where_no_other_states_forces_could_replac
     assert answers["beside the CSTO"][0] == pytest.approx(alone[0])
 
 
-def test_giving_way_while_holding_out_signs_the_lease_on_the_term_without_the_hold_out():
-    w = based(1.0, 0.3)
+def test_giving_way_while_holding_out_gives_the_hold_out_up_until_a_lease_is_signed():
+    """A concession to Russia ends the hold-out, and Tajikistan holds out no more until a lease is signed
+    (R75 signs it at its pace, on the term it then offers, now without the hold-out's weight)."""
+    w = based(1.0, 0.5)
     rus, tjk = w.i("RUS"), w.tjk
     holding_out(w, [0, 1])
-    run(w, "R75", "RUS")
-    leases = w.levers.leases
-    assert (leases.given_up[:2, rus] > leases.offered[:2, rus]).all()  # the hold-out brings the term nearer 10
     w.levers.act("concession", np.array([0, 2]), np.array([tjk, tjk]), np.array([rus, rus]), np.full(2, 0.5))
-    assert leases.left[0, rus] == pytest.approx(leases.given_up[0, rus])  # signed, on Russia's better term
-    assert leases.left[2, rus] == pytest.approx(1.0)  # no hold-out to give up: nothing signed
+    leases = w.levers.leases
     assert leases.holding_out[:, rus].tolist() == [False, True, False]
+    assert leases.conceded[:, rus].tolist() == [True, False, False]  # replicate 2 had no hold-out to give up
+    assert leases.left[:, rus] == pytest.approx(1.0)  # nothing is signed by the concession itself
+    w.security[:] = 0.9
+    assert _decide(w, "R81", "TJK")[0] == 0.0 and _decide(w, "R81", "TJK")[2] > 0.0
+    w.levers.act("lease", np.array([0]), np.array([rus]), np.array([tjk]), np.full(1, 0.5))
+    assert not leases.conceded[0, rus]
+
+
+def test_a_funding_stop_in_the_month_a_lease_is_signed_comes_to_nothing():
+    """The month's lease is carried out before its squeezes: an R82 squeeze drawn in the same month
+    finds no hold-out left, and holds nothing back."""
+    w = based(1.0, 0.5)
+    rus, tjk, reps = w.i("RUS"), w.tjk, np.arange(3)
+    holding_out(w)
+    w.levers.act("lease", np.array([0]), np.array([rus]), np.array([tjk]), np.full(1, 0.5))
+    w.levers.act("security", reps, np.full(3, rus), np.full(3, tjk), np.full(3, WITHHOLD_AMOUNT))
+    assert w.levers.squeeze["security"][:, rus].tolist() == [0.0, WITHHOLD_AMOUNT, WITHHOLD_AMOUNT]
+    assert w.levers.leases.withholding[:, rus].tolist() == [False, True, True]
 
 
 def test_russias_standing_squeezes_bring_the_term_it_offers_nearer_its_ask():

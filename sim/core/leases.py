@@ -26,12 +26,13 @@ in the country": Asia-Plus, 29 February 2012, ``asiaplus2012rent``). A hold-out 
 signed or Tajikistan gives way to the holder's squeeze; while it lasts, and as far as Tajikistan's
 outside options go, the talks are slower, the term offered nearer Tajikistan's ask, and the holder
 reads it as a defection (the project's priors: the source gives the demand, not its effects). Russia
-may also answer it, once, by withholding its funding of the base until the talks end (R82: Russia
-"accused the Tajik authorities of putting forward unacceptable conditions to prolong the facility's
-rent and stopped funding it": Kyiv Post, reporting Kommersant, 12 July 2012, ``kyivpost2012base``).
-Giving way to Russia gives the hold-out up: Tajikistan signs the lease on the term its outside options
-alone command, as in July 2012, when it "approved Russian terms" for a lease "on a non-paying basis"
-within weeks of the funding's stop (Asia-Plus, 17 July 2012, ``asiaplus2012terms``). There
+may also answer it, once a hold-out, by stopping its funding of the base (R82: Russia "accused the
+Tajik authorities of putting forward unacceptable conditions to prolong the facility's rent and
+stopped funding it": Kyiv Post, reporting Kommersant, 12 July 2012, ``kyivpost2012base``), a squeeze
+that fades as others do and ends with a lease signed. Giving way to Russia gives the hold-out up
+until a lease is signed, as in July 2012, when Dushanbe "approved Russian terms" for a lease "on a
+non-paying basis" within weeks of the funding's stop (Asia-Plus, 17 July 2012, ``asiaplus2012terms``),
+and the lease itself was signed in October. There
 is no rent here: what Tajikistan holds out for is modelled only by what holding out does. A lease
 that runs out with no hold-out is no defection of Tajikistan's: the two sides renew it together.
 """
@@ -50,16 +51,16 @@ NOTICE = 2.5
 
 class Leases:
     """Each holder's lease of its base in Tajikistan, ``[replicate, actor]``: years left, whether one
-    was ever signed, the term the holder offers this month (and the one it would sign were the hold-out
-    given up), whether Tajikistan holds out for rent, and whether the holder withholds its funding
-    of the base meanwhile."""
+    was ever signed, the term the holder offers this month, whether Tajikistan holds out for rent (or
+    has given a hold-out up, until a lease is signed), and whether the holder has stopped its funding
+    of the base in this hold-out."""
 
     def __init__(self, replicates: int, actors: int):
         self.left = np.zeros((replicates, actors))
         self.signed = np.zeros((replicates, actors), dtype=bool)
         self.offered = np.full((replicates, actors), HOST_ASK)
-        self.given_up = np.full((replicates, actors), HOST_ASK)
         self.holding_out = np.zeros((replicates, actors), dtype=bool)
+        self.conceded = np.zeros((replicates, actors), dtype=bool)
         self.withholding = np.zeros((replicates, actors), dtype=bool)
 
     def start(self, given: dict[str, float], codes: list[str]) -> None:
@@ -69,35 +70,37 @@ class Leases:
             if code in codes:
                 self.left[:, codes.index(code)] = years
                 self.signed[:, codes.index(code)] = True
-                self.holding_out[:, codes.index(code)] = self.withholding[:, codes.index(code)] = False
+                self.settle(np.arange(len(self.left)), np.full(len(self.left), codes.index(code)))
 
-    def offer(self, at: int, leverage: np.ndarray, holdout: np.ndarray | float = 0.0) -> None:
+    def offer(self, at: int, leverage: np.ndarray) -> None:
         """The holder at column ``at`` offers this month's term: its own ask, less the gap to the
-        host's as far as the host's ``leverage`` (``[replicate]``, 0..1) and its hold-out's weight
-        (``holdout``) go; without the hold-out's weight, the term signed were it given up."""
-        gap = HOLDER_ASK - HOST_ASK
-        self.offered[:, at] = HOLDER_ASK - gap * np.clip(leverage + holdout, 0.0, 1.0)
-        self.given_up[:, at] = HOLDER_ASK - gap * np.clip(leverage, 0.0, 1.0)
+        host's as far as the host's ``leverage`` (``[replicate]``, its bargaining power, 0..1) goes."""
+        self.offered[:, at] = HOLDER_ASK - (HOLDER_ASK - HOST_ASK) * np.clip(leverage, 0.0, 1.0)
 
-    def sign(self, reps: np.ndarray, holders: np.ndarray, given_up: bool = False) -> None:
-        """``holders`` and Tajikistan sign a lease in the replicates ``reps``, on the term offered (or,
-        ``given_up``, on the term without the hold-out's weight); what Tajikistan held out for is settled."""
-        self.left[reps, holders] = (self.given_up if given_up else self.offered)[reps, holders]
+    def sign(self, reps: np.ndarray, holders: np.ndarray) -> None:
+        """``holders`` and Tajikistan sign a lease in the replicates ``reps``, on the term offered;
+        the bargain over it is settled."""
+        self.left[reps, holders] = self.offered[reps, holders]
         self.signed[reps, holders] = True
-        self.holding_out[reps, holders] = self.withholding[reps, holders] = False
+        self.settle(reps, holders)
+
+    def settle(self, reps: np.ndarray, holders: np.ndarray) -> None:
+        """A lease is in force: no hold-out, no concession pending, no funding withheld."""
+        self.holding_out[reps, holders] = self.conceded[reps, holders] = self.withholding[reps, holders] = False
 
     def hear(self, effect: str, reps: np.ndarray, actors: np.ndarray, targets: np.ndarray) -> None:
         """What an action does to the leases (:meth:`sim.core.levers.Levers.act`): a ``lease`` signs
         the acting holder's; a ``holdout`` is Tajikistan holding out for rent on the target's (R81); a
-        ``concession`` to the target gives that hold-out up, and the lease is signed without it (R66);
-        a ``security`` squeeze by a holder held out against withholds its funding until the talks end (R82)."""
+        ``concession`` to the target gives that hold-out up until a lease is signed (R66); a
+        ``security`` squeeze by a holder held out against is its funding stopped in this hold-out (R82)."""
         if effect == "lease":
             self.sign(reps, actors)
         elif effect == "holdout":
             self.holding_out[reps, targets] = True
         elif effect == "concession":
             held = self.holding_out[reps, targets]
-            self.sign(reps[held], targets[held], given_up=True)
+            self.conceded[reps[held], targets[held]] = True
+            self.holding_out[reps, targets] = False
         elif effect == "security":
             self.withholding[reps, actors] |= self.holding_out[reps, actors]
 

@@ -370,6 +370,8 @@ class Levers:
         learn its reputation from the answers. What an action does to a lease is :meth:`Leases.hear`;
         a ``lease`` also eases the patron's migrant squeeze by the amount, and ends its security squeeze.
         Any other effect adds to the acting side's stock of :meth:`action_stock`; a squeeze then waits."""
+        if effect == "security":  # R82's funding stop holds only while its hold-out does: not after this month's lease
+            amounts = amounts * self.leases.holding_out[reps, actors]
         if effect in ANSWERS:
             self.reputation.hear(effect, reps, targets)
         elif effect in LEVERS:

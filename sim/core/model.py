@@ -241,6 +241,7 @@ class TajikistanModel(mesa.Model):
             w.traits[name][i] = value
         if fx.lease is not None:
             w.levers.leases.start({event.actor: fx.lease}, w.codes)
+            w.levers.squeeze["security"][:, i] = 0.0  # a lease in force restores the base's funding (R82)
         np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
         np.clip(w.security, 0.0, 1.0, out=w.security)
         if fx.rules:

@@ -367,7 +367,7 @@ def russia_outbids(w: World, me: Actor, k: float) -> None:
                "Russia promises investment and debt relief to keep Tajikistan close")
     w.pull(me.code, "TJK", 0.3 * k * bid)
     held_up = holding_out(w, leaning)
-    w.levers.leases.offer(me.index, leaning - coercion(w, me.code), HOLDOUT_WEIGHT * held_up)
+    w.levers.leases.offer(me.index, leaning - coercion(w, me.code) + HOLDOUT_WEIGHT * held_up)
     unsettled = w.levers.leases.unsettled()[:, me.index]
     outbid = 0.02 * leaning * w.trait(me.code, "capability") * unsettled
     renewing = RENEWAL_PACE * (due > 0) * (1.0 - HOLDOUT_SLOWS * held_up)
@@ -380,14 +380,15 @@ def russia_outbids(w: World, me: Actor, k: float) -> None:
 
 
 @rule("R81", "As Russia's base lease falls due, Tajikistan holds out for rent, as far as its outside options and its "
-      "regime's security let it, until a lease is signed or it gives way to Russia's squeeze; the hold-out weighs "
-      "as much as its outside options", "asiaplus2012rent",
+      "regime's security let it, until a lease is signed or it gives way to Russia's squeeze (and then holds out no more "
+      "before a lease is signed); the hold-out weighs as much as its outside options", "asiaplus2012rent",
       "Tajikistan will insist on payment of rent for deployment of Russian military base in the country.", ("TJK",))
 def hold_out_for_rent(w: World, me: Actor, k: float) -> None:
     if not w.present("RUS"):
         return
     options = np.clip(leaning_to_rivals(w), 0.0, 1.0)
-    stance = w.levers.leases.holding_out[:, w.i("RUS")]
+    leases = w.levers.leases
+    stance = leases.holding_out[:, w.i("RUS")] | leases.conceded[:, w.i("RUS")]  # holds out, or has given it up
     chance = HOLDOUT_PACE * k * (lease_running_out(w) > 0) * options * w.security * ~stance
     w.propose(me.code, "RUS", "refusal", chance, "Dushanbe holds out for rent before it renews Russia's base lease",
               alignment=-0.05, lever="holdout", lever_amount=1.0)
@@ -404,4 +405,4 @@ def russia_withholds_funding(w: World, me: Actor, k: float) -> None:
     held = w.levers.holds("security")[:, me.index]
     chance = WITHHOLD_PACE * k * not_yet * held * w.trait(me.code, "assertiveness") * emboldened(w)
     w.propose(me.code, "TJK", "pressure", chance, "Russia stops funding its base until Dushanbe drops its demand for rent",
-              alignment=-0.1, pressure=0.1, lever="security", lever_amount=WITHHOLD_AMOUNT)
+              pressure=0.1, lever="security", lever_amount=WITHHOLD_AMOUNT)
