@@ -260,8 +260,8 @@ def test_a_patrons_irreplaceable_protection_is_counted_in_forces_and_organisatio
 def test_through_the_model_a_lease_running_out_is_renewed_mostly_before_it_lapses():
     """The dependence period, 2010-2021: with the record's lease (four years left, to January 2014)
     Tajikistan holds out for rent in some replicates, and Russia and Tajikistan sign a new lease before
-    it runs out in most replicates (31 of 40 at seed 3, at a median of October 2011; the record's in
-    October 2012), and nearly all by 2016 (38 of 40, the first renewal's median April 2012); with thirty
+    it runs out in most replicates (37 of 40 at seed 3, at a median of January 2012; the record's in
+    October 2012), and all by 2016 (40 of 40, the first renewal's median April 2012); with thirty
     years left nothing falls due and no lease is signed."""
     import sim
     from sim.paths import project_root

@@ -394,8 +394,9 @@ def hold_out_for_rent(w: World, me: Actor, k: float) -> None:
               alignment=-0.05, lever="holdout", lever_amount=1.0)
 
 
-@rule("R82", "While Dushanbe holds out for rent on the base lease, Russia stops funding the base until the talks end, "
-      "the more readily the more of Tajikistan's outside military support is Russia's", "kyivpost2012base",
+@rule("R82", "While Dushanbe holds out for rent on the base lease, Russia stops funding the base (once a hold-out; the "
+      "squeeze fades, and ends with a lease), the more readily the more of Tajikistan's outside military support is Russia's",
+      "kyivpost2012base",
       "A dispute over the terms for the deployment of 7,000 Russian soldiers in Tajikistan erupted last week after Russia "
       "accused the Tajik authorities of putting forward unacceptable conditions to prolong the facility's rent and "
       "stopped funding it", ("RUS",))
