@@ -74,8 +74,8 @@ HOLDOUT_PACE = 0.2
 #: were all the military support present Russia's and Russia at its fullest assertiveness (R82). Not a fit, but read off
 #: the one episode on record, so its timing there is no evidence: the demand was public from July 2011 (E101) and the
 #: funding stopped in late June 2012 (``edm2012base``), eleven months later; at Russia's readings in the replay then
-#: (about 0.46 of the support present, assertiveness 0.6, emboldened about 0.97) the chance is about 0.067 a month,
-#: an even chance within about ten months.
+#: (about 0.44 of the support present over July 2011 to June 2012, assertiveness 0.6, emboldened about 0.97) the chance
+#: is about 0.063 a month, an even chance within about eleven months.
 WITHHOLD_PACE = 0.25
 #: How much of its military aid Russia holds back when it withholds its funding (R82): half, as a migrant squeeze
 #: (R65) closes half the migrants' way; it fades as other squeezes do, and ends with a lease signed. A prior.
