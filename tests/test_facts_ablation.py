@@ -1,5 +1,6 @@
 """Facts that discriminate: every stylized fact names its mechanism, and ``tajsim record facts
---ablation`` shows how often it passes with the mechanism, without it and under the null model.
+--ablation`` shows how often it passes with the mechanism, without it, with Tajikistan passive, and under
+the null model (the diversification rule alone).
 
 The runs are small (the civil-war period, a few replicates): the assertions are on two facts whose
 mechanism was robustly all or nothing there (the friction with Uzbekistan, SF04; the armed
@@ -14,12 +15,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
 from sim.cli import main
 from sim.core.rules import RULES
-from sim.experiments.ablation import COLUMNS, NULL_RULE, ablation_table, null_overrides
+from sim.experiments.ablation import COLUMNS, NULL_RULE, ablation_table, facts_passed, null_overrides, passive_overrides
 from sim.paths import record_dir
 from sim.record import load_facts
 from sim.scenario import ScenarioError
@@ -39,11 +41,20 @@ def table(tmp_path_factory) -> list[dict]:
 
 
 def test_the_table_has_its_columns_and_a_row_per_fact_the_period_checks(table, capsys):
-    assert list(table[0]) == COLUMNS == ["fact", "periods", "mechanism", "with", "without", "null"]
+    assert list(table[0]) == COLUMNS == ["fact", "periods", "mechanism", "with", "without", "passive", "null"]
     civil_war = [fact.id for fact in load_facts() if "civil_war" in fact.periods]
     assert [row["fact"] for row in table] == civil_war
     assert all(row["periods"] == "civil_war" for row in table)
-    assert all(0.0 <= float(row[name]) <= 1.0 for row in table for name in ("with", "without", "null"))
+    assert all(0.0 <= float(row[name]) <= 1.0 for row in table for name in ("with", "without", "passive", "null"))
+
+
+def test_the_null_model_fails_most_facts_and_more_than_the_passive_one(table):
+    """With no actor deciding anything, most of the war's facts do not happen; with every other actor
+    still acting, more of them do (they are the world's answers, not Tajikistan's)."""
+    frame = pd.DataFrame(table).astype({name: float for name in ("with", "without", "passive", "null")})
+    passed = facts_passed(frame)
+    assert passed["null"] < len(frame) / 2, passed
+    assert passed["null"] < passed["passive"] <= passed["with"], passed
 
 
 @pytest.mark.parametrize("fact", [
@@ -73,10 +84,16 @@ def test_every_fact_names_a_mechanism_that_can_be_switched_off():
         assert set(mechanism.overrides) == set(mechanism.rules) <= set(RULES)
 
 
-def test_the_null_model_keeps_only_tajikistans_diversification_rule():
-    off = null_overrides()
+def test_the_passive_model_keeps_only_tajikistans_diversification_rule():
+    off = passive_overrides()
     assert NULL_RULE == "R01" and NULL_RULE not in off
     assert set(off) == {rule_id for rule_id, rule in RULES.items() if "TJK" in rule.actors} - {"R01"}
+    assert all(setting == (False, 1.0) for setting in off.values())
+
+
+def test_the_null_model_keeps_the_diversification_rule_alone():
+    off = null_overrides()
+    assert set(off) == set(RULES) - {NULL_RULE}
     assert all(setting == (False, 1.0) for setting in off.values())
 
 

@@ -29,12 +29,12 @@ def rows_of(table) -> list[dict]:
     """The table's rows as text: pass rates with three decimals (blank where a run has no value)."""
     def rate(value: float) -> str:
         return "" if value != value else f"{value:.3f}"
-    return [{**row, **{name: rate(row[name]) for name in ("with", "without", "null")}}
+    return [{**row, **{name: rate(row[name]) for name in ("with", "without", "passive", "null")}}
             for row in table.to_dict("records")]
 
 
 def cmd_ablation(args: argparse.Namespace) -> int:
-    from sim.experiments.ablation import COLUMNS, ablation_table
+    from sim.experiments.ablation import COLUMNS, ablation_table, facts_passed
     from sim.files import atomic_write
     from sim.paths import default_scenario
 
@@ -49,6 +49,10 @@ def cmd_ablation(args: argparse.Namespace) -> int:
         sys.stdout.write(csv_text(rows, COLUMNS))
     else:
         sys.stdout.write(text_table(rows, COLUMNS, {"mechanism": 70, "periods": 64}))
+    passed = facts_passed(table)
+    print(f"facts passed in at least half the replicates, of {len(table)}: "
+          + ", ".join(f"{arm} {count}" for arm, count in passed.items()),
+          file=sys.stderr if args.format == "csv" else sys.stdout)
     if out is not None:
         atomic_write(out, csv_text(rows, COLUMNS))
         print(f"wrote {out}", file=sys.stderr if args.format == "csv" else sys.stdout)
