@@ -79,6 +79,10 @@ EVENT_TYPES: tuple[str, ...] = (
 #: Types whose direction carries no meaning: a treaty or a clash binds both sides.
 SYMMETRIC_EVENT_TYPES: frozenset[str] = frozenset({"treaty", "conflict"})
 
+#: The levers a holder squeezes, as the subject of a ``pressure`` event: a squeeze of one lever
+#: reproduces only a record event of that lever (a migrant squeeze is no gas cut-off).
+SQUEEZED_LEVERS: tuple[str, ...] = ("migration", "energy", "security")
+
 #: The month Tajikistan declared independence: the levers' economic masses are relative to it.
 INDEPENDENCE_MONTH = "1991-09"
 

@@ -14,9 +14,9 @@ P = [Period("independence", parse_month("1992-01"), parse_month("1992-12")),
      Period("civil_war", parse_month("1993-01"), parse_month("1993-12"))]
 
 
-def rec(id, date, actor, target, type, precision="month"):
+def rec(id, date, actor, target, type, precision="month", lever=None):
     return RecordEvent(id=id, date=date, precision=precision, actor=actor, target=target, type=type,
-                       summary="s", source="public: test")
+                       summary="s", source="public: test", lever=lever)
 
 
 def sim_events(rows):
@@ -45,6 +45,36 @@ def test_recall_and_precision_within_the_window():
     table = comparison_table(rows, pd.DataFrame(columns=["period", "fact", "passed", "window", "statement"]), P, 3)
     recall_all = table.query("period == 'all' and metric == 'event_recall'")["value"].iloc[0]
     assert np.isclose(recall_all, (2 / 3 + 0 / 3) / 2)
+
+
+def test_a_squeeze_reproduces_only_a_record_squeeze_of_its_own_lever():
+    """R65 squeezes migration, R82 security, R29 (a border closure) no lever: each pressure event
+    reproduces, and is borne out by, only the record's pressure on the same subject."""
+    record = (rec("E001", "1992-03", "RUS", "TJK", "pressure", lever="migration"),
+              rec("E002", "1992-09", "RUS", "TJK", "pressure", lever="security"),
+              rec("E003", "1993-06", "UZB", "TJK", "pressure"))
+    events = sim_events([
+        (0, "1992-03", "RUS", "TJK", "pressure", "R65"),  # the migrant squeeze: E001's lever
+        (1, "1992-03", "RUS", "TJK", "pressure", "R82"),  # the funding stop: not E001's lever
+        (1, "1992-09", "RUS", "TJK", "pressure", "R65"),  # a migrant squeeze: not E002's lever
+        (0, "1993-06", "UZB", "TJK", "pressure", "R69"),  # a gas cut-off: E003 squeezed no lever
+        (1, "1993-06", "UZB", "TJK", "pressure", "R29"),  # a border closure: E003's kind
+    ])
+    rows = event_scores(events, record, P, 2, {"RUS", "TJK", "UZB"}, set(), window=1)
+    by = rows.set_index(["period", "replicate"])
+    assert by.loc[("independence", 0), ["recall_hits", "precision_hits", "precision_n"]].tolist() == [1, 1, 1]
+    assert by.loc[("independence", 1), ["recall_hits", "precision_hits", "precision_n"]].tolist() == [0, 0, 2]
+    assert by.loc[("civil_war", 0), ["recall_hits", "precision_hits"]].tolist() == [0, 0]
+    assert by.loc[("civil_war", 1), ["recall_hits", "precision_hits"]].tolist() == [1, 1]
+
+
+@pytest.mark.parametrize("lever, type_, words", [
+    ("gas", "pressure", "lever 'gas': none of migration, energy, security"),
+    ("energy", "aid", "only a pressure event squeezes a lever"),
+])
+def test_a_record_event_names_a_lever_only_for_pressure(lever, type_, words):
+    with pytest.raises(ValueError, match=words):
+        rec("E001", "1992-03", "UZB", "TJK", type_, lever=lever)
 
 
 def test_year_dated_events_match_anywhere_in_their_year_and_inputs_are_not_scored():

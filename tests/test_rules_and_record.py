@@ -108,3 +108,21 @@ def test_basing_is_a_type_of_its_own_that_the_vocabulary_and_the_record_accept()
     assert {e.id for e in load_events() if e.type == "basing"} == {"E051", "E053", "E065"}
     listed = (ROOT / "calibration" / "record" / "README.md").read_text().split("type: membership       #")[1]
     assert " ".join(listed.split("summary:")[0].replace("#", " ").split()) == " ".join(EVENT_TYPES)
+
+
+def test_a_rule_names_the_lever_its_pressure_squeezes_and_only_that_one():
+    """The subject a pressure event is matched on is its rule's ``squeezes``: it must be the lever
+    the rule's own pressure squeezes, or matching would score one lever's squeeze as another's."""
+    import inspect
+    import re
+
+    from sim.vocabulary import SQUEEZED_LEVERS
+
+    for rule in RULES.values():
+        code = inspect.getsource(rule.fn)
+        squeezed = set(re.findall(r'"pressure",[^\n]*\n?[^\n]*lever="(\w+)"', code)) & set(SQUEEZED_LEVERS)
+        assert squeezed == ({rule.squeezes} if rule.squeezes else set()), rule.id
+    assert {rule.squeezes for rule in RULES.values()} - {""} == set(SQUEEZED_LEVERS)
+    levers = {event.id: event.lever for event in load_events() if event.lever}
+    assert levers == {"E059": "energy", "E062": "energy", "E063": "migration", "E064": "energy", "E067": "migration",
+                      "E102": "security"}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.core.sources import SOURCES
-from sim.vocabulary import ACTOR_NAMES, ACTOR_WORDS
+from sim.vocabulary import ACTOR_NAMES, ACTOR_WORDS, SQUEEZED_LEVERS
 
 if TYPE_CHECKING:
     from sim.core.agents import Actor
@@ -32,6 +32,7 @@ class Rule:
     fn: RuleFn
     default: bool = True
     collective: bool = False
+    squeezes: str = ""
 
     def applies_to(self, code: str, kind: str) -> bool:
         """Whether an actor of this code and kind follows the rule."""
@@ -57,23 +58,28 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(id: str, summary: str, source: str, quote: str, actors: tuple[str, ...],
-         default: bool = True, collective: bool = False) -> Callable[[RuleFn], Rule]:
+         default: bool = True, collective: bool = False, squeezes: str = "") -> Callable[[RuleFn], Rule]:
     """Register a rule function under its id, with the quote it is drawn from.
 
     ``actors`` lists the codes that follow the rule; ``"*"`` means every actor but Tajikistan,
     ``"*state"`` every state but Tajikistan. A rule with ``default=False`` (the stage rules)
     is on only where a scenario switches it on. A ``collective`` rule is followed by many
     actors alike; it is run once a month for all of them together (its second argument is
-    the Mesa ``AgentSet`` of its followers), which is the same behaviour, vectorised.
+    the Mesa ``AgentSet`` of its followers), which is the same behaviour, vectorised. A rule
+    whose ``pressure`` events squeeze a lever names it in ``squeezes`` (one of
+    :data:`~sim.vocabulary.SQUEEZED_LEVERS`): that is their subject when they are matched with
+    the record (:mod:`sim.record.matching`).
     """
     if source not in SOURCES:
         raise ValueError(f"rule {id}: unknown source {source!r}")
+    if squeezes and squeezes not in SQUEEZED_LEVERS:
+        raise ValueError(f"rule {id}: squeezes {squeezes!r} is none of {', '.join(SQUEEZED_LEVERS)}")
 
     def register(fn: RuleFn) -> Rule:
         if id in RULES:
             raise ValueError(f"rule id {id} registered twice")
         RULES[id] = Rule(id=id, summary=summary, source=source, quote=" ".join(quote.split()), actors=actors, fn=fn,
-                         default=default, collective=collective)
+                         default=default, collective=collective, squeezes=squeezes)
         return RULES[id]
 
     return register

@@ -64,7 +64,8 @@ def _summary(run: SavedRun) -> str:
             "<tr>" + "<th>model</th><th>random timing</th><th>base rate</th>" * 2 + "</tr>"
             + "".join(rows) + "</table>"
             + '<p class="meta">Baselines: random timing moves the run\'s own events to random months of their '
-              "period; base rate draws events each month at each actor-target-type's monthly rate in the run's "
+              "period; base rate draws events each month at each event key's (type, actor, target, lever squeezed) "
+              "monthly rate in the run's "
               "training years (comparison.csv says which, and how many draws).</p>")
 
 

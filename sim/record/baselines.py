@@ -202,7 +202,7 @@ def baseline_metrics(rows: pd.DataFrame, period: str, window: int) -> list[tuple
 #: What each baseline's events are, as its rows' ``detail`` says.
 DESCRIPTIONS = {
     "random": "simulated events moved to random months of their period",
-    "base_rate": (f"events drawn each month at each actor-target-type's monthly rate in the run's "
+    "base_rate": (f"events drawn each month at each event key's (type, actor, target, lever squeezed) monthly rate in the run's "
                   f"{TRAIN_YEARS[0]}-{TRAIN_YEARS[1]}"),
 }
 

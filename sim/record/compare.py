@@ -34,7 +34,8 @@ def event_scores(events: pd.DataFrame, record: tuple[RecordEvent, ...], periods:
     ``events`` has columns replicate (numbered from 0), month (number), actor, target, type,
     rule. A record event is reproduced in a replicate when that replicate has an endogenous
     event of the same type between the same actors (either way round for treaties and
-    conflicts) within ``window`` months of the record's dating. Returns rows: period,
+    conflicts), for pressure squeezing the same lever, within ``window`` months of the record's
+    dating (:mod:`sim.record.matching`). Returns rows: period,
     replicate, recall_hits, recall_n, precision_hits, precision_n.
     """
     targets = Targets.of(record, periods, actors, inputs, window)

@@ -19,7 +19,7 @@ from sim.paths import record_dir
 from sim.scenario.errors import ScenarioError
 from sim.scenario.fields import ActorCode, EventType
 from sim.scenario.schema import Parameters
-from sim.vocabulary import PERIODS
+from sim.vocabulary import PERIODS, SQUEEZED_LEVERS
 
 SeedOrPublic = Annotated[str, Field(pattern=r"^(seed:\d{3}|public: .{3,})$")]
 Variable = Literal["alignment", "aid", "pressure", "dependence", "migrants", "squeeze"]
@@ -44,6 +44,9 @@ class RecordEvent(_Item):
     summary: str
     source: SeedOrPublic
     quote: str | None = None
+    #: The lever a ``pressure`` event squeezes, when it squeezes one: only a squeeze of the same
+    #: lever reproduces it (:mod:`sim.record.matching`).
+    lever: str | None = None
 
     @model_validator(mode="after")
     def _dated_and_quoted(self) -> RecordEvent:
@@ -54,6 +57,10 @@ class RecordEvent(_Item):
             parse_month(self.date)
         if self.source.startswith("seed:") and not self.quote:
             raise ValueError("an event from a seed text needs its verbatim quote")
+        if self.lever is not None and self.lever not in SQUEEZED_LEVERS:
+            raise ValueError(f"lever {self.lever!r}: none of {', '.join(SQUEEZED_LEVERS)}")
+        if self.lever and self.type != "pressure":
+            raise ValueError(f"lever {self.lever!r}: only a pressure event squeezes a lever, not a {self.type!r} event")
         return self
 
     @property

@@ -1,9 +1,13 @@
 """Matching simulated events with the record's dated events.
 
 A record event is reproduced in a replicate when that replicate has an endogenous event of the
-same type between the same actors (either way round for treaties and conflicts) within a window
-of months around the record's dating; a simulated event is borne out when it lies inside the
-window of a record event of its kind. :class:`Targets` holds the record events a run is scored
+same type between the same actors (either way round for treaties and conflicts), and for a
+``pressure`` event on the same subject, within a window of months around the record's dating; a
+simulated event is borne out when it lies inside the window of a record event of its kind. A
+pressure event's subject is the lever it squeezes (:data:`~sim.vocabulary.SQUEEZED_LEVERS`): the
+record event's ``lever``, the simulated event's rule's ``squeezes``; pressure that squeezes no
+lever has none. So Russia's funding stop (R82) cannot stand for its migrant squeeze on record, nor
+a border closure for a gas cut-off. :class:`Targets` holds the record events a run is scored
 against as arrays, so that the model's events (:func:`sim.record.compare.event_scores`) and the
 baselines' redrawn ones (:mod:`sim.record.baselines`) are scored by one and the same function.
 """
@@ -17,9 +21,13 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from sim.core.rules import RULES
 from sim.months import format_month
 from sim.record.items import RecordEvent
 from sim.vocabulary import SYMMETRIC_EVENT_TYPES
+
+#: An event's key: type, actor, target (treaties and conflicts in sorted order) and subject.
+Key = tuple[str, str, str, str]
 
 #: Months of tolerance either side of a record event's own dating.
 DEFAULT_WINDOW = 6
@@ -34,10 +42,18 @@ class Period:
     end: int
 
 
-def _key(actor: str, target: str, type_: str) -> tuple[str, str, str]:
+def _key(actor: str, target: str, type_: str, subject: str = "") -> Key:
     if type_ in SYMMETRIC_EVENT_TYPES and target < actor:
         actor, target = target, actor
-    return type_, actor, target
+    return type_, actor, target, subject
+
+
+def subjects(rules: np.ndarray, types: np.ndarray) -> np.ndarray:
+    """Each simulated event's subject: for a ``pressure`` event, the lever its rule squeezes (the
+    rule's ``squeezes``), else ``""``."""
+    squeezes = {rule_id: rule.squeezes for rule_id, rule in RULES.items() if rule.squeezes}
+    lever = pd.Series(rules, dtype=object).map(squeezes).fillna("").to_numpy(dtype=object)
+    return np.where(np.asarray(types, dtype=object) == "pressure", lever, "").astype(object)
 
 
 def _period_index(months: np.ndarray, periods: list[Period]) -> np.ndarray:
@@ -48,15 +64,15 @@ def _period_index(months: np.ndarray, periods: list[Period]) -> np.ndarray:
     return index
 
 
-def key_ids(events: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str, str]]]:
-    """Each row's event key (type, actor, target; treaties and conflicts either way round) as a
-    number, and the keys those numbers stand for, in sorted order (so that a key's number ranks
-    it the same way whichever events are present)."""
-    actor, target, kind = (events[c].to_numpy(dtype=object) for c in ("actor", "target", "type"))
+def key_ids(events: pd.DataFrame) -> tuple[np.ndarray, list[Key]]:
+    """Each row's event key (type, actor, target, subject; treaties and conflicts either way round)
+    as a number, and the keys those numbers stand for, in sorted order (so that a key's number
+    ranks it the same way whichever events are present)."""
+    actor, target, kind, rule = (events[c].to_numpy(dtype=object) for c in ("actor", "target", "type", "rule"))
     swap = np.isin(kind, list(SYMMETRIC_EVENT_TYPES)) & (target < actor)
-    frame = pd.DataFrame({"type": kind, "actor": np.where(swap, target, actor), "target": np.where(swap, actor, target)},
-                         dtype=object)
-    groups = frame.groupby(["type", "actor", "target"], sort=True).indices
+    frame = pd.DataFrame({"type": kind, "actor": np.where(swap, target, actor), "target": np.where(swap, actor, target),
+                          "subject": subjects(rule, kind)}, dtype=object)
+    groups = frame.groupby(["type", "actor", "target", "subject"], sort=True).indices
     ids = np.zeros(len(frame), dtype=np.int64)
     for number, rows in enumerate(groups.values()):
         ids[rows] = number
@@ -75,7 +91,7 @@ class Targets:
 
     periods: tuple[Period, ...]
     names: tuple[str, ...]
-    keys: dict[tuple[str, str, str], int]
+    keys: dict[Key, int]
     key: np.ndarray
     low: np.ndarray
     high: np.ndarray
@@ -89,8 +105,9 @@ class Targets:
         scored = [e for e in record
                   if e.actor in actors and e.target in actors and e.id not in inputs and start <= e.month <= end]
         names = tuple(dict.fromkeys(p.name for p in periods))
-        keys = {key: number for number, key in enumerate(sorted({_key(e.actor, e.target, e.type) for e in scored}))}
-        key = np.array([keys[_key(e.actor, e.target, e.type)] for e in scored], dtype=np.int64)
+        keys = {key: number for number, key in enumerate(sorted({_key(e.actor, e.target, e.type, e.lever or "")
+                                                                  for e in scored}))}
+        key = np.array([keys[_key(e.actor, e.target, e.type, e.lever or "")] for e in scored], dtype=np.int64)
         order = np.argsort(key, kind="stable")
         targets = cls(tuple(periods), names, keys, key[order],
                       np.array([e.window[0] - window for e in scored], dtype=np.int64)[order],
@@ -119,7 +136,7 @@ class Targets:
             raise ValueError(f"month {format_month(wrong)} lies in none of the run's periods")
         return number
 
-    def codes(self, keys: list[tuple[str, str, str]]) -> np.ndarray:
+    def codes(self, keys: list[Key]) -> np.ndarray:
         """The number of each key among the record's keys, -1 for a key the record never names."""
         return np.array([self.keys.get(k, -1) for k in keys], dtype=np.int64)
 
@@ -159,4 +176,4 @@ def _tally(period: np.ndarray, replicate: np.ndarray, periods: int, replicates: 
     return np.bincount(period * replicates + replicate, minlength=periods * replicates).reshape(periods, replicates)
 
 
-__all__ = ["DEFAULT_WINDOW", "Period", "Targets", "key_ids"]
+__all__ = ["DEFAULT_WINDOW", "Key", "Period", "Targets", "key_ids", "subjects"]

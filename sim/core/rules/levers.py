@@ -152,7 +152,7 @@ def emboldened(w: World) -> np.ndarray:
 
 @rule("R65", "Russia squeezes its migrants' lever when Dushanbe defects, the less when its economy needs the workers",
       "rferl2011", "Russian media and politicians suggested that Russia hit Tajikistan in the pocketbook by targeting "
-      "the massive army of Tajik labor migrants in Russia", ("RUS",))
+      "the massive army of Tajik labor migrants in Russia", ("RUS",), squeezes="migration")
 def russia_squeezes_migrants(w: World, me: Actor, k: float) -> None:
     held = w.levers.holds("migration")[:, me.index]
     labour_need = pos(w.drive("russia_growth")) / 8.0
@@ -165,7 +165,7 @@ def russia_squeezes_migrants(w: World, me: Actor, k: float) -> None:
 @rule("R69", "Uzbekistan cuts gas and blocks the railway while Dushanbe builds the Rogun dam upstream",
       "afp2010", "Tajikistan’s plan to move ahead with a mega-dam project that Uzbekistan fears could cut off water to "
       "its vital cotton industry has seen the neighbors’ already frigid relations cool even further in recent weeks.",
-      ("UZB",))
+      ("UZB",), squeezes="energy")
 def uzbekistan_squeezes_energy(w: World, me: Actor, k: float) -> None:
     held = w.levers.holds("energy")[:, me.index]
     building = w.levers.dam_underway()  # Dushanbe has resolved to build the dam (R70) and is building it
@@ -399,7 +399,7 @@ def hold_out_for_rent(w: World, me: Actor, k: float) -> None:
       "kyivpost2012base",
       "A dispute over the terms for the deployment of 7,000 Russian soldiers in Tajikistan erupted last week after Russia "
       "accused the Tajik authorities of putting forward unacceptable conditions to prolong the facility's rent and "
-      "stopped funding it", ("RUS",))
+      "stopped funding it", ("RUS",), squeezes="security")
 def russia_withholds_funding(w: World, me: Actor, k: float) -> None:
     leases = w.levers.leases
     not_yet = leases.holding_out[:, me.index] & ~leases.withholding[:, me.index]  # once a hold-out, until it ends
