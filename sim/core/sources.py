@@ -177,6 +177,9 @@ SOURCES: dict[str, Source] = {
     "asiaplus2012terms": Source("Asia-Plus", "Tajikistan reportedly agrees terms of Russia military base", 2012,
                                 "Asia-Plus, 17 July 2012", "https://asiaplustj.info/en/news/tajikistan/politics/20120717/"
                                 "tajikistan-reportedly-agrees-terms-russia-military-base"),
+    "pravda2012base": Source("D. Sudakov (Pravda.ru), reporting Kommersant and A. Karavayev", "China and USA oust Russia "
+                             "from Asia", 2012, "Pravda.ru (English), July 2012",
+                             "https://english.pravda.ru/amp/russia/121580-tajikistan_russia"),
     "edm2012base": Source("Eurasia Daily Monitor (Jamestown Foundation)", "Russian, Tajikistani Officials Diverge on "
                           "Progress Made in Base Talks", 2012, "Eurasia Daily Monitor 9(129), July 2012",
                           "https://jamestown.org/program/russian-tajikistani-officials-diverge-on-progress-made-in-base-talks/"),

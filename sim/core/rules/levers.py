@@ -22,6 +22,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.rulebook import rule
+from sim.core.rules.bargaining import (
+    HOLDOUT_WEIGHT,
+    RUSSIAS_RIVALS,
+    coercion,
+    defection_from_russia,
+    holding_out,
+    leaning_to_rivals,
+    lease_running_out,
+    outside_options,
+)
 from sim.core.rules.common import pos, us_at_war_next_door
 from sim.core.world import World
 
@@ -53,15 +63,6 @@ CONCESSION_EASES = 0.5
 #: August" 2011 (RIA Novosti, ``ria2011base``) ended in the agreement of October 2012, fourteen months on.
 RENEWAL_PACE = 1.0 / 12.0
 
-#: What Tajikistan's hold-out for rent on Russia's base lease (R81) weighs, with its outside options at
-#: their full, on each side of the bargain: in how far Russia reads it as a defection that R65's migrant
-#: squeeze may answer (as much as staying out of its union: the project's equivalence; "If Tajik
-#: officials push the issue too much, they risk retaliation [...] The other risk for the countries is
-#: forced return by Russia of tens of thousands labor immigrant", an expert's expectation at the time:
-#: Pannier in Trend, 1 March 2012, ``trend2012pannier``), and in how much nearer Tajikistan's ask the
-#: term Russia offers comes (its demands included "cutting the rent period from 49 to 10 years": The
-#: Moscow Times, 11 July 2012, ``moscowtimes2012rent``). A prior, not a fit.
-HOLDOUT_WEIGHT = 0.5
 #: How much a hold-out slows the renewal talks (R75): they conclude at half the pace. A prior, not a fit.
 HOLDOUT_SLOWS = 0.5
 #: Tajikistan's monthly chance of holding out for rent once a lease has fallen due, with its outside
@@ -80,61 +81,6 @@ WITHHOLD_PACE = 0.25
 #: How much of its military aid Russia holds back when it withholds its funding (R82): half, as a migrant squeeze
 #: (R65) closes half the migrants' way; it fades as other squeezes do, and ends with a lease signed. A prior.
 WITHHOLD_AMOUNT = 0.5
-
-#: Russia's rivals for Tajikistan, and how far it minds each (Cooley 2012: basing rights for the
-#: United States, resources for China, influence for Russia).
-RUSSIAS_RIVALS = {"USA": 1.0, "CHN": 0.4}
-
-
-def leaning_to_rivals(w: World) -> np.ndarray:
-    """How far Tajikistan leans to Russia's rivals, ``[replicate]``: warmer to them than to Russia, a
-    rival's forces on its soil (worth as much as the war next door makes them to the rival). What
-    Russia outbids (R75); staying out of its union is not. R65, R75 and R81 read it in a month; it is
-    computed once."""
-    def compute() -> np.ndarray:
-        t, rus = w.tjk, w.i("RUS")
-        regard_rus = w.alignment[:, t, rus]
-        tilt = sum(weight * pos(w.alignment[:, t, w.i(code)] - regard_rus + 0.3)
-                   for code, weight in RUSSIAS_RIVALS.items() if w.present(code))
-        hosting = w.has("TJK", "USA", "base") * us_at_war_next_door(w) if w.present("USA") else 0.0
-        return np.minimum(tilt + hosting, 1.5)
-
-    return w.levers.reading("leaning to Russia's rivals", compute)
-
-
-def lease_running_out(w: World) -> np.ndarray:
-    """How near the lease of Russia's base is to running out, ``[replicate]`` in [0, 1]
-    (:mod:`sim.core.leases`): Russia's base is still there and its lease is due for renewal."""
-    rus = w.i("RUS")
-    return w.levers.leases.running_out()[:, rus] * w.has("RUS", "TJK", "base")
-
-
-def holding_out(w: World, leaning: np.ndarray) -> np.ndarray:
-    """How much Tajikistan's hold-out for rent on Russia's base lease weighs, ``[replicate]`` in
-    [0, 1] (R81): as much as the outside options behind it, its lean to Russia's rivals (``leaning``,
-    :func:`leaning_to_rivals`); with none left a hold-out not withdrawn does nothing."""
-    return w.levers.leases.holding_out[:, w.i("RUS")] * np.clip(leaning, 0.0, 1.0)
-
-
-def coercion(w: World, holder: str) -> np.ndarray:
-    """What the holder's standing squeezes can cost Tajikistan, ``[replicate]``: each squeeze times
-    Tajikistan's vulnerability in that lever. In a bargain it counts against Tajikistan's outside options:
-    "it is the threat of damage, or of more damage to come, that can make someone yield or comply"
-    (Schelling 1966, ``schelling1966``), as far as it cannot turn elsewhere (Keohane and Nye). R75 reads it."""
-    at = w.i(holder)
-    return sum((squeeze[:, at] * w.levers.vulnerability(lever)[:, at] for lever, squeeze in w.levers.squeeze.items()
-                if squeeze[:, at].any()), np.zeros(w.R))
-
-
-def defection_from_russia(w: World) -> np.ndarray:
-    """How far Tajikistan has moved against Russia's interests, ``[replicate]``: leaning to its
-    rivals (:func:`leaning_to_rivals`), outside an economic union Russia leads, or holding out for
-    rent on Russia's base (R81). A lease running out is no defection by itself: the two sides renew
-    it together (R75); holding the renewal up is."""
-    leaning = leaning_to_rivals(w)
-    outside_union = (~w.has("TJK", "EAEU", "member")) * 0.5 if w.present("EAEU") else 0.0
-    return np.minimum(leaning + outside_union + HOLDOUT_WEIGHT * holding_out(w, leaning), 1.5)
-
 
 # --- the holders' squeezes -------------------------------------------------------------------------
 
@@ -366,8 +312,8 @@ def russia_outbids(w: World, me: Actor, k: float) -> None:
     w.give_aid(me.code, "TJK", 0.05 * k * bid * w.trait(me.code, "capability"),
                "Russia promises investment and debt relief to keep Tajikistan close")
     w.pull(me.code, "TJK", 0.3 * k * bid)
-    held_up = holding_out(w, leaning)
-    w.levers.leases.offer(me.index, leaning - coercion(w, me.code) + HOLDOUT_WEIGHT * held_up)
+    held_up = holding_out(w)
+    w.levers.leases.offer(me.index, outside_options(w) - coercion(w, me.code) + HOLDOUT_WEIGHT * held_up)
     unsettled = w.levers.leases.unsettled()[:, me.index]
     outbid = 0.02 * leaning * w.trait(me.code, "capability") * unsettled
     renewing = RENEWAL_PACE * (due > 0) * (1.0 - HOLDOUT_SLOWS * held_up)
@@ -386,7 +332,7 @@ def russia_outbids(w: World, me: Actor, k: float) -> None:
 def hold_out_for_rent(w: World, me: Actor, k: float) -> None:
     if not w.present("RUS"):
         return
-    options = np.clip(leaning_to_rivals(w), 0.0, 1.0)
+    options = outside_options(w)
     leases = w.levers.leases
     stance = leases.holding_out[:, w.i("RUS")] | leases.conceded[:, w.i("RUS")]  # holds out, or has given it up
     chance = HOLDOUT_PACE * k * (lease_running_out(w) > 0) * options * w.security * ~stance
