@@ -177,6 +177,9 @@ SOURCES: dict[str, Source] = {
     "asiaplus2012terms": Source("Asia-Plus", "Tajikistan reportedly agrees terms of Russia military base", 2012,
                                 "Asia-Plus, 17 July 2012", "https://asiaplustj.info/en/news/tajikistan/politics/20120717/"
                                 "tajikistan-reportedly-agrees-terms-russia-military-base"),
+    "state2005aid": Source("US Department of State, Bureau of European and Eurasian Affairs", "U.S. Assistance to "
+                           "Tajikistan -- Fiscal Year 2005 (fact sheet)", 2005, "US Department of State, 17 August 2005",
+                           "https://2001-2009.state.gov/p/eur/rls/fs/51370.htm"),
     "pravda2012base": Source("D. Sudakov (Pravda.ru), reporting Kommersant and A. Karavayev", "China and USA oust Russia "
                              "from Asia", 2012, "Pravda.ru (English), July 2012",
                              "https://english.pravda.ru/amp/russia/121580-tajikistan_russia"),

@@ -78,6 +78,15 @@ HOLDOUT_PACE = 0.2
 #: (about 0.44 of the support present over July 2011 to June 2012, assertiveness 0.6, emboldened about 0.97) the chance
 #: is about 0.063 a month, an even chance within about eleven months.
 WITHHOLD_PACE = 0.25
+#: What the United States gives Tajikistan's security a month at the height of its war next door (R73), in the units
+#: of a garrison (the 201st's, 1): about a tenth of one once it has built up (the stock decays by ``aid_decay``, 0.9 a
+#: month, so 0.0105 a month stands at 0.105). The ratio is Tajikistan's own valuations: the 201st's presence at "$250
+#: million a year" (The Moscow Times, 11 July 2012, ``moscowtimes2012rent``) against the most the United States budgeted
+#: for Tajikistan's "Security & Law Enforcement", "$26.2 million" in 2005, the year of its border programme (US
+#: Department of State, ``state2005aid``). Before, 0.1 a month made US support as large as the 201st's garrison. The
+#: payments for access itself, of the same order ("tens of millions of dollars", R73's quote), bought the use of airfields,
+#: not Tajikistan's security, and are not added.
+US_SECURITY_AID = 0.0105
 #: How much of its military aid Russia holds back when it withholds its funding (R82): half, as a migrant squeeze
 #: (R65) closes half the migrants' way; it fades as other squeezes do, and ends with a lease signed. A prior.
 WITHHOLD_AMOUNT = 0.5
@@ -278,7 +287,8 @@ def china_lends(w: World, me: Actor, k: float) -> None:
       "millions of dollars, for the privilege.", ("USA",))
 def us_seeks_access(w: World, me: Actor, k: float) -> None:
     fighting = us_at_war_next_door(w)
-    w.give_aid(me.code, "TJK", 0.1 * k * fighting, "The United States pays for access and border security", military=True)
+    w.give_aid(me.code, "TJK", US_SECURITY_AID * k * fighting, "The United States pays for access and border security",
+               military=True)
     w.pull(me.code, "TJK", 0.5 * k * fighting)
     w.propose(me.code, "TJK", "request", k * fighting * ~w.has("TJK", me.code, "base"),
               "The United States asks for the use of Tajik airfields and transit", alignment=0.03)
