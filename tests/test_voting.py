@@ -108,6 +108,34 @@ def test_forecast_nests_persistence(record, positions):
             assert np.allclose(model.forecast(origin, year).mean, expected, equal_nan=True)
 
 
+@pytest.mark.parametrize("smooth", [0.3, 0.7])
+def test_forecast_starts_from_the_smoothed_level(record, positions, smooth):
+    """With the rates at 1 and no gain, the forecast is each partner's agreement exponentially smoothed over its
+    observed years up to the origin (skipping unobserved years, such as 2001), at every horizon."""
+    model = VotingModel(record, positions, implied_position(flat_latent(record), positions, TRAIN), TRAIN,
+                        1.0, 1.0, 0.0, {}, smooth)
+    table = pd.DataFrame(record.values.T, index=record.years)
+    for origin in (2003, 2012):
+        upto = table.loc[:origin].ewm(alpha=smooth, adjust=False, ignore_na=True).mean().iloc[-1]
+        upto[table.loc[:origin].isna().all()] = np.nan
+        for year in (origin + 1, origin + 3):
+            assert np.allclose(model.forecast(origin, year).mean, upto.to_numpy(), equal_nan=True)
+    persistence = replace(model, smooth=1.0).forecast(2012, 2013).mean
+    assert not np.allclose(model.forecast(2012, 2013).mean, persistence, equal_nan=True)
+
+
+def test_fit_smooths_and_never_does_worse_than_persistence_in_training(record, positions):
+    """The fit nests persistence, so its training error cannot exceed persistence's; on the record (year-to-year
+    changes that partly undo the year before) it chooses a level that remembers earlier years."""
+    latent = flat_latent(record)
+    fitted = VotingModel.fit(record, positions, latent, TRAIN)
+    origins = list(range(TRAIN[0] + 2, TRAIN[1]))
+    loss = lambda m: np.abs(m.training_errors(origins, horizon=1)).mean()  # noqa: E731
+    persistence = replace(fitted, smooth=1.0, rho_pair=1.0, rho_agenda=1.0, gain=0.0)
+    assert loss(fitted) <= loss(persistence)
+    assert fitted.smooth < 1.0 and (fitted.rho_pair, fitted.rho_agenda) == (1.0, 1.0)
+
+
 def test_simulated_turn_towards_a_partner_raises_forecast_agreement_with_it(record, positions):
     """If the simulation turns Tajikistan's regard to the United States, its forecast position moves along the
     Assembly's dimension towards the American end: agreement with the United States rises, with Iran falls."""
@@ -117,21 +145,24 @@ def test_simulated_turn_towards_a_partner_raises_forecast_agreement_with_it(reco
     latent[:, usa, later] = 0.9
     latent[:, iran, later] = 0.0
     implied = implied_position(latent, positions, TRAIN)
-    still = VotingModel(record, positions, implied, TRAIN, 0.6, 0.5, 0.0, {})
-    moved = replace(still, gain=2.0)
-    assert moved.forecast(2012, 2014).mean[usa] > still.forecast(2012, 2014).mean[usa]
-    assert moved.forecast(2012, 2014).mean[iran] < still.forecast(2012, 2014).mean[iran]
-    assert np.array_equal(moved.forecast(2009, 2012).mean, still.forecast(2009, 2012).mean), "no change, no move"
+    for still in (VotingModel(record, positions, implied, TRAIN, 0.6, 0.5, 0.0, {}),
+                  VotingModel(record, positions, implied, TRAIN, 1.0, 1.0, 0.0, {}, 0.7)):
+        moved = replace(still, gain=2.0)
+        assert moved.forecast(2012, 2014).mean[usa] > still.forecast(2012, 2014).mean[usa]
+        assert moved.forecast(2012, 2014).mean[iran] < still.forecast(2012, 2014).mean[iran]
+        assert np.array_equal(moved.forecast(2009, 2012).mean, still.forecast(2009, 2012).mean), "no change, no move"
 
 
 def test_fit_sees_only_training_years(record, positions):
-    """Changing every test-year record leaves the fitted rates, gain and training errors as they were."""
+    """Changing every test-year record leaves the fitted smoothing, rates, gain and training errors as they were."""
     latent = flat_latent(record)
     fitted = VotingModel.fit(record, positions, latent, TRAIN)
     values = record.values.copy()
     values[:, record.years > TRAIN[1]] = 0.5
     other = VotingModel.fit(replace(record, values=values), positions, latent, TRAIN)
-    assert (fitted.rho_pair, fitted.rho_agenda, fitted.gain) == (other.rho_pair, other.rho_agenda, other.gain)
+    assert (fitted.smooth, fitted.rho_pair, fitted.rho_agenda, fitted.gain) == \
+        (other.smooth, other.rho_pair, other.rho_agenda, other.gain)
+    assert np.array_equal(fitted.forecast(2009, 2010).mean, other.forecast(2009, 2010).mean)
     assert all(np.array_equal(fitted.errors[h], other.errors[h]) for h in fitted.errors)
     with_gain_grid = VotingModel.fit(record, positions, latent, TRAIN, with_simulation=False)
     assert with_gain_grid.gain == 0.0

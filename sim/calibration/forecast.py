@@ -132,8 +132,8 @@ def forecast(plan: Scenario, from_year: int, to_year: int, *, seed: int = 0, rep
 
     The voting model (:mod:`sim.record.voting`) is fitted on every usable record year up to
     ``from_year`` (all the data a forecaster would have) and forecasts each later year as a change
-    from the ``from_year`` record: Tajikistan's ideal point moves with the position the simulation
-    implies, and the agenda and each pair's particular term return towards their means. The
+    from each pair's level at ``from_year`` (its agreement smoothed over the years up to then):
+    Tajikistan's ideal point moves with the position the simulation implies. The
     behavioural parameters are those of ``plan`` (the calibrated ones when it was loaded with
     ``calibration/params.yaml``). Returns the table and a description of how it was made.
     ``progress`` is told each stage in a sentence; ``months`` is called with 1 after each month simulated.

@@ -213,9 +213,10 @@ def voting_section(report: dict) -> list[str]:
         "## The UN voting model",
         "",
         f"`{model['form']}` (sim/record/voting.py; the ideal points, agenda and contested votes are derived tables, "
-        f"calibration/record/UNGA.md). Fitted on one-year-ahead forecasts inside {a}–{b}: rho_pair "
-        f"{model['rho_pair']:g}, rho_agenda {model['rho_agenda']:g}, gain on the simulation's implied position "
-        f"{model['gain']:g}. Forecasts start from the last observed year; rolling origins run "
+        f"calibration/record/UNGA.md). Fitted on one-year-ahead forecasts inside {a}–{b}: smooth "
+        f"{model.get('smooth', 1.0):g}, then the gain on the simulation's implied position {model['gain']:g} "
+        f"(rho_pair {model['rho_pair']:g} and rho_agenda {model['rho_agenda']:g} held). Forecasts start from each "
+        "pair's level, its agreement smoothed over the years up to the origin; rolling origins run "
         f"{voting['origins'][0]}–{voting['origins'][1]}. Persistence is each partner's last value up to the origin, "
         "climatology its mean up to the origin; *without simulation* is the same model with gain 0.",
         "",
