@@ -300,15 +300,25 @@ def _interval(block: dict, key: str) -> str:
     return interval_words(*block[key])
 
 
+def _against(skill: float, block: dict, key: str) -> str:
+    """Whether a skill beats its baseline, in words: "beats" or "does NOT beat" when its bootstrap interval
+    lies on one side of 0, "ties" when it spans 0 (whichever side the point estimate falls)."""
+    low, high = block.get(key, (None, None))[:2] if key in block else (None, None)
+    if low is not None and high is not None and low <= 0.0 <= high:
+        return f"ties (point estimate {'ahead of' if skill > 0 else 'behind'})"
+    return "beats" if skill > 0 else "does NOT beat"
+
+
 def verdict(report: dict) -> dict:
-    """Plain statements of whether the model beats the two baselines on the test years."""
+    """Plain statements of whether the model beats the baselines on the test years; a skill whose
+    interval over resampled years spans 0 is a tie, whatever its point estimate."""
     test, modelled = report["test"], report["test"]["model_partners"]
     lines = []
     for label, block in (("all partners", test), ("the model's own partners", modelled)):
         for baseline in ("persistence", "climatology"):
             skill, mae, ref = block[f"skill_vs_{baseline}"], block["mae"], block[f"mae_{baseline}"]
-            beats = skill > 0
-            lines.append(f"On test years, over {label}, the model {'beats' if beats else 'does NOT beat'} {baseline}: "
+            lines.append(f"On test years, over {label}, the model {_against(skill, block, f'skill_vs_{baseline}_95')} "
+                         f"{baseline}: "
                          f"MAE {mae:.4f} vs {ref:.4f} (skill {skill:+.3f}; "
                          f"{_interval(block, f'skill_vs_{baseline}_95')}).")
     voting = report.get("voting")
@@ -316,7 +326,7 @@ def verdict(report: dict) -> dict:
         for key, label in (("rolling_1y", "one year ahead"), ("rolling_3y", "one to three years ahead")):
             block = voting[key]
             lines.append(f"The UN voting model, {label} from rolling origins {voting['origins'][0]}-{voting['origins'][1]}, "
-                         f"{'beats' if block['skill_vs_persistence'] > 0 else 'does NOT beat'} persistence: MAE "
+                         f"{_against(block['skill_vs_persistence'], block, 'skill_vs_persistence_95')} persistence: MAE "
                          f"{block['mae']:.4f} vs {block['mae_persistence']:.4f} (skill {block['skill_vs_persistence']:+.3f}; "
                          f"{_interval(block, 'skill_vs_persistence_95')}); "
                          f"without the simulation {block['mae_without_simulation']:.4f}.")
@@ -325,21 +335,22 @@ def verdict(report: dict) -> dict:
         if block.get("skill_vs_persistence") is not None:
             lines.append(f"The {conflict.replace('_', ' ')} (UCDP level >= 1), test years: Brier {block['model']:.4f} vs "
                          f"persistence {block['persistence']:.4f} "
-                         f"({'beats' if block['skill_vs_persistence'] > 0 else 'does NOT beat'} it; "
+                         f"({_against(block['skill_vs_persistence'], block, 'skill_vs_persistence_95')} it; "
                          f"{_interval(block, 'skill_vs_persistence_95')}).")
     for name, block in report.get("levers", {}).get("test", {}).items():
         skill = block["skill_vs_persistence"]
         lines.append(f"The lever series {name}, test years: CRPS {block['model']:.4f} vs persistence "
-                     f"{block['persistence']:.4f} ({'beats' if skill > 0 else 'does NOT beat'} it; "
+                     f"{block['persistence']:.4f} ({_against(skill, block, 'skill_vs_persistence_95')} it; "
                      f"{_interval(block, 'skill_vs_persistence_95')}).")
         if "dollar_ratio" in block:
             lines.append(f"The lever series {name}, test years: CRPS {block['model']:.4f} vs the dollar ratio "
                          f"{block['dollar_ratio']:.4f}, the two dollar incomes with the last training years' "
-                         f"constant ({'beats' if block['skill_vs_dollar_ratio'] > 0 else 'does NOT beat'} it; "
+                         f"constant ({_against(block['skill_vs_dollar_ratio'], block, 'skill_vs_dollar_ratio_95')} it; "
                          f"{_interval(block, 'skill_vs_dollar_ratio_95')}).")
     return {
         "beats_persistence_on_test": bool(test["skill_vs_persistence"] > 0),
-        "voting_beats_persistence_1y": bool(voting and voting["rolling_1y"]["skill_vs_persistence"] > 0),
+        "voting_beats_persistence_1y": bool(voting and _against(voting["rolling_1y"]["skill_vs_persistence"],
+                                                                voting["rolling_1y"], "skill_vs_persistence_95") == "beats"),
         "beats_climatology_on_test": bool(test["skill_vs_climatology"] > 0),
         "statements": lines,
     }
