@@ -13,14 +13,7 @@ from hypothesis import strategies as st
 from sim.core.leases import HOLDER_ASK, HOST_ASK, NOTICE, Leases
 from sim.core.levers import EFFECTS
 from sim.core.protection import irreplaceable, protected
-from sim.core.rules.bargaining import (
-    HOLDOUT_WEIGHT,
-    coercion,
-    defection_from_russia,
-    leaning_to_rivals,
-    outside_options,
-)
-from sim.core.rules.common import us_at_war_next_door
+from sim.core.rules.bargaining import HOLDOUT_WEIGHT, coercion, defection_from_russia, leaning_to_rivals
 from sim.core.rules.levers import WITHHOLD_AMOUNT, answers_to_squeezes
 from sim.core.world import TIE_BITS
 from tests.test_levers import _decide, world
@@ -44,16 +37,13 @@ def test_a_lease_is_signed_on_the_term_offered_and_runs_out_a_month_at_a_time():
     assert leases.left[2, 0] == 0.0 and leases.running_out()[2, 0] == 1.0
 
 
-def based(years_left: float | None, leaning: float = 0.0, options: float = 0.5):
+def based(years_left: float | None, leaning: float = 0.0):
     """A world where Russia's base is in Tajikistan (its lease with ``years_left``, or none signed),
-    Tajikistan regards Russia warmly and the United States by ``leaning`` more, and of what Russia and
-    the United States give it the United States gives ``options`` (China nothing)."""
+    Tajikistan regards Russia warmly and the United States by ``leaning`` more."""
     w = world(russia_growth=0.0)
     w.ties[:, w.i("RUS"), w.tjk] |= TIE_BITS["base"]
     w.alignment[:, w.tjk, w.i("RUS")] = 0.5
     w.alignment[:, w.tjk, w.i("USA")] = 0.2 + leaning
-    w.dependence[:, w.tjk, :] = 0.0
-    w.dependence[:, w.tjk, w.i("RUS")], w.dependence[:, w.tjk, w.i("USA")] = 0.6 * (1.0 - options), 0.6 * options
     w.levers.remittances[:, w.i("RUS")] = 20.0
     if years_left is not None:
         w.levers.leases.start({"RUS": years_left}, w.codes)
@@ -74,36 +64,14 @@ def test_russia_signs_a_first_lease_only_to_outbid_a_rival_and_renews_one_as_it_
     assert (settled.aid_given[:, settled.i("RUS"), settled.tjk] > 0).all()
 
 
-def test_the_term_russia_offers_is_the_shorter_the_more_its_rivals_give_tajikistan_and_not_for_a_cooler_regard():
-    """The term is set by Tajikistan's outside options, what Russia's rivals give it against what Russia
-    gives (or a rival's forces on its soil); a Tajikistan that only regards the rivals more warmly gets
-    no shorter a term (before, the regard gap itself counted as bargaining power)."""
-    def term(options: float, leaning: float = 0.0) -> float:
-        w = based(1.0, leaning, options)
+def test_the_term_russia_offers_is_the_shorter_the_more_tajikistan_leans_to_its_rivals():
+    terms = []
+    for leaning in (0.0, 0.4, 1.0):
+        w = based(1.0, leaning)
         run(w, "R75", "RUS")
-        return float(w.levers.leases.offered[0, w.i("RUS")])
-
-    terms = [term(options) for options in (0.0, 0.4, 1.0)]
+        terms.append(float(w.levers.leases.offered[0, w.i("RUS")]))
     assert terms[0] == pytest.approx(HOLDER_ASK) and terms[-1] == pytest.approx(HOST_ASK)
     assert terms[0] > terms[1] > terms[2]
-    assert term(0.4, leaning=1.0) == pytest.approx(terms[1])
-
-
-def test_outside_options_are_the_rivals_share_of_what_tajikistan_is_given_or_a_rivals_forces_on_its_soil():
-    w = based(1.0, options=0.25)
-    assert outside_options(w) == pytest.approx(0.25)
-    w.dependence[:, w.tjk, w.i("CHN")] = 0.3  # China's loans are an option as much as US money
-    assert outside_options(w) == pytest.approx((0.15 + 0.3) / (0.45 + 0.45))
-    w.dependence[:, w.tjk, w.i("IRN")] = 0.5  # another partner's support is no rival's offer
-    assert outside_options(w) == pytest.approx(0.5)
-    alone = based(1.0, options=0.0)
-    alone.dependence[:, alone.tjk, :] = 0.0
-    assert (outside_options(alone) == 0.0).all()
-    hosting = based(1.0, options=0.25)
-    hosting.ties[:, hosting.tjk, hosting.i("USA")] |= TIE_BITS["base"]  # the coalition at Tajik airfields
-    hosting.drivers["us_troops_afghanistan"] = 3.0  # a few thousand US troops next door
-    war = us_at_war_next_door(hosting)
-    assert 0.0 < war < 1.0 and outside_options(hosting) == pytest.approx(1.0 - 0.75 * (1.0 - war))
 
 
 def test_a_lease_running_out_is_no_defection_and_a_renewal_eases_russias_migrant_squeeze():
@@ -128,16 +96,16 @@ def holding_out(w, reps=None) -> None:
 def test_tajikistan_holds_out_for_rent_only_on_a_lease_falling_due_and_as_far_as_it_has_options_and_security():
     """R81: no hold-out on a settled lease or with nowhere else to turn; more with more options and a
     more secure regime; none once it already holds out."""
-    def chance(years_left, options=0.5, security=0.8, already=False) -> float:
-        w = based(years_left, options=options)
+    def chance(years_left, leaning=0.5, security=0.8, already=False) -> float:
+        w = based(years_left, leaning)
         w.security[:] = security
         if already:
             holding_out(w)
         return float(_decide(w, "R81", "TJK").mean())
 
-    assert chance(30.0) == 0.0 and chance(1.0, options=0.0) == 0.0 and chance(1.0, already=True) == 0.0
+    assert chance(30.0) == 0.0 and chance(1.0, leaning=-0.4) == 0.0 and chance(1.0, already=True) == 0.0
     assert chance(1.0, security=0.0) == 0.0
-    assert 0.0 < chance(1.0, options=0.2) < chance(1.0, options=0.6)
+    assert 0.0 < chance(1.0, leaning=0.2) < chance(1.0, leaning=0.6)
     assert chance(1.0, security=0.4) < chance(1.0, security=0.9)
 
 
@@ -147,7 +115,7 @@ def test_a_hold_out_is_read_by_russia_as_defection_slows_the_talks_and_shortens_
     as the outside options behind the hold-out go."""
     firm, held = based(1.0, 0.1), based(1.0, 0.1)
     holding_out(held)
-    options = outside_options(held)
+    options = np.clip(leaning_to_rivals(held), 0.0, 1.0)
     assert 0.0 < options.min() < 1.0
     assert defection_from_russia(held) == pytest.approx(defection_from_russia(firm) + HOLDOUT_WEIGHT * options)
     assert (_decide(held, "R65", "RUS") > _decide(firm, "R65", "RUS")).all()
@@ -158,9 +126,9 @@ def test_a_hold_out_is_read_by_russia_as_defection_slows_the_talks_and_shortens_
 
 
 def test_a_hold_out_with_no_outside_options_left_weighs_nothing():
-    firm, held = based(1.0, -0.4, options=0.0), based(1.0, -0.4, options=0.0)
+    firm, held = based(1.0, -0.4), based(1.0, -0.4)
     holding_out(held)
-    assert (outside_options(held) == 0).all() and (leaning_to_rivals(held) == 0).all()
+    assert (leaning_to_rivals(held) == 0).all()
     assert defection_from_russia(held) == pytest.approx(defection_from_russia(firm))
     assert _decide(held, "R75", "RUS") == pytest.approx(_decide(firm, "R75", "RUS"))
 

@@ -9,15 +9,14 @@ bargained over from 2011 until a new lease was signed in October 2012.
 
 The term is bargained: "the 30-year term was a compromise between the 10 years Tajikistan wanted
 and the 49 years that Russia wanted" (EurasiaNet, 5 October 2012, ``eurasianet2012base``). Here the
-term signed lies between the two asks, nearer Tajikistan's the more outside options it has when the
-deal is made: what the holder's rivals give it against what the holder gives, or a rival's forces on
-its soil, worth as much as the war next door makes them to the rival (``outside_options`` in
-:mod:`sim.core.rules.bargaining`; in 2004, with the coalition at war next door, they got Tajikistan
-nearly its ask; as that war wound down, what the rivals gave, China's loans above all, was left);
-and nearer the holder's the more its standing squeezes can cost Tajikistan (``coercion``, in the
-same module). How warmly Tajikistan regards the rivals is no bargaining power: it is what the holder
-reads as drift, and answers (``leaning_to_rivals``). The two asks are the source's; placing the term between them by
-the two sides' power is the project's reading, a prior no series was fitted to.
+term signed lies between the two asks, nearer Tajikistan's the more it leans to the holder's rivals
+when the deal is made: its outside options are its bargaining power (a rival's forces on its soil
+count as much as the war next door makes them worth to the rival, so that in 2004, with the
+coalition at war next door, they alone got Tajikistan its ask, and in 2012, as the war wound down,
+they did not); and nearer the holder's the more its standing squeezes can cost Tajikistan (``coercion``
+in :mod:`sim.core.rules.bargaining`, which also says why the lean stands in for outside options). The
+two asks are the source's; placing the term between them by the two sides' power is the project's
+reading, a prior no series was fitted to.
 
 The holder's side is in :mod:`sim.core.rules.levers`: R75 signs a first lease only when outbidding
 a rival (as in 2004, with the US-led coalition at Dushanbe's airport), and renews a lease as it runs

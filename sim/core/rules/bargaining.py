@@ -1,16 +1,23 @@
 """The bargain over Russia's base: what Russia reads as defection, and what Tajikistan can bargain with.
 
-Two readings of the same relationship, kept apart because they are different things:
+Two readings of the same relationship, kept apart because they ought to be different things:
 
 * **Leaning to Russia's rivals** (:func:`leaning_to_rivals`) is how Russia sees Tajikistan drift:
   warmer to the United States or China than to Russia, a rival's forces on its soil. It is what
   Russia answers, by outbidding (R75) or squeezing (R65, through :func:`defection_from_russia`).
-* **Outside options** (:func:`outside_options`) are what Tajikistan could turn to instead of Russia:
-  what Russia's rivals actually give it (aid, military support, loans), against what Russia gives,
-  and a rival's forces on its soil.
-  They are its bargaining power over the base: how readily it holds out for rent (R81), how much a
-  hold-out weighs (:func:`holding_out`), and the term of a lease (R75). A Tajikistan that merely
-  cools on Russia gains no bargaining power by it; one that the rivals fund does.
+* **Outside options** (:func:`outside_options`) are meant to be what Tajikistan could turn to
+  instead of Russia: its bargaining power over the base (R75's term, R81's hold-out). Today they are
+  the same lean, clipped: a proxy, since a regard gap is no offer. Measuring them by what the rivals
+  give (their share of Tajikistan's dependence, or of its aid) was tried and set aside: both shares
+  are nearly flat over 1998-2023 (about 0.5-0.6), dominated by generic support terms and Russia's
+  remittance tie (so a Russian recession would raise Tajikistan's bargaining power), and bounded at
+  1 they lengthened the 2004 lease past its ten years and moved the 2011-12 hold-out to 2014-15.
+  What the rivals offered did matter in 2012: Dushanbe's "latest move to toughen its position in
+  renewing the lease of the 201st Russian army base is connected with the activities, which the
+  United States and China have been conducting in the former Soviet republic recently" (a US
+  delivery of military hardware under negotiation, a Chinese loan of about two billion dollars:
+  Pravda.ru, reporting Kommersant, July 2012, ``pravda2012base``). A measure of the offers
+  themselves (the rivals' aid and loans, not the model's generic support) is the next step.
 
 The holder's squeezes count against the outside options in the bargain (:func:`coercion`). The
 rules themselves are in :mod:`sim.core.rules.levers`; the lease in :mod:`sim.core.leases`.
@@ -64,37 +71,22 @@ def hosting_a_rival(w: World) -> np.ndarray | float:
     return w.has("TJK", "USA", "base") * us_at_war_next_door(w) if w.present("USA") else 0.0
 
 
-def outside_options(w: World) -> np.ndarray:
-    """What Tajikistan could turn to instead of Russia, ``[replicate]`` in [0, 1]: of the outside
-    support Russia and its rivals give it together (aid, military support and loans, as its
-    dependence on each reads them), the share the rivals give, and a rival's forces on its soil
-    (:func:`hosting_a_rival`), either of which is an option (1 - (1 - share)(1 - hosting)). Its
-    bargaining power over Russia's base (R75, R81), read from what the rivals offer and where their
-    forces are, not from how warmly it regards them: in 2012
-    its "latest move to toughen its position in renewing the lease of the 201st Russian army base is
-    connected with the activities, which the United States and China have been conducting in the
-    former Soviet republic recently" (a US delivery of military hardware under negotiation, a
-    Chinese loan of about two billion dollars: Pravda.ru, reporting Kommersant, July 2012,
-    ``pravda2012base``). Every rival counts alike: how far Russia minds each is Russia's reading
-    (:data:`RUSSIAS_RIVALS`), not Tajikistan's option. Computed once a month."""
-    def compute() -> np.ndarray:
-        given = w.dependence[:, w.tjk, :]
-        rivals = np.zeros(w.R)
-        for code in RUSSIAS_RIVALS:
-            if w.present(code):
-                rivals = rivals + given[:, w.i(code)]
-        together = rivals + given[:, w.i("RUS")]
-        share = np.divide(rivals, together, out=np.zeros(w.R), where=together > 1e-9)
-        return 1.0 - (1.0 - share) * (1.0 - hosting_a_rival(w))
-
-    return w.levers.reading("Tajikistan's outside options", compute)
-
-
 def lease_running_out(w: World) -> np.ndarray:
     """How near the lease of Russia's base is to running out, ``[replicate]`` in [0, 1]
     (:mod:`sim.core.leases`): Russia's base is still there and its lease is due for renewal."""
     rus = w.i("RUS")
     return w.levers.leases.running_out()[:, rus] * w.has("RUS", "TJK", "base")
+
+
+def outside_options(w: World) -> np.ndarray:
+    """Tajikistan's outside options in the bargain over Russia's base, ``[replicate]`` in [0, 1]: its
+    lean to Russia's rivals (:func:`leaning_to_rivals`), clipped. A proxy: a regard gap is not an
+    offer, so a Tajikistan that merely cools on Russia reads as having more options (the project's
+    open question; measuring them by what the rivals give was tried and set aside, as the module's
+    docstring says). R81's hold-out and the hold-out's weight read it; R75's term reads the lean
+    unclipped, so that a lean above 1 (the coalition at war next door and a warmer regard) outweighs
+    Russia's squeezes."""
+    return np.clip(leaning_to_rivals(w), 0.0, 1.0)
 
 
 def holding_out(w: World) -> np.ndarray:

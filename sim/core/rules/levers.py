@@ -323,7 +323,7 @@ def russia_outbids(w: World, me: Actor, k: float) -> None:
                "Russia promises investment and debt relief to keep Tajikistan close")
     w.pull(me.code, "TJK", 0.3 * k * bid)
     held_up = holding_out(w)
-    w.levers.leases.offer(me.index, outside_options(w) - coercion(w, me.code) + HOLDOUT_WEIGHT * held_up)
+    w.levers.leases.offer(me.index, leaning - coercion(w, me.code) + HOLDOUT_WEIGHT * held_up)
     unsettled = w.levers.leases.unsettled()[:, me.index]
     outbid = 0.02 * leaning * w.trait(me.code, "capability") * unsettled
     renewing = RENEWAL_PACE * (due > 0) * (1.0 - HOLDOUT_SLOWS * held_up)
