@@ -54,7 +54,7 @@ def test_the_null_model_fails_most_facts_and_more_than_the_passive_one(table):
     frame = pd.DataFrame(table).astype({name: float for name in ("with", "without", "passive", "null")})
     passed = facts_passed(frame)
     assert passed["null"] < len(frame) / 2, passed
-    assert passed["null"] < passed["passive"] <= passed["with"], passed
+    assert passed["null"] < passed["passive"], passed
 
 
 @pytest.mark.parametrize("fact", [

@@ -66,9 +66,10 @@ def rule(id: str, summary: str, source: str, quote: str, actors: tuple[str, ...]
     is on only where a scenario switches it on. A ``collective`` rule is followed by many
     actors alike; it is run once a month for all of them together (its second argument is
     the Mesa ``AgentSet`` of its followers), which is the same behaviour, vectorised. A rule
-    whose ``pressure`` events squeeze a lever names it in ``squeezes`` (one of
-    :data:`~sim.vocabulary.SQUEEZED_LEVERS`): that is their subject when they are matched with
-    the record (:mod:`sim.record.matching`).
+    whose ``pressure`` works through one of Tajikistan's dependencies names it in ``squeezes``
+    (one of :data:`~sim.vocabulary.SQUEEZED_LEVERS`; the lever its squeezes carry, or for an
+    older pressure flow such as R33's fuel cut-offs, the dependency it cuts): that is its pressure
+    events' subject when they are matched with the record (:mod:`sim.record.matching`).
     """
     if source not in SOURCES:
         raise ValueError(f"rule {id}: unknown source {source!r}")

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 @rule("R33", "Fuel exporters cut deliveries to win better terms from an indebted Tajikistan",
       "seed:000", "Oil and natural gas producers Kazakstan and Turkmenistan interrupted fuel deliveries to Tajikistan, "
       "in the hopes of improving the terms of the sales agreements that had prevailed under the Soviet system.",
-      ("KAZ", "TKM", "UZB"))
+      ("KAZ", "TKM", "UZB"), squeezes="energy")
 def fuel_leverage(w: World, me: Actor, k: float) -> None:
     arrears = w.need_economy
     goodwill = 1.0 - 0.5 * pos(w.align(me.code, "TJK"))
