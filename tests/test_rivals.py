@@ -149,3 +149,26 @@ def test_the_war_next_door_winds_down_as_the_united_states_withdraws_from_its_he
 
     assert war(9.0, 9.0) > 0.8 and war(9.0, 82.0) < 0.1 and war(0.0, 82.0) == 0.0
     assert war(82.0, 82.0) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_the_united_states_funds_tajik_security_on_an_aid_scale_and_pays_for_access_only_while_it_has_it():
+    """R73's military support is a fraction of a garrison (aid to aid against Russia's, not as large as
+    the 201st); its payment for the airfields is economic aid, given only while Tajikistan grants access."""
+    from sim.core.rules.common import us_at_war_next_door
+    from sim.core.rules.levers import ACCESS_PAYMENT, US_SECURITY_AID
+
+    given = {}
+    for case, access in (("asking", False), ("hosting", True)):
+        w = world(russia_growth=0.0, us_troops_afghanistan=100.0)
+        if access:
+            w.ties[:, w.tjk, w.i("USA")] |= TIE_BITS["base"]
+        run(w, "R73", "USA")
+        fighting = us_at_war_next_door(w)
+        military = sum(flow.amount for flow in w.flows if flow.type == "military" and flow.rule == "R73")
+        economic = sum(flow.amount for flow in w.flows if flow.type == "aid" and flow.rule == "R73")
+        given[case] = (np.asarray(military), np.asarray(economic), fighting)
+    military, economic, fighting = given["asking"]
+    assert fighting > 0.9 and military == pytest.approx(US_SECURITY_AID * fighting) and not np.any(economic)
+    assert 10 * US_SECURITY_AID < 0.2  # its stock, built up, is a small part of a garrison's weight (1)
+    military, economic, fighting = given["hosting"]
+    assert economic == pytest.approx(ACCESS_PAYMENT * fighting) and military == pytest.approx(US_SECURITY_AID * fighting)

@@ -166,7 +166,7 @@ EXPECTED: dict[str, list[str]] = {
     "R70": ["build", "propose refusal TJK>UZB -"],  # resolving to build the dam, where not yet resolved
     "R71": ["lend CHN>TJK", "aid CHN>TJK"],
     "R72": ["propose treaty CHN>TJK +"],
-    "R73": ["military USA>TJK", "pull USA>TJK +", "propose request USA>TJK +"],
+    "R73": ["military USA>TJK", "aid USA>TJK", "pull USA>TJK +", "propose request USA>TJK +"],
     "R74": ["propose basing TJK>USA + tie:base", "propose basing TJK>USA untie:base"],
     "R75": ["aid RUS>TJK", "pull RUS>TJK +", "pull RUS>USA,CHN -", "propose basing RUS>TJK + tie:base"],
     # threats and rivals: a hostile Kabul sends Tajikistan to the patrons holding its security lever

@@ -180,6 +180,13 @@ SOURCES: dict[str, Source] = {
     "state2005aid": Source("US Department of State, Bureau of European and Eurasian Affairs", "U.S. Assistance to "
                            "Tajikistan -- Fiscal Year 2005 (fact sheet)", 2005, "US Department of State, 17 August 2005",
                            "https://2001-2009.state.gov/p/eur/rls/fs/51370.htm"),
+    "usembassy2021security": Source("U.S. Embassy in Tajikistan", "U.S.-Tajikistan Security Assistance Fact Sheet", 2021,
+                                    "U.S. Embassy Dushanbe, 19 November 2021",
+                                    "https://tj.usembassy.gov/us-tajikistan-security-assistance-fact-sheet-111921/"),
+    "terredasie2013": Source("Terre d'Asie", "La Russie a accordé au Tadjikistan une assistance militaire et technique "
+                             "de 400 millions de dollars", 2013, "Terre d'Asie, October 2013",
+                             "https://terredasie.com/la-russie-a-accorde-au-tadjikistan-une-assistance-militaire-et-technique-"
+                             "de-400-millions-de-dollars"),
     "pravda2012base": Source("D. Sudakov (Pravda.ru), reporting Kommersant and A. Karavayev", "China and USA oust Russia "
                              "from Asia", 2012, "Pravda.ru (English), July 2012",
                              "https://english.pravda.ru/amp/russia/121580-tajikistan_russia"),

@@ -134,7 +134,7 @@ class World:
         """Whether each patron has forces based in Tajikistan, ``[replicate, actor]`` (0 or 1): its
         base tie to Tajikistan (Russia's 201st, China's border posts). Tajikistan's grant of access
         to its airfields (a tie the other way) stations no garrison: what it brings is the user's
-        payments, counted as military aid."""
+        payments for it, economic aid (R73)."""
         based = (self.ties[:, :, self.tjk] & TIE_BITS["base"]) > 0
         based[:, self.tjk] = False
         return based.astype(float)

@@ -75,18 +75,25 @@ HOLDOUT_PACE = 0.2
 #: were all the military support present Russia's and Russia at its fullest assertiveness (R82). Not a fit, but read off
 #: the one episode on record, so its timing there is no evidence: the demand was public from July 2011 (E101) and the
 #: funding stopped in late June 2012 (``edm2012base``), eleven months later; at Russia's readings in the replay then
-#: (about 0.44 of the support present over July 2011 to June 2012, assertiveness 0.6, emboldened about 0.97) the chance
-#: is about 0.063 a month, an even chance within about eleven months.
-WITHHOLD_PACE = 0.25
-#: What the United States gives Tajikistan's security a month at the height of its war next door (R73), in the units
-#: of a garrison (the 201st's, 1): about a tenth of one once it has built up (the stock decays by ``aid_decay``, 0.9 a
-#: month, so 0.0105 a month stands at 0.105). The ratio is Tajikistan's own valuations: the 201st's presence at "$250
-#: million a year" (The Moscow Times, 11 July 2012, ``moscowtimes2012rent``) against the most the United States budgeted
-#: for Tajikistan's "Security & Law Enforcement", "$26.2 million" in 2005, the year of its border programme (US
-#: Department of State, ``state2005aid``). Before, 0.1 a month made US support as large as the 201st's garrison. The
-#: payments for access itself, of the same order ("tens of millions of dollars", R73's quote), bought the use of airfields,
-#: not Tajikistan's security, and are not added.
-US_SECURITY_AID = 0.0105
+#: (about 0.61 of the support present over July 2011 to June 2012, assertiveness 0.6, emboldened about 0.97) the chance
+#: is about 0.061 a month, an even chance within about eleven months. Read again when US security aid was put on its
+#: own scale (it had been 0.25, read at Russia's 0.44 of the support when US aid weighed as much as the 201st).
+WITHHOLD_PACE = 0.17
+#: What the United States gives Tajikistan's security a month at the height of its war next door (R73), in the units of
+#: the model's military support (a garrison, the 201st's, weighs 1; Russia's military aid stood at about 0.36 in
+#: 2005-13 in the replay), anchored aid to aid: the United States has given "over $330 million in security sector
+#: assistance" since 1992 (US Embassy Dushanbe, 2021, ``usembassy2021security``: about $11 million a year, and "$11.4
+#: million" in 2020), Russia "une assistance militaire et technique au Tadjikistan de 400 millions de dollars" since
+#: 2005 (Tajikistan's defence minister, 1 October 2013, ``terredasie2013``: about $46 million a year), so US security aid
+#: is about 0.24 of Russia's, 0.086 once built up (aid decays by ``aid_decay``, 0.9 a month, so a flow f stands at 10 f).
+#: A typical year, not the peak: FY2005's $26.2 million held a one-off supplemental after Russia's border guards left
+#: (US Department of State, ``state2005aid``).
+#: Before, 0.1 a month made US support as large as the 201st's garrison.
+US_SECURITY_AID = 0.0086
+#: What the United States pays a month for the use of Tajik airfields while it has it and fights next door (R73): a
+#: prior, the size the rule's one flow had before its security aid was put apart ("tens of millions of dollars, for the
+#: privilege", its quote); economic aid, not military support.
+ACCESS_PAYMENT = 0.1
 #: How much of its military aid Russia holds back when it withholds its funding (R82): half, as a migrant squeeze
 #: (R65) closes half the migrants' way; it fades as other squeezes do, and ends with a lease signed. A prior.
 WITHHOLD_AMOUNT = 0.5
@@ -282,13 +289,16 @@ def china_lends(w: World, me: Actor, k: float) -> None:
     w.give_aid(me.code, "TJK", 2.0 * amount, "China lends for roads, power plants and mines")
 
 
-@rule("R73", "While it fights next door in Afghanistan, the United States seeks access in Tajikistan and pays for it",
+@rule("R73", "While it fights next door in Afghanistan, the United States seeks access in Tajikistan, pays for it, and "
+      "funds Tajikistan's border security",
       "jamestown2001", "The United States has in turn agreed to pay an as yet undisclosed sum, to the order of tens of "
       "millions of dollars, for the privilege.", ("USA",))
 def us_seeks_access(w: World, me: Actor, k: float) -> None:
     fighting = us_at_war_next_door(w)
-    w.give_aid(me.code, "TJK", US_SECURITY_AID * k * fighting, "The United States pays for access and border security",
+    w.give_aid(me.code, "TJK", US_SECURITY_AID * k * fighting, "The United States funds Tajikistan's border security",
                military=True)
+    w.give_aid(me.code, "TJK", ACCESS_PAYMENT * k * fighting * w.has("TJK", me.code, "base"),
+               "The United States pays for the use of Tajik airfields")
     w.pull(me.code, "TJK", 0.5 * k * fighting)
     w.propose(me.code, "TJK", "request", k * fighting * ~w.has("TJK", me.code, "base"),
               "The United States asks for the use of Tajik airfields and transit", alignment=0.03)
