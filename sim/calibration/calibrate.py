@@ -302,10 +302,11 @@ def _interval(block: dict, key: str) -> str:
 
 def _against(skill: float, block: dict, key: str) -> str:
     """Whether a skill beats its baseline, in words: "beats" or "does NOT beat" when its bootstrap interval
-    lies on one side of 0, "ties" when it spans 0 (whichever side the point estimate falls)."""
+    lies on one side of 0, "ties" when it spans 0 (the skill printed beside it says which side the point
+    estimate falls)."""
     low, high = block.get(key, (None, None))[:2] if key in block else (None, None)
     if low is not None and high is not None and low <= 0.0 <= high:
-        return f"ties (point estimate {'ahead of' if skill > 0 else 'behind'})"
+        return "ties"
     return "beats" if skill > 0 else "does NOT beat"
 
 
