@@ -32,7 +32,7 @@ from sim.core.eventlog import EventLog
 from sim.core.interventions import Interventions
 from sim.core.levers import EFFECTS
 from sim.core.unions import UNIONS
-from sim.core.world import Flow, World
+from sim.core.world import GIVEN, Flow, World
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Parameters
@@ -176,16 +176,16 @@ class Dynamics:
         if self.interventions:
             self.interventions.on_flows(month, w)
         stocks = (w.aid, w.pressure, w.support_stock)
-        for stock, decay, given, written in zip(stocks, (p.aid_decay, p.pressure_decay, p.aid_decay),
-                                                (w.aid_given, w.pressure_given, w.support_given), w.written):
+        for stock, decay, name, written in zip(stocks, (p.aid_decay, p.pressure_decay, p.aid_decay), GIVEN, w.written):
             if w.R <= FEW_REPLICATES:
                 stock *= decay
-                stock += given
+                stock += w.intended[name].transpose(2, 0, 1)
             else:  # a large batch's stocks move only where anything was ever added (world.GIVEN): elsewhere
-                at = (slice(None),) + np.nonzero(written)  # stock and flow are 0.0, and so is the sum (the same
-                kept = stock[at]                           # two roundings as over the whole array)
+                dyads = np.nonzero(written)  # stock and flow are 0.0, and so is the sum (the same two
+                at = (slice(None),) + dyads  # roundings as over the whole array)
+                kept = stock[at]
                 kept *= decay
-                kept += given[at]
+                kept += w.intended[name][dyads].T
                 stock[at] = kept
         self._log_onsets(month, w.flows, p)
         t, uto = w.tjk, w.idx.get("UTO")
@@ -278,7 +278,7 @@ class Dynamics:
         so that warming to one partner, past that, cools the others in proportion."""
         w = self.world
         w.alignment *= 1.0 - p.alignment_rate
-        step = w.pulls[:, rows, cols]
+        step = w.intended["pulls"][rows, cols].T  # [replicate, dyad], each dyad's replicates together
         step *= p.pull_gain
         np.tanh(step, out=step)
         mine = rows == w.tjk
