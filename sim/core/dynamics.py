@@ -59,6 +59,7 @@ class Dynamics:
         self.to_gov = np.zeros(world.R)
         self.to_opp = np.zeros(world.R)
         self.military_stock = np.zeros((world.R, world.N))  # each patron's military support present, decaying
+        self._fired = self._spare_requests = (None, [])  # requests arrays made here, with the dyads written in them
 
     def apply(self, month: int, p: Parameters, draws_for) -> None:
         """Apply this month's intentions; ``draws_for(count)`` gives ``[replicate, count]`` uniforms."""
@@ -68,7 +69,7 @@ class Dynamics:
         rows, cols = w.live_pairs()
         count = len(keys)
         draws = draws_for(count + len(rows) + conflict.DRAWS)
-        fired_requests = np.zeros(w.requests.shape)  # calloc'ed: a large batch's pages are zeroed only where written
+        fired_requests = self._fresh_requests()
         w.conflict.mediation[:] = 0.0
         self.fire_actions(month, p, proposals, keys, draws[:, :count], fired_requests)
         self.update_flows(month, p)
@@ -77,7 +78,21 @@ class Dynamics:
         self.relax_alignment(p, rows, cols, draws[:, count:count + len(rows)])
         self.update_dependence(p)
         self.update_domestic(p)
-        w.requests = fired_requests
+        retired, w.requests = w.requests, fired_requests
+        self._spare_requests = self._fired if retired is self._fired[0] else (None, [])
+        self._fired = (fired_requests, self._asked)
+
+    def _fresh_requests(self) -> np.ndarray:
+        """A zeroed array for this month's fired requests: the one retired last month (made here, so written only
+        by :meth:`_apply_actions`), with the dyads written in it zeroed again. In a large batch that is cheaper than
+        a fresh array, whose pages are faulted in and freed again every month."""
+        spare, written = self._spare_requests
+        self._asked: list[tuple[np.ndarray, np.ndarray]] = []  # the (asked, asker) dyads written this month
+        if spare is None:
+            return np.zeros(self.world.requests.shape)
+        for asked, askers in written:
+            spare[:, asked, askers] = 0.0
+        return spare
 
     # --- 1. discrete actions -----------------------------------------------------------
 
@@ -151,6 +166,7 @@ class Dynamics:
         np.bitwise_and.at(w.ties, (reps[some], a[some], b[some]), ~untie[some])
         asked = t["request"][cols]
         np.add.at(fired_requests, (reps[asked], b[asked], a[asked]), 1.0)
+        self._asked.append((b[asked], a[asked]))
         levers = t["lever"][cols]
         present = set(levers.tolist())
         for lever in (effect for effect in EFFECTS if effect in present):
