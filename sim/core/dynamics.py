@@ -111,12 +111,24 @@ class Dynamics:
                 chance = np.asarray(chance)
                 rows_of[row:row + len(block)] = chance.T if chance.ndim == 2 else chance.reshape(-1, 1)
             row += len(block)
-        prob = rows_of.T
-        prob *= p.event_hazard
-        np.clip(prob, 0.0, 1.0, out=prob)
-        if self.interventions:
-            self.interventions.on_actions(month, keys, prob)
-        self._apply_actions(month, keys, draws < prob, fired_requests)
+        # An action happens where its draw, in [0, 1), falls below its chance times the hazard: clipping that to
+        # [0, 1] first, as the chance it is, would change no comparison, so it is not done.
+        hazard = p.event_hazard
+        if w.R > FEW_REPLICATES and not self.interventions and hazard > 0:
+            # Only a draw below its action's highest chance (times the hazard: a product by a positive number keeps
+            # the order) can fire. Those few are found with the draws as they lie, then compared one by one.
+            top = np.fmax.reduce(rows_of, axis=1)  # fmax: a chance not a number fires nowhere, nor may it hide others
+            top *= hazard
+            reps, cols = nonzero(draws < top)
+            keep = draws[reps, cols] < rows_of[cols, reps] * hazard
+            reps, cols = reps[keep], cols[keep]
+        else:
+            prob = rows_of.T
+            prob *= hazard
+            if self.interventions:
+                self.interventions.on_actions(month, keys, prob)
+            reps, cols = nonzero(draws < prob)
+        self._apply_actions(month, keys, reps, cols, fired_requests)
 
     def _action_table(self, keys: tuple) -> dict[str, np.ndarray]:
         """The actions of these keys as columns (cached: most months repeat them)."""
@@ -142,9 +154,9 @@ class Dynamics:
         self._last_table = (keys, table)
         return table
 
-    def _apply_actions(self, month: int, keys: tuple, fired: np.ndarray, fired_requests: np.ndarray) -> None:
+    def _apply_actions(self, month: int, keys: tuple, reps: np.ndarray, cols: np.ndarray, fired_requests: np.ndarray) -> None:
+        """Carry out the actions that happened: ``cols`` in replicates ``reps``, in the order of ``nonzero``."""
         w = self.world
-        reps, cols = nonzero(fired)
         if reps.size == 0:
             return
         t = self._action_table(keys)
