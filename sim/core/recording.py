@@ -116,23 +116,26 @@ def conflict_series(w: World) -> np.ndarray:
     conflicts' one by one, then each lever's for its holders (a holder not in the scenario reads
     zero). Each value is rounded to float32 once, as it is filled in."""
     series = np.empty((w.R, len(STATE_SERIES)), dtype=np.float32)
-    count = len(CONFLICT_SERIES)
     for n, (a, b) in enumerate(CONFLICT_SERIES.values()):  # column by column: cheaper than stacking them first
         series[:, n] = getattr(getattr(w, a), b)
-    readings = np.zeros((w.R, len(LEVER_HOLDERS), w.N + 1))  # the last column: zeros, for absent holders
-    for n, variable in enumerate(LEVER_HOLDERS):
-        readings[:, n, :w.N] = _lever_reading(w, LEVER_VARIABLES[variable][0])
-    series[:, count:] = readings[(slice(None),) + _lever_columns(tuple(w.codes))]
+    for name, columns, holders, absent in _lever_columns(tuple(w.codes)):
+        series[:, columns] = _lever_reading(w, name)[:, holders]
+        series[:, absent] = 0.0
     return series
 
 
 @functools.cache
-def _lever_columns(codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Where each lever series is read in a month's stacked readings ``[replicate, variable, actor]``:
-    (variable, actor) indices in the order of :data:`LEVER_SERIES`; an absent holder reads column N."""
-    at = [(n, codes.index(holder) if holder in codes else len(codes))
-          for n, holders in enumerate(LEVER_HOLDERS.values()) for holder in holders]
-    return np.array([v for v, _ in at], dtype=np.intp), np.array([h for _, h in at], dtype=np.intp)
+def _lever_columns(codes: tuple[str, ...]) -> tuple[tuple[str, np.ndarray, np.ndarray, np.ndarray], ...]:
+    """Where each lever's series go in a month's :func:`conflict_series`: per variable, the reading's name, the
+    columns of its holders in the scenario and their actor indices, and the columns of those not in it."""
+    found, column = [], len(CONFLICT_SERIES)
+    for variable, holders in LEVER_HOLDERS.items():
+        at = np.arange(column, column + len(holders))
+        here = np.array([holder in codes for holder in holders], dtype=bool)
+        found.append((LEVER_VARIABLES[variable][0], at[here],
+                      np.array([codes.index(h) for h in holders if h in codes], dtype=np.intp), at[~here]))
+        column += len(holders)
+    return tuple(found)
 
 
 def partner_pairs(w: World) -> tuple[tuple[tuple[int, int], ...], np.ndarray, np.ndarray]:
