@@ -60,6 +60,9 @@ class Dynamics:
         self.to_gov = np.zeros(world.R)
         self.to_opp = np.zeros(world.R)
         self.military_stock = np.zeros((world.R, world.N))  # each patron's military support present, decaying
+        #: The dyads whose alignment may lie outside [-1, 1], or be non-zero on the diagonal or for an absent actor,
+        #: other than the live ones: those an action or a scheduled event changed since last month (all at first).
+        self.touched = np.ones((world.N, world.N), dtype=bool)
         self._fired = self._spare_requests = (None, [])  # requests arrays made here, with the dyads written in them
 
     def apply(self, month: int, p: Parameters, draws_for) -> None:
@@ -164,6 +167,7 @@ class Dynamics:
         a, b = t["actor"][cols], t["target"][cols]
         np.add.at(w.alignment, (reps, a, b), t["alignment"][cols])
         np.add.at(w.alignment, (reps, b, a), t["alignment"][cols])
+        self.touched[a, b] = self.touched[b, a] = True
         for k, (stock, name) in enumerate(((w.aid, "aid"), (w.pressure, "pressure"))):
             some = t[name + "_some"][cols]  # only the actions that add any: adding 0.0 changes no stock (none is
             if some.any():                  # ever -0.0: all added to one is non-negative), the rest add in order
@@ -318,12 +322,33 @@ class Dynamics:
         noise -= 0.5
         noise *= p.alignment_noise * math.sqrt(12.0)
         step += noise
-        w.alignment[:, rows, cols] += step
-        np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
-        if self.inactive.size:
-            w.alignment[:, self.inactive, :] = 0.0
-            w.alignment[:, :, self.inactive] = 0.0
-        w.alignment[:, self.diagonal, self.diagonal] = 0.0
+        if w.R <= FEW_REPLICATES:
+            w.alignment[:, rows, cols] += step
+            np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
+            if self.inactive.size:
+                w.alignment[:, self.inactive, :] = 0.0
+                w.alignment[:, :, self.inactive] = 0.0
+            w.alignment[:, self.diagonal, self.diagonal] = 0.0
+        else:
+            self._settle(rows, cols, step)
+        self.touched[:] = False
+
+    def _settle(self, rows: np.ndarray, cols: np.ndarray, step: np.ndarray) -> None:
+        """``alignment[:, rows, cols] += step``, then alignment clipped to [-1, 1] and zeroed on the diagonal and for
+        absent actors, as over the whole array, but only on the live dyads and those :attr:`touched` since last
+        month: everywhere else it was so after last month already, and shrinking it towards 0 kept it so."""
+        w = self.world
+        extra = self.touched.copy()
+        extra[rows, cols] = False
+        more_rows, more_cols = np.nonzero(extra)
+        ii, jj = np.concatenate((rows, more_rows)), np.concatenate((cols, more_cols))
+        values = w.alignment[:, ii, jj]
+        values[:, :len(rows)] += step
+        np.clip(values, -1.0, 1.0, out=values)
+        void = np.eye(w.N, dtype=bool)  # the diagonal and the absent actors' dyads
+        void[self.inactive, :] = void[:, self.inactive] = True
+        values[:, void[ii, jj]] = 0.0
+        w.alignment[:, ii, jj] = values
 
     # --- 5. dependence ---------------------------------------------------------------------
 

@@ -231,6 +231,7 @@ class TajikistanModel(mesa.Model):
         w.aid[:, i, j] += fx.aid
         w.pressure[:, i, j] += fx.pressure
         w.written[:2, i, j] = True  # the stocks have been added to (see sim.core.world.GIVEN)
+        self.dynamics.touched[i, j] = self.dynamics.touched[j, i] = True
         if fx.tie:
             w.ties[:, i, j] |= TIE_BITS[fx.tie]
         if fx.untie:
