@@ -63,6 +63,7 @@ class Dynamics:
         #: The dyads whose alignment may lie outside [-1, 1], or be non-zero on the diagonal or for an absent actor,
         #: other than the live ones: those an action or a scheduled event changed since last month (all at first).
         self.touched = np.ones((world.N, world.N), dtype=bool)
+        self.nonzero = np.ones((world.N, world.N), dtype=bool)  # where alignment was not 0 after last month (all at first)
         self._fired = self._spare_requests = (None, [])  # requests arrays made here, with the dyads written in them
 
     def apply(self, month: int, p: Parameters, draws_for) -> None:
@@ -310,7 +311,8 @@ class Dynamics:
         limited): the positive targets of its row together may not exceed ``attention_budget``,
         so that warming to one partner, past that, cools the others in proportion."""
         w = self.world
-        w.alignment *= 1.0 - p.alignment_rate
+        if w.R <= FEW_REPLICATES:
+            w.alignment *= 1.0 - p.alignment_rate
         step = w.intended["pulls"][rows, cols].T  # [replicate, dyad], each dyad's replicates together
         step *= p.pull_gain
         np.tanh(step, out=step)
@@ -330,25 +332,29 @@ class Dynamics:
                 w.alignment[:, :, self.inactive] = 0.0
             w.alignment[:, self.diagonal, self.diagonal] = 0.0
         else:
-            self._settle(rows, cols, step)
+            self._settle(rows, cols, step, 1.0 - p.alignment_rate)
         self.touched[:] = False
 
-    def _settle(self, rows: np.ndarray, cols: np.ndarray, step: np.ndarray) -> None:
-        """``alignment[:, rows, cols] += step``, then alignment clipped to [-1, 1] and zeroed on the diagonal and for
-        absent actors, as over the whole array, but only on the live dyads and those :attr:`touched` since last
-        month: everywhere else it was so after last month already, and shrinking it towards 0 kept it so."""
+    def _settle(self, rows: np.ndarray, cols: np.ndarray, step: np.ndarray, shrink: float) -> None:
+        """Alignment times ``shrink``, ``alignment[:, rows, cols] += step``, then alignment clipped to [-1, 1] and
+        zeroed on the diagonal and for absent actors, as over the whole array, but only on the live dyads, those
+        :attr:`touched` since last month and those not 0 after it (:attr:`nonzero`): elsewhere alignment is 0,
+        which all of it leaves as it is, and on the others it was within bounds, which shrinking keeps it."""
         w = self.world
-        extra = self.touched.copy()
+        extra = self.nonzero | self.touched
         extra[rows, cols] = False
         more_rows, more_cols = np.nonzero(extra)
         ii, jj = np.concatenate((rows, more_rows)), np.concatenate((cols, more_cols))
         values = w.alignment[:, ii, jj]
+        values *= shrink
         values[:, :len(rows)] += step
         np.clip(values, -1.0, 1.0, out=values)
         void = np.eye(w.N, dtype=bool)  # the diagonal and the absent actors' dyads
         void[self.inactive, :] = void[:, self.inactive] = True
         values[:, void[ii, jj]] = 0.0
         w.alignment[:, ii, jj] = values
+        self.nonzero[:] = False
+        self.nonzero[ii, jj] = values.any(axis=0)
 
     # --- 5. dependence ---------------------------------------------------------------------
 
