@@ -63,6 +63,7 @@ class Dynamics:
         #: The dyads whose alignment may lie outside [-1, 1], or be non-zero on the diagonal or for an absent actor,
         #: other than the live ones: those an action or a scheduled event changed since last month (all at first).
         self.touched = np.ones((world.N, world.N), dtype=bool)
+        self._chances = np.empty((0, world.R))  # the month's chances of the actions proposed (fire_actions)
         self.nonzero = np.ones((world.N, world.N), dtype=bool)  # where alignment was not 0 after last month (all at first)
         self._fired = self._spare_requests = (None, [])  # requests arrays made here, with the dyads written in them
 
@@ -107,7 +108,9 @@ class Dynamics:
         if not count:
             return
         w = self.world
-        rows_of = np.empty((count, w.R))  # [action, replicate]: one row per action is cheap to fill
+        if self._chances.shape[0] < count:  # kept from month to month: a fresh one costs more to fill, in a large batch
+            self._chances = np.empty((count + 64, w.R))
+        rows_of = self._chances[:count]  # [action, replicate]: one row per action is cheap to fill
         row = 0
         for block, chance in proposals:
             if len(block) == 1:
