@@ -212,8 +212,10 @@ class Dynamics:
         w = self.world
         if self.interventions:
             self.interventions.on_flows(month, w)
-        stocks = (w.aid, w.pressure, w.support_stock)
-        for stock, decay, name, written in zip(stocks, (p.aid_decay, p.pressure_decay, p.aid_decay), GIVEN, w.written):
+        stocks = {"aid": w.aid, "pressure": w.pressure, "support_stock": w.support_stock}
+        w.inbound = None if w.R <= FEW_REPLICATES else {}
+        for (key, stock), decay, name, written in zip(stocks.items(), (p.aid_decay, p.pressure_decay, p.aid_decay),
+                                                       GIVEN, w.written):
             if w.R <= FEW_REPLICATES:
                 stock *= decay
                 stock += w.intended[name].transpose(2, 0, 1)
@@ -224,6 +226,9 @@ class Dynamics:
                 kept *= decay
                 kept += w.intended[name][dyads].T
                 stock[at] = kept
+                to_tjk = dyads[1] == w.tjk  # and what flows to Tajikistan, [replicate, actor], is kept (World.inbound)
+                w.inbound[key] = inbound = np.zeros((w.R, w.N))
+                inbound[:, dyads[0][to_tjk]] = kept[:, to_tjk]
         self._log_onsets(month, w.flows, p)
         t, uto = w.tjk, w.idx.get("UTO")
         self.to_gov = sum((flow.amount for flow in w.flows if flow.type == "military" and flow.target == t),
@@ -356,6 +361,7 @@ class Dynamics:
         void[self.inactive, :] = void[:, self.inactive] = True
         values[:, void[ii, jj]] = 0.0
         w.alignment[:, ii, jj] = values
+        w.settled = (rows, cols, values[:, :len(rows)])
         self.nonzero[:] = False
         self.nonzero[ii, jj] = values.any(axis=0)
 
@@ -365,7 +371,7 @@ class Dynamics:
         """Tajikistan's dependence: the share of its outside support from each partner."""
         w = self.world
         t = w.tjk
-        inflow = w.aid[:, :, t] + w.support_stock[:, :, t]
+        inflow = w.to_tjk("aid") + w.to_tjk("support_stock")
         total = inflow.sum(axis=1, keepdims=True)
         share = np.divide(inflow, total, out=np.zeros_like(inflow), where=total > 1e-9)
         w.dependence[:, t, :] += p.dependence_rate * (share - w.dependence[:, t, :])
@@ -374,10 +380,9 @@ class Dynamics:
 
     def update_domestic(self, p: Parameters) -> None:
         w = self.world
-        t = w.tjk
         afghan = w.drivers.get("afghan_instability", 0.0)
-        received = 1.0 - np.exp(-w.aid[:, :, t].sum(axis=1))
-        squeezed = 1.0 - np.exp(-w.pressure[:, :, t].sum(axis=1))
+        received = 1.0 - np.exp(-w.to_tjk("aid").sum(axis=1))
+        squeezed = 1.0 - np.exp(-w.to_tjk("pressure").sum(axis=1))
         # remittances are counted against GDP, which does not include them: the share of the
         # country's income that comes from abroad, R / (GDP + R), stays below 1 however deep a war
         remitted_pct = w.levers.remittances.sum(axis=1)

@@ -315,6 +315,7 @@ class TajikistanModel(mesa.Model):
         with w.standing_still():
             self.history.record(self.month, w)
             self._summarise()
+        w.inbound = w.settled = None  # what the apply phase kept for the month (see World.inbound)
         self.datacollector.collect(self)
         self.month += 1
         if self.month > self.plan.end:

@@ -32,8 +32,15 @@ def tracked_dyads(w: World) -> np.ndarray:
     """Tajikistan's dyads this month, ``[replicate, variable, partner]`` (see :data:`TRACKED`)."""
     t = w.tjk
     tracked = np.empty((w.R, len(TRACKED), w.N), dtype=np.float32)  # filled in place: one pass, one rounding each
-    for n, values in enumerate((w.alignment[:, t, :], w.alignment[:, :, t], w.aid[:, :, t], w.pressure[:, :, t],
-                                w.dependence[:, t, :])):
+    if w.settled is None:
+        tracked[:, 0, :], tracked[:, 1, :] = w.alignment[:, t, :], w.alignment[:, :, t]
+    else:  # Tajikistan's dyads are all live but its own (0): their values as the apply phase left them
+        rows, cols, values = w.settled
+        tracked[:, :2, :] = 0.0
+        mine, theirs = rows == t, cols == t
+        tracked[:, 0, cols[mine]] = values[:, mine]
+        tracked[:, 1, rows[theirs]] = values[:, theirs]
+    for n, values in enumerate((w.to_tjk("aid"), w.to_tjk("pressure"), w.dependence[:, t, :]), start=2):
         tracked[:, n, :] = values
     return tracked
 
@@ -192,6 +199,9 @@ class History:
         if self._partners[0] is not live:
             self._partners = (live, partner_pairs(w))
         pairs, rows, cols = self._partners[1]
+        if w.settled is not None and w.settled[0] is live[0]:  # the values the apply phase left on the live dyads
+            live_rows, live_cols, values = w.settled
+            return pairs, values[:, (live_rows != w.tjk) & (live_cols != w.tjk)].astype(np.float32)
         return pairs, w.alignment[:, rows, cols].astype(np.float32)
 
     def __len__(self) -> int:

@@ -94,6 +94,10 @@ class World:
         self.drivers: dict[str, float] = {}
         self.driver_peaks: dict[str, float] = {}  # each driver's highest value so far in the run
         self.current_rule = ""
+        # Kept by the apply phase of a large batch, for the rest of its month (the model forgets them after it):
+        # what flows to Tajikistan by stock, as in to_tjk, and the live dyads' alignment (rows, columns, values).
+        self.inbound: dict[str, np.ndarray] | None = None
+        self.settled: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.clear_intentions()
 
     # --- reading the state (what rules see) ------------------------------------------
@@ -147,6 +151,10 @@ class World:
         based = (self.ties[:, :, self.tjk] & TIE_BITS["base"]) > 0
         based[:, self.tjk] = False
         return based.astype(float)
+
+    def to_tjk(self, stock: str) -> np.ndarray:
+        """Each actor's stock (``aid``, ``pressure``, ``support_stock``) towards Tajikistan, ``[replicate, actor]``."""
+        return self.inbound[stock] if self.inbound else getattr(self, stock)[:, :, self.tjk]
 
     def align(self, actor: str, target: str) -> np.ndarray:
         return (self._views.get(("alignment", actor, target)) or self._dyad("alignment", actor, target))[2]
