@@ -244,7 +244,8 @@ class Dynamics:
     def update_levers(self, p: Parameters) -> None:
         w = self.world
         members = {code: w.has("TJK", code, "member") for code in UNIONS if code in w.organisations}
-        w.levers.step(w, p, self.military_stock, w.stationed(), members)
+        self.stationed = w.stationed()  # the ties stand as they are for the rest of the month (update_domestic)
+        w.levers.step(w, p, self.military_stock, self.stationed, members)
 
     # --- 3. the conflicts ------------------------------------------------------------------
 
@@ -387,7 +388,7 @@ class Dynamics:
         # country's income that comes from abroad, R / (GDP + R), stays below 1 however deep a war
         remitted_pct = w.levers.remittances.sum(axis=1)
         remitted = remitted_pct / (100.0 + remitted_pct)
-        protected = protection.protected(self.military_stock, w.stationed(), p.garrison, w.levers.squeeze["security"])
+        protected = protection.protected(self.military_stock, self.stationed, p.garrison, w.levers.squeeze["security"])
         # a threat lowers the regime's security and raises its need for protectors, whose presence
         # raises it again, never by more than their full weight
         security_target = (p.security_base - p.security_war * w.conflict.threat - p.security_afghan * afghan

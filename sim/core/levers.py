@@ -140,7 +140,7 @@ class Levers:
     def hold_still(self, still: bool) -> None:
         """Whether the stocks stand still for a while (the model's decide and record phases): meanwhile
         each reading below is computed once and kept, read-only; after it, each is computed afresh."""
-        self._kept = {} if still else None
+        self._kept = self.leases.kept = {} if still else None
 
     def reading(self, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
         """A reading of the stocks, kept while they stand still (see :meth:`hold_still`), so that
