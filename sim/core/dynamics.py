@@ -52,6 +52,7 @@ class Dynamics:
         self._flow_columns: dict[tuple, int] = {}
         self._flow_meta: list[Flow] = []
         self._stocks = np.zeros((0, world.R))
+        self._buffers = (self._stocks,) * 2 + (np.zeros((0, world.R), dtype=bool),) * 2  # see _log_onsets
         self._flow_cache: tuple = (None, None)
         self.diagonal = np.arange(world.N)
         self.inactive = np.zeros(0, dtype=np.intp)
@@ -285,14 +286,20 @@ class Dynamics:
         if len(columns) > len(self._stocks):
             grown = np.zeros((len(columns), self.world.R))
             grown[: len(self._stocks)] = self._stocks
-            self._stocks = grown
-        amounts = np.zeros_like(self._stocks)  # [flow, replicate]
+            self._stocks = grown  # and the buffers the month's numbers go into, kept from month to month:
+            self._buffers = tuple(np.empty_like(grown) for _ in range(2)) + tuple(np.empty_like(grown, bool) for _ in range(2))
+        amounts, new, onset, below = self._buffers  # [flow, replicate]
+        amounts.fill(0.0)
         add_rows(amounts, at, [flow.amount for flow in flows])
         decay, scale = self._flow_constants(p)
         old = self._stocks
-        self._stocks = decay[:, None] * old + amounts
+        np.multiply(decay[:, None], old, out=new)
+        new += amounts  # decay * old + amounts, as ever
         threshold = (p.onset_threshold * scale)[:, None]
-        cols, reps = nonzero((self._stocks > threshold) & (old <= threshold))
+        np.greater(new, threshold, out=onset)
+        onset &= np.less_equal(old, threshold, out=below)
+        self._stocks, self._buffers = new, (amounts, old, onset, below)
+        cols, reps = nonzero(onset)
         if not cols.size:
             return
         w, onsets = self.world, [self._flow_meta[c] for c in cols.tolist()]
