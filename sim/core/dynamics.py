@@ -66,7 +66,7 @@ class Dynamics:
         self.touched = np.ones((world.N, world.N), dtype=bool)
         self._chances = np.empty((0, world.R))  # the month's chances of the actions proposed (fire_actions)
         self.nonzero = np.ones((world.N, world.N), dtype=bool)  # where alignment was not 0 after last month (all at first)
-        self._fired = self._spare_requests = (None, [])  # requests arrays made here, with the dyads written in them
+        self._fired = self._spare_requests = (None, None)  # requests arrays made here, with the dyads written in them
 
     def apply(self, month: int, p: Parameters, draws_for) -> None:
         """Apply this month's intentions; ``draws_for(count)`` gives ``[replicate, count]`` uniforms."""
@@ -86,7 +86,7 @@ class Dynamics:
         self.update_dependence(p)
         self.update_domestic(p)
         retired, w.requests = w.requests, fired_requests
-        self._spare_requests = self._fired if retired is self._fired[0] else (None, [])
+        self._spare_requests = self._fired if retired is self._fired[0] else (None, None)
         self._fired = (fired_requests, self._asked)
 
     def _fresh_requests(self) -> np.ndarray:
@@ -94,11 +94,10 @@ class Dynamics:
         by :meth:`_apply_actions`), with the dyads written in it zeroed again. In a large batch that is cheaper than
         a fresh array, whose pages are faulted in and freed again every month."""
         spare, written = self._spare_requests
-        self._asked: list[tuple[np.ndarray, np.ndarray]] = []  # the (asked, asker) dyads written this month
+        self._asked = np.zeros(self.world.requests.shape[1:], dtype=bool)  # the (asked, asker) dyads written this month
         if spare is None:
             return np.zeros(self.world.requests.shape)
-        for asked, askers in written:
-            spare[:, asked, askers] = 0.0
+        spare[(slice(None),) + np.nonzero(written)] = 0.0
         return spare
 
     # --- 1. discrete actions -----------------------------------------------------------
@@ -188,7 +187,7 @@ class Dynamics:
         np.bitwise_and.at(w.ties, (reps[some], a[some], b[some]), ~untie[some])
         asked = t["request"][cols]
         np.add.at(fired_requests, (reps[asked], b[asked], a[asked]), 1.0)
-        self._asked.append((b[asked], a[asked]))
+        self._asked[b[asked], a[asked]] = True
         levers = t["lever"][cols]
         present = set(levers.tolist())
         for lever in (effect for effect in EFFECTS if effect in present):
