@@ -336,7 +336,7 @@ class Dynamics:
         scale = np.minimum(1.0, p.attention_budget / np.maximum(warm.sum(axis=1, keepdims=True), 1e-12))
         step[:, mine] -= warm * (1.0 - scale)
         step *= p.alignment_rate
-        noise -= 0.5
+        noise = noise - 0.5  # a new array: the draws' own pool is read, not written back
         noise *= p.alignment_noise * math.sqrt(12.0)
         step += noise
         if w.R <= FEW_REPLICATES:
