@@ -417,4 +417,3 @@ class Levers:
         total = attraction.sum(axis=1, keepdims=True) + p.trade_rest
         target = attraction / total
         self.trade += (1.0 if settle else p.trade_rate) * (target - self.trade)
-

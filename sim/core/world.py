@@ -37,13 +37,13 @@ from sim.core.levers import Levers
 #: The intention arrays of flows given. ``World.written[k]`` marks the dyads where GIVEN[k] or its stock (aid,
 #: pressure, support_stock) was ever added to: elsewhere both are 0.0 (see clear_intentions, Dynamics.update_flows).
 GIVEN = ("aid_given", "pressure_given", "support_given")
-#: The intention arrays, kept dyad-major (``World.intended[name][actor, target]`` is that dyad's R replicates, contiguous):
-#: rules add to them one dyad at a time. ``World.pulls`` and the GIVEN are the same arrays seen ``[replicate, actor, target]``.
+#: The intention arrays, kept dyad-major (rules add to one dyad at a time): ``intended[name][actor, target]`` is R replicates.
 INTENDED = ("pulls", *GIVEN)
 TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16, "ceasefire": 32, "accord": 64, "refusal": 128}
 
 
 def _intention(name: str) -> property:
+    """The intention array ``name`` as rules and tests read it, ``[replicate, actor, target]`` (a view, no copy)."""
     return property(lambda self: self.intended[name].transpose(2, 0, 1), doc=f"``{name}`` as ``[replicate, actor, target]``")
 
 
@@ -94,8 +94,8 @@ class World:
         self.drivers: dict[str, float] = {}
         self.driver_peaks: dict[str, float] = {}  # each driver's highest value so far in the run
         self.current_rule = ""
-        # Kept by the apply phase of a large batch, for the rest of its month (the model forgets them after it):
-        # what flows to Tajikistan by stock, as in to_tjk, and the live dyads' alignment (rows, columns, values).
+        # Kept by a large batch's apply phase for the rest of its month (the model forgets them after it): what flows
+        # to Tajikistan by stock (to_tjk), and the live dyads' alignment (rows, columns, values). See sim.core.dynamics.
         self.inbound: dict[str, np.ndarray] | None = None
         self.settled: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.clear_intentions()
