@@ -43,8 +43,10 @@ TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16
 
 
 def _intention(name: str) -> property:
-    """The intention array ``name`` as rules and tests read it, ``[replicate, actor, target]`` (a view, no copy)."""
-    return property(lambda self: self.intended[name].transpose(2, 0, 1), doc=f"``{name}`` as ``[replicate, actor, target]``")
+    """The intention array ``name`` as rules and tests read it, ``[replicate, actor, target]``: one view of its buffer,
+    kept with the dyads' views (so a copy of the world makes its own)."""
+    return property(lambda self: self._views[name] if name in self._views
+                    else self._views.setdefault(name, self.intended[name].transpose(2, 0, 1)))
 
 
 class World:
@@ -94,10 +96,8 @@ class World:
         self.drivers: dict[str, float] = {}
         self.driver_peaks: dict[str, float] = {}  # each driver's highest value so far in the run
         self.current_rule = ""
-        # Kept by a large batch's apply phase for the rest of its month (the model forgets them after it): what flows
-        # to Tajikistan by stock (to_tjk), and the live dyads' alignment (rows, columns, values). See sim.core.dynamics.
-        self.inbound: dict[str, np.ndarray] | None = None
-        self.settled: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.inbound: dict[str, np.ndarray] | None = None  # kept by a large batch's apply phase for its month: flows to TJK,
+        self.settled: tuple | None = None  # and the live dyads' alignment (rows, cols, values); see sim.core.dynamics
         self.clear_intentions()
 
     # --- reading the state (what rules see) ------------------------------------------
