@@ -43,8 +43,7 @@ TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16
 
 
 def _intention(name: str) -> property:
-    """The intention array ``name`` as rules and tests read it, ``[replicate, actor, target]``: one view of its buffer,
-    kept with the dyads' views (so a copy of the world makes its own)."""
+    """Intention array ``name`` seen ``[replicate, actor, target]``: one view, kept with the dyads' (a copy makes its own)."""
     return property(lambda self: self._views[name] if name in self._views
                     else self._views.setdefault(name, self.intended[name].transpose(2, 0, 1)))
 
