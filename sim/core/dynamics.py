@@ -28,11 +28,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core import conflict, protection
+from sim.core.arrays import FEW_REPLICATES, add_rows, nonzero
 from sim.core.eventlog import EventLog
 from sim.core.interventions import Interventions
 from sim.core.levers import EFFECTS
 from sim.core.unions import UNIONS
-from sim.core.world import Flow, World
+from sim.core.world import GIVEN, Flow, World
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Parameters
@@ -51,6 +52,7 @@ class Dynamics:
         self._flow_columns: dict[tuple, int] = {}
         self._flow_meta: list[Flow] = []
         self._stocks = np.zeros((0, world.R))
+        self._buffers = (self._stocks,) * 2 + (np.zeros((0, world.R), dtype=bool),) * 2  # see _log_onsets
         self._flow_cache: tuple = (None, None)
         self.diagonal = np.arange(world.N)
         self.inactive = np.zeros(0, dtype=np.intp)
@@ -59,6 +61,12 @@ class Dynamics:
         self.to_gov = np.zeros(world.R)
         self.to_opp = np.zeros(world.R)
         self.military_stock = np.zeros((world.R, world.N))  # each patron's military support present, decaying
+        #: The dyads whose alignment may lie outside [-1, 1], or be non-zero on the diagonal or for an absent actor,
+        #: other than the live ones: those an action or a scheduled event changed since last month (all at first).
+        self.touched = np.ones((world.N, world.N), dtype=bool)
+        self._chances = np.empty((0, world.R))  # the month's chances of the actions proposed (fire_actions)
+        self.nonzero = np.ones((world.N, world.N), dtype=bool)  # where alignment was not 0 after last month (all at first)
+        self._fired = self._spare_requests = (None, None)  # requests arrays made here, with the dyads written in them
 
     def apply(self, month: int, p: Parameters, draws_for) -> None:
         """Apply this month's intentions; ``draws_for(count)`` gives ``[replicate, count]`` uniforms."""
@@ -68,7 +76,7 @@ class Dynamics:
         rows, cols = w.live_pairs()
         count = len(keys)
         draws = draws_for(count + len(rows) + conflict.DRAWS)
-        fired_requests = np.zeros(w.requests.shape)  # calloc'ed: a large batch's pages are zeroed only where written
+        fired_requests = self._fresh_requests()
         w.conflict.mediation[:] = 0.0
         self.fire_actions(month, p, proposals, keys, draws[:, :count], fired_requests)
         self.update_flows(month, p)
@@ -77,7 +85,20 @@ class Dynamics:
         self.relax_alignment(p, rows, cols, draws[:, count:count + len(rows)])
         self.update_dependence(p)
         self.update_domestic(p)
-        w.requests = fired_requests
+        retired, w.requests = w.requests, fired_requests
+        self._spare_requests = self._fired if retired is self._fired[0] else (None, None)
+        self._fired = (fired_requests, self._asked)
+
+    def _fresh_requests(self) -> np.ndarray:
+        """A zeroed array for this month's fired requests: the one retired last month (made here, so written only
+        by :meth:`_apply_actions`), with the dyads written in it zeroed again. In a large batch that is cheaper than
+        a fresh array, whose pages are faulted in and freed again every month."""
+        spare, written = self._spare_requests
+        self._asked = np.zeros(self.world.requests.shape[1:], dtype=bool)  # the (asked, asker) dyads written this month
+        if spare is None:
+            return np.zeros(self.world.requests.shape)
+        spare[(slice(None),) + np.nonzero(written)] = 0.0
+        return spare
 
     # --- 1. discrete actions -----------------------------------------------------------
 
@@ -87,7 +108,9 @@ class Dynamics:
         if not count:
             return
         w = self.world
-        rows_of = np.empty((count, w.R))  # [action, replicate]: one row per action is cheap to fill
+        if self._chances.shape[0] < count:  # kept from month to month: a fresh one costs more to fill, in a large batch
+            self._chances = np.empty((count + 64, w.R))
+        rows_of = self._chances[:count]  # [action, replicate]: one row per action is cheap to fill
         row = 0
         for block, chance in proposals:
             if len(block) == 1:
@@ -96,12 +119,24 @@ class Dynamics:
                 chance = np.asarray(chance)
                 rows_of[row:row + len(block)] = chance.T if chance.ndim == 2 else chance.reshape(-1, 1)
             row += len(block)
-        prob = rows_of.T
-        prob *= p.event_hazard
-        np.clip(prob, 0.0, 1.0, out=prob)
-        if self.interventions:
-            self.interventions.on_actions(month, keys, prob)
-        self._apply_actions(month, keys, draws < prob, fired_requests)
+        # An action happens where its draw, in [0, 1), falls below its chance times the hazard: clipping that to
+        # [0, 1] first, as the chance it is, would change no comparison, so it is not done.
+        hazard = p.event_hazard
+        if w.R > FEW_REPLICATES and not self.interventions and hazard > 0:
+            # Only a draw below its action's highest chance (times the hazard: a product by a positive number keeps
+            # the order) can fire. Those few are found with the draws as they lie, then compared one by one.
+            top = np.fmax.reduce(rows_of, axis=1)  # fmax: a chance not a number fires nowhere, nor may it hide others
+            top *= hazard
+            reps, cols = nonzero(draws < top)
+            keep = draws[reps, cols] < rows_of[cols, reps] * hazard
+            reps, cols = reps[keep], cols[keep]
+        else:
+            prob = rows_of.T
+            prob *= hazard
+            if self.interventions:
+                self.interventions.on_actions(month, keys, prob)
+            reps, cols = nonzero(draws < prob)
+        self._apply_actions(month, keys, reps, cols, fired_requests)
 
     def _action_table(self, keys: tuple) -> dict[str, np.ndarray]:
         """The actions of these keys as columns (cached: most months repeat them)."""
@@ -127,15 +162,16 @@ class Dynamics:
         self._last_table = (keys, table)
         return table
 
-    def _apply_actions(self, month: int, keys: tuple, fired: np.ndarray, fired_requests: np.ndarray) -> None:
+    def _apply_actions(self, month: int, keys: tuple, reps: np.ndarray, cols: np.ndarray, fired_requests: np.ndarray) -> None:
+        """Carry out the actions that happened: ``cols`` in replicates ``reps``, in the order of ``nonzero``."""
         w = self.world
-        reps, cols = nonzero(fired)
         if reps.size == 0:
             return
         t = self._action_table(keys)
         a, b = t["actor"][cols], t["target"][cols]
         np.add.at(w.alignment, (reps, a, b), t["alignment"][cols])
         np.add.at(w.alignment, (reps, b, a), t["alignment"][cols])
+        self.touched[a, b] = self.touched[b, a] = True
         for k, (stock, name) in enumerate(((w.aid, "aid"), (w.pressure, "pressure"))):
             some = t[name + "_some"][cols]  # only the actions that add any: adding 0.0 changes no stock (none is
             if some.any():                  # ever -0.0: all added to one is non-negative), the rest add in order
@@ -151,6 +187,7 @@ class Dynamics:
         np.bitwise_and.at(w.ties, (reps[some], a[some], b[some]), ~untie[some])
         asked = t["request"][cols]
         np.add.at(fired_requests, (reps[asked], b[asked], a[asked]), 1.0)
+        self._asked[b[asked], a[asked]] = True
         levers = t["lever"][cols]
         present = set(levers.tolist())
         for lever in (effect for effect in EFFECTS if effect in present):
@@ -175,18 +212,23 @@ class Dynamics:
         w = self.world
         if self.interventions:
             self.interventions.on_flows(month, w)
-        stocks = (w.aid, w.pressure, w.support_stock)
-        for stock, decay, given, written in zip(stocks, (p.aid_decay, p.pressure_decay, p.aid_decay),
-                                                (w.aid_given, w.pressure_given, w.support_given), w.written):
+        stocks = {"aid": w.aid, "pressure": w.pressure, "support_stock": w.support_stock}
+        w.inbound = None if w.R <= FEW_REPLICATES else {}
+        for (key, stock), decay, name, written in zip(stocks.items(), (p.aid_decay, p.pressure_decay, p.aid_decay),
+                                                       GIVEN, w.written):
             if w.R <= FEW_REPLICATES:
                 stock *= decay
-                stock += given
+                stock += w.intended[name].transpose(2, 0, 1)
             else:  # a large batch's stocks move only where anything was ever added (world.GIVEN): elsewhere
-                at = (slice(None),) + np.nonzero(written)  # stock and flow are 0.0, and so is the sum (the same
-                kept = stock[at]                           # two roundings as over the whole array)
+                dyads = np.nonzero(written)  # stock and flow are 0.0, and so is the sum (the same two
+                at = (slice(None),) + dyads  # roundings as over the whole array)
+                kept = stock[at]
                 kept *= decay
-                kept += given[at]
+                kept += w.intended[name][dyads].T
                 stock[at] = kept
+                to_tjk = dyads[1] == w.tjk  # and what flows to Tajikistan, [replicate, actor], is kept (World.inbound)
+                w.inbound[key] = inbound = np.zeros((w.R, w.N))
+                inbound[:, dyads[0][to_tjk]] = kept[:, to_tjk]
         self._log_onsets(month, w.flows, p)
         t, uto = w.tjk, w.idx.get("UTO")
         self.to_gov = sum((flow.amount for flow in w.flows if flow.type == "military" and flow.target == t),
@@ -202,7 +244,8 @@ class Dynamics:
     def update_levers(self, p: Parameters) -> None:
         w = self.world
         members = {code: w.has("TJK", code, "member") for code in UNIONS if code in w.organisations}
-        w.levers.step(w, p, self.military_stock, w.stationed(), members)
+        self.stationed = w.stationed()  # the ties stand as they are for the rest of the month (update_domestic)
+        w.levers.step(w, p, self.military_stock, self.stationed, members)
 
     # --- 3. the conflicts ------------------------------------------------------------------
 
@@ -242,14 +285,20 @@ class Dynamics:
         if len(columns) > len(self._stocks):
             grown = np.zeros((len(columns), self.world.R))
             grown[: len(self._stocks)] = self._stocks
-            self._stocks = grown
-        amounts = np.zeros_like(self._stocks)  # [flow, replicate]
+            self._stocks = grown  # and the buffers the month's numbers go into, kept from month to month:
+            self._buffers = tuple(np.empty_like(grown) for _ in range(2)) + tuple(np.empty_like(grown, bool) for _ in range(2))
+        amounts, new, onset, below = self._buffers  # [flow, replicate]
+        amounts.fill(0.0)
         add_rows(amounts, at, [flow.amount for flow in flows])
         decay, scale = self._flow_constants(p)
         old = self._stocks
-        self._stocks = decay[:, None] * old + amounts
+        np.multiply(decay[:, None], old, out=new)
+        new += amounts  # decay * old + amounts, as ever
         threshold = (p.onset_threshold * scale)[:, None]
-        cols, reps = nonzero((self._stocks > threshold) & (old <= threshold))
+        np.greater(new, threshold, out=onset)
+        onset &= np.less_equal(old, threshold, out=below)
+        self._stocks, self._buffers = new, (amounts, old, onset, below)
+        cols, reps = nonzero(onset)
         if not cols.size:
             return
         w, onsets = self.world, [self._flow_meta[c] for c in cols.tolist()]
@@ -277,8 +326,9 @@ class Dynamics:
         limited): the positive targets of its row together may not exceed ``attention_budget``,
         so that warming to one partner, past that, cools the others in proportion."""
         w = self.world
-        w.alignment *= 1.0 - p.alignment_rate
-        step = w.pulls[:, rows, cols]
+        if w.R <= FEW_REPLICATES:
+            w.alignment *= 1.0 - p.alignment_rate
+        step = w.intended["pulls"][rows, cols].T  # [replicate, dyad], each dyad's replicates together
         step *= p.pull_gain
         np.tanh(step, out=step)
         mine = rows == w.tjk
@@ -286,15 +336,41 @@ class Dynamics:
         scale = np.minimum(1.0, p.attention_budget / np.maximum(warm.sum(axis=1, keepdims=True), 1e-12))
         step[:, mine] -= warm * (1.0 - scale)
         step *= p.alignment_rate
-        noise -= 0.5
+        noise = noise - 0.5  # a new array: the draws' own pool is read, not written back
         noise *= p.alignment_noise * math.sqrt(12.0)
         step += noise
-        w.alignment[:, rows, cols] += step
-        np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
-        if self.inactive.size:
-            w.alignment[:, self.inactive, :] = 0.0
-            w.alignment[:, :, self.inactive] = 0.0
-        w.alignment[:, self.diagonal, self.diagonal] = 0.0
+        if w.R <= FEW_REPLICATES:
+            w.alignment[:, rows, cols] += step
+            np.clip(w.alignment, -1.0, 1.0, out=w.alignment)
+            if self.inactive.size:
+                w.alignment[:, self.inactive, :] = 0.0
+                w.alignment[:, :, self.inactive] = 0.0
+            w.alignment[:, self.diagonal, self.diagonal] = 0.0
+        else:
+            self._settle(rows, cols, step, 1.0 - p.alignment_rate)
+        self.touched[:] = False
+
+    def _settle(self, rows: np.ndarray, cols: np.ndarray, step: np.ndarray, shrink: float) -> None:
+        """Alignment times ``shrink``, ``alignment[:, rows, cols] += step``, then alignment clipped to [-1, 1] and
+        zeroed on the diagonal and for absent actors, as over the whole array, but only on the live dyads, those
+        :attr:`touched` since last month and those not 0 after it (:attr:`nonzero`): elsewhere alignment is 0,
+        which all of it leaves as it is, and on the others it was within bounds, which shrinking keeps it."""
+        w = self.world
+        extra = self.nonzero | self.touched
+        extra[rows, cols] = False
+        more_rows, more_cols = np.nonzero(extra)
+        ii, jj = np.concatenate((rows, more_rows)), np.concatenate((cols, more_cols))
+        values = w.alignment[:, ii, jj]
+        values *= shrink
+        values[:, :len(rows)] += step
+        np.clip(values, -1.0, 1.0, out=values)
+        void = np.eye(w.N, dtype=bool)  # the diagonal and the absent actors' dyads
+        void[self.inactive, :] = void[:, self.inactive] = True
+        values[:, void[ii, jj]] = 0.0
+        w.alignment[:, ii, jj] = values
+        w.settled = (rows, cols, values[:, :len(rows)])
+        self.nonzero[:] = False
+        self.nonzero[ii, jj] = values.any(axis=0)
 
     # --- 5. dependence ---------------------------------------------------------------------
 
@@ -302,7 +378,7 @@ class Dynamics:
         """Tajikistan's dependence: the share of its outside support from each partner."""
         w = self.world
         t = w.tjk
-        inflow = w.aid[:, :, t] + w.support_stock[:, :, t]
+        inflow = w.to_tjk("aid") + w.to_tjk("support_stock")
         total = inflow.sum(axis=1, keepdims=True)
         share = np.divide(inflow, total, out=np.zeros_like(inflow), where=total > 1e-9)
         w.dependence[:, t, :] += p.dependence_rate * (share - w.dependence[:, t, :])
@@ -311,15 +387,14 @@ class Dynamics:
 
     def update_domestic(self, p: Parameters) -> None:
         w = self.world
-        t = w.tjk
         afghan = w.drivers.get("afghan_instability", 0.0)
-        received = 1.0 - np.exp(-w.aid[:, :, t].sum(axis=1))
-        squeezed = 1.0 - np.exp(-w.pressure[:, :, t].sum(axis=1))
+        received = 1.0 - np.exp(-w.to_tjk("aid").sum(axis=1))
+        squeezed = 1.0 - np.exp(-w.to_tjk("pressure").sum(axis=1))
         # remittances are counted against GDP, which does not include them: the share of the
         # country's income that comes from abroad, R / (GDP + R), stays below 1 however deep a war
         remitted_pct = w.levers.remittances.sum(axis=1)
         remitted = remitted_pct / (100.0 + remitted_pct)
-        protected = protection.protected(self.military_stock, w.stationed(), p.garrison, w.levers.squeeze["security"])
+        protected = protection.protected(self.military_stock, self.stationed, p.garrison, w.levers.squeeze["security"])
         # a threat lowers the regime's security and raises its need for protectors, whose presence
         # raises it again, never by more than their full weight
         security_target = (p.security_base - p.security_war * w.conflict.threat - p.security_afghan * afghan
@@ -331,40 +406,3 @@ class Dynamics:
         w.economy += p.economy_rate * (economy_target - w.economy)
         np.clip(w.security, 0.0, 1.0, out=w.security)
         np.clip(w.economy, 0.0, 1.0, out=w.economy)
-
-
-#: Up to this many replicates, adding a month's flows row by row costs more in numpy's per-call
-#: overhead than gathering them into one ``ufunc.at``; from it on, the rows are long enough to add one by one.
-FEW_REPLICATES = 8
-
-
-def add_rows(total: np.ndarray, rows: list[int], amounts: list) -> None:
-    """``total[row] += amount`` for each (row, amount) pair in turn, a row perhaps more than once.
-
-    With few replicates all the amounts go in with one ``ufunc.at``, with many one row at a time.
-    Either way every element gets the same additions in the same order (``ufunc.at`` adds in the
-    order of its indices), so the sums are the same to the bit; only the cost differs."""
-    replicates = total.shape[1]
-    if not rows:
-        return
-    if replicates > FEW_REPLICATES:
-        for row, amount in zip(rows, amounts):
-            view = total[row]
-            np.add(view, amount, out=view)  # in place: ``total[row] += ...`` would also write it back
-        return
-    np.add.at(total, np.array(rows, dtype=np.intp), _as_rows(amounts, replicates))
-
-
-def _as_rows(amounts: list, replicates: int) -> np.ndarray:
-    """Amounts as rows ``[amount, replicate]`` (an amount given as one number for every replicate
-    repeated along its row), filled row by row: several times cheaper than broadcasting and joining them."""
-    rows = np.empty((len(amounts), replicates))
-    for number, amount in enumerate(amounts):
-        rows[number] = amount
-    return rows
-
-
-def nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.nonzero`` of a 2-d mask, in the same (row-major) order, found through the flat indices:
-    numpy's own 2-d search is about ten times slower on the month's masks of a large batch."""
-    return np.divmod(np.flatnonzero(mask), mask.shape[1])

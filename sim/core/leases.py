@@ -63,6 +63,7 @@ class Leases:
         self.holding_out = np.zeros((replicates, actors), dtype=bool)
         self.conceded = np.zeros((replicates, actors), dtype=bool)
         self.withholding = np.zeros((replicates, actors), dtype=bool)
+        self.kept: dict | None = None  # readings kept while the stocks stand still (the levers' own, Levers.hold_still)
 
     def start(self, given: dict[str, float], codes: list[str]) -> None:
         """Each holder in ``given`` holds a lease with so many years left, in every replicate: where a
@@ -113,7 +114,13 @@ class Leases:
     def running_out(self) -> np.ndarray:
         """How near each signed lease is to running out, ``[replicate, actor]``: 0 with more than
         :data:`NOTICE` years left (or none ever signed), rising to 1 when it has run out."""
-        return self.signed * np.maximum(1.0 - self.left / NOTICE, 0.0)
+        if self.kept is None:
+            return self.signed * np.maximum(1.0 - self.left / NOTICE, 0.0)
+        found = self.kept.get("running out")
+        if found is None:
+            found = self.kept["running out"] = self.signed * np.maximum(1.0 - self.left / NOTICE, 0.0)
+            found.flags.writeable = False
+        return found
 
     def unsettled(self) -> np.ndarray:
         """How far each holder's base lacks a settled lease, ``[replicate, actor]``: 1 where none was

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.arrays import total as _total
 from sim.core.leases import Leases
 from sim.core.protection import irreplaceable
 from sim.core.reputation import ANSWERS, Reputation
@@ -139,7 +140,7 @@ class Levers:
     def hold_still(self, still: bool) -> None:
         """Whether the stocks stand still for a while (the model's decide and record phases): meanwhile
         each reading below is computed once and kept, read-only; after it, each is computed afresh."""
-        self._kept = {} if still else None
+        self._kept = self.leases.kept = {} if still else None
 
     def reading(self, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
         """A reading of the stocks, kept while they stand still (see :meth:`hold_still`), so that
@@ -166,11 +167,11 @@ class Levers:
 
     def hold(self) -> np.ndarray:
         """Each holder's whole hold over Tajikistan: its levers together, ``[replicate, actor]``."""
-        return self.reading("hold", lambda: np.minimum(sum(self.holds(lever) for lever in LEVERS) / 2.0, 1.0))
+        return self.reading("hold", lambda: np.minimum(_total(self.holds(lever) for lever in LEVERS) / 2.0, 1.0))
 
     def squeezing(self) -> np.ndarray:
         """How hard each holder squeezes Tajikistan now, its levers together, ``[replicate, actor]``."""
-        return self.reading("squeezing", lambda: sum(self.squeeze.values(), np.zeros_like(self.migrants)))
+        return self.reading("squeezing", lambda: _total(self.squeeze.values()))
 
     def alternatives(self, lever: str) -> np.ndarray:
         """How far the other holders of ``lever`` could replace each holder: their hold together,

@@ -231,6 +231,7 @@ class TajikistanModel(mesa.Model):
         w.aid[:, i, j] += fx.aid
         w.pressure[:, i, j] += fx.pressure
         w.written[:2, i, j] = True  # the stocks have been added to (see sim.core.world.GIVEN)
+        self.dynamics.touched[i, j] = self.dynamics.touched[j, i] = True
         if fx.tie:
             w.ties[:, i, j] |= TIE_BITS[fx.tie]
         if fx.untie:
@@ -314,6 +315,7 @@ class TajikistanModel(mesa.Model):
         with w.standing_still():
             self.history.record(self.month, w)
             self._summarise()
+        w.inbound = w.settled = None  # what the apply phase kept for the month (see World.inbound)
         self.datacollector.collect(self)
         self.month += 1
         if self.month > self.plan.end:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.arrays import FEW_REPLICATES
+
 if TYPE_CHECKING:
     from sim.core.world import World
 
@@ -32,8 +34,15 @@ def tracked_dyads(w: World) -> np.ndarray:
     """Tajikistan's dyads this month, ``[replicate, variable, partner]`` (see :data:`TRACKED`)."""
     t = w.tjk
     tracked = np.empty((w.R, len(TRACKED), w.N), dtype=np.float32)  # filled in place: one pass, one rounding each
-    for n, values in enumerate((w.alignment[:, t, :], w.alignment[:, :, t], w.aid[:, :, t], w.pressure[:, :, t],
-                                w.dependence[:, t, :])):
+    if w.settled is None:
+        tracked[:, 0, :], tracked[:, 1, :] = w.alignment[:, t, :], w.alignment[:, :, t]
+    else:  # Tajikistan's dyads are all live but its own (0): their values as the apply phase left them
+        rows, cols, values = w.settled
+        tracked[:, :2, :] = 0.0
+        mine, theirs = rows == t, cols == t
+        tracked[:, 0, cols[mine]] = values[:, mine]
+        tracked[:, 1, rows[theirs]] = values[:, theirs]
+    for n, values in enumerate((w.to_tjk("aid"), w.to_tjk("pressure"), w.dependence[:, t, :]), start=2):
         tracked[:, n, :] = values
     return tracked
 
@@ -116,23 +125,43 @@ def conflict_series(w: World) -> np.ndarray:
     conflicts' one by one, then each lever's for its holders (a holder not in the scenario reads
     zero). Each value is rounded to float32 once, as it is filled in."""
     series = np.empty((w.R, len(STATE_SERIES)), dtype=np.float32)
-    count = len(CONFLICT_SERIES)
     for n, (a, b) in enumerate(CONFLICT_SERIES.values()):  # column by column: cheaper than stacking them first
         series[:, n] = getattr(getattr(w, a), b)
-    readings = np.zeros((w.R, len(LEVER_HOLDERS), w.N + 1))  # the last column: zeros, for absent holders
-    for n, variable in enumerate(LEVER_HOLDERS):
-        readings[:, n, :w.N] = _lever_reading(w, LEVER_VARIABLES[variable][0])
-    series[:, count:] = readings[(slice(None),) + _lever_columns(tuple(w.codes))]
+    if w.R <= FEW_REPLICATES:  # a few replicates: stacked whole, then picked out at once (fewer numpy calls)
+        readings = np.zeros((w.R, len(LEVER_HOLDERS), w.N + 1))  # the last column: zeros, for absent holders
+        for n, variable in enumerate(LEVER_HOLDERS):
+            readings[:, n, :w.N] = _lever_reading(w, LEVER_VARIABLES[variable][0])
+        series[:, len(CONFLICT_SERIES):] = readings[(slice(None),) + _stacked_columns(tuple(w.codes))]
+        return series
+    for name, columns, holders, absent in _lever_columns(tuple(w.codes)):  # many: each variable's holders straight in
+        series[:, columns] = _lever_reading(w, name)[:, holders]
+        if absent is not None:
+            series[:, absent] = 0.0
     return series
 
 
 @functools.cache
-def _lever_columns(codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+def _stacked_columns(codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Where each lever series is read in a month's stacked readings ``[replicate, variable, actor]``:
     (variable, actor) indices in the order of :data:`LEVER_SERIES`; an absent holder reads column N."""
     at = [(n, codes.index(holder) if holder in codes else len(codes))
           for n, holders in enumerate(LEVER_HOLDERS.values()) for holder in holders]
     return np.array([v for v, _ in at], dtype=np.intp), np.array([h for _, h in at], dtype=np.intp)
+
+
+@functools.cache
+def _lever_columns(codes: tuple[str, ...]) -> tuple[tuple[str, slice | np.ndarray, np.ndarray, np.ndarray | None], ...]:
+    """Where each lever's series go in a month's :func:`conflict_series`: per variable, the reading's name, the
+    columns of its holders in the scenario and their actor indices, and the columns of those not in it (or None)."""
+    found, column = [], len(CONFLICT_SERIES)
+    for variable, holders in LEVER_HOLDERS.items():
+        at = np.arange(column, column + len(holders))
+        here = np.array([holder in codes for holder in holders], dtype=bool)
+        found.append((LEVER_VARIABLES[variable][0], at[here] if not here.all() else slice(column, column + len(holders)),
+                      np.array([codes.index(h) for h in holders if h in codes], dtype=np.intp),
+                      at[~here] if not here.all() else None))
+        column += len(holders)
+    return tuple(found)
 
 
 def partner_pairs(w: World) -> tuple[tuple[tuple[int, int], ...], np.ndarray, np.ndarray]:
@@ -189,6 +218,9 @@ class History:
         if self._partners[0] is not live:
             self._partners = (live, partner_pairs(w))
         pairs, rows, cols = self._partners[1]
+        if w.settled is not None and w.settled[0] is live[0]:  # the values the apply phase left on the live dyads
+            live_rows, live_cols, values = w.settled
+            return pairs, values[:, (live_rows != w.tjk) & (live_cols != w.tjk)].astype(np.float32)
         return pairs, w.alignment[:, rows, cols].astype(np.float32)
 
     def __len__(self) -> int:

@@ -37,11 +37,21 @@ from sim.core.levers import Levers
 #: The intention arrays of flows given. ``World.written[k]`` marks the dyads where GIVEN[k] or its stock (aid,
 #: pressure, support_stock) was ever added to: elsewhere both are 0.0 (see clear_intentions, Dynamics.update_flows).
 GIVEN = ("aid_given", "pressure_given", "support_given")
+#: The intention arrays, kept dyad-major (rules add to one dyad at a time): ``intended[name][actor, target]`` is R replicates.
+INTENDED = ("pulls", *GIVEN)
 TIE_BITS = {"recognition": 1, "embassy": 2, "member": 4, "treaty": 8, "base": 16, "ceasefire": 32, "accord": 64, "refusal": 128}
+
+
+def _intention(name: str) -> property:
+    """Intention array ``name`` seen ``[replicate, actor, target]``: one view, kept with the dyads' (a copy makes its own)."""
+    return property(lambda self: self._views[name] if name in self._views
+                    else self._views.setdefault(name, self.intended[name].transpose(2, 0, 1)))
 
 
 class World:
     """State arrays for R replicates of N actors, plus this month's intentions."""
+
+    pulls, aid_given, pressure_given, support_given = (_intention(name) for name in INTENDED)
 
     def __init__(self, codes: list[str], replicates: int, specs: dict, names: dict[str, str]):
         self.codes = list(codes)
@@ -85,6 +95,8 @@ class World:
         self.drivers: dict[str, float] = {}
         self.driver_peaks: dict[str, float] = {}  # each driver's highest value so far in the run
         self.current_rule = ""
+        self.inbound: dict[str, np.ndarray] | None = None  # kept by a large batch's apply phase for its month: flows to TJK,
+        self.settled: tuple | None = None  # and the live dyads' alignment (rows, cols, values); see sim.core.dynamics
         self.clear_intentions()
 
     # --- reading the state (what rules see) ------------------------------------------
@@ -138,6 +150,10 @@ class World:
         based = (self.ties[:, :, self.tjk] & TIE_BITS["base"]) > 0
         based[:, self.tjk] = False
         return based.astype(float)
+
+    def to_tjk(self, stock: str) -> np.ndarray:
+        """Each actor's stock (``aid``, ``pressure``, ``support_stock``) towards Tajikistan, ``[replicate, actor]``."""
+        return self.inbound[stock] if self.inbound else getattr(self, stock)[:, :, self.tjk]
 
     def align(self, actor: str, target: str) -> np.ndarray:
         return (self._views.get(("alignment", actor, target)) or self._dyad("alignment", actor, target))[2]
@@ -211,17 +227,16 @@ class World:
     # --- recording intentions (what rules do) ----------------------------------------
 
     def clear_intentions(self) -> None:
-        shape = (self.R, self.N, self.N)
-        if not hasattr(self, "pulls"):
-            self.pulls, self.aid_given, self.pressure_given, self.support_given = (np.zeros(shape) for _ in range(4))
+        if not hasattr(self, "intended"):  # dyad-major: one dyad's R replicates lie together (see INTENDED)
+            self.intended = {name: np.zeros((self.N, self.N, self.R)) for name in INTENDED}
             self.written = np.zeros((len(GIVEN), self.N, self.N), dtype=bool)  # see GIVEN
         if self.R <= 8:  # a few replicates' arrays are filled whole: cheaper than picking out their dyads
-            for buffer in (self.pulls, self.aid_given, self.pressure_given, self.support_given):
+            for buffer in self.intended.values():
                 buffer.fill(0.0)
         else:  # only where they were ever given can a large batch's intentions be non-zero (pulls: the live dyads)
-            self.pulls[(slice(None),) + self.live_pairs()] = 0.0
+            self.intended["pulls"][self.live_pairs()] = 0.0
             for name, written in zip(GIVEN, self.written):
-                getattr(self, name)[(slice(None),) + np.nonzero(written)] = 0.0
+                self.intended[name][np.nonzero(written)] = 0.0
         self.security_push = np.zeros(self.R)
         self.reneging = np.zeros(self.R)
         self.energy_building = np.zeros(self.R)
@@ -254,7 +269,8 @@ class World:
         self.live[i, j] |= name == "pulls"
         if name in GIVEN:
             self.written[GIVEN.index(name), i, j] = True
-        return self._views.setdefault((name, actor, target), (i, j, getattr(self, name)[:, i, j]))
+        view = self.intended[name][i, j] if name in INTENDED else getattr(self, name)[:, i, j]
+        return self._views.setdefault((name, actor, target), (i, j, view))
 
     def pull(self, actor: str, target: str, amount) -> None:
         """Nudge how actor regards target (positive: closer)."""
@@ -264,13 +280,13 @@ class World:
     def pull_many(self, actor: str, targets, amount) -> None:
         """Nudge how actor regards each of several targets (amount ``[replicate, target]`` or less)."""
         i, js = self.idx[actor], self.at(targets)
-        self.pulls[:, i, js] += amount
+        self.intended["pulls"][i, js] += _dyad_major(amount)
         self.live[i, js] = True
 
     def pulled_by_many(self, actors, target: str, amount) -> None:
         """Nudge how each of several actors regards target."""
         iis, j = self.at(actors), self.idx[target]
-        self.pulls[:, iis, j] += amount
+        self.intended["pulls"][iis, j] += _dyad_major(amount)
         self.live[iis, j] = True
 
     def live_pairs(self) -> tuple[np.ndarray, np.ndarray]:
@@ -384,10 +400,17 @@ class World:
         """Several actors each send aid to target; ``amount`` is ``[replicate, actor]``."""
         amount = np.broadcast_to(np.maximum(amount, 0.0), (self.R, len(actors)))
         j = self.idx[target]
-        self.aid_given[:, self.at(actors), j] += amount
+        self.intended["aid_given"][self.at(actors), j] += amount.T
         self.written[0, self.at(actors), j] = True
         for column, actor in enumerate(actors):
             self.flows.append(Flow("aid", "aid", self.current_rule, self.idx[actor], j, amount[:, column], label))
+
+
+def _dyad_major(amount):
+    """An amount given ``[replicate, actor]`` (or anything broadcasting to it) as ``[actor, replicate]``, for adding
+    to a row of an intention buffer (:data:`INTENDED`): each element meets the same number."""
+    ndim = getattr(amount, "ndim", 0)
+    return amount.T if ndim == 2 else amount[:, None] if ndim == 1 else amount
 
 
 def _single(prob):
