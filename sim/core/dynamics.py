@@ -38,6 +38,8 @@ from sim.core.world import GIVEN, Flow, World
 if TYPE_CHECKING:
     from sim.scenario.schema import Parameters
 
+#: Two arrays made and kept from month to month, or none yet.
+Pair = tuple[np.ndarray | None, np.ndarray | None]
 _VERBS = {"aid": "steps up aid to", "military": "steps up military support to", "pressure": "puts pressure on"}
 
 
@@ -66,7 +68,8 @@ class Dynamics:
         self.touched = np.ones((world.N, world.N), dtype=bool)
         self._chances = np.empty((0, world.R))  # the month's chances of the actions proposed (fire_actions)
         self.nonzero = np.ones((world.N, world.N), dtype=bool)  # where alignment was not 0 after last month (all at first)
-        self._fired = self._spare_requests = (None, None)  # requests arrays made here, with the dyads written in them
+        self._fired: Pair = (None, None)  # requests arrays made here, with the dyads written in them
+        self._spare_requests: Pair = (None, None)
 
     def apply(self, month: int, p: Parameters, draws_for) -> None:
         """Apply this month's intentions; ``draws_for(count)`` gives ``[replicate, count]`` uniforms."""
@@ -95,9 +98,10 @@ class Dynamics:
         a fresh array, whose pages are faulted in and freed again every month."""
         spare, written = self._spare_requests
         self._asked = np.zeros(self.world.requests.shape[1:], dtype=bool)  # the (asked, asker) dyads written this month
-        if spare is None:
+        if spare is None or written is None:
             return np.zeros(self.world.requests.shape)
-        spare[(slice(None),) + np.nonzero(written)] = 0.0
+        asked, askers = np.nonzero(written)
+        spare[:, asked, askers] = 0.0
         return spare
 
     # --- 1. discrete actions -----------------------------------------------------------
@@ -213,7 +217,8 @@ class Dynamics:
         if self.interventions:
             self.interventions.on_flows(month, w)
         stocks = {"aid": w.aid, "pressure": w.pressure, "support_stock": w.support_stock}
-        w.inbound = None if w.R <= FEW_REPLICATES else {}
+        inbound_to_tjk: dict[str, np.ndarray] = {}
+        w.inbound = None if w.R <= FEW_REPLICATES else inbound_to_tjk
         for (key, stock), decay, name, written in zip(stocks.items(), (p.aid_decay, p.pressure_decay, p.aid_decay),
                                                        GIVEN, w.written):
             if w.R <= FEW_REPLICATES:
@@ -227,7 +232,7 @@ class Dynamics:
                 kept += w.intended[name][dyads].T
                 stock[at] = kept
                 to_tjk = dyads[1] == w.tjk  # and what flows to Tajikistan, [replicate, actor], is kept (World.inbound)
-                w.inbound[key] = inbound = np.zeros((w.R, w.N))
+                inbound_to_tjk[key] = inbound = np.zeros((w.R, w.N))
                 inbound[:, dyads[0][to_tjk]] = kept[:, to_tjk]
         self._log_onsets(month, w.flows, p)
         t, uto = w.tjk, w.idx.get("UTO")
@@ -286,7 +291,7 @@ class Dynamics:
             grown = np.zeros((len(columns), self.world.R))
             grown[: len(self._stocks)] = self._stocks
             self._stocks = grown  # and the buffers the month's numbers go into, kept from month to month:
-            self._buffers = tuple(np.empty_like(grown) for _ in range(2)) + tuple(np.empty_like(grown, bool) for _ in range(2))
+            self._buffers = (np.empty_like(grown), np.empty_like(grown), np.empty_like(grown, bool), np.empty_like(grown, bool))
         amounts, new, onset, below = self._buffers  # [flow, replicate]
         amounts.fill(0.0)
         add_rows(amounts, at, [flow.amount for flow in flows])
