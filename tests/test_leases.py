@@ -169,7 +169,7 @@ def test_a_withholding_lasts_the_hold_out_and_a_lease_signed_ends_it_and_restore
     w = based(1.0, 0.5)
     rus, tjk, reps = w.i("RUS"), w.tjk, np.arange(3)
     holding_out(w, [0, 1])
-    w.levers.act("security", reps, np.full(3, rus), np.full(3, tjk), np.full(3, WITHHOLD_AMOUNT))
+    w.levers.act("withhold", reps, np.full(3, rus), np.full(3, tjk), np.full(3, WITHHOLD_AMOUNT))
     assert w.levers.leases.withholding[:, rus].tolist() == [True, True, False]  # no hold-out, no funding stop
     assert w.levers.squeeze["security"][:, rus].tolist() == [WITHHOLD_AMOUNT, WITHHOLD_AMOUNT, 0.0]
     w.levers.act("lease", np.array([0]), np.array([rus]), np.array([tjk]), np.full(1, 0.5))
@@ -188,7 +188,7 @@ def test_a_withholding_is_given_way_to_where_no_other_states_forces_could_replac
         rus, usa, org = w.i("RUS"), w.i("USA"), w.i("CSTO")
         w.levers.support[:, rus], w.levers.support[:, usa], w.levers.support[:, org] = 1.4, coalition, csto
         reps = np.arange(w.R)
-        w.levers.act("security", reps, np.full(w.R, rus), np.full(w.R, w.tjk), np.full(w.R, WITHHOLD_AMOUNT))
+        w.levers.act("withhold", reps, np.full(w.R, rus), np.full(w.R, w.tjk), np.full(w.R, WITHHOLD_AMOUNT))
         giving, standing = answers_to_squeezes(w, ["RUS", "USA"])
         answers[case] = (giving[:, 0], standing[:, 0])
     alone, beside = answers["alone"], answers["beside the coalition"]
@@ -221,9 +221,22 @@ def test_a_funding_stop_in_the_month_a_lease_is_signed_comes_to_nothing():
     rus, tjk, reps = w.i("RUS"), w.tjk, np.arange(3)
     holding_out(w)
     w.levers.act("lease", np.array([0]), np.array([rus]), np.array([tjk]), np.full(1, 0.5))
-    w.levers.act("security", reps, np.full(3, rus), np.full(3, tjk), np.full(3, WITHHOLD_AMOUNT))
+    w.levers.act("withhold", reps, np.full(3, rus), np.full(3, tjk), np.full(3, WITHHOLD_AMOUNT))
     assert w.levers.squeeze["security"][:, rus].tolist() == [0.0, WITHHOLD_AMOUNT, WITHHOLD_AMOUNT]
     assert w.levers.leases.withholding[:, rus].tolist() == [False, True, True]
+
+
+def test_only_the_funding_stop_needs_a_hold_out_a_security_squeeze_for_another_reason_holds_without_one():
+    """R82's ``withhold`` squeezes security only while Tajikistan holds out on the lease; a plain
+    ``security`` squeeze (a later rule's, for its own reason) is not voided for want of one."""
+    w = based(1.0, 0.5)
+    rus, tjk, reps = w.i("RUS"), w.tjk, np.arange(3)
+    holding_out(w, [0])
+    w.levers.act("withhold", reps, np.full(3, rus), np.full(3, tjk), np.full(3, WITHHOLD_AMOUNT))
+    assert w.levers.squeeze["security"][:, rus].tolist() == [WITHHOLD_AMOUNT, 0.0, 0.0]
+    w.levers.act("security", reps, np.full(3, rus), np.full(3, tjk), np.full(3, 0.2))
+    assert w.levers.squeeze["security"][:, rus] == pytest.approx([WITHHOLD_AMOUNT + 0.2, 0.2, 0.2])
+    assert w.levers.leases.withholding[:, rus].tolist() == [True, False, False]  # only R82's stop is a withholding
 
 
 def test_russias_standing_squeezes_bring_the_term_it_offers_nearer_its_ask():

@@ -115,6 +115,7 @@ def test_a_rule_names_the_lever_its_pressure_squeezes_and_only_that_one():
     that squeezes a lever, in a whole replay, comes from a rule that names that lever, or matching
     would score one lever's squeeze as another's; and every rule that names one presses."""
     import sim
+    from sim.core.levers import SQUEEZES
     from sim.core.world import World
     from sim.paths import default_scenario
     from sim.vocabulary import SQUEEZED_LEVERS
@@ -123,8 +124,9 @@ def test_a_rule_names_the_lever_its_pressure_squeezes_and_only_that_one():
     original = World.propose
 
     def propose(self, actor, target, type, *args, **effects):
-        if type == "pressure" and effects.get("lever") in SQUEEZED_LEVERS:
-            seen.add((self.current_rule, effects["lever"]))
+        lever = SQUEEZES.get(effects.get("lever", ""))  # R82's "withhold" squeezes security
+        if type == "pressure" and lever in SQUEEZED_LEVERS:
+            seen.add((self.current_rule, lever))
         return original(self, actor, target, type, *args, **effects)
 
     World.propose = propose

@@ -94,7 +94,7 @@ class Leases:
         """What an action does to the leases (:meth:`sim.core.levers.Levers.act`): a ``lease`` signs
         the acting holder's; a ``holdout`` is Tajikistan holding out for rent on the target's (R81); a
         ``concession`` to the target gives that hold-out up until a lease is signed (R66); a
-        ``security`` squeeze by a holder held out against is its funding stopped in this hold-out (R82)."""
+        ``withhold`` by a holder held out against is its funding stopped in this hold-out (R82)."""
         if effect == "lease":
             self.sign(reps, actors)
         elif effect == "holdout":
@@ -103,7 +103,7 @@ class Leases:
             held = self.holding_out[reps, targets]
             self.conceded[reps[held], targets[held]] = True
             self.holding_out[reps, targets] = False
-        elif effect == "security":
+        elif effect == "withhold":
             self.withholding[reps, actors] |= self.holding_out[reps, actors]
 
     def step(self) -> None:

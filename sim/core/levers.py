@@ -49,7 +49,9 @@ LEVERS = ("migration", "energy", "debt", "trade", "security")
 #: The lever effects an action can have (:meth:`Levers.act`), in the order a month's are carried out:
 #: concessions first, so that they ease the squeezes standing when they were decided, not the new
 #: squeezes of the same month (which wait for next month's answer); a lease settles a hold-out.
-EFFECTS = (*ANSWERS, "relief", "dam", "holdout", "lease", *LEVERS)
+EFFECTS = (*ANSWERS, "relief", "dam", "holdout", "lease", *LEVERS, "withhold")
+#: The effects that squeeze a lever, and the lever: R82's ``withhold`` squeezes security while a hold-out stands.
+SQUEEZES = {**{lever: lever for lever in LEVERS}, "withhold": "security"}
 #: Tajikistan's trade partners followed one by one; the rest of the world is one more share.
 TRADE_PARTNERS = ("RUS", "CHN", "KAZ", "UZB", "TUR", "IRN", "USA", "AFG", "TKM", "KGZ", "PAK")
 #: Which driver grows each partner's economic mass (real GDP growth, percent a year).
@@ -186,10 +188,9 @@ class Levers:
         return np.clip(others, 0.0, 1.0)
 
     def vulnerability(self, lever: str) -> np.ndarray:
-        """What Tajikistan would lose were each holder to close ``lever`` for good, ``[replicate,
-        actor]``: the holder's hold, less what the others could replace (Keohane and Nye's
-        vulnerability: the cost of switching, not the dependence alone); for security, in forces
-        (:func:`sim.core.protection.irreplaceable`)."""
+        """What Tajikistan would lose were each holder to close ``lever`` for good, ``[replicate, actor]``: the
+        holder's hold, less what the others could replace (Keohane and Nye's vulnerability: the cost of
+        switching, not the dependence alone); for security, in forces (:func:`sim.core.protection.irreplaceable`)."""
         if lever == "security":
             return self.reading("vulnerability security", lambda: irreplaceable(self.support, self.states))
         return self.reading("vulnerability " + lever, lambda: self.holds(lever) * (1.0 - self.alternatives(lever)))
@@ -309,11 +310,10 @@ class Levers:
         return wages
 
     def host_income(self, w: World, p: Parameters) -> np.ndarray:
-        """Each host's wages as a migrant sees them, ``[replicate, actor]`` (Tajikistan's at 1 in a
-        sound economy): ``migration_wage_gap`` times, where a driver gives it, the host's income per
-        head in dollars against its value in 1991, to the power ``migration_dollar`` (a wage
-        is sent home in dollars' worth: the rouble's fall cuts it, whatever Russia's real growth);
-        elsewhere the host's real economic mass."""
+        """Each host's wages as a migrant sees them, ``[replicate, actor]`` (Tajikistan's at 1 in a sound
+        economy): ``migration_wage_gap`` times, where a driver gives it, the host's income per head in dollars
+        against its value in 1991, to the power ``migration_dollar`` (a wage is sent home in dollars' worth: the
+        rouble's fall cuts it, whatever Russia's real growth); elsewhere the host's real economic mass."""
         income = self.mass * p.migration_wage_gap
         for code, driver in DOLLAR_DRIVERS.items():
             if code in self.codes and driver in w.drivers:
@@ -358,7 +358,7 @@ class Levers:
             return self.debt, -1.0, None
         if lever == "dam":
             return self.dam, 1.0, 1.0
-        return self.squeeze[lever], 1.0, 1.0
+        return self.squeeze[SQUEEZES[lever]], 1.0, 1.0
 
     def act(self, effect: str, reps: np.ndarray, actors: np.ndarray, targets: np.ndarray, amounts: np.ndarray) -> None:
         """Carry out the lever effects of actions that happened: in replicates ``reps``, ``actors``
@@ -369,13 +369,13 @@ class Levers:
         "no new construction would commence" at Rogun until the studies were done). A ``defiance``
         stands against it in public. Either answers the holder's waiting squeeze, and the holders
         learn its reputation from the answers. What an action does to a lease is :meth:`Leases.hear`;
-        a ``lease`` also eases the patron's migrant squeeze by the amount, and ends its security squeeze.
-        Any other effect adds to the acting side's stock of :meth:`action_stock`; a squeeze then waits."""
-        if effect == "security":  # R82's funding stop holds only while its hold-out does: not after this month's lease
+        a ``lease`` also eases the patron's migrant squeeze by the amount, and ends its security squeeze. Any
+        other effect adds to the acting side's stock (:meth:`action_stock`); a squeeze then waits."""
+        if effect == "withhold":  # R82's funding stop holds only while its hold-out does: not after this month's lease
             amounts = amounts * self.leases.holding_out[reps, actors]
         if effect in ANSWERS:
             self.reputation.hear(effect, reps, targets)
-        elif effect in LEVERS:
+        elif effect in SQUEEZES:
             self.reputation.squeezed(reps[amounts > 0], actors[amounts > 0])
         self.leases.hear(effect, reps, actors, targets)
         if effect in ("defiance", "holdout"):

@@ -372,4 +372,4 @@ def russia_withholds_funding(w: World, me: Actor, k: float) -> None:
     held = w.levers.holds("security")[:, me.index]
     chance = WITHHOLD_PACE * k * not_yet * held * w.trait(me.code, "assertiveness") * emboldened(w)
     w.propose(me.code, "TJK", "pressure", chance, "Russia stops funding its base until Dushanbe drops its demand for rent",
-              pressure=0.1, lever="security", lever_amount=WITHHOLD_AMOUNT)
+              pressure=0.1, lever="withhold", lever_amount=WITHHOLD_AMOUNT)
