@@ -226,7 +226,7 @@ class TajikistanModel(mesa.Model):
         """Apply a scheduled exogenous event to every replicate and log it."""
         w, fx = self.world, event.effects
         i, j = w.i(event.actor), w.i(event.target)
-        w.alignment[:, i, j] += fx.alignment
+        w.alignment[:, i, j] += fx.alignment + fx.regard
         w.alignment[:, j, i] += fx.alignment
         w.aid[:, i, j] += fx.aid
         w.pressure[:, i, j] += fx.pressure

@@ -99,6 +99,9 @@ class Effects(Strict):
     """What a scheduled event does to the state when it fires."""
 
     alignment: Signed = Field(0.0, description="added to alignment both ways")
+    regard: Signed = Field(0.0, description="added to how the event's actor regards its target, one way: the "
+                                            "target's answer is left to the rules (a new regime's stance is the shock, "
+                                            "not what its neighbours make of it)")
     aid: Annotated[float, Field(ge=0, le=5)] = 0.0
     pressure: Annotated[float, Field(ge=0, le=5)] = 0.0
     tie: Tie | None = None
