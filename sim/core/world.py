@@ -77,6 +77,7 @@ class World:
         self.traits = {name: np.array([getattr(specs[c], name) for c in self.codes], dtype=float)
                        for name in ("capability", "assertiveness")}
         self.base_capability = self.traits["capability"].copy()
+        self.garrisons = np.array([specs[c].garrison for c in self.codes], dtype=float)  # forces based, the 201st's at 1
         self.active = np.zeros(self.N, dtype=bool)
         self._present: frozenset[str] = frozenset()  # the codes of the active actors (activate() keeps both)
         self.states: list[str] = []
@@ -143,13 +144,13 @@ class World:
         return ((self._views.get(("ties", actor, target)) or self._dyad("ties", actor, target))[2] & TIE_BITS[tie]) > 0
 
     def stationed(self) -> np.ndarray:
-        """Whether each patron has forces based in Tajikistan, ``[replicate, actor]`` (0 or 1): its
-        base tie to Tajikistan (Russia's 201st, China's border posts). Tajikistan's grant of access
-        to its airfields (a tie the other way) stations no garrison: what it brings is the user's
-        payments for it, economic aid (R73)."""
+        """The forces each patron has based in Tajikistan, ``[replicate, actor]``: where it has a base tie
+        to Tajikistan, its garrison's weight against Russia's 201st (``ActorSpec.garrison``; China's border
+        post weighs a hundredth or two). Tajikistan's grant of access to its airfields (a tie the other way)
+        stations no garrison: what it brings is the user's payments for it, economic aid (R73)."""
         based = (self.ties[:, :, self.tjk] & TIE_BITS["base"]) > 0
         based[:, self.tjk] = False
-        return based.astype(float)
+        return based * self.garrisons
 
     def to_tjk(self, stock: str) -> np.ndarray:
         """Each actor's stock (``aid``, ``pressure``, ``support_stock``) towards Tajikistan, ``[replicate, actor]``."""
