@@ -1,7 +1,7 @@
 """How outside military support protects Tajikistan's regime, and what a patron's support is worth
 that no other state's would replace.
 
-Support is each patron's forces based in Tajikistan (a garrison's weight each) and its decaying stock
+Support is each patron's forces based in Tajikistan (a garrison, weighed by its size) and its decaying stock
 of military aid. The regime's protection is ``1 - exp(-support)`` over all of it, so a patron's
 support counts for less the more others give (:meth:`sim.core.dynamics.Dynamics.update_domestic`
 reads it). A patron squeezing its security lever holds back that share of its military aid, its
