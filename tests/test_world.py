@@ -312,3 +312,31 @@ def test_interventions_written_in_a_scenario_file_reach_the_run(tmp_path):
     model = TajikistanModel(plan, seed=0, replicates=2)
     model.run_for(24)
     assert not model.world.aid[:, model.world.i("USA"), model.world.tjk].any()  # never given, to the run's end
+
+
+def test_a_base_weighs_its_garrison_so_chinas_post_is_a_sliver_of_the_201st():
+    """A patron's forces based in Tajikistan count by their size against Russia's 201st (1); the
+    access Tajikistan grants (a tie the other way) stations none."""
+    w = make_world()
+    for code in ("RUS", "CHN"):
+        w.ties[:, w.i(code), w.tjk] |= TIE_BITS["base"]
+    w.ties[:, w.tjk, w.i("USA")] |= TIE_BITS["base"]
+    stationed = w.stationed()
+    post = PLAN.actors["CHN"].garrison
+    assert stationed[:, w.i("RUS")].tolist() == [1.0, 1.0] and 0.0 < post < 0.1
+    assert stationed[:, w.i("CHN")].tolist() == [post, post] and (stationed[:, w.i("USA")] == 0.0).all()
+
+
+def test_a_scheduled_regard_moves_only_how_the_actor_regards_the_target():
+    """``regard`` is one way (a new regime's stance); ``alignment`` both ways."""
+    from sim.scenario.schema import ScheduledEvent
+
+    model = TajikistanModel(PLAN, seed=0, replicates=2)
+    w = model.world
+    afg, tjk = w.i("AFG"), w.tjk
+    before = w.alignment.copy()
+    model.impose(ScheduledEvent.model_validate({"date": "1993-01", "actor": "AFG", "target": "TJK", "type": "conflict",
+                                                "summary": "a hostile regime", "source": "public: test",
+                                                "effects": {"regard": -0.5}}))
+    assert (w.alignment[:, afg, tjk] == np.clip(before[:, afg, tjk] - 0.5, -1, 1)).all()
+    assert (w.alignment[:, tjk, afg] == before[:, tjk, afg]).all()
