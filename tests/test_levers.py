@@ -766,14 +766,3 @@ def test_a_months_concession_eases_the_squeezes_standing_before_that_months_new_
     squeeze = run.series("squeeze", "RUS", "TJK")[:, parse_month("2012-03") - plan.start:parse_month("2012-12") - plan.start]
     assert (squeeze > 0.3).all()
 
-
-def test_kyrgyz_border_clashes_come_the_more_readily_the_more_its_leaders_press_their_neighbours():
-    """R35's clashes scale with Kyrgyzstan's assertiveness against its leaders' of the 1990s (0.4):
-    the same until a new leadership (October 2020, 0.8) doubles them."""
-    def chance(assertiveness: float) -> float:
-        w = world()
-        w.traits["assertiveness"][w.i("KGZ")] = assertiveness
-        return float(_decide(w, "R35", "KGZ").mean())
-
-    assert PLAN.actors["KGZ"].assertiveness == 0.4
-    assert chance(0.8) == pytest.approx(2.0 * chance(0.4)) and chance(0.4) > 0.0

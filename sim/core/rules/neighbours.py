@@ -32,15 +32,13 @@ def regional_cooperation_talk(w: World, me: Actor, k: float) -> None:
               alignment=0.02)
 
 
-@rule("R35", "Water and arable land sour relations between Kyrgyzstan and Tajikistan, with clashes at the border, the "
-      "more often the more readily Kyrgyzstan's leaders press their neighbours",
+@rule("R35", "Water and arable land sour relations between Kyrgyzstan and Tajikistan, with clashes at the border",
       "seed:000", "a dispute over two scarce resources in Central Asia, water and arable land, soured relations "
       "between Tajikistan and Kyrgyzstan.", ("KGZ",))
 def kyrgyz_land_and_water(w: World, me: Actor, k: float) -> None:
     w.pull(me.code, "TJK", -0.25 * k)
     w.pull("TJK", me.code, -0.25 * k)
-    pressing = w.trait(me.code, "assertiveness") / me.spec.assertiveness  # against its leaders of the 1990s: 1 until 2020
-    w.propose(me.code, "TJK", "conflict", 0.004 * k * (1 - w.align(me.code, "TJK")) * pressing,
+    w.propose(me.code, "TJK", "conflict", 0.004 * k * (1 - w.align(me.code, "TJK")),
               "Kyrgyz and Tajik border communities clash over land and water", alignment=-0.15, pressure=0.3)
 
 
