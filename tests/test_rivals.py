@@ -172,3 +172,18 @@ def test_the_united_states_funds_tajik_security_on_an_aid_scale_and_pays_for_acc
     assert 10 * US_SECURITY_AID < 0.2  # its stock, built up, is a small part of a garrison's weight (1)
     military, economic, fighting = given["hosting"]
     assert economic == pytest.approx(ACCESS_PAYMENT * fighting) and military == pytest.approx(US_SECURITY_AID * fighting)
+
+
+def test_china_posts_forces_into_the_room_a_departing_great_power_leaves():
+    """R77's post comes the less the more the United States fights next door: none at the war's
+    height, as readily as before once it has gone."""
+    from tests.test_levers import _decide
+
+    def chance(us_troops: float, height: float) -> float:
+        w = world(afghan_instability=0.8, us_troops_afghanistan=us_troops)
+        w.driver_peaks["us_troops_afghanistan"] = height
+        w.levers.mass[:, w.i("CHN")] = 10.0  # a China of global reach
+        return float(_decide(w, "R77", "CHN").mean())
+
+    gone, drawing_down, at_height = chance(0.0, 100.0), chance(20.0, 100.0), chance(100.0, 100.0)
+    assert gone > drawing_down > at_height and at_height < 0.05 * gone

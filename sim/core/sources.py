@@ -203,6 +203,10 @@ SOURCES: dict[str, Source] = {
     "rferl2021base": Source("RFE/RL's Tajik Service", "Tajikistan Approves Construction Of New Chinese-Funded Base As "
                             "Beijing's Security Presence In Central Asia Grows", 2021, "Radio Free Europe/Radio Liberty, "
                             "27 October 2021", "https://www.rferl.org/a/tajikistan-approves-chinese-base/31532078.html"),
+    "wapo2019posts": Source("G. Shih (The Washington Post)", "In Central Asia's forbidding highlands, a quiet newcomer: "
+                            "Chinese troops", 2019, "The Washington Post, 18 February 2019",
+                            "https://www.washingtonpost.com/world/asia_pacific/in-central-asias-forbidding-highlands-a-quiet-"
+                            "newcomer-chinese-troops/2019/02/18/78d4a8d0-1e62-11e9-a759-2b8541bbbe20_story.html"),
     "rferl2021majlis": Source("B. Pannier (RFE/RL)", "Majlis Podcast: Tajikistan Takes A Hard Line On The Taliban", 2021,
                               "Radio Free Europe/Radio Liberty, August 2021",
                               "https://www.rferl.org/a/majlis-podcast-tajikistan-taliban/31433669.html"),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import pos
+from sim.core.rules.common import pos, us_at_war_next_door
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -56,15 +56,22 @@ def refuse_hostile_kabul(w: World, me: Actor, k: float) -> None:
               "Tajikistan opens talks with Kabul's new rulers", untie="refusal", alignment=0.05)
 
 
+# China posts forces at the Afghan border into the room a departing great power leaves: its posts (R77) come the less
+# the more the United States fights next door. "At a moment when the United States might consider a pact that would
+# pull American troops out of Afghanistan, China appears to be tiptoeing into a volatile region critical to its
+# security and its continental ambitions"; "Already, the retreat of old powers and arrival of the new are on display
+# in Tajikistan" (G. Shih, The Washington Post, 2019, ``wapo2019posts``). How far the war keeps China out (all of it
+# at the war's height) is the project's reading, not the source's.
 @rule("R77", "As Afghanistan threatens its western frontier, China builds and funds security posts in Tajikistan, "
-      "the more as its reach grows", "rferl2021base", "Tajikistan has approved the construction of a new Chinese-funded "
-      "base near the country’s border with Afghanistan as Tajik officials warn of growing threats emanating from its "
-      "southern neighbor.", ("CHN",))
+      "the more as its reach grows and the less while the United States fights next door",
+      "rferl2021base", "Tajikistan has approved the construction of a new Chinese-funded base near the country’s "
+      "border with Afghanistan as Tajik officials warn of growing threats emanating from its southern neighbor.", ("CHN",))
 def china_guards_the_border(w: World, me: Actor, k: float) -> None:
     threat = w.drive("afghan_instability") * (0.5 + hostile_kabul(w))
     reach = pos(w.levers.reach(me.code) - 0.5) * 2.0  # a global economy's reach, from the 2000s
     posted = w.has(me.code, "TJK", "base")
-    w.propose(me.code, "TJK", "military", 0.01 * k * threat * reach * me.spec.islamist_concern * ~posted,
+    room = 1.0 - us_at_war_next_door(w)  # the room a departing great power leaves (wapo2019posts)
+    w.propose(me.code, "TJK", "military", 0.01 * k * threat * reach * room * me.spec.islamist_concern * ~posted,
               "China builds a security post in Tajikistan near the Afghan border", tie="base", alignment=0.05)
     w.give_aid(me.code, "TJK", 0.04 * k * posted * threat, "China funds Tajikistan's border forces", military=True)
 
