@@ -765,4 +765,3 @@ def test_a_months_concession_eases_the_squeezes_standing_before_that_months_new_
     run = sim.run(plan, seed=2, replicates=3)
     squeeze = run.series("squeeze", "RUS", "TJK")[:, parse_month("2012-03") - plan.start:parse_month("2012-12") - plan.start]
     assert (squeeze > 0.3).all()
-

@@ -49,8 +49,8 @@ class ActorSpec(Strict):
     islamist_concern: Unit = Field(0.0, description="hostility to Islamist movements")
     assertiveness: Unit = Field(0.5, description="how readily its leaders press their neighbours")
     garrison: Annotated[float, Field(ge=0, le=5)] = Field(
-        1.0, description="what its forces weigh when based in Tajikistan, against Russia's 201st (1): a garrison's "
-                         "share of Parameters.garrison")
+        1.0, description="what its forces weigh when based in Tajikistan, against Russia's 201st (1); it multiplies "
+                         "Parameters.garrison")
     downstream: Unit = Field(0.0, description="how far its farming depends on water flowing from Tajikistan")
     dam_stake: Unit = Field(0.0, description="how far its rulers have staked themselves on their great dam (Tajikistan: "
                                               "Rogun), so that a neighbour's squeeze over it is not given way to")
