@@ -23,7 +23,7 @@ The probe has three replicates in different states, and two sets of drivers:
   both sides hurt (exhaustion 0.3), talks under way (0.5), the government rather optimistic;
   ``peace`` has no fighting and a spent opposition. In replicate 0, whose every tie stands, the
   accord and a ceasefire stand too, and Uzbekistan resents Dushanbe (regard -0.3); replicate 2
-  has a ceasefire without an accord; in ``war`` Kyrgyzstan presses Tajikistan at the border;
+  has a ceasefire without an accord; in ``war`` each side started two incidents at the Kyrgyz border last month;
 * drivers: Afghan instability 0.8, Russia's economy shrinking 5%, China's growing 8%, oil at
   $60, 10,000 US troops in Afghanistan; the Kyrgyz border quiet in ``peace`` and fighting
   (intensity 0.2) in ``war``;
@@ -45,6 +45,7 @@ import numpy as np
 import pytest
 
 from sim.core.agents import Actor, make_actor
+from sim.core.border import SIDES
 from sim.core.rulebook import Rule
 from sim.core.rules import RULES
 from sim.core.world import TIE_BITS, World
@@ -64,6 +65,8 @@ from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES
 #   renege                        the government takes back posts an accord gave the opposition
 #   build                         Tajikistan builds its own energy (the Rogun dam, new plants)
 #   lend A>TJK                    A lends to Tajikistan (its debt to A grows)
+#   incidents A                   A's side starts incidents at the Kyrgyz-Tajik border (sim/core/border.py)
+#   arm A                         A arms its forces at the Kyrgyz-Tajik border
 #   propose TYPE A>B [SIGN] [tie:T | untie:T]
 #                                 A offers B a discrete action of TYPE (probability above zero in
 #                                 some replicate) whose alignment effect is SIGN (none: zero) and
@@ -120,7 +123,7 @@ EXPECTED: dict[str, list[str]] = {
     # the other neighbours
     "R33": ["pressure KAZ,TKM,UZB>TJK"],
     "R34": ["pull UZB,KGZ,KAZ,TKM>TJK +", "propose visit UZB,KGZ,KAZ,TKM>TJK +"],
-    "R35": ["pull KGZ>TJK -", "pull TJK>KGZ -", "propose conflict KGZ>TJK -"],
+    "R35": ["pull KGZ>TJK -", "pull TJK>KGZ -", "incidents KGZ"],
     "R36": ["aid KGZ>TJK (war)", "propose mediation KGZ>TJK (war)"],
     # Iran and Afghanistan
     "R37": ["pull TJK>IRN +", "pull IRN>TJK +", "propose cultural IRN>TJK +"],
@@ -152,7 +155,8 @@ EXPECTED: dict[str, list[str]] = {
     "R59": ["propose mediation RUS>TJK,UTO (war)"],
     "R60": ["propose mediation IRN>UTO (war)"],
     "R61": ["military UZB>UTO"],
-    "R62": ["pressure TJK>KGZ (war)", "pull TJK>KGZ - (war)"],
+    "R62": ["incidents TJK", "pull TJK>KGZ - (war)"],
+    "R83": ["arm KGZ (war)", "arm TJK (war)"],
     "R63": ["propose mediation RUS>KGZ + (war)", "pull KGZ>TJK + (war)", "pull TJK>KGZ + (war)"],
     "R64": ["military RUS>AFG", "pull RUS>AFG +"],
     # levers and hedging
@@ -236,7 +240,7 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     for attribute, value in PROBES[name].items():
         if attribute == "border":
             world.border.intensity[:] = value
-            world.pressure[:, world.i("KGZ"), tjk] = value
+            world.border.incidents[:] = 10.0 * value  # each side started two incidents last month in war
         else:
             getattr(war, attribute)[:] = value
     uto = world.i("UTO")
@@ -310,6 +314,7 @@ def intentions(world: World) -> dict[str, np.ndarray]:
         "support": world.support_given.copy(), "security": np.asarray(world.security_push, dtype=float).copy(),
         "reneging": np.asarray(world.reneging, dtype=float).copy(),
         "building": np.asarray(world.energy_building, dtype=float).copy(), "lending": world.lending.copy(),
+        "incidents": world.border.pressing.copy(), "arming": world.border.arming.copy(),
         "flows": np.array([np.broadcast_to(flow.amount, (world.R,)) for flow in world.flows]).reshape(-1, world.R),
         "proposals": np.array([p for _, p in probabilities(world)]).reshape(-1, world.R),
     }
@@ -334,6 +339,8 @@ def recorded(world: World) -> set[str]:
     if np.any(world.energy_building != 0):
         lines.add("build")
     lines |= {f"lend {codes[i]}>TJK" for i in np.flatnonzero((world.lending != 0).any(axis=0))}
+    lines |= {f"incidents {code}" for n, code in enumerate(SIDES) if np.any(world.border.pressing[n] != 0)}
+    lines |= {f"arm {code}" for n, code in enumerate(SIDES) if np.any(world.border.arming[n] != 0)}
     for key, chance in probabilities(world):
         if np.any(chance > 0):
             action = world.actions[key]

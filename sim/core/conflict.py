@@ -1,4 +1,4 @@
-"""Armed conflict as state: the civil war and the Kyrgyz-Tajik border dispute, month by month.
+"""Armed conflict as state: the civil war, month by month (the Kyrgyz-Tajik border: sim/core/border.py).
 
 The civil war is fought between the government and the armed opposition (the United Tajik
 Opposition, actor ``UTO``). Its course is the balance of what each side gets and loses:
@@ -22,9 +22,7 @@ Opposition, actor ``UTO``). Its course is the balance of what each side gets and
   what it was promised rebuilds grievance and draws integrated fighters back out - the ground
   of later flare-ups and spoilers (Stedman 1997), which arms from an unstable Afghanistan feed.
 
-The border dispute with Kyrgyzstan is interstate: its intensity follows the tension between the
-two states - the pressure of their clashes over water and land both ways and how badly they
-regard each other - above a threshold, so it escalates from their own state, not from a date.
+The border dispute with Kyrgyzstan is interstate, and has its own module (:mod:`sim.core.border`).
 
 Intensity is in [0, 1], the share of the war's peak fighting. ``docs/ODD.md`` maps it onto
 UCDP's levels: battle deaths a month ~ 3,000 x intensity^2, so a year at mean intensity^2 above
@@ -48,8 +46,8 @@ PEAK_MONTHLY_DEATHS = 3000.0
 UCDP_MINOR, UCDP_WAR = 25.0, 1000.0
 #: The ``rule`` of the events the conflicts log themselves (fighting breaking out).
 EVENT_SOURCE = "conflict"
-#: Random draws the conflicts consume each month (their own noise), the same in every month.
-DRAWS = 2
+#: Random draws the civil war consumes each month (its own noise), the same in every month.
+DRAWS = 1
 #: Intensity at which the country counts as fully at war for the actors' rules (about 190 battle
 #: deaths a month, well inside UCDP's level 2); below it the war is partly "on".
 AT_WAR = 0.25
@@ -208,23 +206,3 @@ class CivilWar:
         self.displaced = _unit(self.displaced)
         self.sharing -= _unit(w.reneging) * self.sharing
         self.read_off()
-
-
-class BorderDispute:
-    """The Kyrgyz-Tajik border dispute: tension from clashes and ill will, intensity above a threshold."""
-
-    def __init__(self, replicates: int):
-        self.tension = np.zeros(replicates)
-        self.intensity = np.zeros(replicates)
-
-    def step(self, w: World, p: Parameters, noise: np.ndarray) -> None:
-        """Tension is the pressure of the two states' clashes both ways plus their mutual ill will;
-        fighting follows it above ``border_threshold`` (``noise``: one draw per replicate)."""
-        if not (w.present("KGZ") and w.present("TJK")):
-            return
-        k, t = w.i("KGZ"), w.tjk
-        ill_will = np.maximum(-(w.alignment[:, k, t] + w.alignment[:, t, k]) / 2.0, 0.0)
-        self.tension = np.minimum(w.pressure[:, k, t] + w.pressure[:, t, k] + 0.5 * ill_will, 2.0)
-        target = _unit(p.border_escalation * (self.tension - p.border_threshold))
-        shock = (noise - 0.5) * p.war_noise * np.sqrt(12.0) * (target > 0)
-        self.intensity = _unit(self.intensity + p.war_intensity_rate * (target - self.intensity) + shock)

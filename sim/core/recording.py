@@ -59,6 +59,8 @@ CONFLICT_SERIES = {
     ("TJK", "UTO", "power_sharing"): ("conflict", "sharing"),
     ("TJK", "KGZ", "conflict_intensity"): ("border", "intensity"),
     ("TJK", "KGZ", "border_tension"): ("border", "tension"),
+    ("TJK", "KGZ", "border_incidents"): ("border", "incident_count"),
+    ("TJK", "KGZ", "border_arms"): ("border", "arms"),
 }
 CONFLICT_MEANING = {
     "conflict_intensity": "fighting, 0 (peace) to 1 (the war's peak); ~3,000 x intensity^2 battle deaths a month",
@@ -69,7 +71,10 @@ CONFLICT_MEANING = {
     "talks": "momentum of the peace talks, 0..1",
     "displaced": "share of the population displaced or abroad",
     "power_sharing": "share of posts held by the opposition after an accord",
-    "border_tension": "tension of the Kyrgyz-Tajik border dispute (clashes' pressure both ways and ill will)",
+    "border_tension": "tension of the Kyrgyz-Tajik border dispute: incidents heat it as far as the forces are armed, "
+                      "it cools with a half-life of a year",
+    "border_incidents": "incidents at the Kyrgyz-Tajik border in the month, both sides together",
+    "border_arms": "how far the two sides' forces at the Kyrgyz-Tajik border are armed for a fight, 0..1 (their mean)",
 }
 
 

@@ -78,6 +78,13 @@ SOURCES: dict[str, Source] = {
                       "Conflicts over water and water infrastructure at the Tajik-Kyrgyz border", None,
                       "Water, Peace and Security partnership",
                       "https://readkong.com/page/conflicts-over-water-and-water-infrastructure-at-the-4151923"),
+    "envsec2005": Source("UNEP, UNDP, OSCE and NATO (the Environment and Security Initiative)", "Environment and "
+                         "Security: Transforming Risks into Cooperation. Central Asia: Ferghana/Osh/Khujand Area", 2005,
+                         "ENVSEC", "https://cld.bz/bookdata/cYZcJmp/basic-html/page-19.html"),
+    "toktomushev2018": Source("K. Toktomushev", "Understanding Cross-Border Conflict in Post-Soviet Central Asia: The "
+                              "Case of Kyrgyzstan and Tajikistan", 2018, "Connections: The Quarterly Journal 17(1), 21-41",
+                              "http://connections-qj.org/article/understanding-cross-border-conflict-post-soviet-central-"
+                              "asia-case-kyrgyzstan-and-tajikistan"),
     "aa2022": Source("Anadolu Agency", "Putin meets Kyrgyz, Tajik counterparts on sidelines of CICA summit in Astana",
                      2022, "The Asia Today / AA",
                      "https://theasiatoday.org/news/central-asia/putin-meets-kyrgyz-tajik-counterparts-on-sidelines-of-"

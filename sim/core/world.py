@@ -13,8 +13,7 @@ histories with vectorised numpy. Dyadic arrays are ``[replicate, actor, target]`
 
 Tajikistan's domestic situation is two arrays over replicates, ``security`` (of the regime)
 and ``economy``, which drive its needs. Its armed conflicts are state too: ``conflict`` (the
-civil war with the opposition, :class:`~sim.core.conflict.CivilWar`) and ``border`` (the dispute
-with Kyrgyzstan).
+civil war, :class:`~sim.core.conflict.CivilWar`) and ``border`` (:class:`~sim.core.border.BorderDispute`).
 
 Rules never change the state directly. In the decide phase they record *intentions* on the
 world (alignment pulls, aid and pressure given, support, and discrete actions each with a
@@ -31,7 +30,8 @@ from typing import Any
 import numpy as np
 
 from sim.core.actions import Action, Flow
-from sim.core.conflict import BorderDispute, CivilWar
+from sim.core.border import BorderDispute
+from sim.core.conflict import CivilWar
 from sim.core.levers import Levers
 
 #: The intention arrays of flows given. ``World.written[k]`` marks the dyads where GIVEN[k] or its stock (aid,

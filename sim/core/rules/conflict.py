@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.border import ARMING, INCIDENTS_A_MONTH, SOURING, crowding
 from sim.core.rulebook import rule
 from sim.core.rules.common import pos
 from sim.core.world import World
@@ -154,16 +155,28 @@ def uzbekistan_backs_spoilers(w: World, me: Actor, k: float) -> None:
 # --- the Kyrgyz-Tajik border -----------------------------------------------------------------
 
 
-@rule("R62", "Tajikistan answers Kyrgyz pressure at the disputed border in kind",
-      "wps2021", "Based on long-term disagreements between the two countries over border demarcation and other "
-      "historically grown discontent, the conflict has been repeatedly triggered and intensified by competition over "
-      "water and access to water infrastructure.", ("TJK",))
-def answer_border_pressure(w: World, me: Actor, k: float) -> None:
+@rule("R62", "Tajik villagers and border forces press their side of the disputed Kyrgyz border, the more the worse "
+      "Tajikistan regards Kyrgyzstan, and each incident Kyrgyzstan starts sours that regard",
+      "wps2021", "In April 2021, the installation of surveillance cameras over a water intake station located on "
+      "territory disputed by Tajikistan and Kyrgyzstan by Tajik citizens triggered a spark of violence", ("TJK",))
+def tajik_side_of_the_line(w: World, me: Actor, k: float) -> None:
     if not w.present("KGZ"):
         return
-    pressed = w.pressure[:, w.i("KGZ"), me.index]
-    w.apply_pressure(me.code, "KGZ", 0.3 * k * pressed, "Tajikistan answers at the disputed Kyrgyz border")
-    w.pull(me.code, "KGZ", -0.3 * k * pressed)
+    w.border.press(me.code, k * INCIDENTS_A_MONTH * crowding(w) * (1.0 + pos(-w.align(me.code, "KGZ"))))
+    w.pull(me.code, "KGZ", -SOURING * k * w.border.suffered(me.code))
+
+
+@rule("R83", "Each side arms its border forces in answer to the incidents the other starts",
+      "toktomushev2018", "four variables, which exacerbate tensions and hinder the restoration of a peaceful social "
+      "fabric in the Batken-Isfara region: the unresolved legacies of the Soviet past, inefficient use of natural "
+      "resources, militarization of borders, and lack of evidence-based policymaking", ("KGZ", "TJK"))
+def arm_the_border(w: World, me: Actor, k: float) -> None:
+    """That the arming answers the other side's incidents (a security dilemma at the line) is the project's
+    reading of the militarisation the source names; how far one incident arms a side is
+    :data:`~sim.core.border.ARMING`, how fast arms fade :data:`~sim.core.border.ARMS_HALF_LIFE`."""
+    if not (w.present("KGZ") and w.present("TJK")):
+        return
+    w.border.arm(me.code, ARMING * k * w.border.suffered(me.code))
 
 
 @rule("R63", "Russia mediates between its two allies when their border dispute turns violent",

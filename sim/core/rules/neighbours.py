@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.core.border import INCIDENTS_A_MONTH, SOURING, crowding
 from sim.core.rulebook import rule
 from sim.core.rules.common import CENTRAL_ASIA, most_assertive, pos
 from sim.core.world import World
@@ -32,14 +33,15 @@ def regional_cooperation_talk(w: World, me: Actor, k: float) -> None:
               alignment=0.02)
 
 
-@rule("R35", "Water and arable land sour relations between Kyrgyzstan and Tajikistan, with clashes at the border",
+@rule("R35", "Water and arable land sour relations between Kyrgyzstan and Tajikistan; Kyrgyz villagers and border "
+      "forces start incidents at the disputed border, the more the worse Kyrgyzstan regards Tajikistan, and each "
+      "incident Tajikistan starts sours that regard",
       "seed:000", "a dispute over two scarce resources in Central Asia, water and arable land, soured relations "
       "between Tajikistan and Kyrgyzstan.", ("KGZ",))
 def kyrgyz_land_and_water(w: World, me: Actor, k: float) -> None:
-    w.pull(me.code, "TJK", -0.25 * k)
+    w.pull(me.code, "TJK", -0.25 * k - SOURING * k * w.border.suffered(me.code))
     w.pull("TJK", me.code, -0.25 * k)
-    w.propose(me.code, "TJK", "conflict", 0.004 * k * (1 - w.align(me.code, "TJK")),
-              "Kyrgyz and Tajik border communities clash over land and water", alignment=-0.15, pressure=0.3)
+    w.border.press(me.code, k * INCIDENTS_A_MONTH * crowding(w) * (1.0 + pos(-w.align(me.code, "TJK"))))
 
 
 @rule("R36", "Kyrgyzstan, despite the tension, sends aid and tries to negotiate an end to the war",
