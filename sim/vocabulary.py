@@ -127,6 +127,7 @@ DRIVERS: dict[str, Driver] = {
     "kazakhstan_dollar_income": Driver("Kazakhstan's GDP per head in current US dollars (the second "
                                        "destination of Tajik migrants)", "US$ a year", 0.0, 100000.0),
     "tajikistan_population": Driver("Tajikistan's population (mid-year)", "persons", 0.0, 30000000.0),
+    "kyrgyzstan_population": Driver("Kyrgyzstan's population (mid-year)", "persons", 0.0, 30000000.0),
     "tajikistan_dollar_prices": Driver("Tajikistan's price level in US dollars, 1991 = 1 (its dollar GDP over its "
                                        "real GDP, dollar_price_index)", "index", 0.0, 20.0),
     "soviet_collapse": Driver("the end of the Soviet economy: 0 while the Union stands, 1 once its budget, "

@@ -10,10 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.core.border import (
+    AFTER_FIGHTING,
     ARMING,
     ARMS_HALF_LIFE,
+    HEAT,
     INCIDENTS_A_MONTH,
-    POPULATION_1991,
+    POPULATIONS,
+    SOURING,
     TENSION_HALF_LIFE,
     crowding,
     poisson,
@@ -132,11 +135,9 @@ def test_nothing_moves_before_kyrgyzstan_exists_and_intentions_are_still_cleared
     assert not w.border.incidents.any() and not w.border.pressing.any() and not w.border.tension.any()
 
 
-def _pressed(population: float | None) -> np.ndarray:
-    drivers = {} if population is None else {"tajikistan_population": population}
-    w = world(**drivers)
-    RULES["R62"](w, _agent(w, "TJK"), 1.0)
-    return w.border.pressing[1]
+def _agent(w: World, code: str) -> _Agent:
+    w.begin(w.i(code))
+    return _Agent(code, w.i(code))
 
 
 class _Agent:
@@ -144,19 +145,47 @@ class _Agent:
         self.code, self.index = code, index
 
 
-def _agent(w: World, code: str) -> _Agent:
-    w.begin(w.i(code))
-    return _Agent(code, w.i(code))
+SIDE_RULES = {"KGZ": ("R84", "TJK"), "TJK": ("R62", "KGZ")}
 
 
-def test_a_crowding_valley_starts_more_incidents():
-    assert crowding(world()) == 1.0
-    alone, doubled = _pressed(POPULATION_1991), _pressed(2 * POPULATION_1991)
-    assert np.allclose(alone, INCIDENTS_A_MONTH) and np.allclose(doubled, 2 * alone)
+def _pressed(side: str, **drivers: float) -> np.ndarray:
+    w = world(**drivers)
+    RULES[SIDE_RULES[side][0]](w, _agent(w, side), 1.0)
+    return w.border.pressing[0 if side == "KGZ" else 1]
+
+
+def test_each_sides_valleys_crowd_with_its_own_population():
+    for side, (driver, first) in POPULATIONS.items():
+        other = "tajikistan_population" if side == "KGZ" else "kyrgyzstan_population"
+        assert crowding(world(), side) == 1.0
+        alone = _pressed(side, **{driver: first})
+        assert np.allclose(alone, INCIDENTS_A_MONTH)
+        assert np.allclose(_pressed(side, **{driver: 2 * first}), 2 * alone)
+        assert np.allclose(_pressed(side, **{driver: first, other: 5e7}), alone)  # the other side's count is not read
 
 
 def test_ill_will_starts_more_incidents():
+    for side, (rule_id, other) in SIDE_RULES.items():
+        w = world()
+        w.alignment[:, w.i(side), w.i(other)] = np.array([0.5, 0.0, -1.0])
+        RULES[rule_id](w, _agent(w, side), 1.0)
+        assert np.allclose(w.border.pressing[0 if side == "KGZ" else 1], INCIDENTS_A_MONTH * np.array([1.0, 1.0, 2.0]))
+
+
+def test_each_incident_suffered_sours_the_sufferers_regard():
+    for side, (rule_id, other) in SIDE_RULES.items():
+        w = world()
+        w.border.incidents[1 if side == "KGZ" else 0] = np.array([0.0, 1.0, 4.0])
+        RULES[rule_id](w, _agent(w, side), 1.0)
+        assert np.allclose(w.pulls[:, w.i(side), w.i(other)], -SOURING * np.array([0.0, 1.0, 4.0]))
+
+
+def test_a_month_of_fighting_leaves_half_the_tension_before_the_months_heat():
     w = world()
-    w.alignment[:, w.tjk, w.i("KGZ")] = np.array([0.5, 0.0, -1.0])
-    RULES["R62"](w, _agent(w, "TJK"), 1.0)
-    assert np.allclose(w.border.pressing[1], INCIDENTS_A_MONTH * np.array([1.0, 1.0, 2.0]))
+    w.border.tension[:] = 0.4
+    w.border.intensity[:] = 2 * MINOR_INTENSITY
+    w.border.armed[:] = 0.5
+    w.border.press("KGZ", 2.0)  # the median draw: two incidents
+    w.border.step(w, P, noise(w))
+    cool, arms = 0.5 ** (1 / TENSION_HALF_LIFE), 0.5 * 0.5 ** (1 / ARMS_HALF_LIFE)  # the arms faded this month first
+    assert np.allclose(w.border.tension, 0.4 * cool * AFTER_FIGHTING + HEAT * 2 * arms)

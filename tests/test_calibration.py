@@ -93,6 +93,12 @@ def test_a_skills_interval_comes_from_resampled_years_and_says_when_it_is_a_tie(
     assert rows_alone[1] - rows_alone[0] < high - low
     assert all(math.isnan(v) for v in skill_interval(noisy, better, np.full(len(years), 2010)))
     assert "a tie within the noise" in interval_words(-0.07, 0.05)
+    # two event years in thirteen: a baseline that never forecasts one is perfect in the resamples that draw
+    # neither, where any forecast of a chance costs the model; no skill can then be claimed
+    happened = np.array([0.0] * 11 + [1.0] * 2)
+    hedge, never = np.square(0.05 - happened), np.square(0.0 - happened)
+    low, high = skill_interval(hedge, never, np.arange(2010, 2023))
+    assert low == -math.inf and 0 < high < 1 and "unbounded below" in interval_words(low, high)
     assert "tie" not in interval_words(0.02, 0.3) and "too few years" in interval_words(math.nan, math.nan)
     assert "the same as the baseline" in interval_words(-1e-6, 0.0)
     block = summary(noisy, noisy, better, better, groups=years)

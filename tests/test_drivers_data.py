@@ -77,6 +77,9 @@ PRINTED: dict[str, dict[int, str]] = {
     # same package, indicators/sp.pop.totl/data.csv, row TJK
     "tajikistan_population": {1991: "5541205", 1997: "6139829", 2008: "7338403", 2015: "8643840",
                               2023: "10389799"},
+    # same file, row KGZ
+    "kyrgyzstan_population": {1991: "4463634", 1997: "4696421", 2008: "5318729", 2015: "6040036",
+                              2023: "7099750"},
     "kazakhstan_dollar_income": {1991: "1442.42455540825", 1999: "1091.54727722159", 2008: "8123.54705891736",
                                  2016: "7475.56688689424", 2023: "12879.4275257974"},
 }
@@ -192,6 +195,7 @@ COVERAGE = {
     "russia_dollar_income": (1991, 2023, "07", "linear"),
     "kazakhstan_dollar_income": (1991, 2023, "07", "linear"),
     "tajikistan_population": (1991, 2023, "07", "linear"),
+    "kyrgyzstan_population": (1991, 2023, "07", "linear"),
     "tajikistan_dollar_prices": (1991, 2023, "07", "linear"),
 }
 
@@ -226,6 +230,7 @@ PRODUCERS = {
     "russia_dollar_income": "World Bank",
     "kazakhstan_dollar_income": "World Bank",
     "tajikistan_population": "World Bank",
+    "kyrgyzstan_population": "World Bank",
     "tajikistan_dollar_prices": "World Bank",
 }
 DERIVED_OR_CODED = {"afghan_instability", "soviet_collapse", "tajikistan_dollar_prices"}

@@ -123,7 +123,7 @@ EXPECTED: dict[str, list[str]] = {
     # the other neighbours
     "R33": ["pressure KAZ,TKM,UZB>TJK"],
     "R34": ["pull UZB,KGZ,KAZ,TKM>TJK +", "propose visit UZB,KGZ,KAZ,TKM>TJK +"],
-    "R35": ["pull KGZ>TJK -", "pull TJK>KGZ -", "incidents KGZ"],
+    "R35": ["pull KGZ>TJK -", "pull TJK>KGZ -"],
     "R36": ["aid KGZ>TJK (war)", "propose mediation KGZ>TJK (war)"],
     # Iran and Afghanistan
     "R37": ["pull TJK>IRN +", "pull IRN>TJK +", "propose cultural IRN>TJK +"],
@@ -157,6 +157,7 @@ EXPECTED: dict[str, list[str]] = {
     "R61": ["military UZB>UTO"],
     "R62": ["incidents TJK", "pull TJK>KGZ - (war)"],
     "R83": ["arm KGZ (war)", "arm TJK (war)"],
+    "R84": ["incidents KGZ", "pull KGZ>TJK - (war)"],
     "R63": ["propose mediation RUS>KGZ + (war)", "pull KGZ>TJK + (war)", "pull TJK>KGZ + (war)"],
     "R64": ["military RUS>AFG", "pull RUS>AFG +"],
     # levers and hedging

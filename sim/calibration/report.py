@@ -36,7 +36,8 @@ def write_outputs(out: Path, settings: Settings, fit: Fit, calibration: dict, ob
 
 
 def _clean(value):
-    """JSON-ready: NaN becomes null, floats are rounded to 6 decimals, numpy scalars become Python's."""
+    """JSON-ready: NaN and infinities become null (an interval unbounded below: sim/record/scores.py), floats are
+    rounded to 6 decimals, numpy scalars become Python's."""
     if isinstance(value, dict):
         return {str(k): _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -46,7 +47,7 @@ def _clean(value):
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else round(float(value), 6)
+        return None if not math.isfinite(value) else round(float(value), 6)
     return value
 
 
@@ -264,7 +265,8 @@ def war_section(report: dict) -> list[str]:
     return [
         "## The wars against UCDP",
         "",
-        f"The civil war and the Kyrgyz-Tajik border conflict are the model's own state (sim/core/conflict.py). "
+        "The civil war and the Kyrgyz-Tajik border conflict are the model's own state "
+        "(sim/core/conflict.py, sim/core/border.py). "
         f"Their parameters were fitted first, on {a}–{b} ({wf['evaluations']} evaluations of "
         f"{wf['replicates_per_evaluation']} replicates; loss: {wf['loss']}), then held while alignment was fitted. "
         + _held(wf) +

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.core import border, conflict, protection
+from sim.core import conflict, protection
 from sim.core.arrays import FEW_REPLICATES, add_rows, nonzero
 from sim.core.eventlog import EventLog
 from sim.core.interventions import Interventions
@@ -78,7 +78,7 @@ class Dynamics:
         keys = tuple(chain.from_iterable(block for block, _ in proposals))
         rows, cols = w.live_pairs()
         count = len(keys)
-        draws = draws_for(count + len(rows) + conflict.DRAWS + border.DRAWS)
+        draws = draws_for(count + len(rows) + conflict.DRAWS)
         fired_requests = self._fresh_requests()
         w.conflict.mediation[:] = 0.0
         self.fire_actions(month, p, proposals, keys, draws[:, :count], fired_requests)
@@ -260,7 +260,7 @@ class Dynamics:
         was_fighting = w.conflict.intensity >= conflict.MINOR_INTENSITY
         was_clashing = w.border.intensity >= conflict.MINOR_INTENSITY
         w.conflict.step(w, p, self.to_gov, self.to_opp, noise[:, 0])
-        w.border.step(w, p, noise[:, conflict.DRAWS:])
+        w.border.step(w, p)  # from the border's own streams
         outbreaks = ((w.conflict.intensity, was_fighting, "UTO", "TJK",
                       "Fighting flares between the armed opposition and the government"),
                      (w.border.intensity, was_clashing, "KGZ", "TJK", "Kyrgyz and Tajik forces fight at the disputed border"))

@@ -29,6 +29,7 @@ import numpy as np
 from mesa.time import Event
 
 from sim.core.agents import make_actor
+from sim.core.border import BORDER_STREAM
 from sim.core.draws import DrawPool
 from sim.core.dynamics import Dynamics
 from sim.core.eventlog import EventLog
@@ -105,6 +106,9 @@ class TajikistanModel(mesa.Model):
             for r in range(replicates)
         ]
         self.pool = DrawPool(self.streams)
+        self.world.border.draws = DrawPool([
+            np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_replicate + r, BORDER_STREAM)))
+            for r in range(replicates)])
         self.month = plan.start
         self.months = plan.end - plan.start + 1
         self.drivers = plan.driver_table()

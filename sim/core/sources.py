@@ -81,6 +81,9 @@ SOURCES: dict[str, Source] = {
     "envsec2005": Source("UNEP, UNDP, OSCE and NATO (the Environment and Security Initiative)", "Environment and "
                          "Security: Transforming Risks into Cooperation. Central Asia: Ferghana/Osh/Khujand Area", 2005,
                          "ENVSEC", "https://cld.bz/bookdata/cYZcJmp/basic-html/page-19.html"),
+    "valieva2014": Source("S. Valieva", "Kyrgyzstan, Tajikistan: Land and Water Conflicts", 2014,
+                          "The Center for Climate & Security",
+                          "https://climateandsecurity.org/2014/01/kyrgyzstan-tajikistan-land-and-water-conflicts/"),
     "toktomushev2018": Source("K. Toktomushev", "Understanding Cross-Border Conflict in Post-Soviet Central Asia: The "
                               "Case of Kyrgyzstan and Tajikistan", 2018, "Connections: The Quarterly Journal 17(1), 21-41",
                               "http://connections-qj.org/article/understanding-cross-border-conflict-post-soviet-central-"

@@ -69,7 +69,10 @@ def skill_interval(loss: np.ndarray, reference: np.ndarray, groups: np.ndarray |
     bootstrap that draws ``groups`` (the scored years; each row its own group when ``None``) with
     replacement, the rows of a drawn group all kept. Rows of one year share its agenda and its
     shocks, so years, not rows, are what is resampled. The seed is fixed: the same rows give the
-    same interval. ``(nan, nan)`` with fewer than two groups."""
+    same interval. ``(nan, nan)`` with fewer than two groups. A resample in which the baseline makes no
+    error at all scores the model's skill -inf if it errs there (no skill can be claimed against a
+    perfect forecast) and 0 if it does not: with rare events (two years of fighting in thirteen) such
+    resamples are common, and leaving them out would make the interval look narrow and sure."""
     loss, reference = np.asarray(loss, dtype=float), np.asarray(reference, dtype=float)
     labels = np.arange(len(loss)) if groups is None else np.asarray(groups)
     _, index = np.unique(labels, return_inverse=True)
@@ -79,14 +82,13 @@ def skill_interval(loss: np.ndarray, reference: np.ndarray, groups: np.ndarray |
     ours = np.bincount(index, weights=loss, minlength=count)
     theirs = np.bincount(index, weights=reference, minlength=count)
     drawn = np.random.default_rng(BOOTSTRAP_SEED).integers(0, count, size=(draws, count))
+    mine, baseline = ours[drawn].sum(axis=1), theirs[drawn].sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        skills = 1.0 - ours[drawn].sum(axis=1) / theirs[drawn].sum(axis=1)
-    skills = skills[np.isfinite(skills)]
-    if not len(skills):
-        return math.nan, math.nan
+        skills = np.where(baseline > 0, 1.0 - mine / baseline, np.where(mine > 0, -np.inf, 0.0))
     tail = (1.0 - level) / 2.0
-    low, high = np.quantile(skills, [tail, 1.0 - tail])
-    return float(low), float(high)
+    with np.errstate(invalid="ignore"):
+        low, high = np.quantile(skills, [tail, 1.0 - tail])  # -inf sorts first; a bound that touches it is -inf
+    return (-math.inf if math.isnan(low) else float(low)), (-math.inf if math.isnan(high) else float(high))
 
 
 def interval_words(low: float, high: float) -> str:
@@ -96,6 +98,9 @@ def interval_words(low: float, high: float) -> str:
     if max(abs(low), abs(high)) < 5e-4:
         return "the same as the baseline in every resample of the years"
     tie = "; a tie within the noise of the years" if low < 0.0 < high else ""
+    if math.isinf(low):
+        return (f"95% interval unbounded below to {high:+.3f} over resampled years (in some resamples the baseline "
+                f"makes no error){tie}")
     return f"95% interval {low:+.3f} to {high:+.3f} over resampled years{tie}"
 
 

@@ -245,7 +245,7 @@ class Parameters(Strict):
     reputation_step: Unit = 0.2
     reputation_memory: Annotated[float, Field(ge=1 / 12, le=100)] = 7.0  # years; below a month the fade overshoots
     debt_repayment: Unit = 0.01
-    trade_mass: Annotated[float, Field(ge=0, le=5)] = 0.6
+    trade_mass: Annotated[float, Field(ge=0, le=2)] = 0.6
     trade_rest: Annotated[float, Field(gt=0, le=5)] = 0.6
     trade_rate: Unit = 0.03
     trade_transit: Unit = 0.8
@@ -253,7 +253,7 @@ class Parameters(Strict):
     economy_energy: Unit = 0.3
     # the Kyrgyz-Tajik border dispute
     border_escalation: Annotated[float, Field(ge=0, le=50)] = 2.0
-    border_threshold: Annotated[float, Field(ge=0, le=5)] = 0.6
+    border_threshold: Annotated[float, Field(ge=0, le=5)] = 0.6  # the border's tension has no cap
 
 
 class ConflictStart(Strict):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.core.border import ARMING, INCIDENTS_A_MONTH, SOURING, crowding
+from sim.core import border
 from sim.core.rulebook import rule
 from sim.core.rules.common import pos
 from sim.core.world import World
@@ -162,8 +162,24 @@ def uzbekistan_backs_spoilers(w: World, me: Actor, k: float) -> None:
 def tajik_side_of_the_line(w: World, me: Actor, k: float) -> None:
     if not w.present("KGZ"):
         return
-    w.border.press(me.code, k * INCIDENTS_A_MONTH * crowding(w) * (1.0 + pos(-w.align(me.code, "KGZ"))))
-    w.pull(me.code, "KGZ", -SOURING * k * w.border.suffered(me.code))
+    _press_the_line(w, me, "KGZ", k)
+
+
+@rule("R84", "Kyrgyz villagers and border forces press their side of the disputed Tajik border, the more the worse "
+      "Kyrgyzstan regards Tajikistan, and each incident Tajikistan starts sours that regard",
+      "valieva2014", "led the Kyrgyz government to commence construction of a road connecting the Kyrgyz villages of "
+      "Kok-Tash and Aksai, aiming to bypass the Vorukh settlement", ("KGZ",))
+def kyrgyz_side_of_the_line(w: World, me: Actor, k: float) -> None:
+    if not w.present("TJK"):
+        return
+    _press_the_line(w, me, "TJK", k)
+
+
+def _press_the_line(w: World, me: Actor, other: str, k: float) -> None:
+    """A side's incidents (a calm rate, more the more people its valleys feed and the worse it regards the
+    other side) and the souring of its regard by the incidents it suffered last month."""
+    w.border.press(me.code, k * border.INCIDENTS_A_MONTH * border.crowding(w, me.code) * (1.0 + pos(-w.align(me.code, other))))
+    w.pull(me.code, other, -border.SOURING * k * w.border.suffered(me.code))
 
 
 @rule("R83", "Each side arms its border forces in answer to the incidents the other starts",
@@ -176,7 +192,7 @@ def arm_the_border(w: World, me: Actor, k: float) -> None:
     :data:`~sim.core.border.ARMING`, how fast arms fade :data:`~sim.core.border.ARMS_HALF_LIFE`."""
     if not (w.present("KGZ") and w.present("TJK")):
         return
-    w.border.arm(me.code, ARMING * k * w.border.suffered(me.code))
+    w.border.arm(me.code, border.ARMING * k * w.border.suffered(me.code))
 
 
 @rule("R63", "Russia mediates between its two allies when their border dispute turns violent",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.core.border import INCIDENTS_A_MONTH, SOURING, crowding
 from sim.core.rulebook import rule
 from sim.core.rules.common import CENTRAL_ASIA, most_assertive, pos
 from sim.core.world import World
@@ -33,15 +32,13 @@ def regional_cooperation_talk(w: World, me: Actor, k: float) -> None:
               alignment=0.02)
 
 
-@rule("R35", "Water and arable land sour relations between Kyrgyzstan and Tajikistan; Kyrgyz villagers and border "
-      "forces start incidents at the disputed border, the more the worse Kyrgyzstan regards Tajikistan, and each "
-      "incident Tajikistan starts sours that regard",
+@rule("R35", "Water and arable land sour relations between Kyrgyzstan and Tajikistan",
       "seed:000", "a dispute over two scarce resources in Central Asia, water and arable land, soured relations "
       "between Tajikistan and Kyrgyzstan.", ("KGZ",))
 def kyrgyz_land_and_water(w: World, me: Actor, k: float) -> None:
-    w.pull(me.code, "TJK", -0.25 * k - SOURING * k * w.border.suffered(me.code))
+    """The incidents at the line, with their own souring, are R84's and R62's (sim/core/border.py)."""
+    w.pull(me.code, "TJK", -0.25 * k)
     w.pull("TJK", me.code, -0.25 * k)
-    w.border.press(me.code, k * INCIDENTS_A_MONTH * crowding(w) * (1.0 + pos(-w.align(me.code, "TJK"))))
 
 
 @rule("R36", "Kyrgyzstan, despite the tension, sends aid and tries to negotiate an end to the war",
