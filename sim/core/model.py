@@ -13,9 +13,10 @@ Each step is one calendar month:
 
 Historical inputs (a scenario's scheduled events, organisations being founded, the switch
 from one period's settings to the next) are Mesa events placed on the model's timeline with
-``schedule_event``. Replicate ``k`` draws only from its own stream, seeded from
-``SeedSequence(seed, spawn_key=(k,))``, so its history is the same whether it runs alone
-or in a batch of a thousand. The model keeps Mesa's contract: ``running`` turns false after
+``schedule_event``. Replicate ``k`` draws only from its own streams, seeded from
+``SeedSequence(seed, spawn_key=(k,))`` (and, for the Kyrgyz border alone, ``spawn_key=(k, 1)``),
+so its history is the same whether it runs alone or in a batch of a thousand. The model keeps
+Mesa's contract: ``running`` turns false after
 the scenario's last month, so ``run_model()`` replays the whole scenario.
 """
 

@@ -227,7 +227,8 @@ def rule_summary(rules: pd.DataFrame, experiment) -> pd.DataFrame:
     from sim.core.conflict import EVENT_SOURCE
     from sim.core.rules import RULES
 
-    not_rules = {EVENT_SOURCE: "fighting breaks out: the civil war's and the border's own state (sim/core/conflict.py)"}
+    not_rules = {EVENT_SOURCE: "fighting breaks out: the civil war's and the border's own state "
+                               "(sim/core/conflict.py, sim/core/border.py)"}
 
     start = min(outcome.start for outcome in experiment.outcomes)  # the window the tasks counted over
     end = max(outcome.end for outcome in experiment.outcomes)
