@@ -9,6 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.core import border
 from sim.core.border import (
     AFTER_FIGHTING,
     ARMING,
@@ -22,10 +23,13 @@ from sim.core.border import (
     poisson,
 )
 from sim.core.conflict import MINOR_INTENSITY
+from sim.core.model import TajikistanModel
 from sim.core.rules import RULES
 from sim.core.world import World
+from sim.months import parse_month
 from sim.paths import default_scenario
 from sim.scenario import load_scenario
+from sim.scenario.compose import until
 from sim.scenario.schema import Parameters
 from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES
 
@@ -189,3 +193,17 @@ def test_a_month_of_fighting_leaves_half_the_tension_before_the_months_heat():
     w.border.step(w, P, noise(w))
     cool, arms = 0.5 ** (1 / TENSION_HALF_LIFE), 0.5 * 0.5 ** (1 / ARMS_HALF_LIFE)  # the arms faded this month first
     assert np.allclose(w.border.tension, 0.4 * cool * AFTER_FIGHTING + HEAT * 2 * arms)
+
+
+def test_the_border_draws_from_streams_of_its_own(monkeypatch):
+    """However many numbers the border takes a month, the model's own pool hands out the same numbers: the
+    border's come from each replicate's own border stream. (What the border's incidents then do to regard
+    may still move the rest of the model: the draws are the same, not the history.)"""
+    plan = until(load_scenario(default_scenario()), parse_month("1993-12"))
+
+    def next_numbers_of_the_pool(draws: int) -> np.ndarray:
+        monkeypatch.setattr(border, "DRAWS", draws)
+        model = TajikistanModel(plan, seed=5, replicates=3).run()
+        return model.pool.take(4).copy()
+
+    assert np.array_equal(next_numbers_of_the_pool(3), next_numbers_of_the_pool(7))
