@@ -91,10 +91,10 @@ def poisson(mean: np.ndarray, uniform: np.ndarray) -> np.ndarray:
 def crowding(w: World, side: str) -> float:
     """How many more people a side's part of the border valleys must feed than at independence: its
     population against 1991's (the ``kyrgyzstan_population`` and ``tajikistan_population`` drivers, WDI;
-    1 without them, or for a state that is not a side). "Under such conditions increasing numbers of people
-    must compete for dwindling resources, which in turn often means increasing tension and conflict"
-    (ENVSEC 2005, of the Ferghana valley's border areas). A country's count stands for its border districts' (the project's
-    simplification; Tajikistan's migrants abroad are not taken off it)."""
+    1 without them, or for a state that is not a side). "Kyrgyz officials often expressed concern about
+    overpopulation of parts of Uzbekistan and Tajikistan bordering on Kyrgyzstan, and the corresponding
+    pressure placed on its own land" (ENVSEC 2005, on the Ferghana valley's land). A country's count stands
+    for its border districts' (the project's simplification; Tajikistan's migrants abroad are not taken off it)."""
     driver, first = POPULATIONS.get(side, ("", 1.0))
     people = w.drivers.get(driver)
     return people / first if people else 1.0
