@@ -345,6 +345,31 @@ def test_the_war_loss_counts_a_government_that_loses_dushanbe_after_1992():
         war_loss(held, observed, (1992, 2009)).brier
 
 
+def test_the_base_rate_keeps_a_chance_of_what_the_training_years_never_saw():
+    """A border that never fought in the training years and fights in two test years: persistence and
+    climatology forecast never, and make no error in any resample of the test years without the two, so
+    a model that gives fighting a chance every year has a skill against them unbounded below; the base
+    rate, (0 + 1/2) / (years + 1), errs a little every year and bounds the interval."""
+    from sim.calibration.war import Observed, WarRun, scores_against_baselines
+
+    years = np.arange(2000, 2013)
+    border = np.zeros(len(years), dtype=int)
+    border[[-3, -2]] = 1
+    observed = Observed(years, np.zeros(len(years), dtype=int), border)
+    levels = np.zeros((10, len(years)), dtype=int)
+    levels[:2] = 1  # two replicates in ten fight every year: a chance of 0.2
+    months = np.full(10, -1)
+    run = WarRun(years, levels, levels, months, months, np.ones((10, len(years))))
+    block = scores_against_baselines(run, observed, (2000, 2005), (2006, 2012))["border"]["level1"]
+    rate = 0.5 / 7
+    assert block["base_rate"] == pytest.approx((5 * rate ** 2 + 2 * (1 - rate) ** 2) / 7)
+    assert block["persistence"] == block["climatology"] == pytest.approx(2 / 7)
+    assert block["model"] == pytest.approx((5 * 0.2 ** 2 + 2 * 0.8 ** 2) / 7)
+    assert block["skill_vs_base_rate"] == pytest.approx(1 - block["model"] / block["base_rate"])
+    assert block["skill_vs_persistence_95"][0] == -np.inf
+    assert np.isfinite(block["skill_vs_base_rate_95"]).all()
+
+
 @pytest.mark.parametrize("args, field", [
     (["calibrate", "--hold", "output"], "--hold"),
     (["calibrate", "--hold", "alignment"], "--hold"),

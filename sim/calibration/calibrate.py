@@ -337,7 +337,9 @@ def verdict(report: dict) -> dict:
             lines.append(f"The {conflict.replace('_', ' ')} (UCDP level >= 1), test years: Brier {block['model']:.4f} vs "
                          f"persistence {block['persistence']:.4f} "
                          f"({_against(block['skill_vs_persistence'], block, 'skill_vs_persistence_95')} it; "
-                         f"{_interval(block, 'skill_vs_persistence_95')}).")
+                         f"{_interval(block, 'skill_vs_persistence_95')}), vs the base rate {block['base_rate']:.4f} "
+                         f"({_against(block['skill_vs_base_rate'], block, 'skill_vs_base_rate_95')} it; "
+                         f"{_interval(block, 'skill_vs_base_rate_95')}).")
     for name, block in report.get("levers", {}).get("test", {}).items():
         skill = block["skill_vs_persistence"]
         lines.append(f"The lever series {name}, test years: CRPS {block['model']:.4f} vs persistence "

@@ -257,8 +257,8 @@ def war_section(report: dict) -> list[str]:
              str(r["border_ucdp"])]
             for r in war["yearly"]]
     tests = [[conflict, f"level >= {level[-1]}", s["years"], s["model"], s["persistence"], s["climatology"],
-              s["skill_vs_persistence"], _span(s), s["skill_vs_climatology"],
-              war["uncalibrated_test"][conflict][level]["model"]]
+              s["base_rate"], s["skill_vs_persistence"], _span(s), s["skill_vs_climatology"], s["skill_vs_base_rate"],
+              _span(s, "skill_vs_base_rate_95"), war["uncalibrated_test"][conflict][level]["model"]]
              for conflict, block in war["test"].items() for level, s in block.items()]
     settle = war["settlement"]
     quantiles = ", ".join(f"{k} {v}" for k, v in settle.items() if k.startswith("q")) or "none"
@@ -279,10 +279,14 @@ def war_section(report: dict) -> list[str]:
                  "P(border >= 1)", "UCDP border"], rows),
         "",
         f"Test years {c}–{d}, Brier scores (lower is better): persistence carries the level of {b} forward, "
-        f"climatology is each level's frequency over {a}–{b}.",
+        f"climatology is each level's frequency over {a}–{b}, and the base rate is that frequency shrunk towards "
+        "one half by Jeffreys' prior, (count + 1/2) / (years + 1): a rare event's reference, which keeps a small "
+        "chance of what the training years never saw (where they never saw it, persistence and climatology "
+        "forecast it never and make no error in any resample of the test years without it).",
         "",
-        *_table(["conflict", "event", "years", "model", "persistence", "climatology", "skill vs pers.",
-                 "95% interval", "skill vs clim.", "uncalibrated model"], tests),
+        *_table(["conflict", "event", "years", "model", "persistence", "climatology", "base rate", "skill vs pers.",
+                 "95% interval", "skill vs clim.", "skill vs base rate", "95% interval (base rate)",
+                 "uncalibrated model"], tests),
         "",
         f"The accord: signed in {settle['share_with_accord']:.0%} of replicates; its month by quantile: {quantiles} "
         f"(the record: June 1997). Uncalibrated: "

@@ -196,7 +196,13 @@ def yearly_table(run: WarRun, observed: Observed) -> list[dict]:
 
 def scores_against_baselines(run: WarRun, observed: Observed, train: tuple[int, int], test: tuple[int, int]) -> dict:
     """Brier scores of the model on the test years against persistence (the last training year's
-    level, carried forward) and climatology (each level's frequency over the training years)."""
+    level, carried forward), climatology (each level's frequency over the training years) and the
+    base rate (that frequency shrunk towards one half by Jeffreys' prior, (count + 1/2) / (years + 1)).
+
+    The base rate is the reference for rare events: where the training years never saw a level,
+    persistence and climatology forecast it never, so in any resample of the test years without it
+    they make no error and the model's skill against them is unbounded below; the base rate keeps a
+    small chance of what has not happened yet and is never exactly right."""
     obs = {int(y): n for n, y in enumerate(observed.years)}
     out = {}
     for name, levels, truth in (("civil_war", run.civil_war, observed.civil_war),
@@ -210,11 +216,14 @@ def scores_against_baselines(run: WarRun, observed: Observed, train: tuple[int, 
             happened = np.array([truth[obs[int(y)]] >= threshold for y in years])
             model = (levels[:, keep] >= threshold).mean(axis=0)
             persistence = np.full(len(years), float(last >= threshold))
-            climatology = np.full(len(years), float((truth[train_cols] >= threshold).mean()))
+            seen = truth[train_cols] >= threshold
+            climatology = np.full(len(years), float(seen.mean()))
+            base_rate = np.full(len(years), (seen.sum() + 0.5) / (len(seen) + 1.0))
             losses = {label: brier(p, happened) for label, p in
-                      (("model", model), ("persistence", persistence), ("climatology", climatology))}
+                      (("model", model), ("persistence", persistence), ("climatology", climatology),
+                       ("base_rate", base_rate))}
             scores: dict = {label: float(loss.mean()) if len(years) else float("nan") for label, loss in losses.items()}
-            for label in ("persistence", "climatology"):
+            for label in ("persistence", "climatology", "base_rate"):
                 scores[f"skill_vs_{label}"] = _skill(scores["model"], scores[label])
                 scores[f"skill_vs_{label}_95"] = list(skill_interval(losses["model"], losses[label], years))
             scores["years"] = len(years)
