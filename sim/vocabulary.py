@@ -83,6 +83,10 @@ SYMMETRIC_EVENT_TYPES: frozenset[str] = frozenset({"treaty", "conflict"})
 #: reproduces only a record event of that lever (a migrant squeeze is no gas cut-off).
 SQUEEZED_LEVERS: tuple[str, ...] = ("migration", "energy", "security")
 
+#: The actor attributes an event may change from a month on (a new leader, a new regime, a war elsewhere):
+#: capability and assertiveness in 0..1, ideology_tjk (likeness of the rulers' outlook to Dushanbe's) in -1..1.
+TRAITS: tuple[str, ...] = ("capability", "assertiveness", "ideology_tjk")
+
 #: The month Tajikistan declared independence: the levers' economic masses are relative to it.
 INDEPENDENCE_MONTH = "1991-09"
 

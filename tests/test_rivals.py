@@ -187,3 +187,35 @@ def test_china_posts_forces_into_the_room_a_departing_great_power_leaves():
 
     gone, drawing_down, at_height = chance(0.0, 100.0), chance(20.0, 100.0), chance(100.0, 100.0)
     assert gone > drawing_down > at_height and at_height < 0.05 * gone
+
+
+@pytest.mark.parametrize("outlook", [-0.8, 0.0, 0.4])
+def test_who_rules_in_kabul_sets_how_moscow_and_dushanbe_regard_it(outlook):
+    """A regime change in Kabul is a trait (its outlook, ideology_tjk), not a scripted regard: Russia's regard
+    (R85) and Dushanbe's both ways (R09) follow its sign, and a regime like neither draws nothing."""
+    w = world()
+    w.traits["ideology_tjk"][w.i("AFG")] = outlook
+    run(w, "R85", "RUS")
+    run(w, "R09", "TJK")
+    afg = w.i("AFG")
+    for pull in (w.pulls[:, w.i("RUS"), afg], w.pulls[:, w.tjk, afg], w.pulls[:, afg, w.tjk]):
+        assert (np.sign(pull) == np.sign(outlook)).all()
+
+
+def test_a_scheduled_regime_change_sets_the_outlook_the_rules_read():
+    """The Taliban's takeover of September 1996 in the civil-war period file changes Kabul's outlook from that
+    month on, and sets no regard both ways: Moscow's and Dushanbe's answers are the rules'."""
+    from sim.core.model import TajikistanModel
+    from sim.paths import scenarios_dir
+    from sim.scenario import load_scenario
+
+    plan = load_scenario(scenarios_dir() / "1992-1997_civil_war.yaml")
+    (takeover,) = [e for e in plan.events if e.date == "1996-09"]
+    assert takeover.effects.traits["ideology_tjk"] < -0.5 and takeover.effects.alignment == 0.0
+    model = TajikistanModel(plan, seed=0)
+    outlooks = []
+    for _ in range(60):  # May 1992 to April 1997
+        outlooks.append(model.world.trait("AFG", "ideology_tjk"))
+        model.step()
+    changed = [n for n in range(1, 60) if outlooks[n] != outlooks[n - 1]]
+    assert len(changed) == 1 and outlooks[-1] == takeover.effects.traits["ideology_tjk"]

@@ -182,6 +182,7 @@ EXPECTED: dict[str, list[str]] = {
     "R80": ["pull TJK>EAEU -", "propose refusal TJK>EAEU - tie:refusal"],
     "R81": ["propose refusal TJK>RUS -"],  # where it does not hold out already (replicates 0 and 1)
     "R82": ["propose pressure RUS>TJK"],  # where Tajikistan holds out (replicate 2); its cost to regard is the squeeze's harm
+    "R85": ["pull RUS>AFG -"],  # Kabul's rulers as the actors file has them (Rabbani's, -0.3): unlike Dushanbe's
 }
 
 # --- the probe --------------------------------------------------------------------------------

@@ -72,6 +72,13 @@ def test_a_good_file_validates(tmp_path, capsys):
     (GOOD + "events:\n  - {date: '1993-02', actor: RUS, target: KGZ, type: military, summary: abc, source: abc, "
             "effects: {lease: 10}}\n", "events.0", "effects.lease: only Russia's base in Tajikistan has a lease"),
     (GOOD + "initial: {levers: {leases: {RUS: -1}}}\n", "initial.levers.leases.RUS", "greater than or equal to 0"),
+    (GOOD + "initial: {traits: {AFG: {assertiveness: -0.5}}}\n", "initial.traits.AFG",
+     "assertiveness must lie between 0 and 1, got -0.5"),
+    (GOOD + "events:\n  - {date: '1993-02', actor: AFG, target: TJK, type: visit, summary: abc, source: abc, "
+            "effects: {traits: {ideology_tjk: -1.5}}}\n", "events.0.effects.traits.ideology_tjk",
+     "greater than or equal to -1"),
+    (GOOD + "initial: {traits: {AFG: {islamist_concern: 0.5}}}\n", "initial.traits.AFG.islamist_concern",
+     "Input should be"),
 ])
 def test_bad_files_get_one_line_naming_field_and_reason(tmp_path, capsys, text, field, reason):
     path = write(tmp_path, text)

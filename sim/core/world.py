@@ -33,6 +33,7 @@ from sim.core.actions import Action, Flow
 from sim.core.border import BorderDispute
 from sim.core.conflict import CivilWar
 from sim.core.levers import Levers
+from sim.vocabulary import TRAITS
 
 #: The intention arrays of flows given. ``World.written[k]`` marks the dyads where GIVEN[k] or its stock (aid,
 #: pressure, support_stock) was ever added to: elsewhere both are 0.0 (see clear_intentions, Dynamics.update_flows).
@@ -74,8 +75,7 @@ class World:
         self.conflict = CivilWar(self.R)
         self.border = BorderDispute(self.R)
         self.levers = Levers(self.R, self.codes, specs)
-        self.traits = {name: np.array([getattr(specs[c], name) for c in self.codes], dtype=float)
-                       for name in ("capability", "assertiveness")}
+        self.traits = {name: np.array([getattr(specs[c], name) for c in self.codes], dtype=float) for name in TRAITS}
         self.base_capability = self.traits["capability"].copy()
         self.garrisons = np.array([specs[c].garrison for c in self.codes], dtype=float)  # forces based, the 201st's at 1
         self.active = np.zeros(self.N, dtype=bool)
@@ -211,7 +211,7 @@ class World:
     def attribute(self, codes, name: str) -> np.ndarray:
         """One attribute of several actors (``capability``, ``ideology_tjk``, ...), as an array.
 
-        The traits exogenous events may change (``capability``, ``assertiveness``) are read as
+        The traits exogenous events may change (``capability``, ``assertiveness``, ``ideology_tjk``) are read as
         they stand this month; the others are the actors' fixed attributes."""
         if name in self.traits:
             return self.traits[name][self.at(codes)]
@@ -330,7 +330,7 @@ class World:
         self.security_push += amount
 
     def trait(self, code: str, name: str) -> float:
-        """An actor's trait as it stands this month (``capability``, ``assertiveness``)."""
+        """An actor's trait as it stands this month (:data:`sim.vocabulary.TRAITS`)."""
         return float(self.traits[name][self.idx[code]])
 
     def weakened(self, codes) -> np.ndarray:

@@ -57,6 +57,16 @@ Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
 Tie = Literal["recognition", "embassy", "member", "treaty", "base", "ceasefire", "accord", "refusal"]
 
+def _traits(values: dict[str, float]) -> dict[str, float]:
+    for name, value in values.items():
+        if name != "ideology_tjk" and not 0.0 <= value <= 1.0:
+            raise ValueError(f"{name} must lie between 0 and 1, got {value}")
+    return values
+
+
+#: New values of an actor's traits (sim.vocabulary.TRAITS), each in its own range.
+Traits = Annotated[dict[Literal["capability", "assertiveness", "ideology_tjk"], Signed], AfterValidator(_traits)]
+
 
 class Strict(BaseModel):
     """Every schema object rejects unknown keys and is immutable once read."""

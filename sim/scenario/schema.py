@@ -26,6 +26,7 @@ from sim.scenario.fields import (  # noqa: F401  (re-exported: the format's fiel
     Signed,
     Strict,
     Tie,
+    Traits,
     Unit,
 )
 from sim.vocabulary import DRIVERS, MOVEMENTS, ORGANISATIONS
@@ -110,8 +111,9 @@ class Effects(Strict):
     tie: Tie | None = None
     untie: Tie | None = None
     regime_security: Signed = 0.0
-    traits: dict[Literal["capability", "assertiveness"], Unit] = Field(
-        {}, description="new values of the event's actor's traits from this month (a new leader, a war elsewhere)")
+    traits: Traits = Field(
+        {}, description="new values of the event's actor's traits from this month (a new leader, a new regime, "
+                        "a war elsewhere): capability, assertiveness, ideology_tjk")
     rules: dict[str, RuleSetting] = Field(
         {}, description="rule settings that take effect from this month for the rest of the run")
     lease: Annotated[float, Field(ge=0, le=100)] | None = Field(
@@ -296,7 +298,7 @@ class InitialState(Strict):
     economy: Unit = 0.5
     conflict: ConflictStart = ConflictStart()
     levers: LeverStart = LeverStart()
-    traits: dict[ActorCode, dict[Literal["capability", "assertiveness"], Unit]] = Field(
+    traits: dict[ActorCode, Traits] = Field(
         {}, description="actors' traits when the run starts, where earlier events changed them")
 
 
