@@ -189,33 +189,40 @@ def test_china_posts_forces_into_the_room_a_departing_great_power_leaves():
     assert gone > drawing_down > at_height and at_height < 0.05 * gone
 
 
-@pytest.mark.parametrize("outlook", [-0.8, 0.0, 0.4])
+@pytest.mark.parametrize("outlook", [-0.8, -0.3, 0.0, 0.4])
 def test_who_rules_in_kabul_sets_how_moscow_and_dushanbe_regard_it(outlook):
-    """A regime change in Kabul is a trait (its outlook, ideology_tjk), not a scripted regard: Russia's regard
-    (R85) and Dushanbe's both ways (R09) follow its sign, and a regime like neither draws nothing."""
+    """A regime change in Kabul is a trait (its outlook, ideology_tjk), not a scripted regard: Dushanbe's regard
+    both ways follows its sign (R09), and Russia cools to rulers whose outlook lies away from Dushanbe's secular one
+    (R85) but warms to none for sharing it."""
     w = world()
     w.traits["ideology_tjk"][w.i("AFG")] = outlook
     run(w, "R85", "RUS")
     run(w, "R09", "TJK")
     afg = w.i("AFG")
-    for pull in (w.pulls[:, w.i("RUS"), afg], w.pulls[:, w.tjk, afg], w.pulls[:, afg, w.tjk]):
+    for pull in (w.pulls[:, w.tjk, afg], w.pulls[:, afg, w.tjk]):
         assert (np.sign(pull) == np.sign(outlook)).all()
+    assert (np.sign(w.pulls[:, w.i("RUS"), afg]) == min(np.sign(outlook), 0)).all()
 
 
-def test_a_scheduled_regime_change_sets_the_outlook_the_rules_read():
-    """The Taliban's takeover of September 1996 in the civil-war period file changes Kabul's outlook from that
-    month on, and sets no regard both ways: Moscow's and Dushanbe's answers are the rules'."""
+def test_new_rulers_in_kabul_start_afresh():
+    """The Taliban's takeover of September 1996 (the civil-war period file) gives Kabul new rulers: regard to
+    and from Afghanistan starts again from 0, a refusal to recognise the old rulers lapses, and the new rulers'
+    outlook is the Taliban's; no regard is set by the event."""
     from sim.core.model import TajikistanModel
     from sim.paths import scenarios_dir
     from sim.scenario import load_scenario
 
     plan = load_scenario(scenarios_dir() / "1992-1997_civil_war.yaml")
     (takeover,) = [e for e in plan.events if e.date == "1996-09"]
-    assert takeover.effects.traits["ideology_tjk"] < -0.5 and takeover.effects.alignment == 0.0
-    model = TajikistanModel(plan, seed=0)
-    outlooks = []
-    for _ in range(60):  # May 1992 to April 1997
-        outlooks.append(model.world.trait("AFG", "ideology_tjk"))
-        model.step()
-    changed = [n for n in range(1, 60) if outlooks[n] != outlooks[n - 1]]
-    assert len(changed) == 1 and outlooks[-1] == takeover.effects.traits["ideology_tjk"]
+    assert takeover.effects.alignment == takeover.effects.regard == 0.0
+    model = TajikistanModel(plan, seed=0, replicates=3)
+    w = model.world
+    afg = w.i("AFG")
+    w.alignment[:, afg, :] = 0.4
+    w.alignment[:, :, afg] = -0.6
+    w.ties[:, w.tjk, afg] |= TIE_BITS["refusal"] | TIE_BITS["recognition"]
+    model.impose(takeover)
+    assert not w.alignment[:, afg, :].any() and not w.alignment[:, :, afg].any()
+    assert (w.ties[:, w.tjk, afg] == TIE_BITS["recognition"]).all()
+    assert w.trait("AFG", "ideology_tjk") == takeover.effects.traits["ideology_tjk"] < -0.5
+    assert (w.alignment[:, w.i("RUS"), w.tjk] != 0).all(), "regard elsewhere is untouched"

@@ -231,6 +231,10 @@ class TajikistanModel(mesa.Model):
         """Apply a scheduled exogenous event to every replicate and log it."""
         w, fx = self.world, event.effects
         i, j = w.i(event.actor), w.i(event.target)
+        if fx.regime_change:
+            w.alignment[:, i, :] = w.alignment[:, :, i] = 0.0
+            w.ties[:, :, i] &= ~TIE_BITS["refusal"]
+            self.dynamics.touched[i, :] = self.dynamics.touched[:, i] = True
         w.alignment[:, i, j] += fx.alignment + fx.regard
         w.alignment[:, j, i] += fx.alignment
         w.aid[:, i, j] += fx.aid

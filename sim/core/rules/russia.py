@@ -89,13 +89,13 @@ def russia_arms_afghan_partners(w: World, me: Actor, k: float) -> None:
     w.pull(me.code, "AFG", 0.3 * k * threat * partner)
 
 
-@rule("R85", "Russia guards the CIS's southern border against Islamic extremism: it cools to Afghan rulers the further "
-      "their outlook lies from Dushanbe's secular one, and warms to those whose outlook is like it",
-      "seed:000", "Russia also has justified its active involvement in the affairs of Tajikistan by citing the need to "
-      "defend the Tajikistan-Afghanistan border--and thus, the CIS--from penetration by Islamic extremism and drug "
-      "trafficking.", ("RUS",))
+@rule("R85", "Russia guards the CIS's southern border against Islamic extremism: it cools to Afghan rulers as far as "
+      "their outlook lies from Dushanbe's secular one", "seed:000", "Russia also has justified its active involvement "
+      "in the affairs of Tajikistan by citing the need to defend the Tajikistan-Afghanistan border--and thus, the "
+      "CIS--from penetration by Islamic extremism and drug trafficking.", ("RUS",))
 def guard_the_southern_border(w: World, me: Actor, k: float) -> None:
-    """Kabul's outlook is a trait its regime changes set (the Taliban's in 1996 and 2021, the Bonn government's in
-    2001), so Russia's regard for Afghanistan answers who rules there, not the calendar."""
+    """Only a cooling: the text gives Russia's fear of Islamic extremism beyond the border, not a warmth for
+    rulers who do not share it. Kabul's outlook is a trait its regime changes set (the Taliban's in 1996 and
+    2021), so Russia's regard for Afghanistan answers who rules there, not the calendar."""
     if w.present("AFG"):
-        w.pull(me.code, "AFG", 0.3 * k * me.spec.islamist_concern * w.trait("AFG", "ideology_tjk"))
+        w.pull(me.code, "AFG", 0.3 * k * me.spec.islamist_concern * min(w.trait("AFG", "ideology_tjk"), 0.0))
