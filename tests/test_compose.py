@@ -202,3 +202,21 @@ def test_rule_weight_scales_every_period_and_scheduled_switch_and_keeps_on_off()
             assert after["R34"].weight == min(10.0, before["R34"].weight * 2.0)
         assert set(after) == set(before)  # a switch is scaled, never added
     assert dashboard_overlay(plan, rule_weights={"R34": 1.0}).segments == plan.segments
+
+
+def test_each_period_file_starts_with_the_traits_the_full_replay_carries_into_it():
+    """A period run alone starts where the full replay stands when that period opens, as far as the traits go:
+    the events of earlier periods that changed an actor's traits (Kabul's regimes, Karimov's successor) are
+    repeated in the later period files' ``initial.traits``, and a period file that forgot one would start a
+    different world (the 2000-2009 file once began with Kabul's rulers neither assertive nor unlike Rabbani's)."""
+    chain = load_scenario(FULL)
+    model = TajikistanModel(chain, seed=0)
+    for segment in chain.segments[1:]:
+        while model.month < segment.start:
+            model.step()
+        alone = TajikistanModel(load_scenario(ROOT / "scenarios" / f"{format_month(segment.start)[:4]}-"
+                                              f"{format_month(segment.end)[:4]}_{segment.period}.yaml"), seed=0)
+        for name, carried in model.world.traits.items():
+            for code in alone.world.codes:
+                assert alone.world.trait(code, name) == pytest.approx(carried[model.world.i(code)]), \
+                    f"{segment.period} starts with {code}'s {name} at {alone.world.trait(code, name)}"
