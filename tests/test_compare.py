@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from sim.months import parse_month
-from sim.record.compare import Period, comparison_table, event_scores, fact_scores
+from sim.record.compare import Period, comparison_table, event_scores, events_reproduced, fact_scores, reproduced_rows
 from sim.record.items import Check, Mechanism, RecordEvent, StylizedFact
+from sim.record.matching import Targets
 
 P = [Period("independence", parse_month("1992-01"), parse_month("1992-12")),
      Period("civil_war", parse_month("1993-01"), parse_month("1993-12"))]
@@ -45,6 +46,37 @@ def test_recall_and_precision_within_the_window():
     table = comparison_table(rows, pd.DataFrame(columns=["period", "fact", "passed", "window", "statement"]), P, 3)
     recall_all = table.query("period == 'all' and metric == 'event_recall'")["value"].iloc[0]
     assert np.isclose(recall_all, (2 / 3 + 0 / 3) / 2)
+
+
+def test_each_record_event_says_in_how_many_replicates_it_is_reproduced_and_they_add_up_to_the_recall():
+    """The per-event view of the same matching: E001 is reproduced in replicate 0 only (replicate 1's aid
+    comes too late), E002 in both (a treaty either way round, one of them twice), E003 in neither (wrong
+    type, or outside the window); each period's events' shares average to its recall."""
+    record = (rec("E001", "1992-03", "RUS", "TJK", "aid"),
+              rec("E002", "1992-10", "TJK", "RUS", "treaty"),
+              rec("E003", "1993-06", "UZB", "TJK", "pressure"))
+    events = sim_events([
+        (0, "1992-05", "RUS", "TJK", "aid", "R1"),
+        (0, "1992-10", "RUS", "TJK", "treaty", "R2"),
+        (0, "1992-11", "TJK", "RUS", "treaty", "R2"),
+        (0, "1993-01", "UZB", "TJK", "pressure", "R3"),
+        (1, "1993-06", "UZB", "TJK", "aid", "R4"),
+        (1, "1992-09", "RUS", "TJK", "aid", "R1"),
+        (1, "1993-01", "RUS", "TJK", "treaty", "R2"),
+    ])
+    actors = {"RUS", "TJK", "UZB"}
+    targets = Targets.of(record, P, actors, set(), window=3)
+    hits = events_reproduced(events, targets, 2)
+    assert dict(zip(targets.ids, hits)) == {"E001": 1, "E002": 2, "E003": 0}
+    rows = reproduced_rows(targets, hits, 2, record)
+    assert list(rows["id"]) == ["E001", "E002", "E003"] and list(rows["share"]) == [0.5, 1.0, 0.0]
+    scores = event_scores(events, record, P, 2, actors, set(), window=3)
+    table = comparison_table(scores, pd.DataFrame(columns=["period", "fact", "passed", "window", "statement"]), P, 3,
+                             reproduced=rows)
+    for period in ("independence", "civil_war"):
+        block = table[table["period"] == period].set_index("metric")["value"]
+        assert np.isclose(block[block.index.str.startswith("event:")].mean(), block["event_recall"])
+    assert not table.query("period == 'all'")["metric"].str.startswith("event:").any()
 
 
 def test_a_squeeze_reproduces_only_a_record_squeeze_of_its_own_lever():

@@ -39,11 +39,21 @@ def event_scores(events: pd.DataFrame, record: tuple[RecordEvent, ...], periods:
     replicate, recall_hits, recall_n, precision_hits, precision_n.
     """
     targets = Targets.of(record, periods, actors, inputs, window)
+    return score_rows(targets.counts(*_arrays(events, targets), replicates), targets.names)
+
+
+def events_reproduced(events: pd.DataFrame, targets: Targets, replicates: int) -> np.ndarray:
+    """For each record event of ``targets`` (in the order of its ``ids``), in how many of the
+    ``replicates`` of ``events`` (columns as for :func:`event_scores`) it is reproduced."""
+    return targets.reproduced(*_arrays(events, targets), replicates)
+
+
+def _arrays(events: pd.DataFrame, targets: Targets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The endogenous events' record keys (:meth:`Targets.codes`), months and replicates."""
     endogenous = events[~events["rule"].str.startswith("scheduled")]
     ids, keys = key_ids(endogenous)
-    counts = targets.counts(targets.codes(keys)[ids], endogenous["month"].to_numpy(dtype=np.int64),
-                            endogenous["replicate"].to_numpy(dtype=np.int64), replicates)
-    return score_rows(counts, targets.names)
+    return (targets.codes(keys)[ids], endogenous["month"].to_numpy(dtype=np.int64),
+            endogenous["replicate"].to_numpy(dtype=np.int64))
 
 
 def score_rows(counts: np.ndarray, names: tuple[str, ...]) -> pd.DataFrame:
@@ -128,12 +138,15 @@ def fact_scores(facts: tuple[StylizedFact, ...], periods: list[Period], months: 
 
 
 def comparison_table(event_rows: pd.DataFrame, fact_rows: pd.DataFrame, periods: list[Period],
-                     window: int = DEFAULT_WINDOW, baselines: pd.DataFrame | None = None) -> pd.DataFrame:
+                     window: int = DEFAULT_WINDOW, baselines: pd.DataFrame | None = None,
+                     reproduced: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per period and metric: the table written to ``comparison.csv``.
 
     Per period, then over all of them: event recall and precision, the same scores of the
     baselines (``baselines``: :func:`~sim.record.baselines.baseline_scores`' rows, if given),
-    the share of stylized facts passed, and each fact.
+    the share of stylized facts passed, and each fact; then, per period, each record event with
+    the share of replicates that reproduce it (``reproduced``: rows period, id, share, detail, if
+    given), so that a reader sees which of the period's history the run gives and which it misses.
     """
     out = []
     for name in [p.name for p in periods] + ["all"]:
@@ -157,7 +170,22 @@ def comparison_table(event_rows: pd.DataFrame, fact_rows: pd.DataFrame, periods:
             if name != "all":
                 for row in facts.itertuples():
                     out.append((name, f"fact:{row.fact}", row.passed, f"{row.statement} [{row.window}]"))
+        if reproduced is not None and name != "all":
+            out.extend((name, f"event:{row.id}", row.share, row.detail)
+                       for row in reproduced[reproduced["period"] == name].itertuples())
     return pd.DataFrame(out, columns=["period", "metric", "value", "detail"])
+
+
+def reproduced_rows(targets: Targets, hits: np.ndarray, replicates: int, record: tuple[RecordEvent, ...]) -> pd.DataFrame:
+    """The rows of :func:`comparison_table`'s ``reproduced``: each record event the run is scored against,
+    in the record's order, with the share of the ``replicates`` that reproduce it (``hits``:
+    :func:`events_reproduced`, summed over batches)."""
+    share = dict(zip(targets.ids, hits / replicates))
+    period = dict(zip(targets.ids, (targets.names[k] for k in targets.period)))
+    rows = [(period[e.id], e.id, share[e.id], f"{e.date} {e.actor}>{e.target} {e.type}"
+             + (f" ({e.lever})" if e.lever else "") + f": {e.summary}")
+            for e in record if e.id in share]
+    return pd.DataFrame(rows, columns=["period", "id", "share", "detail"])
 
 
 def periods_of(segments) -> list[Period]:
@@ -165,5 +193,5 @@ def periods_of(segments) -> list[Period]:
     return [Period(s.period or s.name, s.start, s.end) for s in segments]
 
 
-__all__ = ["DEFAULT_WINDOW", "PERIODS", "Period", "comparison_table", "event_scores", "fact_scores", "periods_of",
-           "score_rows"]
+__all__ = ["DEFAULT_WINDOW", "PERIODS", "Period", "comparison_table", "event_scores", "events_reproduced", "fact_scores",
+           "periods_of", "reproduced_rows", "score_rows"]

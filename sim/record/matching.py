@@ -85,12 +85,13 @@ class Targets:
 
     Built once per run (:meth:`of`) and used to score the model's events
     (:func:`event_scores`) and the baselines' (:mod:`sim.record.baselines`) in exactly the same
-    way. ``low`` and ``high`` are each record event's first and last month with the tolerance
-    included; ``period`` the number of its period among ``names``.
+    way. ``ids`` are the record events' ids, and ``low`` and ``high`` each one's first and last month
+    with the tolerance included; ``period`` the number of its period among ``names``.
     """
 
     periods: tuple[Period, ...]
     names: tuple[str, ...]
+    ids: tuple[str, ...]
     keys: dict[Key, int]
     key: np.ndarray
     low: np.ndarray
@@ -109,7 +110,7 @@ class Targets:
                                                                   for e in scored}))}
         key = np.array([keys[_key(e.actor, e.target, e.type, e.lever or "")] for e in scored], dtype=np.int64)
         order = np.argsort(key, kind="stable")
-        targets = cls(tuple(periods), names, keys, key[order],
+        targets = cls(tuple(periods), names, tuple(scored[k].id for k in order), keys, key[order],
                       np.array([e.window[0] - window for e in scored], dtype=np.int64)[order],
                       np.array([e.window[1] + window for e in scored], dtype=np.int64)[order],
                       np.zeros(len(scored), dtype=np.int64))
@@ -152,15 +153,7 @@ class Targets:
         P = len(self.names)
         out = np.zeros((P, replicates, 4), dtype=np.int64)
         out[:, :, 1] = np.bincount(self.period, minlength=P)[:, None]
-        # every (simulated event, record event of the same key) pair; the record events of key
-        # c are rows bounds[c + 1] .. bounds[c + 2] - 1 of the arrays (none for c = -1)
-        bounds = np.searchsorted(self.key, np.arange(-1, len(self.keys) + 1))
-        first = bounds[code + 1]
-        many = bounds[code + 2] - first
-        row = np.repeat(np.arange(len(code)), many)
-        target = first[row] + np.arange(len(row)) - np.repeat(np.cumsum(many) - many, many)
-        inside = (month[row] >= self.low[target]) & (month[row] <= self.high[target])
-        row, target = row[inside], target[inside]
+        row, target = self._inside(code, month)
         pairs = np.unique(target * replicates + replicate[row])
         out[:, :, 0] = _tally(self.period[pairs // replicates], pairs % replicates, P, replicates)
         matched = np.zeros(len(code), dtype=bool)
@@ -169,6 +162,25 @@ class Targets:
         out[:, :, 2] = _tally(period[matched], replicate[matched], P, replicates)
         out[:, :, 3] = _tally(period, replicate, P, replicates)
         return out
+
+    def reproduced(self, code: np.ndarray, month: np.ndarray, replicate: np.ndarray, replicates: int) -> np.ndarray:
+        """For each record event (in the order of ``ids``), in how many of the ``replicates`` it is
+        reproduced, by the rule of :meth:`counts`: the per-event view of the same recall."""
+        row, target = self._inside(code, month)
+        pairs = np.unique(target * replicates + replicate[row])
+        return np.bincount(pairs // replicates, minlength=len(self.ids))
+
+    def _inside(self, code: np.ndarray, month: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every (simulated event, record event of its key) pair in which the simulated event lies
+        inside the record event's window: the rows of each, as two arrays."""
+        # the record events of key c are rows bounds[c + 1] .. bounds[c + 2] - 1 of the arrays (none for c = -1)
+        bounds = np.searchsorted(self.key, np.arange(-1, len(self.keys) + 1))
+        first = bounds[code + 1]
+        many = bounds[code + 2] - first
+        row = np.repeat(np.arange(len(code)), many)
+        target = first[row] + np.arange(len(row)) - np.repeat(np.cumsum(many) - many, many)
+        inside = (month[row] >= self.low[target]) & (month[row] <= self.high[target])
+        return row[inside], target[inside]
 
 
 def _tally(period: np.ndarray, replicate: np.ndarray, periods: int, replicates: int) -> np.ndarray:

@@ -31,7 +31,15 @@ import pandas as pd
 from sim.months import format_month, parse_month
 from sim.paths import project_root
 from sim.record.baselines import baseline_scores
-from sim.record.compare import DEFAULT_WINDOW, comparison_table, event_scores, fact_scores, periods_of
+from sim.record.compare import (
+    DEFAULT_WINDOW,
+    comparison_table,
+    event_scores,
+    events_reproduced,
+    fact_scores,
+    periods_of,
+    reproduced_rows,
+)
 from sim.record.items import load_events, load_facts
 from sim.record.matching import Targets
 from sim.running.stored import read_table
@@ -62,6 +70,7 @@ class Tally:
         self.scores: list[pd.DataFrame] = []
         self.baselines: list[pd.DataFrame] = []
         self.passed: pd.DataFrame | None = None
+        self.reproduced = np.zeros(len(self.targets.ids), dtype=np.int64)
         self.replicates = 0
 
     def add(self, recorded: Recorded) -> None:
@@ -70,6 +79,7 @@ class Tally:
         rows = event_scores(events, self.record, self.periods, recorded.count, self.actors, self.inputs, self.window)
         self.scores.append(rows.assign(replicate=rows["replicate"] + recorded.first))
         self.baselines.append(baseline_scores(events, self.targets, recorded.count, recorded.first, self.seed))
+        self.reproduced += events_reproduced(events, self.targets, recorded.count)
         facts = fact_scores(self.facts, self.periods, recorded.months, recorded.series, events, recorded.count,
                             self.actors, counts=True)
         if self.passed is None:
@@ -82,7 +92,8 @@ class Tally:
         assert self.passed is not None, "no batch was added"
         facts = self.passed.assign(passed=self.passed["passed"] / self.replicates)
         return comparison_table(pd.concat(self.scores, ignore_index=True), facts, self.periods, self.window,
-                                pd.concat(self.baselines, ignore_index=True))
+                                pd.concat(self.baselines, ignore_index=True),
+                                reproduced_rows(self.targets, self.reproduced, self.replicates, self.record))
 
 
 @dataclass
