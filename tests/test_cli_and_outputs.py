@@ -107,3 +107,6 @@ def test_the_full_replay_prints_every_period(replay, tmp_path):
     table = summary_table(replay)
     for period in ("independence", "civil_war", "post_war", "open_door", "dependence", "navigating", "all"):
         assert period in table
+    events = replay.comparison[replay.comparison["metric"].str.startswith("event:")]
+    never = int((events["value"] == 0).sum())
+    assert f"record events reproduced in no replicate: {never} of {len(events)}" in table

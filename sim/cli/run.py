@@ -63,6 +63,12 @@ def summary_table(result) -> str:
         lines.append(f"{name:<14}{cells('event_recall')}  {cells('event_precision')}{passed:>14}")
     lines.append("random: the run's events at random months of their period; "
                  f"base: events at the run's {TRAIN_YEARS[0]}-{TRAIN_YEARS[1]} monthly rates")
+    events = table[table["metric"].str.startswith("event:")]
+    if len(events):
+        never = events.loc[events["value"] == 0, "metric"].str.removeprefix("event:")
+        lines.append(f"record events reproduced in no replicate: {len(never)} of {len(events)}"
+                     + (f" ({', '.join(never)})" if 0 < len(never) <= 25 else "")
+                     + "; comparison.csv's event: rows give each one's share")
     return "\n".join(lines)
 
 
