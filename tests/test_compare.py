@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sim.months import parse_month
-from sim.record.compare import Period, comparison_table, event_scores, events_reproduced, fact_scores, reproduced_rows
+from sim.record.compare import Period, comparison_table, event_scores, event_tally, fact_scores, reproduced_rows
 from sim.record.items import Check, Mechanism, RecordEvent, StylizedFact
 from sim.record.matching import Targets
 
@@ -66,11 +66,11 @@ def test_each_record_event_says_in_how_many_replicates_it_is_reproduced_and_they
     ])
     actors = {"RUS", "TJK", "UZB"}
     targets = Targets.of(record, P, actors, set(), window=3)
-    hits = events_reproduced(events, targets, 2)
+    scores, hits = event_tally(events, targets, 2)
     assert dict(zip(targets.ids, hits)) == {"E001": 1, "E002": 2, "E003": 0}
+    assert scores.equals(event_scores(events, record, P, 2, actors, set(), window=3))
     rows = reproduced_rows(targets, hits, 2, record)
     assert list(rows["id"]) == ["E001", "E002", "E003"] and list(rows["share"]) == [0.5, 1.0, 0.0]
-    scores = event_scores(events, record, P, 2, actors, set(), window=3)
     table = comparison_table(scores, pd.DataFrame(columns=["period", "fact", "passed", "window", "statement"]), P, 3,
                              reproduced=rows)
     for period in ("independence", "civil_war"):

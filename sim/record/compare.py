@@ -42,10 +42,11 @@ def event_scores(events: pd.DataFrame, record: tuple[RecordEvent, ...], periods:
     return score_rows(targets.counts(*_arrays(events, targets), replicates), targets.names)
 
 
-def events_reproduced(events: pd.DataFrame, targets: Targets, replicates: int) -> np.ndarray:
-    """For each record event of ``targets`` (in the order of its ``ids``), in how many of the
-    ``replicates`` of ``events`` (columns as for :func:`event_scores`) it is reproduced."""
-    return targets.reproduced(*_arrays(events, targets), replicates)
+def event_tally(events: pd.DataFrame, targets: Targets, replicates: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`event_scores`' rows for the record events of ``targets``, and for each of them (in the order
+    of its ``ids``) in how many of the ``replicates`` of ``events`` it is reproduced: one matching for both."""
+    counts, reproduced = targets.score(*_arrays(events, targets), replicates)
+    return score_rows(counts, targets.names), reproduced
 
 
 def _arrays(events: pd.DataFrame, targets: Targets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -179,7 +180,7 @@ def comparison_table(event_rows: pd.DataFrame, fact_rows: pd.DataFrame, periods:
 def reproduced_rows(targets: Targets, hits: np.ndarray, replicates: int, record: tuple[RecordEvent, ...]) -> pd.DataFrame:
     """The rows of :func:`comparison_table`'s ``reproduced``: each record event the run is scored against,
     in the record's order, with the share of the ``replicates`` that reproduce it (``hits``:
-    :func:`events_reproduced`, summed over batches)."""
+    :func:`event_tally`, summed over batches)."""
     share = dict(zip(targets.ids, hits / replicates))
     period = dict(zip(targets.ids, (targets.names[k] for k in targets.period)))
     rows = [(period[e.id], e.id, share[e.id], f"{e.date} {e.actor}>{e.target} {e.type}"
@@ -193,5 +194,5 @@ def periods_of(segments) -> list[Period]:
     return [Period(s.period or s.name, s.start, s.end) for s in segments]
 
 
-__all__ = ["DEFAULT_WINDOW", "PERIODS", "Period", "comparison_table", "event_scores", "events_reproduced", "fact_scores",
+__all__ = ["DEFAULT_WINDOW", "PERIODS", "Period", "comparison_table", "event_scores", "event_tally", "fact_scores",
            "periods_of", "reproduced_rows", "score_rows"]

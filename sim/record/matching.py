@@ -150,6 +150,12 @@ class Targets:
         inside its window; a simulated event is borne out when it lies inside the window of a
         record event of its key.
         """
+        return self.score(code, month, replicate, replicates)[0]
+
+    def score(self, code: np.ndarray, month: np.ndarray, replicate: np.ndarray,
+              replicates: int) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`counts`, and beside it, for each record event (in the order of ``ids``), in how many of
+        the ``replicates`` it is reproduced: the per-event view of the same recall, from one matching."""
         P = len(self.names)
         out = np.zeros((P, replicates, 4), dtype=np.int64)
         out[:, :, 1] = np.bincount(self.period, minlength=P)[:, None]
@@ -161,14 +167,7 @@ class Targets:
         period = self.period_of(month)
         out[:, :, 2] = _tally(period[matched], replicate[matched], P, replicates)
         out[:, :, 3] = _tally(period, replicate, P, replicates)
-        return out
-
-    def reproduced(self, code: np.ndarray, month: np.ndarray, replicate: np.ndarray, replicates: int) -> np.ndarray:
-        """For each record event (in the order of ``ids``), in how many of the ``replicates`` it is
-        reproduced, by the rule of :meth:`counts`: the per-event view of the same recall."""
-        row, target = self._inside(code, month)
-        pairs = np.unique(target * replicates + replicate[row])
-        return np.bincount(pairs // replicates, minlength=len(self.ids))
+        return out, np.bincount(pairs // replicates, minlength=len(self.ids))
 
     def _inside(self, code: np.ndarray, month: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every (simulated event, record event of its key) pair in which the simulated event lies

@@ -34,8 +34,7 @@ from sim.record.baselines import baseline_scores
 from sim.record.compare import (
     DEFAULT_WINDOW,
     comparison_table,
-    event_scores,
-    events_reproduced,
+    event_tally,
     fact_scores,
     periods_of,
     reproduced_rows,
@@ -76,10 +75,10 @@ class Tally:
     def add(self, recorded: Recorded) -> None:
         events = recorded.events(categorical=True).assign(replicate=recorded.log["replicate"],
                                                           month=recorded.log["month"])
-        rows = event_scores(events, self.record, self.periods, recorded.count, self.actors, self.inputs, self.window)
+        rows, reproduced = event_tally(events, self.targets, recorded.count)
         self.scores.append(rows.assign(replicate=rows["replicate"] + recorded.first))
         self.baselines.append(baseline_scores(events, self.targets, recorded.count, recorded.first, self.seed))
-        self.reproduced += events_reproduced(events, self.targets, recorded.count)
+        self.reproduced += reproduced
         facts = fact_scores(self.facts, self.periods, recorded.months, recorded.series, events, recorded.count,
                             self.actors, counts=True)
         if self.passed is None:
