@@ -226,3 +226,19 @@ def test_new_rulers_in_kabul_start_afresh():
     assert (w.ties[:, w.tjk, afg] == TIE_BITS["recognition"]).all()
     assert w.trait("AFG", "ideology_tjk") == takeover.effects.traits["ideology_tjk"] < -0.5
     assert (w.alignment[:, w.i("RUS"), w.tjk] != 0).all(), "regard elsewhere is untouched"
+
+
+def test_tajikistan_is_as_wary_of_a_downstream_neighbours_water_claims_as_it_could_press_them():
+    """R13 reads the neighbour's share of the river and how readily its leaders press: a less assertive leader in
+    Tashkent (the succession of 2016, a trait) leaves less to be wary of; Turkmenistan, further down, takes less."""
+    def wariness(assertiveness: float) -> np.ndarray:
+        w = world()
+        w.traits["assertiveness"][w.i("UZB")] = assertiveness
+        w.traits["assertiveness"][w.i("TKM")] = assertiveness
+        run(w, "R13", "TJK")
+        return w.pulls[:, w.tjk, [w.i("UZB"), w.i("TKM")]]
+
+    karimov, successor = wariness(0.8), wariness(0.2)
+    assert (karimov < successor).all() and (successor < 0).all()
+    assert np.allclose(successor, karimov / 4)
+    assert np.allclose(karimov[:, 1], karimov[:, 0] * 0.5)  # downstream 0.5 against Uzbekistan's 1.0

@@ -152,13 +152,17 @@ def seek_treaties(w: World, me: Actor, k: float) -> None:
                    w.labels("Tajikistan and {} sign a cooperation treaty", others), tie="treaty", alignment=0.1)
 
 
-@rule("R13", "Tajikistan is wary of downstream neighbours' claims on its water",
+@rule("R13", "Tajikistan is wary of downstream neighbours' claims on its water, as far as their leaders press them",
       "seed:000", "Tajikistan also is wary of regional water use plans that might increase the share of Uzbekistan and "
       "Turkmenistan in water emanating from Tajikistan.", ("TJK",))
 def water_wariness(w: World, me: Actor, k: float) -> None:
+    """Wary as far as each neighbour could press such plans: how much of the river it takes (``downstream``)
+    times how readily its leaders press their neighbours (``assertiveness``, a trait its leaders' changes move).
+    Scaled so that Karimov's Uzbekistan (1.0 x 0.8) meets the wariness this rule gave every downstream neighbour
+    alike when it was a constant."""
     for other in ("UZB", "TKM"):
         if w.present(other):
-            w.pull(me.code, other, -0.2 * k)
+            w.pull(me.code, other, -0.25 * k * w.spec(other).downstream * w.trait(other, "assertiveness"))
 
 
 @rule("R14", "Tajikistan criticises Uzbekistan over its Tajik minority",
