@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from sim.experiments.summarise import half_width
 from sim.files import atomic_write
 from sim.months import format_month, parse_month
 from sim.present import style
@@ -323,16 +324,15 @@ def counterfactual(experiment: SavedExperiment, out: str | Path, outcomes: list[
     titles = experiment.arm_titles()
     summary = experiment.summary
     palette = _colours("tab10")
-    fig = Figure(figsize=(11, 3.0 * len(names) + 1.2))
+    fig = Figure(figsize=(11, 3.0 * len(names) + 1.2), layout="constrained")  # room for the legend at any height
     axes = np.atleast_1d(fig.subplots(len(names), 1, sharex=True))
     for ax, name in zip(axes, names):
         rows = results[results["outcome"] == name]
         wide = rows.pivot_table(index=["replicate", "date"], columns="arm", values="value")
         for number, arm in enumerate(arms):
             difference = (wide[arm] - wide["baseline"]).unstack("date")  # replicate x month
-            n = difference.shape[0]
             mean = difference.mean(axis=0)
-            half = 1.96 * difference.std(axis=0, ddof=1).fillna(0.0) / np.sqrt(max(n, 1))
+            half = np.nan_to_num(half_width(difference.to_numpy()))  # the interval summary.csv gives
             x = _dates(difference.columns.map(parse_month))
             colour = palette[number % len(palette)]
             ax.fill_between(x, mean - half, mean + half, color=colour, alpha=0.2, linewidth=0)
@@ -343,9 +343,9 @@ def counterfactual(experiment: SavedExperiment, out: str | Path, outcomes: list[
         ax.axhline(0, color="#777777", linewidth=0.8)
         ax.set_ylabel(f"{name}\n(arm − baseline)", fontsize=9)
         ax.grid(alpha=0.25)
-    axes[-1].set_xlabel("year   (band: 95% interval of the mean paired difference; dotted: first divergence)")
-    axes[0].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 1.32), ncol=2, frameon=False)
+    axes[-1].set_xlabel("year   (band: 95% t-interval of the mean paired difference; dotted: first divergence)")
     fig.suptitle(f"{experiment.title}\nEffect of each arm against the baseline, over time", fontsize=11)
+    fig.legend(*axes[0].get_legend_handles_labels(), fontsize=8, loc="outside lower center", ncol=2, frameon=False)
     return _save(fig, out)
 
 
