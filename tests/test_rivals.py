@@ -206,7 +206,8 @@ def test_who_rules_in_kabul_sets_how_moscow_and_dushanbe_regard_it(outlook):
 
 def test_new_rulers_in_kabul_start_afresh():
     """The Taliban's takeover of September 1996 (the civil-war period file) gives Kabul new rulers: regard to
-    and from Afghanistan starts again from 0, a refusal to recognise the old rulers lapses, and the new rulers'
+    and from Afghanistan starts again from 0, as do the aid and pressure given to or by it (Russia's arms for
+    Rabbani are not the Taliban's to repay), a refusal to recognise the old rulers lapses, and the new rulers'
     outlook is the Taliban's; no regard is set by the event."""
     from sim.core.model import TajikistanModel
     from sim.paths import scenarios_dir
@@ -221,8 +222,11 @@ def test_new_rulers_in_kabul_start_afresh():
     w.alignment[:, afg, :] = 0.4
     w.alignment[:, :, afg] = -0.6
     w.ties[:, w.tjk, afg] |= TIE_BITS["refusal"] | TIE_BITS["recognition"]
+    w.aid[:, w.i("RUS"), afg] = w.pressure[:, w.tjk, afg] = w.aid[:, w.tjk, w.i("RUS")] = 0.3
     model.impose(takeover)
     assert not w.alignment[:, afg, :].any() and not w.alignment[:, :, afg].any()
+    assert not w.aid[:, :, afg].any() and not w.pressure[:, :, afg].any()
+    assert (w.aid[:, w.tjk, w.i("RUS")] == 0.3).all(), "flows elsewhere are untouched"
     assert (w.ties[:, w.tjk, afg] == TIE_BITS["recognition"]).all()
     assert w.trait("AFG", "ideology_tjk") == takeover.effects.traits["ideology_tjk"] < -0.5
     assert (w.alignment[:, w.i("RUS"), w.tjk] != 0).all(), "regard elsewhere is untouched"
@@ -242,3 +246,28 @@ def test_tajikistan_is_as_wary_of_a_downstream_neighbours_water_claims_as_it_cou
     assert (karimov < successor).all() and (successor < 0).all()
     assert np.allclose(successor, karimov / 4)
     assert np.allclose(karimov[:, 1], karimov[:, 0] * 0.5)  # downstream 0.5 against Uzbekistan's 1.0
+
+
+def test_russia_arms_kabuls_rulers_as_they_lose_ground_and_they_turn_to_moscow_and_dushanbe():
+    """R64 arms Kabul's rulers as far as their capability has fallen (the Taliban's advance of 1994-95, a shock), less
+    the further their outlook from Dushanbe's; R39 has the armed rulers lean towards Moscow by its share of the aid
+    they receive, and towards Dushanbe as they regard Moscow. Rulers at full strength get nothing."""
+    def armed(capability: float, outlook: float):
+        w = world()
+        w.traits["capability"][w.i("AFG")] = capability
+        w.traits["ideology_tjk"][w.i("AFG")] = outlook
+        run(w, "R64", "RUS")
+        return w.aid_given[:, w.i("RUS"), w.i("AFG")].copy(), w.pulls[:, w.i("RUS"), w.i("AFG")].copy()
+
+    base = world().traits["capability"][world().i("AFG")]
+    full, _ = armed(base, -0.3)
+    rabbani, warmth = armed(base * 19 / 31, -0.3)
+    taliban, _ = armed(base * 19 / 31, -0.8)
+    assert (full == 0).all() and (rabbani > taliban).all() and (taliban > 0).all() and (warmth > 0).all()
+
+    w = world()
+    afg, rus = w.i("AFG"), w.i("RUS")
+    w.aid[:, rus, afg] = 0.2
+    w.alignment[:, afg, rus] = 0.3
+    run(w, "R39", "AFG")
+    assert np.allclose(w.pulls[:, afg, rus], 2.0 * 0.2 / 0.4) and (w.pulls[:, afg, w.tjk] > 0).all()

@@ -105,7 +105,7 @@ EXPECTED: dict[str, list[str]] = {
     # cooled; China's heavy hold (its debt here) has cost nothing, so it is neither cooled nor courted; the
     # other partners it turns to
     "R20": ["pull TJK>RUS,UZB -", "pull TJK>AFG,IRN,KAZ,KGZ,PAK,TKM,TUR,USA +"],
-    "R21": ["propose pressure TJK>RUS -", "pull TJK>states +"],  # only Russia has weakened
+    "R21": ["propose pressure TJK>RUS,AFG -", "pull TJK>states +"],  # Russia and Kabul's rulers have weakened
     # Russia
     "R22": ["pull RUS>TJK -"],
     "R23": ["military RUS>TJK", "propose military RUS>TJK + tie:base (war)"],
@@ -128,7 +128,7 @@ EXPECTED: dict[str, list[str]] = {
     # Iran and Afghanistan
     "R37": ["pull TJK>IRN +", "pull IRN>TJK +", "propose cultural IRN>TJK +"],
     "R38": ["aid IRN>TJK (war)", "propose mediation IRN>TJK + (war)"],
-    "R39": ["pull AFG>TJK +", "propose mediation AFG>TJK + (war)"],
+    "R39": ["pull AFG>RUS +", "pull AFG>TJK +", "propose mediation AFG>TJK + (war)"],
     # China
     "R40": ["pressure CHN>TJK", "pull TJK>CHN -", "propose treaty CHN>TJK + tie:treaty"],
     "R41": ["pull CHN>TJK +", "pull TJK>CHN +"],
@@ -272,6 +272,8 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     levers.lesson[:, world.i("RUS")] = 0.3
     world.traits["capability"][world.i("RUS")] = 0.8
     world.traits["assertiveness"][world.i("AFG")] = 0.9
+    world.traits["capability"][world.i("AFG")] *= 19 / 31  # Kabul's rulers losing ground (R64)
+    world.aid[:, world.i("RUS"), world.i("AFG")] = 0.1  # and armed by Moscow (R39)
     return model, agents
 
 

@@ -233,6 +233,8 @@ class TajikistanModel(mesa.Model):
         i, j = w.i(event.actor), w.i(event.target)
         if fx.regime_change:
             w.alignment[:, i, :] = w.alignment[:, :, i] = 0.0
+            for stock in (w.aid, w.pressure, w.support_stock):  # given to or by the old rulers
+                stock[:, i, :] = stock[:, :, i] = 0.0
             w.ties[:, :, i] &= ~TIE_BITS["refusal"]
             self.dynamics.touched[i, :] = self.dynamics.touched[:, i] = True
         w.alignment[:, i, j] += fx.alignment + fx.regard

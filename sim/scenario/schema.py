@@ -113,9 +113,9 @@ class Effects(Strict):
     regime_security: Signed = 0.0
     regime_change: bool = Field(False, description="the event's actor has new rulers from another camp (a takeover, "
                                                    "a regime overthrown; not a successor within the same regime, as in "
-                                                   "Tashkent in 2016): regard to and from it starts again from 0 and "
-                                                   "refusals to recognise it lapse (what others made of the old rulers is "
-                                                   "not owed to the new); its traits say who they are")
+                                                   "Tashkent in 2016): regard, aid and pressure to and from it start again "
+                                                   "from 0 and refusals to recognise it lapse (what others made of, or gave, "
+                                                   "the old rulers is not owed to the new); its traits say who they are")
     traits: Traits = Field(
         {}, description="new values of the event's actor's traits from this month (a new leader, a new regime, "
                         "a war elsewhere): capability, assertiveness, ideology_tjk")

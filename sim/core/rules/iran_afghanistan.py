@@ -33,10 +33,17 @@ def iran_mediates(w: World, me: Actor, k: float) -> None:
     w.give_aid(me.code, "TJK", 0.03 * k * w.conflict.war, "Iran sends food and sets up refugee camps")
 
 
-@rule("R39", "Afghanistan's rulers approach Dushanbe as they approach Moscow, and then mediate",
+@rule("R39", "Kabul's rulers turn to those who arm them, and to Dushanbe as they turn to Moscow, and then mediate",
       "seed:000", "Rabbani then tried to improve relations with the Dushanbe government and to mediate a settlement "
       "between it and the opposition.", ("AFG",))
 def afghanistan_follows_russia(w: World, me: Actor, k: float) -> None:
+    """The text's "then" follows Russia's support for Rabbani (R64): Kabul's rulers lean towards Moscow by its share of
+    the aid they receive, as Tajikistan leans towards its givers (R02's form and constants), and towards Moscow's ally
+    Dushanbe as far as they regard Moscow."""
+    received = w.aid[:, :, me.index]
+    total = received.sum(axis=1) + 0.2
+    armed_by_moscow = received[:, w.i("RUS")] / total
+    w.pull(me.code, "RUS", 2.0 * k * armed_by_moscow)
     with_moscow = w.align(me.code, "RUS")
     w.pull(me.code, "TJK", 0.5 * k * with_moscow)
     w.propose(me.code, "TJK", "mediation", 0.04 * k * pos(with_moscow) * w.conflict.war,

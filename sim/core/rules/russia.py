@@ -78,15 +78,20 @@ def strategic_partnership(w: World, me: Actor, k: float) -> None:
     w.pull("TJK", me.code, 0.3 * k * w.has("TJK", me.code, "treaty"))
 
 
-@rule("R64", "Russia arms the Afghan government that holds the Islamists away from the Tajik border, while it is a partner",
+@rule("R64", "Russia arms Kabul's rulers as they lose ground to the Islamists, the more the nearer their outlook to Dushanbe's",
       "seed:000", "The situation changed in late 1995 and early 1996, when Russia began to support President Burhanuddin "
       "Rabbani's faction in the ongoing Afghan civil war.", ("RUS",))
 def russia_arms_afghan_partners(w: World, me: Actor, k: float) -> None:
-    threat = w.drive("afghan_instability")
-    partner = pos(w.align("AFG", me.code) + 0.2)
-    w.give_aid(me.code, "AFG", 0.04 * k * threat * partner * pos(w.align(me.code, "TJK")),
-               "Russia arms the Afghan government against the Islamists", military=True)
-    w.pull(me.code, "AFG", 0.3 * k * threat * partner)
+    """How far Kabul's rulers have lost ground is how far their capability has fallen below the actors file's (the
+    Taliban's advance of 1994-95 is a shock that lowers it; new rulers come with their own). Their outlook gates it,
+    as 1 + ``ideology_tjk``: Rabbani's government (-0.3) gets 0.7 of it, the Bonn government (0) all, the Taliban
+    (-0.8) 0.2. The scale is Russia's backing of Dushanbe's side in its own war (R23): against Russia's means the
+    flow is rarely large enough to be logged as the onset of an episode. What the armed rulers make of it is R39's."""
+    if not w.present("AFG"):
+        return
+    backing = w.weakened(["AFG"])[0] * pos(1.0 + w.trait("AFG", "ideology_tjk"))
+    w.give_aid(me.code, "AFG", 0.12 * k * backing, "Russia arms the Afghan government against the Islamists", military=True)
+    w.pull(me.code, "AFG", 0.3 * k * backing)
 
 
 @rule("R85", "Russia guards the CIS's southern border against Islamic extremism: it cools to Afghan rulers as far as "
