@@ -135,7 +135,7 @@ BAD = [
     ({"arms": {"a": {"changes": [{"parameter": {"name": "speed", "value": 1}}]}}},
      "arms.a.changes.0.parameter.name", "Input should be"),
     ({"arms": {"a": {"changes": [{"event": {"match": {"record": "E999"}, "delete": True}}]}}},
-     "arms.a.changes.0.event.match", "matches none of the scenario's 2 scheduled events: 1995-02 AFG>RUS conflict, "),
+     "arms.a.changes.0.event.match", "matches none of the scenario's 2 scheduled events: 1995-02 AFG>AFG conflict, "),
     ({"arms": {"a": {"changes": [{"event": {"match": {"record": "E999"}, "delete": True}}]}}},
      "arms.a.changes.0.event.match", f"'tajsim scenario events {CIVIL_WAR}' lists them"),
     ({"arms": {"a": {"changes": [{"remove_actor": "TJK"}]}}}, "arms.a.changes.0.remove_actor", "focal state"),

@@ -232,20 +232,19 @@ def test_new_rulers_in_kabul_start_afresh():
     assert (w.alignment[:, w.i("RUS"), w.tjk] != 0).all(), "regard elsewhere is untouched"
 
 
-def test_tajikistan_is_as_wary_of_a_downstream_neighbours_water_claims_as_it_could_press_them():
-    """R13 reads the neighbour's share of the river and how readily its leaders press: a less assertive leader in
-    Tashkent (the succession of 2016, a trait) leaves less to be wary of; Turkmenistan, further down, takes less."""
-    def wariness(assertiveness: float) -> np.ndarray:
+def test_tajikistan_is_as_wary_of_a_downstream_neighbours_water_claims_as_its_leaders_press_them():
+    """R13 treats Uzbekistan and Turkmenistan alike, as the text does, while their leaders are the actors file's; a
+    successor in Tashkent who presses a quarter as hard (the succession of 2016, a trait) leaves a quarter of it."""
+    def wariness(uzbek_assertiveness: float) -> np.ndarray:
         w = world()
-        w.traits["assertiveness"][w.i("UZB")] = assertiveness
-        w.traits["assertiveness"][w.i("TKM")] = assertiveness
+        w.traits["assertiveness"][w.i("UZB")] = uzbek_assertiveness
         run(w, "R13", "TJK")
         return w.pulls[:, w.tjk, [w.i("UZB"), w.i("TKM")]]
 
-    karimov, successor = wariness(0.8), wariness(0.2)
-    assert (karimov < successor).all() and (successor < 0).all()
-    assert np.allclose(successor, karimov / 4)
-    assert np.allclose(karimov[:, 1], karimov[:, 0] * 0.5)  # downstream 0.5 against Uzbekistan's 1.0
+    karimov = world().spec("UZB").assertiveness
+    under_karimov, after = wariness(karimov), wariness(karimov / 4)
+    assert (under_karimov < 0).all() and np.allclose(under_karimov[:, 0], under_karimov[:, 1])
+    assert np.allclose(after[:, 0], under_karimov[:, 0] / 4) and np.allclose(after[:, 1], under_karimov[:, 1])
 
 
 def test_russia_arms_kabuls_rulers_as_they_lose_ground_and_they_turn_to_moscow_and_dushanbe():

@@ -71,6 +71,8 @@ def test_a_good_file_validates(tmp_path, capsys):
      "actors.EAEU", "members: Tajikistan's memberships are ties"),
     (GOOD + "events:\n  - {date: '1993-02', actor: RUS, target: KGZ, type: military, summary: abc, source: abc, "
             "effects: {lease: 10}}\n", "events.0", "effects.lease: only Russia's base in Tajikistan has a lease"),
+    (GOOD + "events:\n  - {date: '1993-02', actor: AFG, target: AFG, type: conflict, summary: abc, source: abc, "
+            "effects: {alignment: 0.2}}\n", "events.0", "effects.alignment: an event whose actor is its target (AFG)"),
     (GOOD + "initial: {levers: {leases: {RUS: -1}}}\n", "initial.levers.leases.RUS", "greater than or equal to 0"),
     (GOOD + "initial: {traits: {AFG: {assertiveness: -0.5}}}\n", "initial.traits.AFG",
      "assertiveness must lie between 0 and 1, got -0.5"),

@@ -237,16 +237,17 @@ class TajikistanModel(mesa.Model):
                 stock[:, i, :] = stock[:, :, i] = 0.0
             w.ties[:, :, i] &= ~TIE_BITS["refusal"]
             self.dynamics.touched[i, :] = self.dynamics.touched[:, i] = True
-        w.alignment[:, i, j] += fx.alignment + fx.regard
-        w.alignment[:, j, i] += fx.alignment
-        w.aid[:, i, j] += fx.aid
-        w.pressure[:, i, j] += fx.pressure
-        w.written[:2, i, j] = True  # the stocks have been added to (see sim.core.world.GIVEN)
-        self.dynamics.touched[i, j] = self.dynamics.touched[j, i] = True
-        if fx.tie:
-            w.ties[:, i, j] |= TIE_BITS[fx.tie]
-        if fx.untie:
-            w.ties[:, i, j] &= ~TIE_BITS[fx.untie]
+        if i != j:  # an event of one actor alone (its own war, its new rulers) touches no dyad
+            w.alignment[:, i, j] += fx.alignment + fx.regard
+            w.alignment[:, j, i] += fx.alignment
+            w.aid[:, i, j] += fx.aid
+            w.pressure[:, i, j] += fx.pressure
+            w.written[:2, i, j] = True  # the stocks have been added to (see sim.core.world.GIVEN)
+            self.dynamics.touched[i, j] = self.dynamics.touched[j, i] = True
+            if fx.tie:
+                w.ties[:, i, j] |= TIE_BITS[fx.tie]
+            if fx.untie:
+                w.ties[:, i, j] &= ~TIE_BITS[fx.untie]
         if event.target == "TJK" or event.actor == "TJK":
             w.security += fx.regime_security
         for name, value in fx.traits.items():

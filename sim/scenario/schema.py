@@ -144,7 +144,13 @@ class ScheduledEvent(Strict):
     effects: Effects = Effects()
 
     @model_validator(mode="after")
-    def _lease_in_tajikistan(self) -> ScheduledEvent:
+    def _effects_fit_the_dyad(self) -> ScheduledEvent:
+        if self.actor == self.target:  # an event of one actor alone: its own war, its new rulers
+            dyadic = [name for name in ("alignment", "regard", "aid", "pressure", "tie", "untie", "lease")
+                      if getattr(self.effects, name) not in (0.0, None)]
+            if dyadic:
+                raise ValueError(f"effects.{dyadic[0]}: an event whose actor is its target ({self.actor}) happens "
+                                 f"within one actor and may change only its traits, its rulers and rules")
         if self.effects.lease is not None and (self.actor, self.target) != ("RUS", "TJK"):
             raise ValueError(f"effects.lease: only Russia's base in Tajikistan has a lease in the model (R75), so "
                              f"the event must be RUS -> TJK, not {self.actor} -> {self.target}")

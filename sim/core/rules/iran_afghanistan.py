@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import pos
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -38,13 +37,12 @@ def iran_mediates(w: World, me: Actor, k: float) -> None:
       "between it and the opposition.", ("AFG",))
 def afghanistan_follows_russia(w: World, me: Actor, k: float) -> None:
     """The text's "then" follows Russia's support for Rabbani (R64): Kabul's rulers lean towards Moscow by its share of
-    the aid they receive, as Tajikistan leans towards its givers (R02's form and constants), and towards Moscow's ally
-    Dushanbe as far as they regard Moscow."""
+    the aid they receive, as Tajikistan leans towards its givers (R02's form and constants), towards Moscow's ally
+    Dushanbe as far as they regard Moscow, and offer to mediate only while Moscow arms them."""
     received = w.aid[:, :, me.index]
     total = received.sum(axis=1) + 0.2
     armed_by_moscow = received[:, w.i("RUS")] / total
     w.pull(me.code, "RUS", 2.0 * k * armed_by_moscow)
-    with_moscow = w.align(me.code, "RUS")
-    w.pull(me.code, "TJK", 0.5 * k * with_moscow)
-    w.propose(me.code, "TJK", "mediation", 0.04 * k * pos(with_moscow) * w.conflict.war,
+    w.pull(me.code, "TJK", 0.5 * k * w.align(me.code, "RUS"))
+    w.propose(me.code, "TJK", "mediation", 0.04 * k * armed_by_moscow * w.conflict.war,
               "Afghanistan's government offers to mediate Tajikistan's peace talks", alignment=0.05)

@@ -152,17 +152,18 @@ def seek_treaties(w: World, me: Actor, k: float) -> None:
                    w.labels("Tajikistan and {} sign a cooperation treaty", others), tie="treaty", alignment=0.1)
 
 
-@rule("R13", "Tajikistan is wary of downstream neighbours' claims on its water, as far as their leaders press them",
+@rule("R13", "Tajikistan is wary of downstream neighbours' claims on its water, as hard as their leaders press",
       "seed:000", "Tajikistan also is wary of regional water use plans that might increase the share of Uzbekistan and "
       "Turkmenistan in water emanating from Tajikistan.", ("TJK",))
 def water_wariness(w: World, me: Actor, k: float) -> None:
-    """Wary as far as each neighbour could press such plans: how much of the river it takes (``downstream``)
-    times how readily its leaders press their neighbours (``assertiveness``, a trait its leaders' changes move).
-    Scaled so that Karimov's Uzbekistan (1.0 x 0.8) meets the wariness this rule gave every downstream neighbour
-    alike when it was a constant."""
+    """The text names both neighbours alike, and so does the rule while their leaders are those of the actors file
+    (the text's). A change of leader that presses its neighbours less (``assertiveness``, a trait: Karimov's
+    succession in 2016) leaves proportionally less to be wary of (one that presses more, more): that plans are
+    pressed as hard as their leaders press is the project's reading, not the text's."""
     for other in ("UZB", "TKM"):
         if w.present(other):
-            w.pull(me.code, other, -0.25 * k * w.spec(other).downstream * w.trait(other, "assertiveness"))
+            pressing = w.trait(other, "assertiveness") / max(w.spec(other).assertiveness, 1e-9)
+            w.pull(me.code, other, -0.2 * k * pressing)
 
 
 @rule("R14", "Tajikistan criticises Uzbekistan over its Tajik minority",
