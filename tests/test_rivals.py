@@ -270,3 +270,22 @@ def test_russia_arms_kabuls_rulers_as_they_lose_ground_and_they_turn_to_moscow_a
     w.alignment[:, afg, rus] = 0.3
     run(w, "R39", "AFG")
     assert np.allclose(w.pulls[:, afg, rus], 2.0 * 0.2 / 0.4) and (w.pulls[:, afg, w.tjk] > 0).all()
+
+
+def test_the_talibans_advance_is_an_event_within_afghanistan_that_touches_no_dyad():
+    """The civil-war period file's advance of winter 1994-95 lowers Kabul's rulers' capability to the 19 of 31
+    provinces the Taliban had not taken; an event whose actor is its target changes no regard and no flow."""
+    from sim.core.model import TajikistanModel
+    from sim.paths import scenarios_dir
+    from sim.scenario import load_scenario
+
+    plan = load_scenario(scenarios_dir() / "1992-1997_civil_war.yaml")
+    (advance,) = [e for e in plan.events if e.date == "1995-02"]
+    assert advance.actor == advance.target == "AFG"
+    model = TajikistanModel(plan, seed=0, replicates=2)
+    w = model.world
+    before = (w.alignment.copy(), w.aid.copy(), w.pressure.copy(), model.dynamics.touched.copy())
+    model.impose(advance)
+    for old, new in zip(before, (w.alignment, w.aid, w.pressure, model.dynamics.touched)):
+        assert (old == new).all()
+    assert w.weakened(["AFG"])[0] == pytest.approx(12 / 31, abs=1e-3)
