@@ -289,3 +289,22 @@ def test_the_talibans_advance_is_an_event_within_afghanistan_that_touches_no_dya
     for old, new in zip(before, (w.alignment, w.aid, w.pressure, model.dynamics.touched)):
         assert (old == new).all()
     assert w.weakened(["AFG"])[0] == pytest.approx(12 / 31, abs=1e-3)
+
+
+def test_dushanbe_accuses_kabul_only_while_its_exiled_opposition_fights_and_kabul_is_estranged():
+    """R15 reads its sentence's "complicity in cross-border attacks by exiled opposition members": the attacks
+    need fighting and an opposition based abroad, the complicity a Kabul estranged from Dushanbe. After an accord
+    brings the opposition home, or in peace, there is nothing to accuse; a Kabul that approaches Dushanbe is
+    accused less."""
+    def accusation(war: float, accord: float, kabul_regard: float) -> np.ndarray:
+        w = world(afghan_instability=0.8)
+        c = w.conflict
+        c.war[:], c.opposition[:], c.accord[:], c.integrated[:] = war, 0.4, accord, 0.0
+        w.alignment[:, w.i("AFG"), w.tjk] = kabul_regard
+        run(w, "R15", "TJK")
+        return w.pulls[:, w.tjk, w.i("AFG")].copy()
+
+    fighting = accusation(0.8, 0.0, -0.2)
+    assert (fighting < 0).all()
+    assert (accusation(0.0, 0.0, -0.2) == 0).all() and (accusation(0.8, 1.0, -0.2) == 0).all()
+    assert (accusation(0.8, 0.0, 0.5) > fighting).all() and (accusation(0.8, 0.0, 0.5) < 0).all()

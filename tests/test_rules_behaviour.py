@@ -96,7 +96,7 @@ EXPECTED: dict[str, list[str]] = {
     "R12": ["propose treaty TJK>states + tie:treaty"],
     "R13": ["pull TJK>UZB,TKM -"],
     "R14": ["pull TJK>UZB -", "propose pressure TJK>UZB -"],
-    "R15": ["pull TJK>AFG -", "propose pressure TJK>AFG -"],
+    "R15": ["pull TJK>AFG - (war)", "propose pressure TJK>AFG - (war)"],  # only while the exiled opposition fights
     "R16": ["propose refugees TJK>AFG,IRN (war)"],
     "R17": ["pull TJK>IRN +", "propose request TJK>IRN + (war)"],
     "R18": ["pull TJK>states +", "propose request TJK>states +"],  # the capable and close at its side most

@@ -39,3 +39,15 @@ def most_assertive(w: World, codes) -> float:
     as its most assertive member lets it."""
     present = [code for code in codes if w.present(code)]
     return max((w.trait(code, "assertiveness") for code in present), default=0.0)
+
+
+def armed(w: World) -> np.ndarray:
+    """How far an armed opposition exists outside the state (0 once its fighters are integrated)."""
+    c = w.conflict
+    return np.minimum(c.opposition / 0.2, 1.0) * (1.0 - c.integrated)
+
+
+def in_exile(w: World) -> np.ndarray:
+    """How far the opposition is based abroad: wholly until an accord brings its leaders and
+    fighters home (the 1997 General Agreement's return of the opposition), not at all after."""
+    return armed(w) * (1.0 - w.conflict.accord)

@@ -15,23 +15,12 @@ import numpy as np
 
 from sim.core import border
 from sim.core.rulebook import rule
-from sim.core.rules.common import pos
+from sim.core.rules.common import armed, in_exile, pos
 from sim.core.world import World
 
 if TYPE_CHECKING:
     from sim.core.agents import Actor
 
-
-def _armed(w: World) -> np.ndarray:
-    """How far an armed opposition exists outside the state (0 once its fighters are integrated)."""
-    c = w.conflict
-    return np.minimum(c.opposition / 0.2, 1.0) * (1.0 - c.integrated)
-
-
-def _in_exile(w: World) -> np.ndarray:
-    """How far the opposition is based abroad: wholly until an accord brings its leaders and
-    fighters home (the 1997 General Agreement's return of the opposition), not at all after."""
-    return _armed(w) * (1.0 - w.conflict.accord)
 
 
 # --- the opposition and its outside support ---------------------------------------------------
@@ -41,7 +30,7 @@ def _in_exile(w: World) -> np.ndarray:
       "seed:000", "Beginning in 1992, border crossings--for private smuggling, to escape the Tajikistani civil war, or "
       "to obtain weapons for one side or the other in that war--became increasingly numerous.", ("UTO",))
 def opposition_seeks_support(w: World, me: Actor, k: float) -> None:
-    need = _armed(w)
+    need = armed(w)
     w.pull(me.code, "AFG", 0.3 * k * need)
     w.pull(me.code, "IRN", 0.3 * k * need)
     w.propose(me.code, "AFG", "request", 0.05 * k * need, "The opposition seeks bases and arms in northern Afghanistan",
@@ -60,7 +49,7 @@ def afghan_sanctuary(w: World, me: Actor, k: float) -> None:
     sympathy = 0.3 + pos(w.align(me.code, "UTO"))
     estranged = 1.0 - pos(w.align(me.code, "TJK"))
     w.pull(me.code, "UTO", 0.2 * k * me.spec.culture_tjk)
-    w.give_aid(me.code, "UTO", 0.03 * k * weak_border * sympathy * estranged * _in_exile(w),
+    w.give_aid(me.code, "UTO", 0.03 * k * weak_border * sympathy * estranged * in_exile(w),
                "Afghan factions give the Tajik opposition bases and arms", military=True)
 
 
@@ -68,7 +57,7 @@ def afghan_sanctuary(w: World, me: Actor, k: float) -> None:
       "rferl1997iran", "Iran, which supports the opposition, and Russia, which backs the Dushanbe government, launched a "
       "diplomatic drive under UN auspices three years ago to end the fighting.", ("IRN",))
 def iran_hosts_opposition(w: World, me: Actor, k: float) -> None:
-    need = _in_exile(w)
+    need = in_exile(w)
     w.pull(me.code, "UTO", 0.3 * k * need)
     w.give_aid(me.code, "UTO", 0.005 * k * need, "Iran hosts and supports the Tajik opposition's leaders")
 
@@ -81,7 +70,7 @@ def iran_hosts_opposition(w: World, me: Actor, k: float) -> None:
       "other hostile activities for the entire period of the inter-Tajik talks.", ("UTO",))
 def agree_ceasefire(w: World, me: Actor, k: float) -> None:
     c = w.conflict
-    w.propose(me.code, "TJK", "treaty", 0.2 * k * c.talks * c.bargaining_range() * ~c.ceasefire * _armed(w),
+    w.propose(me.code, "TJK", "treaty", 0.2 * k * c.talks * c.bargaining_range() * ~c.ceasefire * armed(w),
               "The government and the opposition agree a ceasefire for the talks", tie="ceasefire", alignment=0.05)
 
 
@@ -104,7 +93,7 @@ def break_ceasefire(w: World, me: Actor, k: float) -> None:
 def sign_accord(w: World, me: Actor, k: float) -> None:
     c = w.conflict
     ready = c.bargaining_range() & (np.minimum(c.exhaustion_gov, c.exhaustion_opp) > 0.15)
-    w.propose(me.code, "TJK", "treaty", 0.15 * k * c.talks ** 2 * ready * ~c.accord * _armed(w),
+    w.propose(me.code, "TJK", "treaty", 0.15 * k * c.talks ** 2 * ready * ~c.accord * armed(w),
               "The government and the opposition sign a peace accord that shares power", tie="accord",
               alignment=0.3, security=0.1)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import FORMER_SOVIET, pos
+from sim.core.rules.common import FORMER_SOVIET, in_exile, pos
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -175,13 +175,18 @@ def criticise_uzbekistan(w: World, me: Actor, k: float) -> None:
               "Dushanbe criticises Uzbekistan's treatment of its Tajik minority", alignment=-0.08, pressure=0.15)
 
 
-@rule("R15", "Tajikistan accuses Afghanistan over cross-border attacks while the border is insecure",
-      "seed:000", "Tajikistan accused Afghanistan of complicity in cross-border attacks by exiled opposition members "
-      "based in northern Afghanistan.", ("TJK",))
+@rule("R15", "Tajikistan accuses Afghanistan of complicity while its exiled opposition is based there and Kabul is "
+      "estranged from Dushanbe", "seed:000", "Tajikistan accused Afghanistan of complicity in cross-border attacks by "
+      "exiled opposition members based in northern Afghanistan.", ("TJK",))
 def accuse_afghanistan(w: World, me: Actor, k: float) -> None:
-    threat = w.drive("afghan_instability") * (w.conflict.war + 0.25)
-    w.pull(me.code, "AFG", -0.4 * k * threat)
-    w.propose(me.code, "AFG", "pressure", 0.04 * k * threat,
+    """The attacks are the exiled opposition's while it fights, across a border as open as Afghanistan is insecure;
+    the complicity is Kabul's as far as it is estranged from Dushanbe (an approach, as Rabbani's after Moscow armed
+    him, R39, takes it away). Nothing is left to accuse before the war or once an accord brings the opposition
+    home: Dushanbe's later grievances against Kabul are other rules' (R09's outlook, R76's hostile regime)."""
+    attacks = w.drive("afghan_instability") * w.conflict.war * in_exile(w)
+    complicit = 1.0 - pos(w.align("AFG", me.code))
+    w.pull(me.code, "AFG", -0.4 * k * attacks * complicit)
+    w.propose(me.code, "AFG", "pressure", 0.04 * k * attacks * complicit,
               "Tajikistan accuses Afghanistan of harbouring cross-border attackers", alignment=-0.1, pressure=0.2)
 
 
