@@ -86,7 +86,8 @@ def russia_arms_afghan_partners(w: World, me: Actor, k: float) -> None:
     Taliban's advance of 1994-95 is a shock that lowers it; new rulers come with their own). Their outlook gates it,
     as 1 + ``ideology_tjk``: Rabbani's government (-0.3) gets 0.7 of it, the Bonn government (0) all, the Taliban
     (-0.8) 0.2. The scale is Russia's backing of Dushanbe's side in its own war (R23): against Russia's means the
-    flow is rarely large enough to be logged as the onset of an episode. What the armed rulers make of it is R39's."""
+    flow does not grow large enough, in the months Rabbani's government has, to be logged as an episode's
+    onset. What the armed rulers make of it is R39's."""
     if not w.present("AFG"):
         return
     backing = w.weakened(["AFG"])[0] * pos(1.0 + w.trait("AFG", "ideology_tjk"))
