@@ -162,7 +162,8 @@ def water_wariness(w: World, me: Actor, k: float) -> None:
     pressed as hard as their leaders press is the project's reading, not the text's."""
     for other in ("UZB", "TKM"):
         if w.present(other):
-            pressing = w.trait(other, "assertiveness") / max(w.spec(other).assertiveness, 1e-9)
+            text = w.spec(other).assertiveness  # the actors file's leaders, the text's
+            pressing = w.trait(other, "assertiveness") / text if text > 0 else 1.0
             w.pull(me.code, other, -0.2 * k * pressing)
 
 
