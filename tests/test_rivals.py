@@ -308,3 +308,52 @@ def test_dushanbe_accuses_kabul_only_while_its_exiled_opposition_fights_and_kabu
     assert (fighting < 0).all()
     assert (accusation(0.0, 0.0, -0.2) == 0).all() and (accusation(0.8, 1.0, -0.2) == 0).all()
     assert (accusation(0.8, 0.0, 0.5) > fighting).all() and (accusation(0.8, 0.0, 0.5) < 0).all()
+
+
+def test_a_successor_in_tashkent_who_presses_less_makes_overtures_and_is_criticised_and_cut_off_less():
+    """R86: no overture while Karimov's assertiveness stands; under a successor pressing a quarter as hard, warmth as
+    great as the resentment R31 no longer exerts, and visits. R33: the successor cuts fuel a quarter as hard. R14:
+    Dushanbe's grievance stands, its government's criticism falls as far as Tashkent warms."""
+    def pulled(rule_id: str, assertiveness: float) -> tuple[np.ndarray, float]:
+        w = world()
+        w.traits["assertiveness"][w.i("UZB")] = assertiveness
+        run(w, rule_id, "UZB")
+        visit = max((float(np.max(chance)) for _, chance in w.ordered_proposals()), default=0.0)
+        return w.pulls[:, w.i("UZB"), w.tjk].copy(), visit
+
+    def overtures(assertiveness: float) -> tuple[np.ndarray, np.ndarray, float]:
+        warmth, visit = pulled("R86", assertiveness)
+        resentment_lifted = pulled("R31", assertiveness)[0] - pulled("R31", world().spec("UZB").assertiveness)[0]
+        return warmth, resentment_lifted, visit
+
+    karimov = world().spec("UZB").assertiveness
+    warmth, _, visit = overtures(karimov)
+    assert not warmth.any() and visit == 0.0
+    warmth, resentment_lifted, visit = overtures(karimov / 4)
+    assert (warmth > 0).all() and np.allclose(warmth, resentment_lifted) and visit > 0.0
+
+    def cut_off(assertiveness: float) -> np.ndarray:
+        w = world()
+        w.traits["assertiveness"][w.i("UZB")] = assertiveness
+        run(w, "R33", "UZB")
+        return w.pressure_given[:, w.i("UZB"), w.tjk].copy()
+    assert (cut_off(karimov) > 0).all() and np.allclose(cut_off(karimov / 4), cut_off(karimov) / 4)
+
+    def criticism(tashkent_regard: float) -> tuple[np.ndarray, float]:
+        w = world()
+        w.alignment[:, w.i("UZB"), w.tjk] = tashkent_regard
+        run(w, "R14", "TJK")
+        return w.pulls[:, w.tjk, w.i("UZB")].copy(), max(float(np.max(chance)) for _, chance in w.ordered_proposals())
+    (grievance, voiced), (grievance_warm, voiced_warm) = criticism(-0.3), criticism(0.5)
+    assert (grievance < 0).all() and np.allclose(grievance, grievance_warm) and voiced_warm == pytest.approx(voiced / 2)
+
+
+def test_uzbekistan_arms_the_government_only_while_an_armed_opposition_fights_it():
+    """R28's support went to the war's winners against their armed enemies: a government still short of control of
+    its country (``threat``) gets no Uzbek arms, nor a defence treaty, once the opposition's fighters are integrated."""
+    def armed(integrated: float) -> np.ndarray:
+        w = world()
+        w.conflict.threat[:], w.conflict.opposition[:], w.conflict.integrated[:] = 0.3, 0.6, integrated
+        run(w, "R28", "UZB")
+        return w.aid_given[:, w.i("UZB"), w.tjk].copy()
+    assert (armed(0.0) > 0).all() and not armed(1.0).any()

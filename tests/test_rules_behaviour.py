@@ -34,7 +34,8 @@ The probe has three replicates in different states, and two sets of drivers:
   20%, Russia squeezing its migrants (0.3) and Uzbekistan its energy (0.4), Tajikistan resenting
   what its dependence on Russia has cost it lately (resentment 0.5) and having learned from the
   harm before (lesson 0.3); Russia's capability
-  fallen from 1.0 to 0.8; a Taliban-like regime in Kabul (Afghanistan's assertiveness 0.9); Russia's
+  fallen from 1.0 to 0.8; a Taliban-like regime in Kabul (Afghanistan's assertiveness 0.9); a leader in
+  Tashkent who presses three quarters as hard as the actors file's; Russia's
   base lease a year from running out.
 """
 
@@ -122,6 +123,7 @@ EXPECTED: dict[str, list[str]] = {
     "R32": ["propose mediation UZB>TJK (war)"],
     # the other neighbours
     "R33": ["pressure KAZ,TKM,UZB>TJK"],
+    "R86": ["pull UZB>TJK +", "propose visit UZB>TJK +"],
     "R34": ["pull UZB,KGZ,KAZ,TKM>TJK +", "propose visit UZB,KGZ,KAZ,TKM>TJK +"],
     "R35": ["pull KGZ>TJK -", "pull TJK>KGZ -"],
     "R36": ["aid KGZ>TJK (war)", "propose mediation KGZ>TJK (war)"],
@@ -272,6 +274,7 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     levers.lesson[:, world.i("RUS")] = 0.3
     world.traits["capability"][world.i("RUS")] = 0.8
     world.traits["assertiveness"][world.i("AFG")] = 0.9
+    world.traits["assertiveness"][world.i("UZB")] *= 0.75  # a successor in Tashkent who presses less (R86)
     world.traits["capability"][world.i("AFG")] *= 19 / 31  # Kabul's rulers losing ground (R64)
     world.aid[:, world.i("RUS"), world.i("AFG")] = 0.1  # and armed by Moscow (R39)
     return model, agents

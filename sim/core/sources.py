@@ -160,7 +160,7 @@ SOURCES: dict[str, Source] = {
     "republicworld2022": Source("Republic World", "Tajik President asks Putin not to consider Central Asian nations "
                                 "as 'former Soviet Union'", 2022, "Republic World",
                                 "https://republicworld.com/world-news/rest-of-the-world-news/tajik-president-asks-putin-not"),
-    # --- Uzbekistan's levers ----------------------------------------------------------------------
+    # --- Uzbekistan's levers and its thaw ----------------------------------------------------------------------
     "afp2010": Source("Agence France-Presse (Daily Times)", "Uzbekistan cuts energy to Tajikistan amid tensions", 2010,
                       "Daily Times, 9 February 2010 (reposted by tajikwater.net)",
                       "http://tajikwater.net/docs/100209_DailyTimes.htm"),
@@ -169,6 +169,10 @@ SOURCES: dict[str, Source] = {
     "icg2014": Source("International Crisis Group", "Water Pressures in Central Asia (Europe and Central Asia Report "
                       "N°233)", 2014, "International Crisis Group",
                       "http://www.css.ethz.ch/en/services/digital-library/articles/article.html/183920"),
+    "tolipov2018": Source("F. Tolipov", "Uzbekistan-Tajikistan Relations: The Long Way to Strategic Partnership", 2018,
+                          "CACI Analyst, 18 September 2018",
+                          "http://cacianalyst.org/publications/analytical-articles/item/13533-uzbekistan-tajikistan-"
+                          "relations-the-long-way-to-strategic-partnership.html"),
     # --- China and the United States ---------------------------------------------------------------
     "asiaplus2017": Source("Asia-Plus", "Tajikistan's external debt (Ministry of Finance data)", 2017, "Asia-Plus",
                            "http://www.asiaplus.tj/ru/node/240186"),

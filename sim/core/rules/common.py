@@ -41,6 +41,14 @@ def most_assertive(w: World, codes) -> float:
     return max((w.trait(code, "assertiveness") for code in present), default=0.0)
 
 
+def pressing(w: World, code: str) -> float:
+    """How hard ``code``'s leaders press their neighbours against the actors file's (the texts' leaders): 1 while
+    those lead, less under a successor who presses less (``assertiveness``, a trait events change: Karimov's
+    succession in 2016), more under one who presses more. A neighbour the file gives no assertiveness counts as 1."""
+    text = w.spec(code).assertiveness
+    return w.trait(code, "assertiveness") / text if text > 0 else 1.0
+
+
 def armed(w: World) -> np.ndarray:
     """How far an armed opposition exists outside the state (0 once its fighters are integrated)."""
     c = w.conflict

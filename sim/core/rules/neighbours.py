@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import CENTRAL_ASIA, most_assertive, pos
+from sim.core.rules.common import CENTRAL_ASIA, most_assertive, pos, pressing
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -17,9 +17,15 @@ if TYPE_CHECKING:
       "in the hopes of improving the terms of the sales agreements that had prevailed under the Soviet system.",
       ("KAZ", "TKM", "UZB"), squeezes="energy")
 def fuel_leverage(w: World, me: Actor, k: float) -> None:
+    """An exporter interrupts deliveries as hard as its leaders press their neighbours (:func:`pressing`: the
+    text's leaders as the actors file has them; a successor who presses less, less), the project's reading as
+    in R13, so that a fence-mending successor's fuel is not cut off as his predecessor's was. The text names
+    Kazakhstan and Turkmenistan, whose leaders no event changes; Uzbekistan following them is the project's
+    reading too, and the only exporter on which the leader's reading bites (after the succession of 2016)."""
     arrears = w.need_economy
     goodwill = 1.0 - 0.5 * pos(w.align(me.code, "TJK"))
-    w.apply_pressure(me.code, "TJK", 0.08 * k * arrears * goodwill, f"{w.name(me.code)} interrupts fuel deliveries to Tajikistan")
+    w.apply_pressure(me.code, "TJK", 0.08 * k * arrears * goodwill * pressing(w, me.code),
+                     f"{w.name(me.code)} interrupts fuel deliveries to Tajikistan")
 
 
 @rule("R34", "The Central Asian leaders praise regional cooperation but make little progress",

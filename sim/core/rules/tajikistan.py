@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import FORMER_SOVIET, in_exile, pos
+from sim.core.rules.common import FORMER_SOVIET, in_exile, pos, pressing
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -162,17 +162,20 @@ def water_wariness(w: World, me: Actor, k: float) -> None:
     pressed as hard as their leaders press is the project's reading, not the text's."""
     for other in ("UZB", "TKM"):
         if w.present(other):
-            text = w.spec(other).assertiveness  # the actors file's leaders, the text's
-            pressing = w.trait(other, "assertiveness") / text if text > 0 else 1.0
-            w.pull(me.code, other, -0.2 * k * pressing)
+            w.pull(me.code, other, -0.2 * k * pressing(w, other))
 
 
-@rule("R14", "Tajikistan criticises Uzbekistan over its Tajik minority",
+@rule("R14", "Tajikistan criticises Uzbekistan over its Tajik minority: a standing grievance, voiced by the government "
+      "as far as Tashkent is estranged",
       "seed:000", "Tajik intellectuals, and at times the Dushanbe government, have criticized Uzbekistan for "
       "discrimination against its Tajik minority.", ("TJK",))
 def criticise_uzbekistan(w: World, me: Actor, k: float) -> None:
+    """The intellectuals' grievance is standing (the pull); the government's public criticism comes "at times", read
+    here (the project's reading) as the times Tashkent is estranged from Dushanbe: an Uzbek government warm to
+    Dushanbe (R86) hears less of it."""
+    estranged = 1.0 - pos(w.align("UZB", me.code))
     w.pull(me.code, "UZB", -0.1 * k)
-    w.propose(me.code, "UZB", "pressure", 0.006 * k * (1 - w.align(me.code, "UZB")),
+    w.propose(me.code, "UZB", "pressure", 0.006 * k * estranged * (1 - w.align(me.code, "UZB")),
               "Dushanbe criticises Uzbekistan's treatment of its Tajik minority", alignment=-0.08, pressure=0.15)
 
 

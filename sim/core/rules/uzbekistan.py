@@ -1,11 +1,11 @@
-"""Uzbekistan: arms the winners, closes its border, fears Islamism, resents the victors."""
+"""Uzbekistan: arms the winners, closes its border, fears Islamism, resents the victors; a successor mends fences."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import pos
+from sim.core.rules.common import armed, pos, pressing
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -15,10 +15,14 @@ if TYPE_CHECKING:
 @rule("R28", "Uzbekistan arms the government side in the civil war, against the opposition",
       "seed:000", "Uzbekistan gave military support to the factions that won Tajikistan's civil war", ("UZB",))
 def uzbekistan_backs_government(w: World, me: Actor, k: float) -> None:
+    """Only while an armed opposition fights it (:func:`armed`, 0 once its fighters are integrated): the
+    government's distance from safety (``threat``) outlasts the war, as the country out of its control, and the
+    text's support went to the war's winners against their armed enemies."""
     engaged = me.spec.islamist_concern * (0.5 + pos(w.align(me.code, "TJK") + 0.5))
-    w.give_aid(me.code, "TJK", 0.08 * k * w.conflict.threat * engaged, "Uzbekistan gives military support to the government side",
+    in_danger = w.conflict.threat * armed(w)
+    w.give_aid(me.code, "TJK", 0.08 * k * in_danger * engaged, "Uzbekistan gives military support to the government side",
                military=True)
-    w.propose(me.code, "TJK", "treaty", 0.03 * k * w.conflict.threat * engaged * ~w.has(me.code, "TJK", "treaty"),
+    w.propose(me.code, "TJK", "treaty", 0.03 * k * in_danger * engaged * ~w.has(me.code, "TJK", "treaty"),
               "Uzbekistan and Tajikistan sign a defence cooperation treaty", tie="treaty", alignment=0.05)
 
 
@@ -55,3 +59,21 @@ def uzbekistan_ambivalent(w: World, me: Actor, k: float) -> None:
 def uzbekistan_urges_conciliation(w: World, me: Actor, k: float) -> None:
     ebbing = w.conflict.war * (1.0 - w.conflict.war) * w.security
     w.propose(me.code, "TJK", "mediation", 0.08 * k * ebbing, "Uzbekistan urges Dushanbe to compromise with the opposition")
+
+
+@rule("R86", "A successor who presses his neighbours less than his predecessor makes overtures to Dushanbe: warmth as "
+      "great as the resentment he no longer bears, and a series of visits", "tolipov2018",
+      "Uzbekistan’s President Shavkat Mirziyoev’s state visit to Tajikistan on March 9-10, 2018, represented a "
+      "“closure of the circle” in a series of trips since Mirziyoev was elected and proclaimed Central Asia as "
+      "the new foreign policy priority for Uzbekistan.", ("UZB",))
+def successor_mends_fences(w: World, me: Actor, k: float) -> None:
+    """What a successor in Tashkent presses less than the actors file's leader (Karimov; the succession of 2016 is
+    the shock that lowers ``assertiveness``) is resentment R31 no longer exerts; R86 turns as much of it into warmth
+    (R31's form and scale, so that the resentment Karimov bore becomes warmth of its size), and proposes visits as far
+    as the successor presses less (1 - :func:`pressing`). Nothing while the file's leader rules. Tajikistan's answer
+    is its own rules' (R02 reads the regard and the pressure it is shown)."""
+    consolidated = w.security * (1.0 - w.conflict.war)
+    w.pull(me.code, "TJK", 0.75 * k * consolidated * pos(w.spec(me.code).assertiveness - w.trait(me.code, "assertiveness")))
+    w.propose(me.code, "TJK", "visit", 0.02 * k * pos(1.0 - pressing(w, me.code)),
+              "Uzbekistan's president comes to Dushanbe offering compromise: border crossings, flights, water",
+              alignment=0.05)
