@@ -125,12 +125,13 @@ def test_a_profile_at_the_fitted_value_reproduces_the_calibrations_loss():
     """The profile's loss is the calibration's own: at the committed value it is the search's best.
     An alignment weight reaches the training loss only through the stylized facts' pass rates and the
     war's loss (the voting model's gain on the simulation is fitted 0, so its CRPS does not move).
-    R10, the older brother, moves Russia's regard and so its backing in the war: of 3.0 and 0, at
-    least one moves the loss. (R20's weight, profiled here before, moves it only where a fact flips,
-    and on two replicates none did once the border's own random draws shifted the streams.)"""
+    R02, leaning towards donors and away from those who press, moves regard for every partner: of 3.0
+    and 0, at least one moves the loss. (R20's and then R10's weights, profiled here before, move it
+    only where a fact flips or the war turns, and on two replicates none did once new random draws,
+    the border's and then R86's proposal, shifted the streams.)"""
     params = yaml.safe_load((ROOT / "calibration" / "params.yaml").read_text())
     fitted = fitted_values(ROOT / "calibration" / "params.yaml")
-    table = profile(SETTINGS, fitted, "R10", [fitted["R10"], 3.0, 0.0], replicates=2)
+    table = profile(SETTINGS, fitted, "R02", [fitted["R02"], 3.0, 0.0], replicates=2)
     assert table.loc[0, "loss"] == pytest.approx(params["fit"]["loss_best"], rel=1e-5)
     assert table["loss"].nunique() > 1
     assert "dependence:SF27" in table and table["dependence:SF27"].between(0, 1).all()
