@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from sim.core.agents import Actor
 
 
+def victors_secure(w: World):
+    """How secure the war's victors are in Dushanbe: the resentment R31 reads and R86's warmth in its place."""
+    return w.security * (1.0 - w.conflict.war)
+
+
 @rule("R28", "Uzbekistan arms the government side in the civil war, against the opposition",
       "seed:000", "Uzbekistan gave military support to the factions that won Tajikistan's civil war", ("UZB",))
 def uzbekistan_backs_government(w: World, me: Actor, k: float) -> None:
@@ -48,7 +53,7 @@ def uzbekistan_fears_radicalism(w: World, me: Actor, k: float) -> None:
       "in Tajikistan's civil war were much less amenable to Uzbekistan's leadership than were the factions that had "
       "controlled Tajikistani politics before the war.", ("UZB",))
 def uzbekistan_ambivalent(w: World, me: Actor, k: float) -> None:
-    consolidated = w.security * (1.0 - w.conflict.war) * w.trait(me.code, "assertiveness")
+    consolidated = victors_secure(w) * w.trait(me.code, "assertiveness")
     w.pull(me.code, "TJK", -0.75 * k * consolidated)
     w.apply_pressure(me.code, "TJK", 0.025 * k * consolidated, "Uzbekistan presses Dushanbe, displeased with the victors")
 
@@ -72,8 +77,7 @@ def successor_mends_fences(w: World, me: Actor, k: float) -> None:
     (R31's form and scale, so that the resentment Karimov bore becomes warmth of its size), and proposes visits as far
     as the successor presses less (1 - :func:`pressing`). Nothing while the file's leader rules. Tajikistan's answer
     is its own rules' (R02 reads the regard and the pressure it is shown)."""
-    consolidated = w.security * (1.0 - w.conflict.war)
-    w.pull(me.code, "TJK", 0.75 * k * consolidated * pos(w.spec(me.code).assertiveness - w.trait(me.code, "assertiveness")))
+    w.pull(me.code, "TJK", 0.75 * k * victors_secure(w) * pos(w.spec(me.code).assertiveness - w.trait(me.code, "assertiveness")))
     w.propose(me.code, "TJK", "visit", 0.02 * k * pos(1.0 - pressing(w, me.code)),
               "Uzbekistan's president comes to Dushanbe offering compromise: border crossings, flights, water",
               alignment=0.05)
