@@ -357,3 +357,17 @@ def test_uzbekistan_arms_the_government_only_while_an_armed_opposition_fights_it
         run(w, "R28", "UZB")
         return w.aid_given[:, w.i("UZB"), w.tjk].copy()
     assert (armed(0.0) > 0).all() and not armed(1.0).any()
+
+
+def test_uzbekistan_arms_challengers_only_while_fighters_remain_outside_the_state():
+    """R61's arms reach men under arms: while the accord's integration is under way they flow as Tashkent resents the
+    compromise; once the opposition's fighters are integrated nobody is left to arm (the residual armed opposition
+    the rule kept alive through the 2010s)."""
+    def spoilers(integrated: float) -> np.ndarray:
+        w = world()
+        c = w.conflict
+        c.opposition[:], c.integrated[:], c.sharing[:], c.accord[:] = 0.6, integrated, 0.3, True
+        w.alignment[:, w.i("UZB"), w.tjk] = -0.5
+        run(w, "R61", "UZB")
+        return w.aid_given[:, w.i("UZB"), w.i("UTO")].copy()
+    assert (spoilers(0.0) > 0).all() and np.allclose(spoilers(0.5), spoilers(0.0) / 2) and not spoilers(1.0).any()

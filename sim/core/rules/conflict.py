@@ -135,9 +135,13 @@ def iran_presses_for_peace(w: World, me: Actor, k: float) -> None:
       "jamestown1998", "The rebellion targeted not the Tajik government per se but its compromise with the United Tajik "
       "Opposition (UTO), a deal objectionable to Karimov", ("UZB",))
 def uzbekistan_backs_spoilers(w: World, me: Actor, k: float) -> None:
+    """Arms go to challengers in arms: as far as fighters remain outside the state (``armed``), not integrated by
+    the accord. Once they are, nobody is left to arm, whatever Tashkent thinks of the compromise; a rebellion
+    needs men under arms before arms can reach them (Khudoiberdiev's 1998 rising, the sentence's, came while
+    the accord's integration was under way)."""
     c = w.conflict
     resentment = pos(-w.align(me.code, "TJK")) * me.spec.islamist_concern
-    w.give_aid(me.code, "UTO", 0.02 * k * resentment * c.sharing / 0.3 * c.accord,
+    w.give_aid(me.code, "UTO", 0.02 * k * resentment * c.sharing / 0.3 * c.accord * armed(w),
                "Uzbekistan backs armed challengers of the Dushanbe compromise", military=True)
 
 
