@@ -185,6 +185,8 @@ EXPECTED: dict[str, list[str]] = {
     "R81": ["propose refusal TJK>RUS -"],  # where it does not hold out already (replicates 0 and 1)
     "R82": ["propose pressure RUS>TJK"],  # where Tajikistan holds out (replicate 2); its cost to regard is the squeeze's harm
     "R85": ["pull RUS>AFG -"],  # Kabul's rulers as the actors file has them (Rabbani's, -0.3): unlike Dushanbe's
+    # visits returned: Tajikistan owes China one, Uzbekistan owes Tajikistan one (and returns it, though cool in replicate 0)
+    "R87": ["propose visit TJK>CHN +", "propose visit UZB>TJK +"],
 }
 
 # --- the probe --------------------------------------------------------------------------------
@@ -277,6 +279,8 @@ def probe(name: str) -> tuple[ProbeModel, dict[str, Actor]]:
     world.traits["assertiveness"][world.i("UZB")] *= 0.75  # a successor in Tashkent who presses less (R86)
     world.traits["capability"][world.i("AFG")] *= 19 / 31  # Kabul's rulers losing ground (R64)
     world.aid[:, world.i("RUS"), world.i("AFG")] = 0.1  # and armed by Moscow (R39)
+    world.courtesy.debt[:, 0, world.i("CHN")] = 1.0  # China's leader was received, and not yet visited back (R87)
+    world.courtesy.debt[:, 1, world.i("UZB")] = 0.5  # Uzbekistan's owes Tajikistan a visit, half forgotten
     return model, agents
 
 

@@ -28,6 +28,7 @@ class Action:
     symmetric_tie: bool = False
     lever: str = ""  # one of sim.core.levers.EFFECTS: a lever squeezed, "relief", "dam", "holdout", "lease", an answer
     lever_amount: float = 0.0
+    returns: bool = False  # a visit paid as the return of one received (sim.core.courtesy): it leaves nothing owed
 
 
 class Flow(NamedTuple):

@@ -58,7 +58,7 @@ class Dynamics:
         self._flow_cache: tuple = (None, None)
         self.diagonal = np.arange(world.N)
         self.inactive = np.zeros(0, dtype=np.intp)
-        self.mediation_type = log.type_ids["mediation"]
+        self.mediation_type, self.visit_type = log.type_ids["mediation"], log.type_ids["visit"]
         self.parties = np.array([world.idx[code] for code in ("TJK", "UTO") if code in world.idx], dtype=np.intp)
         self.to_gov = np.zeros(world.R)
         self.to_opp = np.zeros(world.R)
@@ -81,6 +81,7 @@ class Dynamics:
         draws = draws_for(count + len(rows) + conflict.DRAWS)
         fired_requests = self._fresh_requests()
         w.conflict.mediation[:] = 0.0
+        w.courtesy.fade()
         self.fire_actions(month, p, proposals, keys, draws[:, :count], fired_requests)
         self.update_flows(month, p)
         self.update_conflicts(month, p, draws[:, count + len(rows):])
@@ -159,6 +160,7 @@ class Dynamics:
             table["type"] = np.array([self.log.type_ids[action.type] for action in actions], dtype=np.int32)
             table["lever"] = np.array([action.lever for action in actions], dtype=object)
             table["lever_amount"] = np.array([action.lever_amount for action in actions], dtype=float)
+            table["returns"] = np.array([action.returns for action in actions], dtype=bool)
             table["text"] = np.array([self.log.text(action.summary, action.rule) for action in actions], dtype=np.int32)
             for name in ("aid", "pressure", "tie", "untie"):  # which actions do any of it
                 table[name + "_some"] = table[name] != 0
@@ -197,6 +199,9 @@ class Dynamics:
         for lever in (effect for effect in EFFECTS if effect in present):
             chosen = levers == lever
             w.levers.act(lever, reps[chosen], a[chosen], b[chosen], t["lever_amount"][cols][chosen])
+        visits = t["type"][cols] == self.visit_type
+        if visits.any():
+            w.courtesy.hear(reps[visits], a[visits], b[visits], t["returns"][cols][visits])
         talks = (t["type"][cols] == self.mediation_type) & self._is_party(b)
         if talks.any():
             trust = sum(np.maximum(w.alignment[reps[talks], party, a[talks]], 0.0) for party in self.parties)

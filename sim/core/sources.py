@@ -173,6 +173,13 @@ SOURCES: dict[str, Source] = {
                           "CACI Analyst, 18 September 2018",
                           "http://cacianalyst.org/publications/analytical-articles/item/13533-uzbekistan-tajikistan-"
                           "relations-the-long-way-to-strategic-partnership.html"),
+    "sputnik2018": Source("Sputnik Tajikistan", "Как проходила встреча Мирзиёева во Дворце нации в Душанбе", 2018,
+                          "Sputnik Tajikistan, 9 March 2018",
+                          "https://tj.sputniknews.ru/amp/20180309/kak-prohodila-vstrecha-mirziyoeva-vo-dvorce-naciy-"
+                          "dushanbe-fotolenta-1024965782.html"),
+    "shambaugh2002": Source("G. E. Shambaugh and J. Lepgold", "Who Owes Whom, How Much, and When? Understanding "
+                            "Reciprocated Social Exchange in International Politics", 2002,
+                            "Review of International Studies 28: 229-252", "https://ssrn.com/abstract=2123542"),
     # --- China and the United States ---------------------------------------------------------------
     "asiaplus2017": Source("Asia-Plus", "Tajikistan's external debt (Ministry of Finance data)", 2017, "Asia-Plus",
                            "http://www.asiaplus.tj/ru/node/240186"),

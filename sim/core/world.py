@@ -11,15 +11,13 @@ histories with vectorised numpy. Dyadic arrays are ``[replicate, actor, target]`
   (kept for Tajikistan, the focal state; other rows stay zero);
 * ``ties``: bit flags of standing relations (recognition, embassy, membership, treaty, base).
 
-Tajikistan's domestic situation is two arrays over replicates, ``security`` (of the regime)
-and ``economy``, which drive its needs. Its armed conflicts are state too: ``conflict`` (the
-civil war, :class:`~sim.core.conflict.CivilWar`) and ``border`` (:class:`~sim.core.border.BorderDispute`).
+Tajikistan's domestic situation is two arrays over replicates, ``security`` (of the regime) and ``economy``,
+which drive its needs. Its armed conflicts are state too: ``conflict`` (the civil war, :class:`~sim.core.conflict.
+CivilWar`) and ``border`` (:class:`~sim.core.border.BorderDispute`); so are the visits owed back (``courtesy``).
 
-Rules never change the state directly. In the decide phase they record *intentions* on the
-world (alignment pulls, aid and pressure given, support, and discrete actions each with a
-probability); the model's apply phase turns them into the next month's state. So every agent
-decides from the same state, and the order in which agents decide cannot matter.
-"""
+Rules never change the state directly. In the decide phase they record *intentions* on the world (alignment
+pulls, aid and pressure given, support, discrete actions each with a probability); the apply phase turns them
+into the next month's state. So every agent decides from the same state, and their order cannot matter."""
 
 from __future__ import annotations
 
@@ -32,6 +30,7 @@ import numpy as np
 from sim.core.actions import Action, Flow
 from sim.core.border import BorderDispute
 from sim.core.conflict import CivilWar
+from sim.core.courtesy import VisitsOwed
 from sim.core.levers import Levers
 from sim.vocabulary import TRAITS
 
@@ -75,6 +74,7 @@ class World:
         self.conflict = CivilWar(self.R)
         self.border = BorderDispute(self.R)
         self.levers = Levers(self.R, self.codes, specs)
+        self.courtesy = VisitsOwed(self.R, self.N, self.tjk)  # which visits are owed back (R87)
         self.traits = {name: np.array([getattr(specs[c], name) for c in self.codes], dtype=float) for name in TRAITS}
         self.base_capability = self.traits["capability"].copy()
         self.garrisons = np.array([specs[c].garrison for c in self.codes], dtype=float)  # forces based, the 201st's at 1
@@ -391,7 +391,7 @@ class World:
                         pressure=effects.get("pressure", 0.0), tie=TIE_BITS[tie] if tie else 0,
                         untie=TIE_BITS[untie] if untie else 0, security=effects.get("security", 0.0),
                         symmetric_tie=(type == "treaty"), lever=effects.get("lever", ""),
-                        lever_amount=effects.get("lever_amount", 0.0),
+                        lever_amount=effects.get("lever_amount", 0.0), returns=effects.get("returns", False),
                     )
                 keys.append(key)
             found = self._key_cache[cache_key] = tuple(keys)

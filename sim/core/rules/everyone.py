@@ -1,4 +1,4 @@
-"""Rules many actors follow: recognition, and the international organisations."""
+"""Rules many actors follow: recognition, visits returned, and the international organisations."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.courtesy import OWED_TO_TAJIKISTAN, TAJIKISTAN_OWES
 from sim.core.rulebook import rule
 from sim.core.rules.common import pos
 from sim.core.world import World
@@ -31,6 +32,32 @@ def recognise_and_open(w: World, them: AgentSet, k: float) -> None:
     opens = [c != "USA" for c in codes]  # the United States' embassy follows its own rule (R45)
     w.propose_each(codes, "TJK", "embassy", 0.04 * k * eagerness * recognised * ~has_embassy * opens,
                    w.labels("{} opens an embassy in Dushanbe", codes), tie="embassy", alignment=0.05)
+
+
+#: A visit owed in full is returned within about a year: the chance a month (the project's coding).
+RETURN_RATE = 0.08
+
+
+@rule("R87", "A leader received returns the visit, the sooner the less he is hostile to his host",
+      "shambaugh2002", "It is often said that reciprocity, returning good behaviour for good behaviour and bad for bad, "
+      "stabilizes co-operation by making non-cooperative behaviour unprofitable.", ("TJK", "*state"), collective=True)
+def return_visits(w: World, them: AgentSet, k: float) -> None:
+    """Good for good, in the coin of visits: a visit received between Tajikistan and a state is owed back
+    (:mod:`sim.core.courtesy` keeps the debts, fading over two years), and the debtor pays it at a chance that
+    falls as far as it regards its host with hostility (a cold host is still visited: reciprocity answers the
+    act, not the affection). So Mirziyoyev, received in Dushanbe in March 2018: "Глава государства пригласил
+    президента Эмомали Рахмона посетить Узбекистан с ответным государственным визитом в удобное для него время"
+    (he invited Rahmon to Uzbekistan on a return state visit at a time convenient to him; ``sputnik2018``, our
+    translation), and Rahmon came that August. The bad-for-bad half is other rules' (R68's defiance, R82's squeeze)."""
+    codes = [agent.code for agent in them if agent.code != "TJK"]
+    if len(codes) < len(them):  # Tajikistan follows the rule: it returns the visits it received
+        owed = w.courtesy.owed(TAJIKISTAN_OWES, w.at(codes))
+        w.propose_many("TJK", codes, "visit", RETURN_RATE * k * owed * (1.0 - pos(-w.align_many("TJK", codes))),
+                       w.labels("Tajikistan's president returns the visit of {}'s leader", codes), alignment=0.03,
+                       returns=True)
+    owed = w.courtesy.owed(OWED_TO_TAJIKISTAN, w.at(codes))
+    w.propose_each(codes, "TJK", "visit", RETURN_RATE * k * owed * (1.0 - pos(-w.regard_many(codes, "TJK"))),
+                   w.labels("{}'s leader returns the Tajik president's visit", codes), alignment=0.03, returns=True)
 
 
 @rule("R47", "The CIS follows Russia, its political centre: peacekeeping once Moscow is engaged",
