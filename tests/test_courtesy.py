@@ -1,6 +1,7 @@
 """Visits returned (R87 and sim.core.courtesy): a visit received is owed back, a return settles it and calls
-for none, a debt fades, the debtor pays the less the more hostile it is to its host, and in the replay a
-visit to Dushanbe is followed by Tajikistan's return far more often with the rule than without it."""
+for none, visits both ways net out, a debt fades and a new regime's is wiped, the debtor pays the less the colder
+the pair and the more it outranks its host, and in the replay a visit to Dushanbe is followed by Tajikistan's
+return far more often with the rule than without it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sim.core.rules import RULES
 from sim.core.rules.everyone import RETURN_RATE
 from sim.paths import default_scenario
 from sim.scenario import load_scenario
-from tests.test_levers import world
+from tests.test_levers import PLAN, world
 
 TJK, CHN, UZB = 0, 5, 2
 
@@ -35,6 +36,16 @@ def test_a_visit_received_is_owed_back_and_a_return_settles_it_calling_for_none(
     assert owed.owed(OWED_TO_TAJIKISTAN, [UZB])[0, 0] == 0.0 and owed.owed(TAJIKISTAN_OWES, [UZB])[0, 0] == 1.0
 
 
+def test_visits_both_ways_in_one_month_leave_nothing_owed_and_a_new_regime_owes_nothing():
+    owed = VisitsOwed(1, 8, TJK)
+    owed.hear(np.array([0, 0]), np.array([TJK, UZB]), np.array([UZB, TJK]), np.array([False, False]))
+    assert not owed.debt.any()
+    visit(owed, CHN, TJK)
+    visit(owed, TJK, UZB)
+    owed.forget(CHN)
+    assert owed.owed(TAJIKISTAN_OWES, [CHN])[0, 0] == 0.0 and owed.owed(OWED_TO_TAJIKISTAN, [UZB])[0, 0] == 1.0
+
+
 def test_an_unreturned_visit_fades_over_the_memory():
     owed = VisitsOwed(1, 8, TJK)
     visit(owed, CHN, TJK)
@@ -53,11 +64,16 @@ def chances(w) -> dict[tuple[str, str], np.ndarray]:
     return found
 
 
-def return_chances(regard: float) -> dict[tuple[str, str], np.ndarray]:
+def return_chances(regard: float, tashkent: float | None = None) -> dict[tuple[str, str], np.ndarray]:
+    """R87's chances where Tajikistan owes China a visit and Uzbekistan owes Tajikistan half of one; ``regard`` is
+    each pair's regard both ways unless ``tashkent`` sets Uzbekistan's for Tajikistan."""
     w = world()
     w.courtesy.debt[:, TAJIKISTAN_OWES, w.i("CHN")] = 1.0
     w.courtesy.debt[:, OWED_TO_TAJIKISTAN, w.i("UZB")] = 0.5
-    w.alignment[:, w.tjk, w.i("CHN")] = w.alignment[:, w.i("UZB"), w.tjk] = regard
+    for a, b in (("TJK", "CHN"), ("CHN", "TJK"), ("TJK", "UZB"), ("UZB", "TJK")):
+        w.alignment[:, w.i(a), w.i(b)] = regard
+    if tashkent is not None:
+        w.alignment[:, w.i("UZB"), w.tjk] = tashkent
     w.current_rule = "R87"
     w.begin(w.N)
     followers = [type("Follower", (), {"code": code})() for code in w.states]
@@ -65,10 +81,13 @@ def return_chances(regard: float) -> dict[tuple[str, str], np.ndarray]:
     return chances(w)
 
 
-def test_the_debtor_returns_a_visit_the_less_the_more_hostile_it_is_to_its_host():
-    warm, cold = return_chances(0.4), return_chances(-0.5)
-    assert np.allclose(warm[("TJK", "CHN")], RETURN_RATE) and np.allclose(warm[("UZB", "TJK")], RETURN_RATE / 2)
-    assert np.allclose(cold[("TJK", "CHN")], RETURN_RATE / 2) and np.allclose(cold[("UZB", "TJK")], RETURN_RATE / 4)
+def test_the_debtor_returns_a_visit_the_less_the_colder_the_pair_and_the_more_it_outranks_its_host():
+    uzbekistan = 1.0 - PLAN.actors["UZB"].capability
+    warm, cold, one_cold = return_chances(0.4), return_chances(-0.5), return_chances(0.4, tashkent=-0.5)
+    assert np.allclose(warm[("TJK", "CHN")], RETURN_RATE)  # Tajikistan returns a great power's visit in full
+    assert np.allclose(warm[("UZB", "TJK")], RETURN_RATE / 2 * uzbekistan)  # a stronger neighbour owes less
+    assert np.allclose(cold[("TJK", "CHN")], RETURN_RATE / 2) and np.allclose(cold[("UZB", "TJK")], warm[("UZB", "TJK")] / 2)
+    assert np.allclose(one_cold[("UZB", "TJK")], cold[("UZB", "TJK")])  # the colder side of the pair decides
     assert not warm[("TJK", "KAZ")].any() and not warm[("KAZ", "TJK")].any()  # nothing owed, nothing returned
 
 

@@ -39,11 +39,15 @@ class VisitsOwed:
         """Visits paid this month (``visitors[i]`` to ``hosts[i]`` in replicate ``reps[i]``); ``returns`` marks
         those paid as returns, which leave nothing owed."""
         by_tajikistan, to_tajikistan, fresh = visitors == self.tjk, hosts == self.tjk, ~returns
-        self.debt[reps[by_tajikistan], TAJIKISTAN_OWES, hosts[by_tajikistan]] = 0.0  # the visitor's debt paid
-        self.debt[reps[to_tajikistan], OWED_TO_TAJIKISTAN, visitors[to_tajikistan]] = 0.0
-        received, paid = to_tajikistan & fresh, by_tajikistan & fresh  # and, unless a return, the host's incurred
+        received, paid = to_tajikistan & fresh, by_tajikistan & fresh  # unless a return, the host incurs a debt,
         self.debt[reps[received], TAJIKISTAN_OWES, visitors[received]] = 1.0
         self.debt[reps[paid], OWED_TO_TAJIKISTAN, hosts[paid]] = 1.0
+        self.debt[reps[by_tajikistan], TAJIKISTAN_OWES, hosts[by_tajikistan]] = 0.0  # and the visitor's is paid
+        self.debt[reps[to_tajikistan], OWED_TO_TAJIKISTAN, visitors[to_tajikistan]] = 0.0  # (so visits both ways net out)
+
+    def forget(self, actor: int) -> None:
+        """A new regime in ``actor``'s capital: what was owed between it and Tajikistan is owed no longer."""
+        self.debt[:, :, actor] = 0.0
 
     def owed(self, side: int, actors) -> np.ndarray:
         """How far each of ``actors`` is owed a visit by Tajikistan (``side`` :data:`TAJIKISTAN_OWES`) or owes it

@@ -236,6 +236,7 @@ class TajikistanModel(mesa.Model):
             for stock in (w.aid, w.pressure, w.support_stock):  # given to or by the old rulers
                 stock[:, i, :] = stock[:, :, i] = 0.0
             w.ties[:, :, i] &= ~TIE_BITS["refusal"]
+            w.courtesy.forget(i)  # and the visits owed between them and Tajikistan
             self.dynamics.touched[i, :] = self.dynamics.touched[:, i] = True
         if i != j:  # an event of one actor alone (its own war, its new rulers) touches no dyad
             w.alignment[:, i, j] += fx.alignment + fx.regard

@@ -135,10 +135,12 @@ def iran_presses_for_peace(w: World, me: Actor, k: float) -> None:
       "jamestown1998", "The rebellion targeted not the Tajik government per se but its compromise with the United Tajik "
       "Opposition (UTO), a deal objectionable to Karimov", ("UZB",))
 def uzbekistan_backs_spoilers(w: World, me: Actor, k: float) -> None:
-    """Arms go to challengers in arms: as far as fighters remain outside the state (``armed``), not integrated by
-    the accord. Once they are, nobody is left to arm, whatever Tashkent thinks of the compromise; a rebellion
-    needs men under arms before arms can reach them (Khudoiberdiev's 1998 rising, the sentence's, came while
-    the accord's integration was under way)."""
+    """Arms reach challengers only while there are men in arms outside the state (``armed``): once the accord's
+    integration is done nobody is left to arm, whatever Tashkent thinks of the compromise (without the gate the
+    rule kept an armed opposition alive that never fought, from 1998 to Karimov's death). The model has one armed
+    opposition, so the UTO's stock stands in for the spoilers (Khudoiberdiev's men of 1998 were renegades of the
+    government's own side, not the UTO's): the project's coding. The gate also cuts the rule's flows in 1998, as
+    the UTO's fighters were being integrated, to about a third."""
     c = w.conflict
     resentment = pos(-w.align(me.code, "TJK")) * me.spec.islamist_concern
     w.give_aid(me.code, "UTO", 0.02 * k * resentment * c.sharing / 0.3 * c.accord * armed(w),

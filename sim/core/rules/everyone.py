@@ -38,26 +38,33 @@ def recognise_and_open(w: World, them: AgentSet, k: float) -> None:
 RETURN_RATE = 0.08
 
 
-@rule("R87", "A leader received returns the visit, the sooner the less he is hostile to his host",
-      "shambaugh2002", "It is often said that reciprocity, returning good behaviour for good behaviour and bad for bad, "
-      "stabilizes co-operation by making non-cooperative behaviour unprofitable.", ("TJK", "*state"), collective=True)
+@rule("R87", "A visit received between Tajikistan and a state is returned, the less the colder the two and the more the "
+      "debtor outranks its host", "shambaugh2002", "It is often said that reciprocity, returning good behaviour for good "
+      "behaviour and bad for bad, stabilizes co-operation by making non-cooperative behaviour unprofitable.",
+      ("TJK", "*state"), collective=True)
 def return_visits(w: World, them: AgentSet, k: float) -> None:
     """Good for good, in the coin of visits: a visit received between Tajikistan and a state is owed back
-    (:mod:`sim.core.courtesy` keeps the debts, fading over two years), and the debtor pays it at a chance that
-    falls as far as it regards its host with hostility (a cold host is still visited: reciprocity answers the
-    act, not the affection). So Mirziyoyev, received in Dushanbe in March 2018: "Глава государства пригласил
-    президента Эмомали Рахмона посетить Узбекистан с ответным государственным визитом в удобное для него время"
-    (he invited Rahmon to Uzbekistan on a return state visit at a time convenient to him; ``sputnik2018``, our
-    translation), and Rahmon came that August. The bad-for-bad half is other rules' (R68's defiance, R82's squeeze)."""
+    (:mod:`sim.core.courtesy` keeps the debts, fading over two years; a regime change wipes its own), and the debtor
+    pays it at a chance that falls as far as the colder of the two regards the other with hostility (reciprocity
+    answers the act, so a cool pair still exchanges visits; a hostile one does not). So Mirziyoyev, received in
+    Dushanbe in March 2018: "Глава государства пригласил президента Эмомали Рахмона посетить Узбекистан с ответным
+    государственным визитом в удобное для него время" (he invited Rahmon to Uzbekistan on a return state visit at a
+    time convenient to him; ``sputnik2018``, our translation), and Rahmon came that August.
+
+    Two readings are the project's, not the sources': a partner owes the small republic a visit back only as far as it
+    is not a great power (``1 - capability``: Washington and Moscow owe none, Bishkek nearly a full one), while
+    Tajikistan returns every visit; and a visit at any level calls for one at the same level, which the labels leave
+    open. The bad-for-bad half is other rules' (R68's defiance, R82's squeeze)."""
     codes = [agent.code for agent in them if agent.code != "TJK"]
+    at = w.at(codes)
+    coldest = np.minimum(w.align_many("TJK", codes), w.regard_many(codes, "TJK"))
+    willing = RETURN_RATE * k * (1.0 - pos(-coldest))
     if len(codes) < len(them):  # Tajikistan follows the rule: it returns the visits it received
-        owed = w.courtesy.owed(TAJIKISTAN_OWES, w.at(codes))
-        w.propose_many("TJK", codes, "visit", RETURN_RATE * k * owed * (1.0 - pos(-w.align_many("TJK", codes))),
-                       w.labels("Tajikistan's president returns the visit of {}'s leader", codes), alignment=0.03,
-                       returns=True)
-    owed = w.courtesy.owed(OWED_TO_TAJIKISTAN, w.at(codes))
-    w.propose_each(codes, "TJK", "visit", RETURN_RATE * k * owed * (1.0 - pos(-w.regard_many(codes, "TJK"))),
-                   w.labels("{}'s leader returns the Tajik president's visit", codes), alignment=0.03, returns=True)
+        w.propose_many("TJK", codes, "visit", willing * w.courtesy.owed(TAJIKISTAN_OWES, at),
+                       w.labels("Tajikistan returns {}'s visit", codes), alignment=0.03, returns=True)
+    outranks = w.traits["capability"][at]
+    w.propose_each(codes, "TJK", "visit", willing * w.courtesy.owed(OWED_TO_TAJIKISTAN, at) * (1.0 - outranks),
+                   w.labels("{} returns Tajikistan's visit", codes), alignment=0.03, returns=True)
 
 
 @rule("R47", "The CIS follows Russia, its political centre: peacekeeping once Moscow is engaged",
