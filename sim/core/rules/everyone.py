@@ -38,8 +38,8 @@ def recognise_and_open(w: World, them: AgentSet, k: float) -> None:
 RETURN_RATE = 0.08
 
 
-@rule("R87", "A visit received between Tajikistan and a state is returned, the less the colder the two and the more the "
-      "debtor outranks its host", "shambaugh2002", "It is often said that reciprocity, returning good behaviour for good "
+@rule("R87", "A visit between Tajikistan and a state is returned, less readily by a cold pair, and by a partner the "
+      "more it outranks Tajikistan", "shambaugh2002", "It is often said that reciprocity, returning good behaviour for good "
       "behaviour and bad for bad, stabilizes co-operation by making non-cooperative behaviour unprofitable.",
       ("TJK", "*state"), collective=True)
 def return_visits(w: World, them: AgentSet, k: float) -> None:
@@ -52,7 +52,8 @@ def return_visits(w: World, them: AgentSet, k: float) -> None:
     time convenient to him; ``sputnik2018``, our translation), and Rahmon came that August.
 
     Two readings are the project's, not the sources': a partner owes the small republic a visit back only as far as it
-    is not a great power (``1 - capability``: Washington and Moscow owe none, Bishkek nearly a full one), while
+    is not a great power (``1 - capability``: Washington owes none, Moscow none at full strength and a fifth once the
+    war in Ukraine weakens it, Bishkek nearly a full one), while
     Tajikistan returns every visit; and a visit at any level calls for one at the same level, which the labels leave
     open. The bad-for-bad half is other rules' (R68's defiance, R82's squeeze)."""
     codes = [agent.code for agent in them if agent.code != "TJK"]
