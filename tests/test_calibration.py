@@ -432,3 +432,30 @@ def test_the_alignment_loss_counts_training_facts_but_not_those_on_the_levers_st
                                      "2014-01..2019-12"]})
     assert in_loss(facts, parse_month("2009-12")) == [True, False, False, False, False]
     assert in_loss(facts, parse_month("2019-12")) == [True, False, False, False, True]
+
+
+def _china(model_new_debt: list[float], commitments: list[float]) -> dict:
+    """china_check on a made-up ensemble whose debt to China grows each year by ``model_new_debt`` (from 1999, so every
+    year 2000-2017 has a year before it) and a record of yearly ``commitments`` 2000-2017."""
+    from sim.calibration.levers import LeverRecord, LeverRun, china_check
+
+    years = np.arange(1999, 2018)
+    debt = np.cumsum([0.0, *model_new_debt])[None, :].repeat(2, axis=0)
+    run = LeverRun(years, np.zeros((2, len(years))), {}, debt, np.zeros((2, len(years))), np.zeros((2, len(years))))
+    record = LeverRecord({}, {}, dict(zip(range(2000, 2018), commitments)), {}, {})
+    return china_check(run, record)
+
+
+def test_chinas_lending_check_can_fail_where_the_running_totals_could_not():
+    """The check compares the years' new lending, so a model that lends in the wrong years scores low and one that
+    lends when AidData records commitments scores high, though both models' debts rise every year just the same
+    (the running totals' rank correlation, the check it replaced, was 1 for both)."""
+    rng = np.random.default_rng(3)
+    commitments = rng.gamma(0.5, 100.0, 18)
+    right = _china(list(commitments * 0.01 + 0.001), commitments)
+    wrong = _china(list(np.roll(commitments, 5) * 0.01 + 0.001), commitments)
+    for label in ("train", "test"):
+        low, high = right[label]["no_association_95"]
+        assert right[label]["spearman"] == pytest.approx(1.0) and high < 1.0
+        assert wrong[label]["spearman"] < high
+    assert _china(list(commitments * 0.01 + 0.001), commitments) == right  # a fixed seed: the same ranges each time

@@ -306,7 +306,8 @@ def lever_section(report: dict) -> list[str]:
     tests = [[name, s["years"], s["model"], s["persistence"], s["trend"], s["skill_vs_persistence"], _span(s),
               s["skill_vs_trend"], levers["uncalibrated_test"].get(name, {}).get("model")]
              for name, s in levers["test"].items()]
-    china = "; ".join(f"{label} years: Spearman {c['spearman']:.2f} over {c['years']} years"
+    china = "; ".join(f"{label} years: Spearman {c['spearman']:+.2f} over {c['years']} years (no association: "
+                      f"{c['no_association_95'][0]:+.2f} to {c['no_association_95'][1]:+.2f} in 95% of shuffles)"
                       for label, c in levers["china"].items()) or "too few years"
     return [
         "## The levers against their data",
@@ -340,7 +341,8 @@ def lever_section(report: dict) -> list[str]:
            "(sim/core/levers.py), so much of what they get right the two dollar series get right alone; what the "
            "model adds is the number of migrants.", ""]
           if "dollar_ratio" in levers["test"].get("remittances", {}) else []),
-        f"China's lending is not fitted: the model's debt to China against AidData's cumulative commitments, {china}.",
+        f"China's lending is not fitted: the model's yearly change in its debt to China against AidData's yearly "
+        f"commitments, {china}. (The running totals, compared before, agree in rank whatever the years say.)",
         "",
     ]
 
