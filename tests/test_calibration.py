@@ -459,3 +459,27 @@ def test_chinas_lending_check_can_fail_where_the_running_totals_could_not():
         assert right[label]["spearman"] == pytest.approx(1.0) and high < 1.0
         assert wrong[label]["spearman"] < high
     assert _china(list(commitments * 0.01 + 0.001), commitments) == right  # a fixed seed: the same ranges each time
+
+
+def test_the_migrants_split_is_scored_against_un_desa_beside_persistence_and_the_training_mean():
+    """Russia's share of the migrants in Russia and Kazakhstan, on UN DESA's published years: a model with the
+    record's split scores 0, one that sends Kazakhstan a seventh of them loses to both baselines."""
+    from sim.calibration.levers import LeverRecord, LeverRun, migrant_split_check
+
+    years = np.arange(1992, 2022)
+    stocks = {1995: (410349, 8351), 2000: (381090, 11617), 2005: (423794, 13244), 2010: (457775, 14870),
+              2015: (466508, 15816), 2020: (466252, 16644)}
+    record = LeverRecord({}, {}, {}, {}, {}, {(y, host): stock for y, pair in stocks.items()
+                                              for host, stock in zip(("RUS", "KAZ"), pair)})
+
+    def score(kazakh_share_of_russia) -> dict:
+        rus = np.full((2, len(years)), 0.1)
+        kaz = rus * np.array([kazakh_share_of_russia(int(y)) for y in years])
+        run = LeverRun(years, np.zeros((2, len(years))), {}, np.zeros((2, len(years))), np.zeros((2, len(years))),
+                       np.zeros((2, len(years))), {"RUS": rus, "KAZ": kaz})
+        return migrant_split_check(run, record)
+
+    exact = score(lambda y: stocks.get(y, (1, 0))[1] / stocks.get(y, (1, 0))[0])
+    assert exact["test"]["mae"] == pytest.approx(0.0, abs=1e-4) and exact["train"]["years"] == [1995, 2000, 2005]
+    off = score(lambda y: 1 / 6)
+    assert off["test"]["mae"] > max(off["test"]["mae_persistence"], off["test"]["mae_climatology"]) > 0

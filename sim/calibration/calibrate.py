@@ -275,6 +275,7 @@ def lever_report(result, default_result) -> dict:
         "test": lever_scores.scores_against_baselines(run, record, ratio),
         "uncalibrated_test": lever_scores.scores_against_baselines(default, record, ratio),
         "china": lever_scores.china_check(run, record),
+        "migrant_split": lever_scores.migrant_split_check(run, record),
     }
 
 

@@ -34,7 +34,7 @@ report sets the model's yearly change in its debt to China beside AidData's year
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -73,6 +73,11 @@ GROWTH_TRAIN = (1992, 2009)
 GROWTH_TEST = (2010, 2023)
 CHINA_TRAIN = (2000, 2009)
 CHINA_TEST = (2010, 2017)
+#: Published years of UN DESA's migrant stocks the split is checked on, by block (the relations README's split).
+MIGRANTS_TRAIN = (1990, 2005)
+MIGRANTS_TEST = (2010, 2020)
+#: The hosts of Tajikistan's migrants in the model, whose split the stocks check.
+MIGRANT_HOSTS = ("RUS", "KAZ")
 #: Shuffles of the commitments' years that give the range of rank correlations no association makes, and their seed.
 SHUFFLES, SHUFFLE_SEED = 2000, 2017
 #: The partners whose trade share the model follows and COW records.
@@ -89,6 +94,7 @@ class LeverRecord:
     china: dict[int, float]
     growth: dict[int, float]
     level: dict[int, float]
+    migrants: dict[tuple[int, str], float] = field(default_factory=dict)  # UN DESA's published stocks, persons
 
 
 def _rows(name: str) -> list[dict]:
@@ -110,7 +116,9 @@ def load_record() -> LeverRecord:
         if year > 1991:
             compounded *= 1.0 + growth[year] / 100.0
             level[year] = float(np.log(compounded))
-    return LeverRecord(remittances, trade, china, growth, level)
+    migrants = {(int(r["year"]), r["destination"]): float(r["stock"]) for r in _rows("migrants.csv")
+                if r["interpolated"] == "false" and r["destination"] in MIGRANT_HOSTS}
+    return LeverRecord(remittances, trade, china, growth, level, migrants)
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,7 @@ class LeverRun:
     china_debt: np.ndarray
     growth: np.ndarray
     level: np.ndarray
+    migrants: dict[str, np.ndarray] = field(default_factory=dict)  # share of the workforce in each host
 
 
 def _yearly(series: np.ndarray, months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -150,7 +159,9 @@ def lever_run(result) -> LeverRun:
     # the first complete year's growth is on the run's first value (independence: 1991's level)
     before = np.concatenate([result.series("output", "TJK", "TJK")[:, :1], output[:, :-1]], axis=1)
     growth = (output / before - 1.0) * 100.0
-    return LeverRun(years, remittances, trade, china, growth, np.log(output))
+    migrants = {host: _yearly(result.series("migrants", host, "TJK"), months)[1]
+                for host in MIGRANT_HOSTS if host in result.codes}
+    return LeverRun(years, remittances, trade, china, growth, np.log(output), migrants)
 
 
 def _pairs(run: LeverRun, record: LeverRecord, window: tuple[int, int]):
@@ -289,6 +300,35 @@ def china_check(run: LeverRun, record: LeverRecord) -> dict:
     return out
 
 
+def migrant_split_check(run: LeverRun, record: LeverRecord) -> dict:
+    """Russia's share of Tajikistan's migrants in Russia and Kazakhstan (the ensemble's mean) against UN DESA's
+    Tajik-born stocks in the two, on the published years of the training and the test block, beside persistence
+    (the last published training year's share carried forward) and the training years' mean (a check, not a fit).
+    The stocks count birthplace, not labour migration (calibration/record/relations/README.md), so only the split
+    between the hosts is compared, not the numbers."""
+    column = {int(y): n for n, y in enumerate(run.years)}
+    if set(MIGRANT_HOSTS) - set(run.migrants):
+        return {}
+    rus, kaz = (run.migrants[host] for host in MIGRANT_HOSTS)
+    observed = {year: stock / (stock + record.migrants[(year, "KAZ")]) for (year, host), stock in record.migrants.items()
+                if host == "RUS" and (year, "KAZ") in record.migrants}
+    out: dict = {}
+    train = [year for year in sorted(observed) if MIGRANTS_TRAIN[0] <= year <= MIGRANTS_TRAIN[1]]
+    for label, (first, last) in (("train", MIGRANTS_TRAIN), ("test", MIGRANTS_TEST)):
+        years = [y for y in sorted(observed) if first <= y <= last and y in column]
+        if not years:
+            continue
+        model = np.array([np.mean(rus[:, column[y]] / np.maximum(rus[:, column[y]] + kaz[:, column[y]], 1e-12))
+                          for y in years])
+        truth = np.array([observed[y] for y in years])
+        out[label] = {"years": years, "observed": truth.round(4).tolist(), "model": model.round(4).tolist(),
+                      "mae": float(np.abs(model - truth).mean())}
+        if label == "test" and train:
+            out[label]["mae_persistence"] = float(np.abs(observed[train[-1]] - truth).mean())
+            out[label]["mae_climatology"] = float(np.abs(np.mean([observed[y] for y in train]) - truth).mean())
+    return out
+
+
 def yearly_table(run: LeverRun, record: LeverRecord) -> list[dict]:
     """Per year: the ensemble's median and 90% band of remittances and of real growth against the
     World Bank's."""
@@ -315,4 +355,5 @@ def _skill(score: float, reference: float) -> float:
 
 
 __all__ = ["LEVER_FREE", "OUTPUT_FREE", "LeverRecord", "LeverRun", "LeverScore", "china_check", "dollar_ratio",
-           "lever_loss", "lever_run", "load_record", "output_loss", "scores_against_baselines", "yearly_table"]
+           "migrant_split_check", "lever_loss", "lever_run", "load_record", "output_loss", "scores_against_baselines",
+           "yearly_table"]

@@ -296,6 +296,21 @@ def war_section(report: dict) -> list[str]:
     ]
 
 
+def migrant_split_sentence(split: dict) -> str:
+    """The migrants' split between Russia and Kazakhstan against UN DESA's stocks, in a sentence."""
+    if "test" not in split:
+        return "Migrants' split between Russia and Kazakhstan: too few published years."
+    train, test = split.get("train", {}), split["test"]
+    pairs = ", ".join(f"{y} {m:.3f} against {o:.3f}" for y, m, o in zip(test["years"], test["model"], test["observed"]))
+    fitted = f"MAE {train['mae']:.4f} on the training years ({', '.join(map(str, train['years']))}); " if train else ""
+    return ("Migrants' split, not fitted: Russia's share of Tajikistan's migrants in Russia and Kazakhstan against UN "
+            "DESA's Tajik-born stocks in the two (published years; the stocks count birthplace, not labour migration, "
+            f"so only the split is compared): {fitted}test years {pairs}, MAE {test['mae']:.4f} against persistence "
+            f"{test['mae_persistence']:.4f} and the training mean {test['mae_climatology']:.4f}"
+            + (" (the model loses to both)." if test["mae"] > max(test["mae_persistence"], test["mae_climatology"])
+               else "."))
+
+
 def lever_section(report: dict) -> list[str]:
     """The levers against their data: remittances year by year, test years against the baselines."""
     levers, lf, of = report["levers"], report["lever_fit"], report["output_fit"]
@@ -343,6 +358,8 @@ def lever_section(report: dict) -> list[str]:
           if "dollar_ratio" in levers["test"].get("remittances", {}) else []),
         f"China's lending is not fitted: the model's yearly change in its debt to China against AidData's yearly "
         f"commitments, {china}. (The running totals, compared before, agree in rank whatever the years say.)",
+        "",
+        migrant_split_sentence(levers.get("migrant_split", {})),
         "",
     ]
 
