@@ -351,6 +351,12 @@ def verdict(report: dict) -> dict:
                          f"{block['dollar_ratio']:.4f}, the two dollar incomes with the last training years' "
                          f"constant ({_against(block['skill_vs_dollar_ratio'], block, 'skill_vs_dollar_ratio_95')} it; "
                          f"{_interval(block, 'skill_vs_dollar_ratio_95')}).")
+    split = report.get("levers", {}).get("migrant_split", {}).get("test")
+    if split:
+        verdict = "beats" if split["mae"] < split["mae_persistence"] else "does NOT beat"
+        lines.append(f"The migrants' split between Russia and Kazakhstan (UN DESA's stocks), test years: MAE "
+                     f"{split['mae']:.4f} vs persistence {split['mae_persistence']:.4f} ({verdict} it; "
+                     f"{len(split['years'])} published years, too few for an interval).")
     return {
         "beats_persistence_on_test": bool(test["skill_vs_persistence"] > 0),
         "voting_beats_persistence_1y": bool(voting and _against(voting["rolling_1y"]["skill_vs_persistence"],
