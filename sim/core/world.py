@@ -11,13 +11,13 @@ histories with vectorised numpy. Dyadic arrays are ``[replicate, actor, target]`
   (kept for Tajikistan, the focal state; other rows stay zero);
 * ``ties``: bit flags of standing relations (recognition, embassy, membership, treaty, base).
 
-Tajikistan's domestic situation is two arrays over replicates, ``security`` (of the regime) and ``economy``,
-which drive its needs. Its armed conflicts are state too: ``conflict`` (the civil war, :class:`~sim.core.conflict.
-CivilWar`) and ``border`` (:class:`~sim.core.border.BorderDispute`); so are the visits owed back (``courtesy``).
+Tajikistan's needs come from ``security`` (of the regime) and ``economy``, over replicates. Its armed conflicts are
+state too, ``conflict`` (:class:`~sim.core.conflict.CivilWar`) and ``border`` (:class:`~sim.core.border.BorderDispute`),
+and so are the visits owed back (``courtesy``, :class:`~sim.core.courtesy.VisitsOwed`).
 
 Rules never change the state directly. In the decide phase they record *intentions* on the world (alignment
-pulls, aid and pressure given, support, discrete actions each with a probability); the apply phase turns them
-into the next month's state. So every agent decides from the same state, and their order cannot matter."""
+pulls, aid, pressure, support, discrete actions each with a probability); the apply phase turns them into the
+next month's state: every agent decides from the same state, and their order cannot matter."""
 
 from __future__ import annotations
 

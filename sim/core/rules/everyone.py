@@ -63,7 +63,7 @@ def return_visits(w: World, them: AgentSet, k: float) -> None:
     if len(codes) < len(them):  # Tajikistan follows the rule: it returns the visits it received
         w.propose_many("TJK", codes, "visit", willing * w.courtesy.owed(TAJIKISTAN_OWES, at),
                        w.labels("Tajikistan returns {}'s visit", codes), alignment=0.03, returns=True)
-    outranks = w.traits["capability"][at]
+    outranks = w.attribute(codes, "capability")
     w.propose_each(codes, "TJK", "visit", willing * w.courtesy.owed(OWED_TO_TAJIKISTAN, at) * (1.0 - outranks),
                    w.labels("{} returns Tajikistan's visit", codes), alignment=0.03, returns=True)
 
