@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from hypothesis import given, settings
@@ -765,3 +766,14 @@ def test_a_months_concession_eases_the_squeezes_standing_before_that_months_new_
     run = sim.run(plan, seed=2, replicates=3)
     squeeze = run.series("squeeze", "RUS", "TJK")[:, parse_month("2012-03") - plan.start:parse_month("2012-12") - plan.start]
     assert (squeeze > 0.3).all()
+
+
+def test_russia_and_kazakhstan_share_the_migrants_as_the_training_years_stocks_do():
+    """The two hosts' ``migrant_share`` split as UN DESA's Tajik-born stocks split over the training
+    years' published counts (1995, 2000, 2005): the prior is drawn from those years, not the test years'."""
+    stocks = pd.read_csv(project_root() / "calibration" / "record" / "relations" / "migrants.csv")
+    published = stocks[(stocks["year"].isin([1995, 2000, 2005])) & ~stocks["interpolated"]]
+    by_year = published.pivot(index="year", columns="destination", values="stock")
+    kazakh_share = (by_year["KAZ"] / (by_year["KAZ"] + by_year["RUS"])).mean()
+    russia, kazakhstan = (PLAN.actors[code].migrant_share for code in ("RUS", "KAZ"))
+    assert kazakhstan / (russia + kazakhstan) == pytest.approx(kazakh_share, abs=0.001)
