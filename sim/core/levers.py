@@ -62,9 +62,9 @@ VIA_UZBEKISTAN = ("RUS", "KAZ", "TKM", "IRN", "TUR")
 #: Which driver gives a host's income per head in current US dollars, what a migrant's wage there
 #: is worth at home (its growth, prices and currency together: the rouble's collapses and recoveries).
 DOLLAR_DRIVERS = {"RUS": "russia_dollar_income", "KAZ": "kazakhstan_dollar_income"}
-#: Their values in 1991 (WDI, as in scenarios/base/drivers.yaml): the hosts' wages are measured
-#: against them, fixed, so that an experiment that changes a driver from the first month still moves them.
-DOLLAR_REFERENCE = {"russia_dollar_income": 3490.45239257813, "kazakhstan_dollar_income": 1442.42455540825}
+#: Russia's value in 1991 (WDI, scenarios/base/drivers.yaml): every host's wages on one scale, so that migrants compare hosts
+#: (Kazakhstan's was 0.41 of it); fixed, so that an experiment that changes a driver from the first month still moves them.
+WAGE_REFERENCE = 3490.45239257813
 #: Tajikistan's population in 1991 (WDI, as in scenarios/base/drivers.yaml), against which its output per head is measured.
 POPULATION_REFERENCE = 5541205.0
 
@@ -301,23 +301,24 @@ class Levers:
         return self.output_per_head(w) * max(w.drivers.get("tajikistan_dollar_prices", 1.0), 1e-6)
 
     def dollar_wages(self, w: World, p: Parameters) -> np.ndarray:
-        """What a migrant earns in each host, in dollars against the host's 1991 level, times
-        ``migration_wage_gap``, ``[replicate, actor]`` (a host without a dollar driver: its real mass)."""
+        """What a migrant earns in each host, in dollars against Russia's 1991 income per head (one scale
+        for every host with a dollar driver), times ``migration_wage_gap``, ``[replicate, actor]`` (a host
+        without a dollar driver: its real mass)."""
         wages = self.mass * p.migration_wage_gap
         for code, driver in DOLLAR_DRIVERS.items():
             if code in self.codes and driver in w.drivers:
-                wages[:, self.index(code)] = p.migration_wage_gap * max(w.drivers[driver], 1.0) / DOLLAR_REFERENCE[driver]
+                wages[:, self.index(code)] = p.migration_wage_gap * max(w.drivers[driver], 1.0) / WAGE_REFERENCE
         return wages
 
     def host_income(self, w: World, p: Parameters) -> np.ndarray:
         """Each host's wages as a migrant sees them, ``[replicate, actor]`` (Tajikistan's at 1 in a sound
         economy): ``migration_wage_gap`` times, where a driver gives it, the host's income per head in dollars
-        against its value in 1991, to the power ``migration_dollar`` (a wage is sent home in dollars' worth: the
+        against Russia's in 1991, to the power ``migration_dollar`` (a wage is sent home in dollars' worth: the
         rouble's fall cuts it, whatever Russia's real growth); elsewhere the host's real economic mass."""
         income = self.mass * p.migration_wage_gap
         for code, driver in DOLLAR_DRIVERS.items():
             if code in self.codes and driver in w.drivers:
-                ratio = max(w.drivers[driver], 1.0) / DOLLAR_REFERENCE[driver]
+                ratio = max(w.drivers[driver], 1.0) / WAGE_REFERENCE
                 income[:, self.index(code)] = p.migration_wage_gap * ratio ** p.migration_dollar
         return income
 
