@@ -777,3 +777,13 @@ def test_russia_and_kazakhstan_share_the_migrants_as_the_training_years_stocks_d
     kazakh_share = (by_year["KAZ"] / (by_year["KAZ"] + by_year["RUS"])).mean()
     russia, kazakhstan = (PLAN.actors[code].migrant_share for code in ("RUS", "KAZ"))
     assert kazakhstan / (russia + kazakhstan) == pytest.approx(kazakh_share, abs=0.001)
+
+
+def test_every_hosts_wage_is_on_russias_1991_dollar_scale():
+    """Equal dollar incomes pay equal wages, whatever each host earned in 1991: in 1991 a month's work in
+    Kazakhstan (1,442 dollars a head) was worth 0.41 of one in Russia (3,490), not the same."""
+    w = world(russia_dollar_income=3490.45239257813, kazakhstan_dollar_income=1442.42455540825)
+    wages = w.levers.dollar_wages(w, P)
+    assert np.allclose(at(w, wages, "KAZ") / at(w, wages, "RUS"), 1442.42455540825 / 3490.45239257813)
+    w.drivers["kazakhstan_dollar_income"] = w.drivers["russia_dollar_income"]
+    assert np.allclose(at(w, w.levers.host_income(w, P), "KAZ"), at(w, w.levers.host_income(w, P), "RUS"))

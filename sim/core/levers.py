@@ -62,7 +62,7 @@ VIA_UZBEKISTAN = ("RUS", "KAZ", "TKM", "IRN", "TUR")
 #: Which driver gives a host's income per head in current US dollars, what a migrant's wage there
 #: is worth at home (its growth, prices and currency together: the rouble's collapses and recoveries).
 DOLLAR_DRIVERS = {"RUS": "russia_dollar_income", "KAZ": "kazakhstan_dollar_income"}
-#: Russia's value in 1991 (WDI, scenarios/base/drivers.yaml): every host's wages on one scale, so that migrants compare hosts
+#: Russia's value in 1991 (WDI, scenarios/base/drivers.yaml): every host's wage on one dollar scale, equal incomes equal wages
 #: (Kazakhstan's was 0.41 of it); fixed, so that an experiment that changes a driver from the first month still moves them.
 WAGE_REFERENCE = 3490.45239257813
 #: Tajikistan's population in 1991 (WDI, as in scenarios/base/drivers.yaml), against which its output per head is measured.
