@@ -183,6 +183,10 @@ SOURCES: dict[str, Source] = {
     # --- China and the United States ---------------------------------------------------------------
     "asiaplus2017": Source("Asia-Plus", "Tajikistan's external debt (Ministry of Finance data)", 2017, "Asia-Plus",
                            "http://www.asiaplus.tj/ru/node/240186"),
+    "asiaplus2019": Source("Asia-Plus", "Russian remittances to Central Asia's nations rise again (after Eurasianet and "
+                           "the Central Bank of Russia's data)", 2019, "Asia-Plus, 24 May 2019",
+                           "http://www.asiaplus.tj/en/news/tajikistan/economic/20190524/"
+                           "russian-remittances-to-central-asias-nations-rise-again"),
     "asiaplus2018": Source("Asia-Plus", "Tajik government agrees to give TBEA rights to further deposits", 2018,
                            "Asia-Plus", "http://www.asiaplus.tj/ru/node/253997"),
     "asiaplus2012rent": Source("Asia-Plus", "Tajikistan will insist on payment of rent for Russian military base "

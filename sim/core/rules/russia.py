@@ -63,7 +63,8 @@ def russian_personnel(w: World, me: Actor, k: float) -> None:
 
 
 @rule("R27", "Tajik migrants' earnings in Russia make Tajikistan depend on Russia's economy",
-      "seed:002", "Russia has always occupied a special place in its foreign policy.", ("RUS",))
+      "asiaplus2019", "Uzbekistan, Tajikistan and Kyrgyzstan are among the largest recipients of remittances from Russia, "
+      "which makes them especially vulnerable to the Russian economy.", ("RUS",))
 def remittance_tie(w: World, me: Actor, k: float) -> None:
     share = w.levers.remittances[:, me.index] / 50.0
     boom = 1.0 + w.drive("russia_growth") / 20.0
