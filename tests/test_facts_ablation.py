@@ -39,9 +39,10 @@ CIVIL_WAR = ROOT / "scenarios" / "1992-1997_civil_war.yaml"
 
 @pytest.fixture(scope="module")
 def table(tmp_path_factory) -> list[dict]:
-    """The ablation of the civil-war period, 8 replicates, seed 3, as the CSV the command writes."""
+    """The ablation of the civil-war period, 20 replicates, seed 3, as the CSV the command writes. (At 8 the
+    null model's count rested on three facts at exactly half their replicates: SF01, SF11, SF33.)"""
     out = tmp_path_factory.mktemp("ablation") / "ablation.csv"
-    assert main(["record", "facts", "--ablation", "--replicates", "8", "--seed", "3", "--scenario", str(CIVIL_WAR),
+    assert main(["record", "facts", "--ablation", "--replicates", "20", "--seed", "3", "--scenario", str(CIVIL_WAR),
                  "--out", str(out)]) == 0
     with out.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -94,7 +95,7 @@ def test_the_null_model_fails_most_of_the_replays_facts(replay):
 
 
 def test_the_table_is_the_same_for_a_seed():
-    facts = [fact for fact in load_facts() if fact.id == "SF09"]
+    facts = [fact for fact in load_facts() if fact.id == "SF10"]
     first, second = (ablation_table(CIVIL_WAR, replicates=3, seed=5, facts=facts) for _ in range(2))
     assert first.to_csv() == second.to_csv()
 
@@ -173,7 +174,7 @@ def test_no_fact_restates_the_sentence_of_a_rule_of_its_own_mechanism():
 def test_a_rule_that_shares_a_facts_sentence_does_not_produce_the_fact(replay):
     """A fact may quote a sentence a rule outside its mechanism also quotes (a text's sentence can be both a
     cause and an outcome), but only if that rule does not make the fact: switched off alone, on the full replay,
-    it leaves the fact's pass rate within 0.3 of its rate with it (the bar the knife-edge facts are held to)."""
+    it leaves the fact passing in half the replicates if it passed so with it, and within 0.3 of its rate."""
     plan = load_scenario(default_scenario())
     rates = dict(zip(replay["fact"], replay["with"], strict=True))
     shared = {(fact.id, rule) for fact in load_facts() if fact.id in rates
@@ -182,4 +183,40 @@ def test_a_rule_that_shares_a_facts_sentence_does_not_produce_the_fact(replay):
     for rule in sorted({rule for _, rule in shared}):
         without_it = pass_rates(run(plan, seed=0, replicates=40, overrides={rule: (False, 1.0)}).comparison)
         for fact_id in sorted(fact_id for fact_id, other in shared if other == rule):
-            assert without_it[fact_id] > rates[fact_id] - 0.3, (fact_id, rule, rates[fact_id], without_it[fact_id])
+            kept = without_it[fact_id] >= 0.5 or rates[fact_id] < 0.5
+            assert kept and without_it[fact_id] > rates[fact_id] - 0.3, (fact_id, rule, rates[fact_id],
+                                                                           without_it[fact_id])
+
+
+#: Facts that count the events of a single rule (its events alone show the fact in 90% or more of the
+#: replicates that show it), each with why it is kept: a fact that only checks that a rule fires tests nothing
+#: the model decides, so such a fact must quote its own source, not the rule's, and its rule must read the state.
+ONE_RULES_EVENTS = {
+    "SF26": "R21, Tajikistan's voice, reads Russia's hold on it and Russia's standing; its trigger, Russia's "
+            "weakening in 2022, is the navigating period's input (without it, R21 on, 0.05)",
+}
+
+
+def test_the_facts_that_count_one_rules_events_are_the_known_ones():
+    """SF09 (Iran's cultural contacts, all of them R37's, drawn at a fixed chance) was such a fact and is retired;
+    so were the five that quoted their rule's sentence. An event of a submodel (the border's clashes) is no rule's."""
+    result = run(load_scenario(default_scenario()), seed=0, replicates=40)
+    facts = {row.metric.removeprefix("fact:"): row.detail for row in result.comparison.itertuples()
+             if row.metric.startswith("fact:")}
+    events = result.events.astype({"date": str, "actor": str, "target": str, "type": str, "rule": str})
+    found = {}
+    for fact in load_facts():
+        check = fact.check
+        if check.kind != "event_count_at_least" or fact.id not in facts:
+            continue
+        low, high = facts[fact.id].rsplit("[", 1)[1].rstrip("]").split("..")
+        counted = events[(events["actor"] == check.actor) & (events["target"] == check.target)
+                         & (events["type"] == check.type) & events["date"].between(low, high)]
+        per_replicate = counted.groupby("replicate")
+        shown = [group for _, group in per_replicate if len(group) >= check.count]
+        for rule in set(counted["rule"]) & set(RULES):
+            alone = sum((group["rule"] == rule).sum() >= check.count for group in shown)
+            if shown and alone >= 0.9 * len(shown):
+                found[fact.id] = rule
+    assert set(found) == set(ONE_RULES_EVENTS), found
+    assert all(ONE_RULES_EVENTS[fact].startswith(rule) for fact, rule in found.items())
