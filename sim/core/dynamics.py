@@ -7,7 +7,7 @@ this order, each step changing one part of the state:
    below their probability (interventions forbid or force some), with their effects on ties,
    alignment, aid, pressure and security;
 2. :meth:`Dynamics.update_flows` - aid, pressure and support stocks decay and take this
-   month's flows; an episode's onset is logged as an event;
+   month's flows; an episode's onset is logged as an event (:mod:`sim.core.onsets`);
 3. :meth:`Dynamics.update_conflicts` - the civil war and the border dispute move with this
    month's outside support to each side and the mediation that reached them
    (:mod:`sim.core.conflict`);
@@ -28,19 +28,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core import conflict, protection
-from sim.core.arrays import FEW_REPLICATES, add_rows, nonzero
+from sim.core.arrays import FEW_REPLICATES, nonzero
 from sim.core.eventlog import EventLog
 from sim.core.interventions import Interventions
 from sim.core.levers import EFFECTS
+from sim.core.onsets import Onsets
 from sim.core.unions import UNIONS
-from sim.core.world import GIVEN, Flow, World
+from sim.core.world import GIVEN, World
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Parameters
 
 #: Two arrays made and kept from month to month, or none yet.
 Pair = tuple[np.ndarray | None, np.ndarray | None]
-_VERBS = {"aid": "steps up aid to", "military": "steps up military support to", "pressure": "puts pressure on"}
 
 
 class Dynamics:
@@ -48,14 +48,9 @@ class Dynamics:
 
     def __init__(self, world: World, log: EventLog, interventions: Interventions, capability: np.ndarray):
         self.world, self.log, self.interventions = world, log, interventions
-        self.capability = capability  # per actor index: scales what counts as a notable flow
         self._tables: dict[tuple, dict[str, np.ndarray]] = {}
         self._last_table: tuple = ((), None)  # the keys last asked for and their table
-        self._flow_columns: dict[tuple, int] = {}
-        self._flow_meta: list[Flow] = []
-        self._stocks = np.zeros((0, world.R))
-        self._buffers = (self._stocks,) * 2 + (np.zeros((0, world.R), dtype=bool),) * 2  # see _log_onsets
-        self._flow_cache: tuple = (None, None)
+        self.onsets = Onsets(world, log, capability)
         self.diagonal = np.arange(world.N)
         self.inactive = np.zeros(0, dtype=np.intp)
         self.mediation_type, self.visit_type = log.type_ids["mediation"], log.type_ids["visit"]
@@ -239,7 +234,7 @@ class Dynamics:
                 to_tjk = dyads[1] == w.tjk  # and what flows to Tajikistan, [replicate, actor], is kept (World.inbound)
                 inbound_to_tjk[key] = inbound = np.zeros((w.R, w.N))
                 inbound[:, dyads[0][to_tjk]] = kept[:, to_tjk]
-        self._log_onsets(month, w.flows, p)
+        self.onsets.update(month, w.flows, p)
         t, uto = w.tjk, w.idx.get("UTO")
         self.to_gov = sum((flow.amount for flow in w.flows if flow.type == "military" and flow.target == t),
                           np.zeros(w.R))
@@ -275,56 +270,6 @@ class Dynamics:
                 n = reps.size
                 self.log.add(month, reps, np.full(n, w.idx[actor]), np.full(n, w.idx[target]),
                              np.full(n, self.log.type_ids["conflict"]), np.full(n, self.log.text(label, conflict.EVENT_SOURCE)))
-
-    def _log_onsets(self, month: int, flows: list[Flow], p: Parameters) -> None:
-        """Log an event where one rule's aid or pressure flow to a target becomes notable.
-
-        Each rule's flow to each target keeps its own decaying stock, so a new episode (a
-        border closure while fuel is already cut off) shows even when others are running.
-        What counts as notable scales with the giver's means (``onset_threshold``).
-        """
-        columns = self._flow_columns
-        at = []  # each flow's column
-        for flow in flows:
-            key = (flow.type, flow.rule, flow.actor, flow.target)
-            column = columns.get(key)
-            if column is None:
-                column = columns[key] = len(columns)
-                self._flow_meta.append(flow)
-            at.append(column)
-        if len(columns) > len(self._stocks):
-            grown = np.zeros((len(columns), self.world.R))
-            grown[: len(self._stocks)] = self._stocks
-            self._stocks = grown  # and the buffers the month's numbers go into, kept from month to month:
-            self._buffers = (np.empty_like(grown), np.empty_like(grown), np.empty_like(grown, bool), np.empty_like(grown, bool))
-        amounts, new, onset, below = self._buffers  # [flow, replicate]
-        amounts.fill(0.0)
-        add_rows(amounts, at, [flow.amount for flow in flows])
-        decay, scale = self._flow_constants(p)
-        old = self._stocks
-        np.multiply(decay[:, None], old, out=new)
-        new += amounts  # decay * old + amounts, as ever
-        threshold = (p.onset_threshold * scale)[:, None]
-        np.greater(new, threshold, out=onset)
-        onset &= np.less_equal(old, threshold, out=below)
-        self._stocks, self._buffers = new, (amounts, old, onset, below)
-        cols, reps = nonzero(onset)
-        if not cols.size:
-            return
-        w, onsets = self.world, [self._flow_meta[c] for c in cols.tolist()]
-        texts = [self.log.text(flow.label or f"{w.name(w.codes[flow.actor])} {_VERBS[flow.type]} "
-                               f"{w.name(w.codes[flow.target])}", flow.rule) for flow in onsets]
-        self.log.add(month, reps, [flow.actor for flow in onsets], [flow.target for flow in onsets],
-                     [self.log.type_ids[flow.type] for flow in onsets], texts)  # one row per onset, in this order
-
-    def _flow_constants(self, p: Parameters) -> tuple[np.ndarray, np.ndarray]:
-        """Each flow column's decay and the giver's scale of notability (cached)."""
-        key = (len(self._flow_meta), p)
-        if self._flow_cache[0] != key:
-            decay = np.array([p.pressure_decay if f.kind == "pressure" else p.aid_decay for f in self._flow_meta])
-            scale = np.array([0.25 + self.capability[f.actor] for f in self._flow_meta])
-            self._flow_cache = (key, (decay, scale))
-        return self._flow_cache[1]
 
     # --- 4. alignment ----------------------------------------------------------------------
 
