@@ -69,6 +69,7 @@ class Dynamics:
     def apply(self, month: int, p: Parameters, draws_for) -> None:
         """Apply this month's intentions; ``draws_for(count)`` gives ``[replicate, count]`` uniforms."""
         w = self.world
+        w.inbound = None  # the actions change the stocks; update_flows keeps them again
         proposals = w.ordered_proposals()
         keys = tuple(chain.from_iterable(block for block, _ in proposals))
         rows, cols = w.live_pairs()

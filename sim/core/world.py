@@ -96,8 +96,8 @@ class World:
         self.drivers: dict[str, float] = {}
         self.driver_peaks: dict[str, float] = {}  # each driver's highest value so far in the run
         self.current_rule = ""
-        self.inbound: dict[str, np.ndarray] | None = None  # kept by a large batch's apply phase for its month: flows to TJK,
-        self.settled: tuple | None = None  # and the live dyads' alignment (rows, cols, values); see sim.core.dynamics
+        self.inbound: dict[str, np.ndarray] | None = None  # kept by a large batch's apply phase till the stocks change: flows
+        self.settled: tuple | None = None  # to TJK (to_tjk); for its month, the live dyads' alignment (rows, cols, values)
         self.clear_intentions()
 
     # --- reading the state (what rules see) ------------------------------------------
@@ -153,7 +153,7 @@ class World:
         return based * self.garrisons
 
     def to_tjk(self, stock: str) -> np.ndarray:
-        """Each actor's stock (``aid``, ``pressure``, ``support_stock``) towards Tajikistan, ``[replicate, actor]``."""
+        """Each actor's stock (``aid``, ``pressure``, ``support_stock``) towards TJK, ``[replicate, actor]`` (:attr:`inbound`)."""
         return self.inbound[stock] if self.inbound else getattr(self, stock)[:, :, self.tjk]
 
     def align(self, actor: str, target: str) -> np.ndarray:

@@ -36,9 +36,9 @@ def diversify(w: World, me: Actor, k: float) -> None:
 def aid_outweighs_ideology(w: World, me: Actor, k: float) -> None:
     partners = w.others("states") + w.others("organisations")
     at = w.at(partners)
-    received = w.aid[:, :, me.index]
+    received = w.to_tjk("aid")
     total = received.sum(axis=1) + 0.2
-    pressed = w.pressure[:, at, me.index]
+    pressed = w.to_tjk("pressure")[:, at]
     support = w.alignment[:, at, me.index]
     w.pull_many(me.code, partners, k * (2.0 * received[:, at] / total[:, None] - 0.8 * pressed + 0.6 * support))
 
