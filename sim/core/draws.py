@@ -19,10 +19,14 @@ BLOCK = 2048
 
 
 class DrawPool:
-    """Uniform draws for R replicates, row ``r`` from ``streams[r]``, handed out in order."""
+    """Uniform draws for R replicates, row ``r`` from ``streams[r]``, handed out in order.
 
-    def __init__(self, streams: list[np.random.Generator]):
+    ``block``: how many numbers each generator is asked for at once, at least. A pool that knows what
+    the whole run takes (the border's, a few a month) asks for that, and no more, at once."""
+
+    def __init__(self, streams: list[np.random.Generator], block: int = BLOCK):
         self.streams = streams
+        self.block = block
         self._buffer = self._spare = np.empty((len(streams), 0))  # the pool's buffer, and the other one
         self._pool = self._buffer
         self._used = 0
@@ -43,9 +47,9 @@ class DrawPool:
         (a fresh one costs more to fill than the numbers cost to draw, several times over in a batch
         of a thousand); numbers handed out from it then were used in their own month, long before."""
         left = self._pool[:, self._used:]
-        width = left.shape[1] + max(count, BLOCK)
+        width = left.shape[1] + max(count, self.block)
         if self._spare.shape[1] < width:
-            self._spare = np.empty((len(self.streams), width + BLOCK))
+            self._spare = np.empty((len(self.streams), width + self.block))
         buffer, self._spare = self._spare, self._buffer
         pool = buffer[:, :width]
         pool[:, :left.shape[1]] = left

@@ -31,6 +31,7 @@ from mesa.time import Event
 
 from sim.core.agents import make_actor
 from sim.core.border import BORDER_STREAM
+from sim.core.border import DRAWS as BORDER_DRAWS
 from sim.core.draws import DrawPool
 from sim.core.dynamics import Dynamics
 from sim.core.eventlog import EventLog
@@ -107,11 +108,11 @@ class TajikistanModel(mesa.Model):
             for r in range(replicates)
         ]
         self.pool = DrawPool(self.streams)
-        self.world.border.draws = DrawPool([
-            np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_replicate + r, BORDER_STREAM)))
-            for r in range(replicates)])
         self.month = plan.start
         self.months = plan.end - plan.start + 1
+        self.world.border.draws = DrawPool([  # the run's border draws at once: 3 a month, far fewer than a block
+            np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_replicate + r, BORDER_STREAM)))
+            for r in range(replicates)], block=self.months * BORDER_DRAWS)
         self.drivers = plan.driver_table()
         self.log = EventLog(replicates)
         self.history = History()
