@@ -50,3 +50,16 @@ def nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.nonzero`` of a 2-d mask, in the same (row-major) order, found through the flat indices:
     numpy's own 2-d search is about ten times slower on the month's masks of a large batch."""
     return np.divmod(np.flatnonzero(mask), mask.shape[1])
+
+
+def dyad_major(amount):
+    """An amount given ``[replicate, actor]`` (or anything broadcasting to it) as ``[actor, replicate]``, for adding
+    to a row of an intention buffer (:data:`sim.core.world.INTENDED`): each element meets the same number."""
+    ndim = getattr(amount, "ndim", 0)
+    return amount.T if ndim == 2 else amount[:, None] if ndim == 1 else amount
+
+
+def single(prob):
+    """The probability of a one-action block as a scalar or ``[replicate]`` array."""
+    prob = np.asarray(prob, dtype=float)
+    return prob[:, 0] if prob.ndim == 2 else prob.reshape(-1) if prob.ndim == 1 and prob.size == 1 else prob

@@ -30,6 +30,7 @@ import numpy as np
 from sim.core import conflict, protection
 from sim.core.arrays import FEW_REPLICATES, nonzero
 from sim.core.eventlog import EventLog
+from sim.core.given import Given
 from sim.core.interventions import Interventions
 from sim.core.levers import EFFECTS
 from sim.core.onsets import Onsets
@@ -69,7 +70,7 @@ class Dynamics:
     def apply(self, month: int, p: Parameters, draws_for) -> None:
         """Apply this month's intentions; ``draws_for(count)`` gives ``[replicate, count]`` uniforms."""
         w = self.world
-        w.inbound = None  # the actions change the stocks; update_flows keeps them again
+        w.given = None  # the actions change the stocks; update_flows keeps them again
         proposals = w.ordered_proposals()
         keys = tuple(chain.from_iterable(block for block, _ in proposals))
         rows, cols = w.live_pairs()
@@ -218,8 +219,7 @@ class Dynamics:
         if self.interventions:
             self.interventions.on_flows(month, w)
         stocks = {"aid": w.aid, "pressure": w.pressure, "support_stock": w.support_stock}
-        inbound_to_tjk: dict[str, np.ndarray] = {}
-        w.inbound = None if w.R <= FEW_REPLICATES else inbound_to_tjk
+        given: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         for (key, stock), decay, name, written in zip(stocks.items(), (p.aid_decay, p.pressure_decay, p.aid_decay),
                                                        GIVEN, w.written):
             if w.R <= FEW_REPLICATES:
@@ -232,9 +232,8 @@ class Dynamics:
                 kept *= decay
                 kept += w.intended[name][dyads].T
                 stock[at] = kept
-                to_tjk = dyads[1] == w.tjk  # and what flows to Tajikistan, [replicate, actor], is kept (World.inbound)
-                inbound_to_tjk[key] = inbound = np.zeros((w.R, w.N))
-                inbound[:, dyads[0][to_tjk]] = kept[:, to_tjk]
+                given[key] = (dyads[0], dyads[1], kept)  # and kept (World.given): read again as what flows towards an actor
+        w.given = Given(w.R, w.N, given) if given else None
         self.onsets.update(month, w.flows, p)
         t, uto = w.tjk, w.idx.get("UTO")
         self.to_gov = sum((flow.amount for flow in w.flows if flow.type == "military" and flow.target == t),

@@ -232,7 +232,7 @@ class TajikistanModel(mesa.Model):
         """Apply a scheduled exogenous event to every replicate and log it."""
         w, fx = self.world, event.effects
         i, j = w.i(event.actor), w.i(event.target)
-        w.inbound = None  # the stocks towards Tajikistan may change
+        w.given = None  # the stocks may change (World.towards)
         if fx.regime_change:
             w.alignment[:, i, :] = w.alignment[:, :, i] = 0.0
             for stock in (w.aid, w.pressure, w.support_stock):  # given to or by the old rulers
@@ -330,7 +330,7 @@ class TajikistanModel(mesa.Model):
         with w.standing_still():
             self.history.record(self.month, w)
             self._summarise()
-        w.settled = None  # what the apply phase kept for the month (see World.inbound)
+        w.settled = None  # what the apply phase kept for the month (see World.given)
         self.datacollector.collect(self)
         self.month += 1
         if self.month > self.plan.end:

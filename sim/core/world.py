@@ -28,9 +28,11 @@ from typing import Any
 import numpy as np
 
 from sim.core.actions import Action, Flow
+from sim.core.arrays import dyad_major, single
 from sim.core.border import BorderDispute
 from sim.core.conflict import CivilWar
 from sim.core.courtesy import VisitsOwed
+from sim.core.given import Given
 from sim.core.levers import Levers
 from sim.vocabulary import TRAITS
 
@@ -96,8 +98,8 @@ class World:
         self.drivers: dict[str, float] = {}
         self.driver_peaks: dict[str, float] = {}  # each driver's highest value so far in the run
         self.current_rule = ""
-        self.inbound: dict[str, np.ndarray] | None = None  # kept by a large batch's apply phase till the stocks change: flows
-        self.settled: tuple | None = None  # to TJK (to_tjk); for its month, the live dyads' alignment (rows, cols, values)
+        self.given: Given | None = None  # kept by a large batch's apply phase till the stocks change (sim.core.given),
+        self.settled: tuple | None = None  # and for its month, the live dyads' alignment (rows, cols, values)
         self.clear_intentions()
 
     # --- reading the state (what rules see) ------------------------------------------
@@ -153,8 +155,12 @@ class World:
         return based * self.garrisons
 
     def to_tjk(self, stock: str) -> np.ndarray:
-        """Each actor's stock (``aid``, ``pressure``, ``support_stock``) towards TJK, ``[replicate, actor]`` (:attr:`inbound`)."""
-        return self.inbound[stock] if self.inbound else getattr(self, stock)[:, :, self.tjk]
+        """Each actor's stock (``aid``, ``pressure``, ``support_stock``) towards Tajikistan, ``[replicate, actor]``."""
+        return self.towards(stock, self.tjk)
+
+    def towards(self, stock: str, target: int) -> np.ndarray:
+        """Each actor's stock towards actor ``target``, ``[replicate, actor]``: in a large batch, contiguous (:attr:`given`)."""
+        return self.given.towards(stock, target) if self.given else getattr(self, stock)[:, :, target]
 
     def align(self, actor: str, target: str) -> np.ndarray:
         return (self._views.get(("alignment", actor, target)) or self._dyad("alignment", actor, target))[2]
@@ -281,13 +287,13 @@ class World:
     def pull_many(self, actor: str, targets, amount) -> None:
         """Nudge how actor regards each of several targets (amount ``[replicate, target]`` or less)."""
         i, js = self.idx[actor], self.at(targets)
-        self.intended["pulls"][i, js] += _dyad_major(amount)
+        self.intended["pulls"][i, js] += dyad_major(amount)
         self.live[i, js] = True
 
     def pulled_by_many(self, actors, target: str, amount) -> None:
         """Nudge how each of several actors regards target."""
         iis, j = self.at(actors), self.idx[target]
-        self.intended["pulls"][iis, j] += _dyad_major(amount)
+        self.intended["pulls"][iis, j] += dyad_major(amount)
         self.live[iis, j] = True
 
     def live_pairs(self) -> tuple[np.ndarray, np.ndarray]:
@@ -368,12 +374,12 @@ class World:
     def propose_many(self, actor: str, targets, type: str, prob, summaries, **effects) -> None:
         """Offer the same kind of action towards several targets; ``prob`` is ``[replicate, target]``."""
         keys = self._actions_of((actor,) * len(targets), tuple(targets), type, tuple(summaries), effects)
-        self.proposals.append((keys, _single(prob) if len(keys) == 1 else prob))
+        self.proposals.append((keys, single(prob) if len(keys) == 1 else prob))
 
     def propose_each(self, actors, target: str, type: str, prob, summaries, **effects) -> None:
         """Several actors each offer the same kind of action to target; ``prob`` is ``[replicate, actor]``."""
         keys = self._actions_of(tuple(actors), (target,) * len(actors), type, tuple(summaries), effects)
-        self.proposals.append((keys, _single(prob) if len(keys) == 1 else prob))
+        self.proposals.append((keys, single(prob) if len(keys) == 1 else prob))
 
     def _actions_of(self, actors: tuple, targets: tuple, type: str, summaries: tuple, effects: dict) -> tuple:
         """The keys of these actions, registering what each does the first time it is offered."""
@@ -406,15 +412,3 @@ class World:
         for column, actor in enumerate(actors):
             self.flows.append(Flow("aid", "aid", self.current_rule, self.idx[actor], j, amount[:, column], label))
 
-
-def _dyad_major(amount):
-    """An amount given ``[replicate, actor]`` (or anything broadcasting to it) as ``[actor, replicate]``, for adding
-    to a row of an intention buffer (:data:`INTENDED`): each element meets the same number."""
-    ndim = getattr(amount, "ndim", 0)
-    return amount.T if ndim == 2 else amount[:, None] if ndim == 1 else amount
-
-
-def _single(prob):
-    """The probability of a one-action block as a scalar or ``[replicate]`` array."""
-    prob = np.asarray(prob, dtype=float)
-    return prob[:, 0] if prob.ndim == 2 else prob.reshape(-1) if prob.ndim == 1 and prob.size == 1 else prob

@@ -39,7 +39,7 @@ def afghanistan_follows_russia(w: World, me: Actor, k: float) -> None:
     """The text's "then" follows Russia's support for Rabbani (R64): Kabul's rulers lean towards Moscow by its share of
     the aid they receive, as Tajikistan leans towards its givers (R02's form and constants), towards Moscow's ally
     Dushanbe as far as they regard Moscow, and offer to mediate only while Moscow arms them."""
-    received = w.aid[:, :, me.index]
+    received = w.towards("aid", me.index)
     total = received.sum(axis=1) + 0.2
     armed_by_moscow = received[:, w.i("RUS")] / total
     w.pull(me.code, "RUS", 2.0 * k * armed_by_moscow)
