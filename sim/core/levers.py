@@ -139,10 +139,10 @@ class Levers:
 
     # --- what the rules read ------------------------------------------------------------------
 
-    def hold_still(self, still: bool) -> None:
-        """Whether the stocks stand still for a while (the model's decide and record phases): meanwhile
-        each reading below is computed once and kept, read-only; after it, each is computed afresh."""
-        self._kept = self.leases.kept = {} if still else None
+    def hold_still(self, kept: tuple[dict, dict] | None) -> None:
+        """Where the readings are kept while the stocks stand still (the model's decide and record phases), or None
+        after: meanwhile each reading below is computed once and kept, read-only; after it, each is computed afresh."""
+        self._kept, self.leases.kept = kept or (None, None)
 
     def reading(self, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
         """A reading of the stocks, kept while they stand still (see :meth:`hold_still`), so that

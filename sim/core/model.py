@@ -199,7 +199,7 @@ class TajikistanModel(mesa.Model):
         arm that switches a rule off thus meets the baseline's draws action for action (common random
         numbers), and its effect is the rule's, not a reshuffled stream's.
         """
-        self.segment, self.parameters = segment, segment.parameters
+        self.segment, self.parameters, self.recorded = segment, segment.parameters, False
         self.active_rules = []
         for rule_id, rule in RULES.items():
             enabled, weight = resolve(rule_id, segment.rules, self.scheduled_rules)
@@ -213,6 +213,7 @@ class TajikistanModel(mesa.Model):
         """Bring an actor into the run: a Mesa agent and an active slot in the arrays."""
         agent = make_actor(self, code, self.plan.actors[code])
         self.world.activate(code)
+        self.recorded = False
         for member in self.plan.actors[code].members:  # its founding members belong to it from the start
             if member in self.world.idx:
                 self.world.ties[:, self.world.idx[member], self.world.idx[code]] |= TIE_BITS["member"]
@@ -232,7 +233,7 @@ class TajikistanModel(mesa.Model):
         """Apply a scheduled exogenous event to every replicate and log it."""
         w, fx = self.world, event.effects
         i, j = w.i(event.actor), w.i(event.target)
-        w.given = None  # the stocks may change (World.towards)
+        w.given, self.recorded = None, False  # the stocks may change (World.towards), and the levers
         if fx.regime_change:
             w.alignment[:, i, :] = w.alignment[:, :, i] = 0.0
             for stock in (w.aid, w.pressure, w.support_stock):  # given to or by the old rulers
@@ -320,7 +321,7 @@ class TajikistanModel(mesa.Model):
         w.need_security = np.minimum(np.maximum(1.0 - w.security + 0.3 * afghan, 0.0), 1.0)
         w.need_economy = 1.0 - w.economy
         w.clear_intentions()
-        with w.standing_still():
+        with w.standing_still(resume=self.recorded):  # nothing has changed the levers since they were recorded
             self.agents.shuffle_do("decide")
             for number, (rule, weight, followers) in enumerate(self.collective_rules):
                 w.begin(w.N + number)
@@ -330,6 +331,7 @@ class TajikistanModel(mesa.Model):
         with w.standing_still():
             self.history.record(self.month, w)
             self._summarise()
+        self.recorded = True  # until a scheduled input (enter, found, impose) changes the state
         w.settled = None  # what the apply phase kept for the month (see World.given)
         self.datacollector.collect(self)
         self.month += 1

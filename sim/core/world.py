@@ -98,6 +98,7 @@ class World:
         self.drivers: dict[str, float] = {}
         self.driver_peaks: dict[str, float] = {}  # each driver's highest value so far in the run
         self.current_rule = ""
+        self._readings: tuple[dict, dict] | None = None  # kept while the state stood still (standing_still)
         self.given: Given | None = None  # kept by a large batch's apply phase till the stocks change (sim.core.given),
         self.settled: tuple | None = None  # and for its month, the live dyads' alignment (rows, cols, values)
         self.clear_intentions()
@@ -131,15 +132,18 @@ class World:
         return self.drivers.get(name, 0.0)
 
     @contextmanager
-    def standing_still(self) -> Iterator[None]:
+    def standing_still(self, resume: bool = False) -> Iterator[None]:
         """A while in which the state cannot change: the agents deciding (rules only record
         intentions) or the month being recorded. Meanwhile what is read off the levers again and
-        again (their holds and squeezes) is computed once and kept, read-only."""
-        self.levers.hold_still(True)
+        again (their holds and squeezes) is computed once and kept, read-only. With ``resume``, what
+        the last such while kept is kept on: the caller knows that nothing has changed since."""
+        if not (resume and self._readings):
+            self._readings = ({}, {})  # the levers' own and their leases'
+        self.levers.hold_still(self._readings)
         try:
             yield
         finally:
-            self.levers.hold_still(False)
+            self.levers.hold_still(None)
 
     def has(self, actor: str, target: str, tie: str) -> np.ndarray:
         """Per replicate, whether the tie actor -> target stands."""
