@@ -40,8 +40,8 @@ from sim.core.world import GIVEN, World
 if TYPE_CHECKING:
     from sim.scenario.schema import Parameters
 
-#: Two arrays made and kept from month to month, or none yet.
-Pair = tuple[np.ndarray | None, np.ndarray | None]
+#: A requests array made and kept from month to month, and where it was written (replicates, asked, askers); or none yet.
+Fired = tuple[np.ndarray | None, tuple[np.ndarray, ...] | None]
 
 
 class Dynamics:
@@ -64,8 +64,8 @@ class Dynamics:
         self.touched = np.ones((world.N, world.N), dtype=bool)
         self._chances = np.empty((0, world.R))  # the month's chances of the actions proposed (fire_actions)
         self.nonzero = np.ones((world.N, world.N), dtype=bool)  # where alignment was not 0 after last month (all at first)
-        self._fired: Pair = (None, None)  # requests arrays made here, with the dyads written in them
-        self._spare_requests: Pair = (None, None)
+        self._fired: Fired = (None, None)  # requests arrays made here, with the entries written in them
+        self._spare_requests: Fired = (None, None)
 
     def apply(self, month: int, p: Parameters, draws_for) -> None:
         """Apply this month's intentions; ``draws_for(count)`` gives ``[replicate, count]`` uniforms."""
@@ -92,14 +92,14 @@ class Dynamics:
 
     def _fresh_requests(self) -> np.ndarray:
         """A zeroed array for this month's fired requests: the one retired last month (made here, so written only
-        by :meth:`_apply_actions`), with the dyads written in it zeroed again. In a large batch that is cheaper than
-        a fresh array, whose pages are faulted in and freed again every month."""
+        by :meth:`_apply_actions`), with the entries written in it zeroed again (only those: a few a month, where
+        zeroing their dyads in every replicate would touch most of a large batch's array). In a large batch that is
+        cheaper than a fresh array, whose pages are faulted in and freed again every month."""
         spare, written = self._spare_requests
-        self._asked = np.zeros(self.world.requests.shape[1:], dtype=bool)  # the (asked, asker) dyads written this month
+        self._asked = (np.zeros(0, dtype=np.intp),) * 3  # the (replicate, asked, asker) entries written this month
         if spare is None or written is None:
             return np.zeros(self.world.requests.shape)
-        asked, askers = np.nonzero(written)
-        spare[:, asked, askers] = 0.0
+        spare[written] = 0.0
         return spare
 
     # --- 1. discrete actions -----------------------------------------------------------
@@ -190,7 +190,7 @@ class Dynamics:
         np.bitwise_and.at(w.ties, (reps[some], a[some], b[some]), ~untie[some])
         asked = t["request"][cols]
         np.add.at(fired_requests, (reps[asked], b[asked], a[asked]), 1.0)
-        self._asked[b[asked], a[asked]] = True
+        self._asked = (reps[asked], b[asked], a[asked])
         levers = t["lever"][cols]
         present = set(levers.tolist())
         for lever in (effect for effect in EFFECTS if effect in present):
