@@ -155,7 +155,7 @@ class Dynamics:
             table["untie"] = np.array([action.untie for action in actions], dtype=np.int16)
             table["request"] = np.array([action.type == "request" for action in actions])
             table["type"] = np.array([self.log.type_ids[action.type] for action in actions], dtype=np.int32)
-            table["lever"] = np.array([action.lever for action in actions], dtype=object)
+            table["lever"] = np.array([EFFECTS.index(a.lever) if a.lever in EFFECTS else -1 for a in actions], dtype=np.intp)
             table["lever_amount"] = np.array([action.lever_amount for action in actions], dtype=float)
             table["returns"] = np.array([action.returns for action in actions], dtype=bool)
             table["text"] = np.array([self.log.text(action.summary, action.rule) for action in actions], dtype=np.int32)
@@ -191,11 +191,11 @@ class Dynamics:
         asked = t["request"][cols]
         np.add.at(fired_requests, (reps[asked], b[asked], a[asked]), 1.0)
         self._asked = (reps[asked], b[asked], a[asked])
-        levers = t["lever"][cols]
-        present = set(levers.tolist())
-        for lever in (effect for effect in EFFECTS if effect in present):
-            chosen = levers == lever
-            w.levers.act(lever, reps[chosen], a[chosen], b[chosen], t["lever_amount"][cols][chosen])
+        levers = t["lever"][cols]  # each action's lever effect, as its place in EFFECTS (-1: none)
+        counts, amounts = np.bincount(levers + 1, minlength=len(EFFECTS) + 1), t["lever_amount"][cols]
+        for effect in np.flatnonzero(counts[1:]).tolist():  # in the order of EFFECTS
+            chosen = levers == effect
+            w.levers.act(EFFECTS[effect], reps[chosen], a[chosen], b[chosen], amounts[chosen])
         visits = t["type"][cols] == self.visit_type
         if visits.any():
             w.courtesy.hear(reps[visits], a[visits], b[visits], t["returns"][cols][visits])
