@@ -11,6 +11,7 @@ import pytest
 import sim
 from sim.core.agents import Actor, Organisation, Tajikistan
 from sim.core.model import TajikistanModel
+from sim.paths import default_scenario
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,6 +60,26 @@ def test_activation_order_cannot_matter():
     forward.agents.shuffle_do = lambda method: forward.agents.sort("unique_id").do(method)
     forward.run(), backward.run()
     np.testing.assert_array_equal(forward.world.alignment, backward.world.alignment)
+
+
+def test_the_decide_phase_reuses_the_kept_lever_readings_only_where_computing_them_afresh_is_the_same():
+    """The decide phase goes on with the lever readings the previous month's record phase kept (``recorded``): that
+    is safe only while every kept reading depends on nothing set between the two phases (the month's drivers, the
+    regime's needs, the cleared intentions). A full replay that computes them afresh every month must be the same,
+    bit for bit; a reading that came to read a driver would make the two differ."""
+    class Afresh(TajikistanModel):
+        def step(self):
+            self.recorded = False
+            super().step()
+
+    plan = load_scenario(default_scenario())
+    kept, afresh = TajikistanModel(plan, seed=4, replicates=3).run(), Afresh(plan, seed=4, replicates=3).run()
+    np.testing.assert_array_equal(np.stack(kept.history.dyads), np.stack(afresh.history.dyads))
+    for name, value in vars(kept.world.levers).items():
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(value, getattr(afresh.world.levers, name), err_msg=name)
+    for column, values in kept.log.arrays().items():
+        np.testing.assert_array_equal(values, afresh.log.arrays()[column], err_msg=column)
 
 
 def test_state_stays_within_its_bounds_for_many_replicates():
