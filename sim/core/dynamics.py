@@ -34,6 +34,7 @@ from sim.core.given import Given
 from sim.core.interventions import Interventions
 from sim.core.levers import EFFECTS
 from sim.core.onsets import Onsets
+from sim.core.rules.common import afghan_threat
 from sim.core.unions import UNIONS
 from sim.core.world import GIVEN, World
 
@@ -342,7 +343,7 @@ class Dynamics:
 
     def update_domestic(self, p: Parameters) -> None:
         w = self.world
-        afghan = w.drivers.get("afghan_instability", 0.0)
+        afghan = afghan_threat(w)
         received = 1.0 - np.exp(-w.to_tjk("aid").sum(axis=1))
         squeezed = 1.0 - np.exp(-w.to_tjk("pressure").sum(axis=1))
         # remittances are counted against GDP, which does not include them: the share of the

@@ -39,6 +39,7 @@ from sim.core.interventions import Intervention, Interventions
 from sim.core.recording import History
 from sim.core.rulebook import resolve
 from sim.core.rules import RULES
+from sim.core.rules.common import afghan_threat
 from sim.core.world import TIE_BITS, World
 from sim.months import format_month, parse_month
 from sim.vocabulary import ACTOR_CODES, ACTOR_NAMES, INDEPENDENCE_MONTH, STATES
@@ -317,8 +318,7 @@ class TajikistanModel(mesa.Model):
         w.month = self.month
         w.drivers = {name: float(series[t]) for name, series in self.drivers.items()}
         w.driver_peaks = {name: max(value, w.driver_peaks.get(name, value)) for name, value in w.drivers.items()}
-        afghan = w.drivers.get("afghan_instability", 0.0)
-        w.need_security = np.minimum(np.maximum(1.0 - w.security + 0.3 * afghan, 0.0), 1.0)
+        w.need_security = np.minimum(np.maximum(1.0 - w.security + 0.3 * afghan_threat(w), 0.0), 1.0)
         w.need_economy = 1.0 - w.economy
         w.clear_intentions()
         with w.standing_still(resume=self.recorded):  # nothing has changed the levers since they were recorded

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import pos
+from sim.core.rules.common import afghan_threat, pos
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def china_border_claim(w: World, me: Actor, k: float) -> None:
       "seed:000", "Despite their border dispute, China and the post-civil war government of Tajikistan share a hostility "
       "toward reformist political movements, especially those that could be stigmatized as Islamic fundamentalist.", ("CHN",))
 def china_shared_hostility(w: World, me: Actor, k: float) -> None:
-    common = me.spec.islamist_concern * w.security * (0.5 + w.drive("afghan_instability"))
+    common = me.spec.islamist_concern * w.security * (0.5 + afghan_threat(w))
     w.pull(me.code, "TJK", 0.35 * k * common)
     w.pull("TJK", me.code, 0.35 * k * common)
 

@@ -49,6 +49,28 @@ def pressing(w: World, code: str) -> float:
     return w.trait(code, "assertiveness") / text if text > 0 else 1.0
 
 
+def hostile_kabul(w: World) -> np.ndarray:
+    """How hostile Afghanistan's rulers are to Dushanbe, 0..1 per replicate: an assertive regime
+    in Kabul (the Taliban's, set by the takeovers of 1996 and 2021) the more, the worse it regards
+    Tajikistan."""
+    if not w.present("AFG"):
+        return np.zeros(w.R)
+    assertive = pos(w.trait("AFG", "assertiveness") - 0.5) * 2.0
+    return np.minimum(assertive * (0.5 + pos(-w.align("AFG", "TJK"))), 1.0)
+
+
+def afghan_threat(w: World) -> np.ndarray:
+    """The danger from Afghanistan to Tajikistan, and through it to the CIS, 0..1 per replicate: the fighting next
+    door (``afghan_instability``, from battle deaths) or a hostile regime in Kabul (:func:`hostile_kabul`), either
+    enough to threaten, ``1 - (1 - fighting)(1 - hostility)``. The texts' threat is "penetration by Islamic extremism
+    and drug trafficking" (R24's source), which a regime beyond the border carries as a war does: the battle deaths
+    alone read the Taliban's victories of 1996 and 2021 as the danger passing, where Dushanbe saw it grow ("Tajik
+    officials warn of growing threats emanating from its southern neighbor", R77's source, of October 2021, after
+    the fighting had stopped). Rules that read the fighting itself (a lawless border giving the opposition bases and
+    a way across for raids, R53 and R15) read the driver."""
+    return 1.0 - (1.0 - w.drive("afghan_instability")) * (1.0 - hostile_kabul(w))
+
+
 def armed(w: World) -> np.ndarray:
     """How far an armed opposition exists outside the state (0 once its fighters are integrated)."""
     c = w.conflict

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.core import border
 from sim.core.rulebook import rule
-from sim.core.rules.common import armed, in_exile, pos
+from sim.core.rules.common import afghan_threat, armed, in_exile, pos
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def renege_on_sharing(w: World, me: Actor, k: float) -> None:
 def russia_presses_for_peace(w: World, me: Actor, k: float) -> None:
     c = w.conflict
     cost = np.minimum(c.backing_gov, 1.0) * c.war
-    threat = w.drive("afghan_instability")
+    threat = afghan_threat(w)
     chance = 0.15 * k * cost * (0.3 + threat) * pos(w.align(me.code, "TJK"))
     w.propose(me.code, "TJK", "mediation", chance, "Russia presses Dushanbe to negotiate with the opposition")
     w.propose(me.code, "UTO", "mediation", chance, "Russia hosts talks with the opposition")
@@ -126,7 +126,7 @@ def russia_presses_for_peace(w: World, me: Actor, k: float) -> None:
       "ultra-fundamentalist Taliban movement in Afghanistan", ("IRN",))
 def iran_presses_for_peace(w: World, me: Actor, k: float) -> None:
     c = w.conflict
-    threat = pos(w.drive("afghan_instability") - 0.5) * 2.0
+    threat = pos(afghan_threat(w) - 0.5) * 2.0
     w.propose(me.code, "UTO", "mediation", 0.1 * k * threat * c.war * pos(w.align(me.code, "UTO")),
               "Iran presses the opposition to compromise")
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.core.courtesy import OWED_TO_TAJIKISTAN, TAJIKISTAN_OWES
 from sim.core.rulebook import rule
-from sim.core.rules.common import pos
+from sim.core.rules.common import afghan_threat, pos
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -103,9 +103,9 @@ def ifis_lend(w: World, me: Actor, k: float) -> None:
       "trafficking.", ("CSTO", "SCO"))
 def security_organisations(w: World, me: Actor, k: float) -> None:
     member = w.has("TJK", me.code, "member")
-    threat = w.drive("afghan_instability")
+    threat = afghan_threat(w)
     w.pull(me.code, "TJK", 0.4 * k * member)
     w.give_aid(me.code, "TJK", 0.03 * k * member * threat, f"{w.name(me.code)} strengthens Tajikistan's border defences",
                military=True)
-    w.propose(me.code, "TJK", "military", 0.02 * k * member * max(threat - 0.5, 0.0),
+    w.propose(me.code, "TJK", "military", 0.02 * k * member * pos(threat - 0.5),
               f"{w.name(me.code)} holds joint exercises or reinforces Tajikistan's border", alignment=0.03, security=0.02)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import pos, us_at_war_next_door
+from sim.core.rules.common import hostile_kabul, pos, us_at_war_next_door
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -24,16 +24,6 @@ if TYPE_CHECKING:
 #: Iran; Qatar is no actor of the model, and Turkey and the United States are added as the other partners
 #: outside the union whose trade and debt the model tracks (the project's choice, not the source's).
 OUTSIDE_UNION = ("CHN", "IRN", "TUR", "USA")
-
-
-def hostile_kabul(w: World) -> np.ndarray:
-    """How hostile Afghanistan's rulers are to Dushanbe, 0..1 per replicate: an assertive regime
-    in Kabul (the Taliban's, set by the takeovers of 1996 and 2021) the more, the worse it regards
-    Tajikistan."""
-    if not w.present("AFG"):
-        return np.zeros(w.R)
-    assertive = pos(w.trait("AFG", "assertiveness") - 0.5) * 2.0
-    return np.minimum(assertive * (0.5 + pos(-w.align("AFG", "TJK"))), 1.0)
 
 
 @rule("R76", "Facing a hostile regime in Kabul, Tajikistan withholds recognition and leans on those who protect it",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import pos
+from sim.core.rules.common import afghan_threat, pos
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def russia_preoccupied(w: World, me: Actor, k: float) -> None:
       "Dushanbe and launch an offensive against the rebels", ("RUS",))
 def russia_backs_government(w: World, me: Actor, k: float) -> None:
     engaged = pos(w.align(me.code, "TJK"))
-    need = w.conflict.threat + 0.3 * w.drive("afghan_instability")
+    need = w.conflict.threat + 0.3 * afghan_threat(w)
     w.give_aid(me.code, "TJK", 0.12 * k * engaged * need, "Russia's 201st division and border troops back the Tajik government",
                military=True)
     w.propose(me.code, "TJK", "military", 0.2 * k * pos(engaged - 0.2) * w.conflict.war * ~w.has(me.code, "TJK", "base"),
@@ -37,7 +37,7 @@ def russia_backs_government(w: World, me: Actor, k: float) -> None:
       "defend the Tajikistan-Afghanistan border--and thus, the CIS--from penetration by Islamic extremism and drug "
       "trafficking.", ("RUS",))
 def russia_guards_border(w: World, me: Actor, k: float) -> None:
-    threat = w.drive("afghan_instability")
+    threat = afghan_threat(w)
     w.pull(me.code, "TJK", 0.5 * k * threat)
     w.support(me.code, "TJK", 0.1 * k * threat)
     w.give_aid(me.code, "TJK", 0.03 * k * threat * pos(w.align(me.code, "TJK")))
