@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim.core.rules import RULES
-from sim.core.rules.rivals import hostile_kabul
+from sim.core.rules.common import afghan_threat, hostile_kabul
 from sim.core.world import TIE_BITS
 from tests.test_levers import _Agent, months, world
 
@@ -29,6 +29,24 @@ def test_only_an_assertive_regime_in_kabul_is_hostile_and_the_more_the_worse_it_
     assert (hostile_kabul(kabul(0.5, -0.9)) == 0).all()
     assert (hostile_kabul(kabul(0.9, -0.6)) > hostile_kabul(kabul(0.9, 0.2))).all()
     assert (hostile_kabul(kabul(1.0, -1.0)) <= 1).all()
+
+
+def test_a_hostile_regime_in_kabul_is_a_threat_when_the_fighting_has_stopped_and_russia_guards_the_border_against_it():
+    def threatened(assertiveness: float, fighting: float):
+        w = kabul(assertiveness, -0.6)
+        w.drivers["afghan_instability"] = fighting
+        return w
+
+    assert np.allclose(afghan_threat(threatened(0.5, 0.4)), 0.4), "a regime that is not hostile adds nothing"
+    assert (afghan_threat(threatened(0.9, 0.0)) > 0.5).all(), "a hostile regime is a threat without fighting"
+    assert (afghan_threat(threatened(0.9, 0.4)) > afghan_threat(threatened(0.9, 0.0))).all()
+    assert (afghan_threat(threatened(1.0, 1.0)) <= 1).all()
+    guarded = {}
+    for assertiveness in (0.5, 0.9):
+        w = threatened(assertiveness, 0.0)
+        run(w, "R24", "RUS")
+        guarded[assertiveness] = w.support_given[:, w.i("RUS"), w.tjk].copy()
+    assert not guarded[0.5].any() and (guarded[0.9] > 0).all(), "the Taliban's victory does not end the border's defence"
 
 
 def test_a_hostile_kabul_sends_tajikistan_to_the_patrons_that_protect_it_in_proportion():
