@@ -42,11 +42,22 @@ def test_a_hostile_regime_in_kabul_is_a_threat_when_the_fighting_has_stopped_and
     assert (afghan_threat(threatened(0.9, 0.4)) > afghan_threat(threatened(0.9, 0.0))).all()
     assert (afghan_threat(threatened(1.0, 1.0)) <= 1).all()
     guarded = {}
-    for assertiveness in (0.5, 0.9):
-        w = threatened(assertiveness, 0.0)
+    for assertiveness, fighting in ((0.5, 0.0), (0.9, 0.0), (0.5, 0.4), (0.9, 0.4)):
+        w = threatened(assertiveness, fighting)
         run(w, "R24", "RUS")
-        guarded[assertiveness] = w.support_given[:, w.i("RUS"), w.tjk].copy()
-    assert not guarded[0.5].any() and (guarded[0.9] > 0).all(), "the Taliban's victory does not end the border's defence"
+        guarded[assertiveness, fighting] = w.support_given[:, w.i("RUS"), w.tjk].copy()
+    assert not guarded[0.5, 0.0].any() and (guarded[0.9, 0.0] > 0).all(), "a victorious Taliban still threatens"
+    assert (guarded[0.9, 0.4] > guarded[0.5, 0.4]).all() and (guarded[0.5, 0.4] > 0).all()
+    for rule_id, code in (("R23", "RUS"), ("R05", "TJK")):  # the war at home: a regime in Kabul changes nothing
+        given = []
+        for assertiveness in (0.5, 0.9):
+            w = threatened(assertiveness, 0.4)
+            w.alignment[:, w.i("RUS"), w.tjk] = 0.5
+            run(w, rule_id, code)
+            given.append((w.aid_given.copy(), [prob for _, prob in w.ordered_proposals()]))
+        np.testing.assert_array_equal(given[0][0], given[1][0])
+        for calm, hostile in zip(given[0][1], given[1][1]):
+            np.testing.assert_array_equal(calm, hostile)
 
 
 def test_a_hostile_kabul_sends_tajikistan_to_the_patrons_that_protect_it_in_proportion():

@@ -61,13 +61,17 @@ def hostile_kabul(w: World) -> np.ndarray:
 
 def afghan_threat(w: World) -> np.ndarray:
     """The danger from Afghanistan to Tajikistan, and through it to the CIS, 0..1 per replicate: the fighting next
-    door (``afghan_instability``, from battle deaths) or a hostile regime in Kabul (:func:`hostile_kabul`), either
-    enough to threaten, ``1 - (1 - fighting)(1 - hostility)``. The texts' threat is "penetration by Islamic extremism
-    and drug trafficking" (R24's source), which a regime beyond the border carries as a war does: the battle deaths
-    alone read the Taliban's victories of 1996 and 2021 as the danger passing, where Dushanbe saw it grow ("Tajik
-    officials warn of growing threats emanating from its southern neighbor", R77's source, of October 2021, after
-    the fighting had stopped). Rules that read the fighting itself (a lawless border giving the opposition bases and
-    a way across for raids, R53 and R15) read the driver."""
+    door (``afghan_instability``, from battle deaths) and a regime in Kabul hostile to Dushanbe (:func:`hostile_kabul`),
+    two channels of one threat, "penetration by Islamic extremism" (R24's source), which either can carry: the chance
+    that neither does is the product of their complements, ``1 - (1 - fighting)(1 - hostility)``. The battle deaths
+    alone read the Taliban's victory of 2021 as the danger passing (the deaths fell from about 36,000 in 2021 to 900 in
+    2022), where Dushanbe saw it grow ("Tajik officials warn of growing threats emanating from its southern neighbor",
+    R77's source, of October 2021, after the fighting had stopped). How hostile the takeovers' regimes are rests on the
+    scheduled events' assertiveness (0.9, the project's coding, as for R76), and taking the larger of the two channels
+    instead of their union would leave the threat about where the battle deaths put it (``README.md``, *The Afghan
+    threat*, gives both sensitivities). Read by the rules whose quotes speak of that danger (R24, R41, R50, R59, R60,
+    R77) and by the regime's need for protectors and its security; rules whose quotes speak of the war at home or of
+    the fighting's own reach (R05, R15, R23, R30, R53) read the battle deaths."""
     return 1.0 - (1.0 - w.drive("afghan_instability")) * (1.0 - hostile_kabul(w))
 
 

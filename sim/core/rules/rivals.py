@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import hostile_kabul, pos, us_at_war_next_door
+from sim.core.rules.common import afghan_threat, hostile_kabul, pos, us_at_war_next_door
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def refuse_hostile_kabul(w: World, me: Actor, k: float) -> None:
       "rferl2021base", "Tajikistan has approved the construction of a new Chinese-funded base near the country’s "
       "border with Afghanistan as Tajik officials warn of growing threats emanating from its southern neighbor.", ("CHN",))
 def china_guards_the_border(w: World, me: Actor, k: float) -> None:
-    threat = w.drive("afghan_instability") * (0.5 + hostile_kabul(w))
+    threat = afghan_threat(w) * (0.5 + hostile_kabul(w))
     reach = pos(w.levers.reach(me.code) - 0.5) * 2.0  # a global economy's reach, from the 2000s
     posted = w.has(me.code, "TJK", "base")
     room = 1.0 - us_at_war_next_door(w)  # the room a departing great power leaves (wapo2019posts)

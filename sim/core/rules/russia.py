@@ -25,7 +25,7 @@ def russia_preoccupied(w: World, me: Actor, k: float) -> None:
       "Dushanbe and launch an offensive against the rebels", ("RUS",))
 def russia_backs_government(w: World, me: Actor, k: float) -> None:
     engaged = pos(w.align(me.code, "TJK"))
-    need = w.conflict.threat + 0.3 * afghan_threat(w)
+    need = w.conflict.threat + 0.3 * w.drive("afghan_instability")
     w.give_aid(me.code, "TJK", 0.12 * k * engaged * need, "Russia's 201st division and border troops back the Tajik government",
                military=True)
     w.propose(me.code, "TJK", "military", 0.2 * k * pos(engaged - 0.2) * w.conflict.war * ~w.has(me.code, "TJK", "base"),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import FORMER_SOVIET, afghan_threat, in_exile, pos, pressing
+from sim.core.rules.common import FORMER_SOVIET, in_exile, pos, pressing
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def join_organisations(w: World, me: Actor, k: float) -> None:
       "seed:000", "he asked several presidents of former Soviet republics, including President Boris N. Yeltsin of "
       "Russia, to help him stay in power.", ("TJK",))
 def plea_for_help(w: World, me: Actor, k: float) -> None:
-    urgency = (w.need_security * (w.conflict.threat + 0.3 * afghan_threat(w)))[:, None]
+    urgency = (w.need_security * (w.conflict.threat + 0.3 * w.drive("afghan_instability")))[:, None]
     asked = [other for other in FORMER_SOVIET + ("CIS", "UN", "IRN") if w.present(other)]
     w.propose_many(me.code, asked, "request", 0.04 * k * urgency * (0.5 + pos(w.align_many(me.code, asked))),
                    w.labels("Tajikistan asks {} for help to end the fighting", asked), alignment=0.02)

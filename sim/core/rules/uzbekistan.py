@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.core.rulebook import rule
-from sim.core.rules.common import afghan_threat, armed, pos, pressing
+from sim.core.rules.common import armed, pos, pressing
 from sim.core.world import World
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def uzbekistan_closes_border(w: World, me: Actor, k: float) -> None:
       "seed:000", "In response, citing fears of Islamic radicalism in Tajikistan, Uzbekistan closed its Tajik-language "
       "schools in mid-1992.", ("UZB",))
 def uzbekistan_fears_radicalism(w: World, me: Actor, k: float) -> None:
-    fear = me.spec.islamist_concern * (w.conflict.war + 0.3 * afghan_threat(w))
+    fear = me.spec.islamist_concern * (w.conflict.war + 0.3 * w.drive("afghan_instability"))
     w.pull(me.code, "TJK", -0.2 * k * fear)
     w.propose(me.code, "TJK", "cultural", 0.02 * k * fear, "Uzbekistan closes Tajik-language schools",
               alignment=-0.08, pressure=0.1)
