@@ -69,9 +69,9 @@ def afghan_threat(w: World) -> np.ndarray:
     R77's source, of October 2021, after the fighting had stopped). How hostile the takeovers' regimes are rests on the
     scheduled events' assertiveness (0.9, the project's coding, as for R76), and taking the larger of the two channels
     instead of their union would leave the threat about where the battle deaths put it (``README.md``, *The Afghan
-    threat*, gives both sensitivities). Read by the rules whose quotes speak of that danger (R24, R41, R50, R59, R60,
-    R77) and by the regime's need for protectors and its security; rules whose quotes speak of the war at home or of
-    the fighting's own reach (R05, R15, R23, R30, R53) read the battle deaths."""
+    threat*, gives both sensitivities). Read by the rules about that danger (R24, R41, R50, R59, R60, R77) and by the
+    regime's need for protectors and its security; the rules about the war at home (R05, R23), radicalism in
+    Tajikistan (R30) and the fighting's own reach (R15, R53) read the battle deaths."""
     return 1.0 - (1.0 - w.drive("afghan_instability")) * (1.0 - hostile_kabul(w))
 
 
