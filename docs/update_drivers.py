@@ -9,7 +9,8 @@ Everything in them comes from the code and the default replay: each driver's mea
 valid range from ``sim.vocabulary.DRIVERS``, its source and interpolation from the scenario
 files (``scenarios/base/drivers.yaml`` through ``scenarios/full_replay.yaml``), its monthly
 values from ``load_scenario(...).driver_table()``, and which rules read it from the rules' own
-source (``w.drive("name")``, or a World helper that reads one of them). A new driver
+source (``w.drive("name")``, a World helper that reads one of them, or a helper the rules share in
+``sim/core/rules/common.py``, such as ``afghan_threat``, that does). A new driver
 needs only its entry in ``DRIVERS`` and its points in a scenario; then run this script.
 ``tests/test_docs.py`` fails when the committed page is out of date.
 """
@@ -73,21 +74,35 @@ def replay() -> Scenario:
     return load_scenario(default_scenario())
 
 
+def shared_helpers() -> dict[str, set[str]]:
+    """The helpers the rules share (``sim/core/rules/common.py``) that read drivers: name -> the drivers."""
+    source = (ROOT / "sim" / "core" / "rules" / "common.py").read_text(encoding="utf-8")
+    bodies = re.findall(r"^def (\w+)\((.*?)(?=^def |\Z)", source, re.M | re.S)
+    return {name: set(found) for name, body in bodies if (found := re.findall(r"\bdrive\(\"(\w+)\"\)", body))}
+
+
 def readers() -> dict[str, list[str]]:
-    """Per driver, the rules (by id) and model phases whose source reads it."""
+    """Per driver, the rules (by id) and model phases whose source reads it, directly or through a helper."""
     world_source = inspect.getsource(world_module)
     helpers = {method: driver for method, driver in
                re.findall(r"def (\w+)\(self\)[^:]*:\s*\n\s*return self\.drivers\.get\(\"(\w+)\"", world_source)}
+    shared = shared_helpers()
+
+    def through_shared(source: str) -> set[str]:
+        return {driver for helper, drivers in shared.items() if re.search(rf"\b{helper}\(w\)", source) for driver in drivers}
+
     found: dict[str, list[str]] = {name: [] for name in DRIVERS}
     for rule in sorted(RULES.values(), key=lambda r: int(r.id[1:])):
         source = inspect.getsource(rule.fn)
         names = set(re.findall(r"\bdrive\(\"(\w+)\"\)", source))
         names |= {driver for method, driver in helpers.items() if re.search(rf"\.{method}\(\)", source)}
+        names |= through_shared(source)
         for name in sorted(names & set(found)):
             found[name].append(rule.id)
     for path, what in PHASES.items():
         text = (ROOT / path).read_text(encoding="utf-8")
-        for name in sorted(set(re.findall(r"(?:drivers\.get|drive)\(\"(\w+)\"", text)) & set(found)):
+        names = set(re.findall(r"(?:drivers\.get|drive)\(\"(\w+)\"", text)) | through_shared(text)
+        for name in sorted(names & set(found)):
             found[name].append(f"{what} (`{path}`)")
     for code, name in GROWTH_DRIVERS.items():
         found[name].append(f"the levers: {code}'s economic mass (`sim/core/levers.py`, GROWTH_DRIVERS)")
@@ -119,7 +134,8 @@ def render(plan: Scenario | None = None) -> str:
         "(`sim.scenario.spec.driver_values`). Every point must lie in the driver's range, and so must every "
         "value of a series an experiment's `driver` change rewrites (`hold`, `value`, `scale`, `add`): "
         "anything outside is a one-line error. The rules read a driver's value of the month with "
-        "`w.drive(\"name\")`.",
+        "`w.drive(\"name\")`, or through a helper they share (`sim/core/rules/common.py`: "
+        + ", ".join(f"`{helper}`" for helper in sorted(shared_helpers())) + ").",
         "",
         "| driver | meaning | unit | range | in the default replay | read by |",
         "| --- | --- | --- | --- | --- | --- |",
