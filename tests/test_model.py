@@ -11,6 +11,7 @@ import pytest
 import sim
 from sim.core.agents import Actor, Organisation, Tajikistan
 from sim.core.model import TajikistanModel
+from sim.core.world import World
 from sim.paths import default_scenario
 from sim.scenario import load_scenario
 
@@ -65,11 +66,16 @@ def test_activation_order_cannot_matter():
 def test_the_decide_phase_reuses_the_kept_lever_readings_only_where_computing_them_afresh_is_the_same():
     """The decide phase goes on with the lever readings the previous month's record phase kept (``recorded``): that
     is safe only while every kept reading depends on nothing set between the two phases (the month's drivers, the
-    regime's needs, the cleared intentions). A full replay that computes them afresh every month must be the same,
+    regime's needs, the cleared intentions). Likewise the month's Afghan threat, computed once as the month begins
+    (``World.threat``) and read by several rules. A full replay that computes both afresh every time must be the same,
     bit for bit; a reading that came to read a driver would make the two differ."""
+    class Forgetful(World):
+        threat = property(lambda self: None, lambda self, value: None)  # every rule computes the threat itself
+
     class Afresh(TajikistanModel):
         def step(self):
             self.recorded = False
+            self.world.__class__ = Forgetful
             super().step()
 
     plan = load_scenario(default_scenario())

@@ -318,15 +318,20 @@ class TajikistanModel(mesa.Model):
         w.month = self.month
         w.drivers = {name: float(series[t]) for name, series in self.drivers.items()}
         w.driver_peaks = {name: max(value, w.driver_peaks.get(name, value)) for name, value in w.drivers.items()}
-        w.need_security = np.minimum(np.maximum(1.0 - w.security + 0.3 * afghan_threat(w), 0.0), 1.0)
+        w.threat = None  # computed afresh from this month's state
+        threat = afghan_threat(w)
+        w.need_security = np.minimum(np.maximum(1.0 - w.security + 0.3 * threat, 0.0), 1.0)
         w.need_economy = 1.0 - w.economy
         w.clear_intentions()
+        threat.flags.writeable = False  # read by several rules: computed once while the state stands still
+        w.threat = threat
         with w.standing_still(resume=self.recorded):  # nothing has changed the levers since they were recorded
             self.agents.shuffle_do("decide")
             for number, (rule, weight, followers) in enumerate(self.collective_rules):
                 w.begin(w.N + number)
                 w.current_rule = rule.id
                 rule(w, followers, weight)
+        w.threat = None  # the apply phase changes Kabul's regard for Dushanbe
         self.dynamics.apply(self.month, self.parameters, self._draws)
         with w.standing_still():
             self.history.record(self.month, w)

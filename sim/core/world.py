@@ -72,6 +72,7 @@ class World:
         self.economy = np.full(self.R, 0.5)
         self.support_stock = np.zeros(shape)
         self.need_security = np.full(self.R, 0.5)
+        self.threat: np.ndarray | None = None  # the month's Afghan threat while the agents decide (rules.common.afghan_threat)
         self.need_economy = np.full(self.R, 0.5)
         self.conflict = CivilWar(self.R)
         self.border = BorderDispute(self.R)

@@ -72,6 +72,8 @@ def afghan_threat(w: World) -> np.ndarray:
     threat*, gives both sensitivities). Read by the rules about that danger (R24, R41, R50, R59, R60, R77) and by the
     regime's need for protectors and its security; the rules about the war at home (R05, R23), radicalism in
     Tajikistan (R30) and the fighting's own reach (R15, R53) read the battle deaths."""
+    if w.threat is not None:  # the month's, while the agents decide (TajikistanModel.step)
+        return w.threat
     return 1.0 - (1.0 - w.drive("afghan_instability")) * (1.0 - hostile_kabul(w))
 
 
